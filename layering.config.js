@@ -1,0 +1,27 @@
+// The layering of docs/architecture.md, written as data. The lint rule in
+// tools/eslint/layering-rule.js checks every import against it; a violation
+// fails `npm test`.
+//
+// Each entry: files it applies to (first matching `root` wins, most specific
+// first) → which source roots (relative imports) and which packages (bare
+// imports) those files may import. "node:" stands for every Node builtin.
+
+const NODE = 'node:';
+const SIM_LIBS = ['zod', 'yaml', 'pure-rand', 'hdr-histogram-js'];
+
+export const layers = [
+  // Only src-main/electron talks to Electron.
+  { root: 'src-main/electron', roots: ['src-main', 'src-sim'], packages: [NODE, 'electron', 'ws', ...SIM_LIBS] },
+  // Only src-main/store talks to SQLite.
+  { root: 'src-main/store', roots: ['src-main', 'src-sim'], packages: [NODE, 'better-sqlite3', ...SIM_LIBS] },
+  { root: 'src-main', roots: ['src-main', 'src-sim'], packages: [NODE, 'ws', ...SIM_LIBS] },
+  // The simulator is pure: no Node, no DOM, no Electron, nothing of the hosts.
+  { root: 'src-sim', roots: ['src-sim'], packages: SIM_LIBS },
+  // The renderer sees the simulator's public API and the IPC contract's types.
+  {
+    root: 'src-renderer',
+    roots: ['src-renderer', 'src-sim/api', 'src-main/ipc/contract.ts'],
+    typeOnlyRoots: ['src-main/ipc/contract.ts'],
+    packages: ['vue', 'pinia', 'echarts', 'vue-echarts', 'zod', 'yaml', '@vitejs/plugin-vue', 'vite'],
+  },
+];

@@ -1,0 +1,93 @@
+import { parseFields } from '../vfs/fields';
+import type { Vfs } from '../vfs/vfs';
+
+/** One sampled series: one numeric field of one virtual file. */
+export interface SeriesInfo {
+  id: number;
+  path: string;
+  /** "" for single-value files, "usage_usec", "some.avg10", "8:16.rbytes"… */
+  field: string;
+  /** Index of the first sample (series may appear mid-run: hot-plug, new group). */
+  startIndex: number;
+}
+
+/** A run of consecutive samples of one series, ready to transfer. */
+export interface SeriesBatch {
+  seriesId: number;
+  startIndex: number;
+  values: Float64Array;
+}
+
+/**
+ * Samples virtual files at a fixed interval. Sample k is taken at time
+ * k·interval (k = 0 at t = 0). Values accumulate per series in chunks of
+ * `chunk` samples; take() hands out full chunks (or everything, at the end).
+ * No I/O happens here: the host moves batches out of the simulator.
+ */
+export class Recorder {
+  readonly series: SeriesInfo[] = [];
+  private readonly byKey = new Map<string, number>();
+  private buffers: number[][] = [];
+  private bufferStart: number[] = [];
+  /** Number of sample ticks taken so far. */
+  samples = 0;
+
+  constructor(
+    private readonly vfs: Vfs,
+    readonly intervalNs: number,
+    /** Paths to sample; empty = every observable file, re-listed at each tick. */
+    private readonly paths: string[] = [],
+    private readonly chunk = 1024,
+  ) {}
+
+  /** Take sample number `this.samples` now. */
+  sample(): void {
+    const k = this.samples++;
+    const paths = this.paths.length ? this.paths : this.vfs.observables();
+    const seen = new Set<number>();
+    for (const path of paths) {
+      if (!this.vfs.exists(path)) continue;
+      const fields = parseFields(this.vfs.read(path));
+      for (const [field, value] of fields) {
+        const key = `${path}\u0000${field}`;
+        let id = this.byKey.get(key);
+        if (id === undefined) {
+          id = this.series.length;
+          this.byKey.set(key, id);
+          this.series.push({ id, path, field, startIndex: k });
+          this.buffers.push([]);
+          this.bufferStart.push(k);
+        }
+        this.push(id, k, value);
+        seen.add(id);
+      }
+    }
+    // A file that vanished (unplugged disk) records NaN so indices stay aligned.
+    for (const s of this.series) if (!seen.has(s.id) && this.expected(s.id) === k) this.push(s.id, k, NaN);
+  }
+
+  private expected(id: number): number {
+    return this.bufferStart[id]! + this.buffers[id]!.length;
+  }
+
+  private push(id: number, k: number, value: number): void {
+    const buf = this.buffers[id]!;
+    // Fill gaps (series missing for some ticks) with NaN.
+    while (this.bufferStart[id]! + buf.length < k) buf.push(NaN);
+    buf.push(value);
+  }
+
+  /** Full chunks (or, with `all`, every buffered value). */
+  take(all = false): SeriesBatch[] {
+    const out: SeriesBatch[] = [];
+    for (let id = 0; id < this.buffers.length; id++) {
+      const buf = this.buffers[id]!;
+      while (buf.length >= this.chunk || (all && buf.length > 0)) {
+        const n = Math.min(buf.length, this.chunk);
+        out.push({ seriesId: id, startIndex: this.bufferStart[id]!, values: Float64Array.from(buf.splice(0, n)) });
+        this.bufferStart[id]! += n;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,105 @@
+import { Engine } from '../engine/engine';
+import { EventLog } from '../engine/event-log';
+import { Rng } from '../engine/rng';
+import type { Scenario, TaskSpec, TimelineAction } from '../scenario/types';
+import { Vfs } from '../vfs/vfs';
+import { installCgroupCore } from './cgroup/core-files';
+import { CgroupTree } from './cgroup/tree';
+import { Kernel } from './kernel';
+import { SUBSYSTEMS } from './subsystems';
+import type { Task } from './task';
+
+/** sysctl name as `sysctl -w` takes it → /proc/sys path. */
+export function sysctlPath(name: string): string {
+  return `/proc/sys/${name.replace(/\./g, '/')}`;
+}
+
+/**
+ * Build the machine and kernel a scenario describes, at t = 0: subsystems
+ * installed, sysctls and cgroup files written, tasks created. Throws a
+ * KernelError when a write is refused (the loader maps it to a file position).
+ */
+export function bootKernel(s: Scenario): Kernel {
+  const engine = new Engine();
+  const vfs = new Vfs();
+  const k = new Kernel(s, engine, new Rng(s.seed, s.run), vfs, new EventLog(), new CgroupTree(s.cgroupVersion, vfs));
+  installCgroupCore(k);
+  for (const install of SUBSYSTEMS) install(k);
+  for (const [name, value] of s.kernel.sysctl) vfs.write(sysctlPath(name), value);
+  for (const cg of s.cgroups) {
+    const group = k.cgroups.create(cg.path);
+    for (const [file, value] of cg.writes) {
+      vfs.write(k.cgroups.filePath(group, controllerOf(file), file), value);
+    }
+  }
+  for (const spec of s.tasks) createTasks(k, spec);
+  return k;
+}
+
+/** The v1 hierarchy a file belongs to, from its prefix ("memory.max" → memory). */
+export function controllerOf(file: string): 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' {
+  const prefix = file.slice(0, file.indexOf('.'));
+  switch (prefix) {
+    case 'cpuacct':
+    case 'cpuset':
+    case 'memory':
+    case 'blkio':
+      return prefix;
+    case 'io':
+      return 'blkio';
+    default:
+      return 'cpu';
+  }
+}
+
+/** Task names: "name" for count 1, else "name#0" … "name#N-1". */
+export function taskNames(spec: TaskSpec): string[] {
+  if (spec.count === 1) return [spec.name];
+  return Array.from({ length: spec.count }, (_, i) => `${spec.name}#${i}`);
+}
+
+function createTasks(k: Kernel, spec: TaskSpec): void {
+  const cg = k.cgroups.create(spec.cgroup);
+  for (const name of taskNames(spec)) {
+    const task: Task = {
+      pid: k.allocPid(),
+      name,
+      cgroup: cg,
+      nice: spec.nice,
+      policy: spec.policy,
+      rtPriority: spec.rtPriority,
+      affinity: spec.cpus,
+      oomScoreAdj: spec.oomScoreAdj,
+      sliceNs: spec.sliceNs,
+      state: 'new',
+      behaviour: { next: () => ({ kind: 'exit' }) },
+      sumExecRuntime: 0,
+      runDelay: 0,
+      pcount: 0,
+      exitCode: null,
+    };
+    task.behaviour = k.behaviourFor(task, spec.run);
+    k.tasks.set(task.pid, task);
+    cg.tasks.push(task);
+    if (spec.startNs === 0) k.sched.fork(task);
+    else k.engine.schedule(spec.startNs, () => k.sched.fork(task));
+  }
+}
+
+/** Apply one timeline action now (scenario timeline, live control and replay alike). */
+export function applyAction(k: Kernel, a: TimelineAction): void {
+  switch (a.kind) {
+    case 'write':
+      k.vfs.write(a.path, a.value);
+      k.log.add(k.now, 'write', { path: a.path, value: a.value });
+      return;
+    case 'plug':
+      if (!k.devices) k.engine.fail('kernel', 'no block layer to plug a device into');
+      k.devices.plug(a.device);
+      return;
+    case 'unplug':
+      if (!k.devices) k.engine.fail('kernel', 'no block layer to unplug a device from');
+      k.devices.unplug(a.device);
+      return;
+  }
+}

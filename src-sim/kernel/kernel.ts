@@ -1,0 +1,90 @@
+import type { Engine } from '../engine/engine';
+import type { EventLog } from '../engine/event-log';
+import type { Rng } from '../engine/rng';
+import type { BlockDeviceSpec, RunSpec, Scenario } from '../scenario/types';
+import type { Vfs } from '../vfs/vfs';
+import type { Cgroup } from './cgroup/cgroup';
+import type { CgroupTree } from './cgroup/tree';
+import type { Behaviour, Task } from './task';
+
+/**
+ * What the scheduler offers the rest of the kernel. Other subsystems block
+ * and wake tasks only through this (a behaviour returns a `block` step, and
+ * whoever completes the wait calls wake()).
+ */
+export interface SchedulerApi {
+  /** A new task becomes runnable (wake_up_new_task). */
+  fork(task: Task): void;
+  /** Wake a sleeping or blocked task (try_to_wake_up). No-op if it is not waiting. */
+  wake(task: Task): void;
+  /** Remove a task for good (exit or kill). */
+  exit(task: Task, now: number): void;
+  /** Move a task to another group (write to cgroup.procs). */
+  migrate(task: Task, to: Cgroup): void;
+  /** CPUs currently online. */
+  onlineCpus(): number[];
+  /** Total CPUs (possible/present). */
+  readonly nrCpus: number;
+}
+
+/** Builds a task's behaviour from its `run:` spec. Registered per run type. */
+export type BehaviourFactory = (k: Kernel, task: Task, spec: RunSpec) => Behaviour;
+
+/**
+ * The simulated kernel: the shared services every subsystem gets (clock,
+ * randomness, virtual files, cgroups, event log) and the narrow APIs the
+ * subsystems offer each other. Subsystems fill their slot at install time.
+ */
+export class Kernel {
+  readonly tasks = new Map<number, Task>();
+  private nextPid = 1000;
+  private readonly factories = new Map<string, BehaviourFactory>();
+  private readonly exitHooks: ((task: Task, now: number) => void)[] = [];
+  /** Set by the block layer install(); null until then. */
+  devices: DeviceHotplugApi | null = null;
+  /** Set by the scheduler's install(). */
+  sched!: SchedulerApi;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly engine: Engine,
+    readonly rng: Rng,
+    readonly vfs: Vfs,
+    readonly log: EventLog,
+    readonly cgroups: CgroupTree,
+  ) {}
+
+  get now(): number {
+    return this.engine.now;
+  }
+
+  allocPid(): number {
+    return this.nextPid++;
+  }
+
+  registerBehaviour(type: RunSpec['type'], factory: BehaviourFactory): void {
+    this.factories.set(type, factory);
+  }
+
+  behaviourFor(task: Task, spec: RunSpec): Behaviour {
+    const f = this.factories.get(spec.type);
+    if (!f) this.engine.fail('kernel', `no subsystem provides run type "${spec.type}"`);
+    return f(this, task, spec);
+  }
+
+  /** Subsystems that hold per-task resources (memory, I/O) release them here. */
+  onTaskExit(hook: (task: Task, now: number) => void): void {
+    this.exitHooks.push(hook);
+  }
+
+  /** Called by the scheduler once a task has exited or been killed. */
+  taskExited(task: Task, now: number): void {
+    for (const h of this.exitHooks) h(task, now);
+  }
+}
+
+/** Offered by the block layer for timeline/live plug and unplug actions. */
+export interface DeviceHotplugApi {
+  plug(device: BlockDeviceSpec): void;
+  unplug(name: string): void;
+}

@@ -1,0 +1,8 @@
+import type { Kernel } from './kernel';
+
+/**
+ * Every subsystem's install(), in boot order. Each registers its global
+ * files, its cgroup hook, its behaviour factories and its slot on Kernel.
+ * The scheduler comes first: the others block and wake tasks through it.
+ */
+export const SUBSYSTEMS: ((k: Kernel) => void)[] = [];

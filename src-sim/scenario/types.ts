@@ -1,0 +1,152 @@
+/**
+ * The resolved scenario: what the loader hands to the simulator after parsing,
+ * validating and converting units. Durations are integer nanoseconds, sizes
+ * are bytes, rates are per second. The on-disk format (kernel-lab/scenario@1)
+ * is described by the zod schema in ./schema.ts; this is its output.
+ */
+
+export const SCENARIO_FORMAT = 'kernel-lab/scenario@1';
+
+export interface Scenario {
+  format: typeof SCENARIO_FORMAT;
+  name: string;
+  /** Free text shown in the experiments gallery. */
+  description: string;
+  seed: number;
+  /** Replication number (ns-3 style): same seed, independent random stream. */
+  run: number;
+  durationNs: number;
+  sampleIntervalNs: number;
+  cgroupVersion: 1 | 2;
+  machine: MachineSpec;
+  kernel: KernelSpec;
+  /** Cgroup path ("/batch", "/web/frontend") → file → value written as `echo` would. In file order. */
+  cgroups: CgroupSpec[];
+  files: FileSpec[];
+  tasks: TaskSpec[];
+  timeline: TimelineAction[];
+  /** Virtual-file paths to sample as series; empty = every observable file. */
+  record: string[];
+}
+
+export interface CgroupSpec {
+  path: string;
+  /** Interface file name → value, in the order written in the scenario. */
+  writes: [string, string][];
+}
+
+export interface NumaNodeSpec {
+  cpus: number[];
+  memoryBytes: number;
+}
+
+export interface MachineSpec {
+  /** Number of CPUs, 0..cpus-1. Equals the sum over NUMA nodes. */
+  cpus: number;
+  memoryBytes: number;
+  /** Always at least one node; a flat machine is one node holding all CPUs. */
+  numa: { nodes: NumaNodeSpec[]; distances: number[][] };
+  swap: SwapSpec | null;
+  devices: BlockDeviceSpec[];
+}
+
+export interface SwapSpec {
+  sizeBytes: number;
+  /** Name of a block device in machine.devices, or null for a fixed-speed swap. */
+  device: string | null;
+  /** Per-page swap-in/out latency when device is null. */
+  latencyNs: number;
+  bandwidthBytesPerSec: number;
+}
+
+export type BlockDeviceType = 'hdd' | 'ssd' | 'nvme' | 'usb' | 'virtio';
+
+export interface BlockDeviceSpec {
+  name: string;
+  type: BlockDeviceType;
+  sizeBytes: number;
+  major: number;
+  minor: number;
+  /** Model/serial for /dev/disk/by-id; defaults derived from the name. */
+  model: string;
+  serial: string;
+  /** Partitions: sizes in bytes, created as <name>1, <name>2… (nvme: p1). */
+  partitions: number[];
+  /** Type-specific overrides (rpm, seek times, channels, latency, bandwidth, queue_depth…). */
+  params: Record<string, number | string | boolean>;
+  /** Error injection. */
+  badSectors: { start: number; end: number; op: 'read' | 'write' | 'both' }[];
+}
+
+export interface KernelSpec {
+  /** "6.18" etc.: selects version-dependent defaults (EEVDF base slice 0.75 ms ≤6.14, 0.7 ms ≥6.15). */
+  version: string;
+  scheduler: 'eevdf' | 'cfs';
+  /** sysctl name (dotted, as `sysctl -w` takes it) → value as written. In file order. */
+  sysctl: [string, string][];
+  /** HZ, for the few behaviours that are in jiffies (PSI period, memory.high penalty). */
+  hz: number;
+}
+
+export interface FileSpec {
+  path: string;
+  sizeBytes: number;
+  /** Block device name; null = a file whose reads cost a fixed backing latency. */
+  device: string | null;
+}
+
+export type SchedPolicy = 'SCHED_OTHER' | 'SCHED_BATCH' | 'SCHED_IDLE' | 'SCHED_FIFO' | 'SCHED_RR';
+
+export interface TaskSpec {
+  name: string;
+  cgroup: string;
+  /** Allowed CPUs (taskset list syntax resolved); empty = all. */
+  cpus: number[];
+  nice: number;
+  policy: SchedPolicy;
+  rtPriority: number;
+  count: number;
+  oomScoreAdj: number;
+  /** When the task is created (fork), ns. */
+  startNs: number;
+  /** EEVDF custom slice (sched_setattr sched_runtime), ns; 0 = default. */
+  sliceNs: number;
+  run: RunSpec;
+}
+
+export type RunSpec =
+  | { type: 'cpu' }
+  | { type: 'periodic'; busyNs: number; periodNs: number; /** uniform ± fraction of period */ jitter: number }
+  | {
+      type: 'alloc';
+      sizeBytes: number;
+      stepBytes: number;
+      everyNs: number;
+      touch: 'sequential' | 'random';
+      then: 'hold' | 'free' | 'loop';
+    }
+  | { type: 'workingset'; sizeBytes: number; pattern: 'uniform' | 'zipf'; theta: number; ratePerSec: number }
+  | {
+      type: 'read' | 'write';
+      file: string;
+      sizeBytes: number;
+      bs: number;
+      pattern: 'sequential' | 'random';
+      direct: boolean;
+      /** write only: fsync after every N bytes (0 = never) */
+      fsyncEveryBytes: number;
+      /** repeat forever */
+      loop: boolean;
+    }
+  | {
+      type: 'fio';
+      /** Path as written in the scenario (for messages). */
+      jobPath: string | null;
+      /** The job file's text (read by the host) or the inline options rendered as a job file. */
+      jobText: string;
+    };
+
+export type TimelineAction =
+  | { atNs: number; kind: 'write'; path: string; value: string }
+  | { atNs: number; kind: 'plug'; device: BlockDeviceSpec }
+  | { atNs: number; kind: 'unplug'; device: string };

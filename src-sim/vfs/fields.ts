@@ -1,0 +1,43 @@
+/**
+ * Extract numeric fields from a virtual file's text, the way a chart wants
+ * them. Field names follow the file's own structure:
+ *   single value            "123"                      → ""
+ *   flat keyed              "usage_usec 123"           → "usage_usec"
+ *   nested keyed            "some avg10=0.00 total=5"  → "some.avg10", "some.total"
+ *                           "8:16 rbytes=1 wbytes=2"   → "8:16.rbytes"
+ * "max" reads as +Infinity; non-numeric tokens are skipped.
+ */
+export function parseFields(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const lines = text.split('\n');
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const tokens = line.split(/\s+/);
+    if (tokens.length === 1) {
+      const v = toNumber(tokens[0]!);
+      if (v !== undefined && lines.filter((l) => l.trim() !== '').length === 1) out.set('', v);
+      continue;
+    }
+    const head = tokens[0]!;
+    if (tokens.length === 2 && !tokens[1]!.includes('=')) {
+      const v = toNumber(tokens[1]!);
+      if (v !== undefined) out.set(head, v);
+      continue;
+    }
+    for (let i = 1; i < tokens.length; i++) {
+      const tok = tokens[i]!;
+      const eq = tok.indexOf('=');
+      if (eq <= 0) continue;
+      const v = toNumber(tok.slice(eq + 1));
+      if (v !== undefined) out.set(`${head}.${tok.slice(0, eq)}`, v);
+    }
+  }
+  return out;
+}
+
+function toNumber(tok: string): number | undefined {
+  if (tok === 'max') return Infinity;
+  const v = Number(tok);
+  return Number.isFinite(v) ? v : undefined;
+}

@@ -1,0 +1,79 @@
+import { KernelError } from './errors';
+
+/** One virtual file: read returns the kernel's text; write parses like the kernel. */
+export interface VirtualFile {
+  read?: () => string;
+  /** `data` has its trailing newline stripped (as the kernel's strstrip does). */
+  write?: (data: string) => void;
+  /** Sampled into time series by the recorder (stat, pressure, current, …). */
+  observable?: boolean;
+}
+
+/**
+ * The virtual /sys and /proc: a flat registry of absolute paths.
+ * Subsystems register their files; the scenario, the timeline and the UI
+ * read and write them by path exactly as one would on a real machine.
+ */
+export class Vfs {
+  private readonly files = new Map<string, VirtualFile>();
+
+  register(path: string, file: VirtualFile): void {
+    if (!path.startsWith('/')) throw new Error(`vfs: path must be absolute: ${path}`);
+    this.files.set(path, file);
+  }
+
+  unregister(path: string): void {
+    this.files.delete(path);
+  }
+
+  /** Remove `prefix` itself and everything below it. */
+  unregisterTree(prefix: string): void {
+    const dir = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    for (const p of [...this.files.keys()]) {
+      if (p === prefix || p.startsWith(dir)) this.files.delete(p);
+    }
+  }
+
+  exists(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  get(path: string): VirtualFile | undefined {
+    return this.files.get(path);
+  }
+
+  read(path: string): string {
+    const f = this.files.get(path);
+    if (!f) throw new KernelError('ENOENT', path);
+    if (!f.read) throw new KernelError('EINVAL', path, 'file is write-only');
+    return f.read();
+  }
+
+  /** Write as `echo data > path` would: one trailing newline is stripped. */
+  write(path: string, data: string): void {
+    const f = this.files.get(path);
+    if (!f) throw new KernelError('ENOENT', path);
+    if (!f.write) throw new KernelError('EACCES', path, 'file is read-only');
+    const body = data.endsWith('\n') ? data.slice(0, -1) : data;
+    try {
+      f.write(body);
+    } catch (e) {
+      if (e instanceof KernelError && e.path === '') throw new KernelError(e.errno, path, e.detail);
+      throw e;
+    }
+  }
+
+  /** Sorted paths, optionally below `prefix`. */
+  list(prefix = '/'): string[] {
+    const out: string[] = [];
+    for (const p of this.files.keys()) if (p.startsWith(prefix)) out.push(p);
+    return out.sort();
+  }
+
+  /** Paths of readable files worth sampling as series. */
+  observables(): string[] {
+    const out: string[] = [];
+    for (const [p, f] of this.files) if (f.observable && f.read) out.push(p);
+    return out.sort();
+  }
+}
