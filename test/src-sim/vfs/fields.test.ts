@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseFields } from '../../../src-sim/vfs/fields';
+
+describe('parseFields reads numeric fields the way the kernel prints them', () => {
+  it('single value files give the empty field', () => {
+    expect([...parseFields('104857600\n')]).toEqual([['', 104857600]]);
+    expect([...parseFields('max\n')]).toEqual([['', Infinity]]);
+  });
+
+  it('flat keyed files (cpu.stat) give one field per key', () => {
+    const f = parseFields('usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 10\n');
+    expect(f.get('usage_usec')).toBe(1500);
+    expect(f.get('nr_periods')).toBe(10);
+  });
+
+  it('nested keyed files (PSI, io.stat) give row.key fields', () => {
+    const f = parseFields('some avg10=1.50 avg60=0.25 avg300=0.00 total=12345\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n');
+    expect(f.get('some.avg10')).toBe(1.5);
+    expect(f.get('some.total')).toBe(12345);
+    expect(f.get('full.total')).toBe(0);
+    expect(parseFields('8:16 rbytes=4096 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n').get('8:16.rbytes')).toBe(4096);
+  });
+
+  it('cpu.max "max 100000" gives no single value but skips non-numbers', () => {
+    const f = parseFields('max 100000\n');
+    expect(f.get('max')).toBe(100000);
+  });
+});
