@@ -3,6 +3,7 @@ import type { EventLog } from '../engine/event-log';
 import type { Rng } from '../engine/rng';
 import type { BlockDeviceSpec, RunSpec, Scenario } from '../scenario/types';
 import type { Vfs } from '../vfs/vfs';
+import type { BlockApi } from './block/bio';
 import type { Cgroup } from './cgroup/cgroup';
 import type { CgroupTree } from './cgroup/tree';
 import type { Behaviour, Task } from './task';
@@ -42,6 +43,8 @@ export class Kernel {
   private readonly exitHooks: ((task: Task, now: number) => void)[] = [];
   /** Set by the block layer install(); null until then. */
   devices: DeviceHotplugApi | null = null;
+  /** Set by the block layer install() (src-sim/kernel/block); null until then. */
+  block: BlockApi | null = null;
   /** Set by the scheduler's install(). */
   sched!: SchedulerApi;
 
