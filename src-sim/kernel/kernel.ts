@@ -6,6 +6,7 @@ import type { Vfs } from '../vfs/vfs';
 import type { BlockApi } from './block/bio';
 import type { Cgroup } from './cgroup/cgroup';
 import type { CgroupTree } from './cgroup/tree';
+import type { MemoryApi } from './mm/api';
 import type { Behaviour, Task } from './task';
 
 /**
@@ -45,6 +46,8 @@ export class Kernel {
   devices: DeviceHotplugApi | null = null;
   /** Set by the block layer install() (src-sim/kernel/block); null until then. */
   block: BlockApi | null = null;
+  /** Set by the memory subsystem's install() (src-sim/kernel/mm); null until then. */
+  mm: MemoryApi | null = null;
   /** Set by the scheduler's install(). */
   sched!: SchedulerApi;
 

@@ -1,0 +1,16 @@
+import type { Cgroup } from '../cgroup/cgroup';
+import type { Task } from '../task';
+import type { PageCacheApi } from './page-cache-api';
+
+/** What the memory subsystem offers the rest of the kernel: `k.mm`. */
+export interface MemoryApi {
+  readonly pageCache: PageCacheApi;
+  /** Page frames of RAM (MemTotal / PAGE_SIZE). */
+  readonly totalPages: number;
+  /** Free page frames now (NR_FREE_PAGES). */
+  nrFree(): number;
+  /** memory.current of a group, in pages (hierarchical). */
+  memcgUsage(cg: Cgroup): number;
+  /** Resident anon + file pages mapped/charged by a task (its rss for oom_badness). */
+  taskRss(task: Task): number;
+}
