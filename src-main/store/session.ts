@@ -1,0 +1,445 @@
+import Database from 'better-sqlite3';
+import { existsSync, realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { LogEntry } from '../../src-sim/engine/event-log';
+import type { SeriesInfo } from '../../src-sim/engine/recorder';
+import type { Scenario, TimelineAction } from '../../src-sim/scenario/types';
+import { fromBlob, toBlob } from './blob';
+import { LATEST_VERSION, MIGRATIONS } from './migrations';
+import { reduceMinMax, type SeriesWindow } from './reduce';
+import { APPLICATION_ID, SessionError, checkHeader, readSessionHeader } from './session-file';
+
+type Db = Database.Database;
+
+export type RunStatus = 'running' | 'complete' | 'failed' | 'incomplete' | 'cancelled';
+
+export interface RunRow {
+  id: number;
+  scenarioId: number | null;
+  name: string;
+  seed: number;
+  runNumber: number;
+  appVersion: string;
+  status: RunStatus;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  simulatedNs: number;
+  wallMs: number;
+  events: number;
+}
+
+export interface SeriesRow {
+  seriesId: number;
+  path: string;
+  field: string;
+  startIndex: number;
+  intervalNs: number;
+}
+
+export interface EventFilter {
+  kinds?: string[];
+  t0?: number;
+  t1?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface OpenOptions {
+  /** Create the file when it does not exist (default true). */
+  create?: boolean;
+}
+
+/** One batch of samples as the worker sends it (see sim-host/protocol.ts Batch). */
+export interface SampleBatch {
+  newSeries: SeriesInfo[];
+  entries: { seriesId: number; startIndex: number; offset: number; count: number }[];
+  values: Float64Array;
+}
+
+export interface RunStart {
+  scenarioId?: number | null;
+  name?: string;
+  appVersion: string;
+  scenario: Scenario;
+}
+
+export interface RunFinish {
+  status: Exclude<RunStatus, 'running' | 'incomplete'>;
+  error?: string | null;
+  simulatedNs: number;
+  wallMs: number;
+  events: number;
+  /** Live actions (the resolved scenario's own timeline is not repeated). */
+  actions: TimelineAction[];
+  summary: unknown;
+}
+
+// Runs being written by a RunWriter of this process, keyed by file + run id:
+// a 'running' row owned by this process but absent here was left by a crash.
+const activeRuns = new Set<string>();
+
+/**
+ * One session: a `.klab` SQLite file in WAL mode. The only place that
+ * touches better-sqlite3. A foreign or newer file is refused before any
+ * write, and every batch is committed as it arrives, so a killed process
+ * leaves earlier runs (and the samples so far of the current one) readable.
+ */
+export class Session {
+  private constructor(
+    readonly file: string,
+    readonly db: Db,
+  ) {}
+
+  private readonly writing = new Set<string>();
+
+  static open(file: string, opts: OpenOptions = {}): Session {
+    if (!existsSync(file)) {
+      if (opts.create === false) throw new SessionError('NOT_FOUND', file, 'no such session file');
+      return new Session(file, createFile(file));
+    }
+    checkHeader(file, readSessionHeader(file), LATEST_VERSION);
+    // The header can be stale when the newest pages sit in the WAL: check
+    // again through a read-only connection, which never writes the file.
+    let probe: Db | null = null;
+    try {
+      probe = new Database(file, { readonly: true, fileMustExist: true });
+      const applicationId = probe.pragma('application_id', { simple: true }) as number;
+      const userVersion = probe.pragma('user_version', { simple: true }) as number;
+      checkHeader(file, { applicationId: applicationId >>> 0, userVersion }, LATEST_VERSION);
+    } catch (e) {
+      if (e instanceof SessionError) throw e;
+      throw new SessionError('DAMAGED', file, `damaged session: ${(e as Error).message}`);
+    } finally {
+      probe?.close();
+    }
+    const db = new Database(file, { fileMustExist: true });
+    configure(db);
+    migrate(db);
+    return new Session(file, db);
+  }
+
+  /** Close the file. Runs still being written stop here and read as incomplete from now on. */
+  close(): void {
+    for (const key of this.writing) activeRuns.delete(key);
+    this.writing.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  private key(runId: number): string {
+    let f = this.file;
+    try {
+      f = realpathSync(this.file);
+    } catch {
+      // Deleted underneath us: the plain path still identifies it here.
+    }
+    return `${f}#${runId}`;
+  }
+
+  addScenario(name: string, fileName: string | null, sourceText: string | null): number {
+    const r = this.db
+      .prepare('INSERT INTO scenarios (name, file_name, source_text, created_at) VALUES (?, ?, ?, ?)')
+      .run(name, fileName, sourceText, new Date().toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  beginRun(start: RunStart): RunWriter {
+    const s = start.scenario;
+    const r = this.db
+      .prepare(
+        `INSERT INTO runs (scenario_id, name, seed, run_number, app_version, scenario_json, status, owner, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+      )
+      .run(start.scenarioId ?? null, start.name ?? s.name, s.seed, s.run, start.appVersion, JSON.stringify(s), owner(), new Date().toISOString());
+    const id = Number(r.lastInsertRowid);
+    const key = this.key(id);
+    activeRuns.add(key);
+    this.writing.add(key);
+    return new RunWriter(this.db, id, s.sampleIntervalNs, () => {
+      activeRuns.delete(key);
+      this.writing.delete(key);
+    });
+  }
+
+  listRuns(): RunRow[] {
+    const rows = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY id`).all() as RawRun[];
+    return rows.map((r) => this.toRun(r));
+  }
+
+  getRun(id: number): RunRow | undefined {
+    const r = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id) as RawRun | undefined;
+    return r && this.toRun(r);
+  }
+
+  /** The resolved scenario a run ran, and its live actions: everything a replay needs. */
+  runInputs(id: number): { scenario: Scenario; actions: TimelineAction[] } | undefined {
+    const r = this.db.prepare('SELECT scenario_json, actions_json FROM runs WHERE id = ?').get(id) as
+      | { scenario_json: string; actions_json: string }
+      | undefined;
+    if (!r) return undefined;
+    return { scenario: JSON.parse(r.scenario_json) as Scenario, actions: JSON.parse(r.actions_json) as TimelineAction[] };
+  }
+
+  runSummary(id: number): unknown {
+    const r = this.db.prepare('SELECT summary_json FROM runs WHERE id = ?').get(id) as { summary_json: string | null } | undefined;
+    return r?.summary_json ? (JSON.parse(r.summary_json) as unknown) : null;
+  }
+
+  seriesCatalogue(runId: number): SeriesRow[] {
+    return this.db
+      .prepare(
+        `SELECT series_id AS seriesId, path, field, start_index AS startIndex, interval_ns AS intervalNs
+         FROM series WHERE run_id = ? ORDER BY series_id`,
+      )
+      .all(runId) as SeriesRow[];
+  }
+
+  /** Every stored sample of a series from its first index (NaN where a chunk is missing). */
+  seriesValues(runId: number, seriesId: number): { startIndex: number; values: Float64Array } {
+    const meta = this.seriesMeta(runId, seriesId);
+    const last = this.db
+      .prepare('SELECT MAX(start_index + count) AS end FROM chunks WHERE run_id = ? AND series_id = ?')
+      .get(runId, seriesId) as { end: number | null };
+    const end = last.end ?? meta.startIndex;
+    return { startIndex: meta.startIndex, values: this.readRange(runId, seriesId, meta.startIndex, end - 1) };
+  }
+
+  /** Samples with time in [t0, t1] reduced to at most `maxPoints` points (min/max-preserving). */
+  seriesWindow(runId: number, seriesId: number, t0: number, t1: number, maxPoints: number): SeriesWindow {
+    const meta = this.seriesMeta(runId, seriesId);
+    const last = this.db
+      .prepare('SELECT MAX(start_index + count) AS end FROM chunks WHERE run_id = ? AND series_id = ?')
+      .get(runId, seriesId) as { end: number | null };
+    const i0 = Math.max(meta.startIndex, Math.ceil(t0 / meta.intervalNs));
+    const i1 = Math.min((last.end ?? 0) - 1, Math.floor(t1 / meta.intervalNs));
+    if (i1 < i0) return { t: new Float64Array(0), v: new Float64Array(0) };
+    return reduceMinMax(this.readRange(runId, seriesId, i0, i1), i0, meta.intervalNs, maxPoints);
+  }
+
+  events(runId: number, f: EventFilter = {}): LogEntry[] {
+    const where = ['run_id = ?'];
+    const args: (string | number)[] = [runId];
+    if (f.kinds && f.kinds.length) {
+      where.push(`kind IN (${f.kinds.map(() => '?').join(', ')})`);
+      args.push(...f.kinds);
+    }
+    if (f.t0 !== undefined) {
+      where.push('t_ns >= ?');
+      args.push(f.t0);
+    }
+    if (f.t1 !== undefined) {
+      where.push('t_ns <= ?');
+      args.push(f.t1);
+    }
+    args.push(f.limit ?? -1, f.offset ?? 0);
+    const rows = this.db
+      .prepare(`SELECT data_json FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ? OFFSET ?`)
+      .all(...args) as { data_json: string }[];
+    return rows.map((r) => JSON.parse(r.data_json) as LogEntry);
+  }
+
+  saveView(name: string, spec: unknown): number {
+    const r = this.db
+      .prepare('INSERT INTO views (name, spec_json, created_at) VALUES (?, ?, ?)')
+      .run(name, JSON.stringify(spec), new Date().toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  listViews(): { id: number; name: string; spec: unknown }[] {
+    const rows = this.db.prepare('SELECT id, name, spec_json FROM views ORDER BY id').all() as { id: number; name: string; spec_json: string }[];
+    return rows.map((r) => ({ id: r.id, name: r.name, spec: JSON.parse(r.spec_json) as unknown }));
+  }
+
+  addNote(text: string, runId: number | null = null): number {
+    const r = this.db.prepare('INSERT INTO notes (run_id, text, created_at) VALUES (?, ?, ?)').run(runId, text, new Date().toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  listNotes(runId?: number): { id: number; runId: number | null; text: string; createdAt: string }[] {
+    const sql = 'SELECT id, run_id AS runId, text, created_at AS createdAt FROM notes';
+    return (runId === undefined
+      ? this.db.prepare(`${sql} ORDER BY id`).all()
+      : this.db.prepare(`${sql} WHERE run_id = ? ORDER BY id`).all(runId)) as { id: number; runId: number | null; text: string; createdAt: string }[];
+  }
+
+  private seriesMeta(runId: number, seriesId: number): SeriesRow {
+    const meta = this.db
+      .prepare('SELECT start_index AS startIndex, interval_ns AS intervalNs FROM series WHERE run_id = ? AND series_id = ?')
+      .get(runId, seriesId) as { startIndex: number; intervalNs: number } | undefined;
+    if (!meta) throw new Error(`${this.file}: run ${runId} has no series ${seriesId}`);
+    return { seriesId, path: '', field: '', ...meta };
+  }
+
+  /** Samples i0..i1 (inclusive) assembled from the chunks; NaN where none was stored. */
+  private readRange(runId: number, seriesId: number, i0: number, i1: number): Float64Array {
+    const out = new Float64Array(Math.max(0, i1 - i0 + 1)).fill(NaN);
+    const rows = this.db
+      .prepare(
+        `SELECT start_index, count, data FROM chunks
+         WHERE run_id = ? AND series_id = ? AND start_index <= ? AND start_index + count > ? ORDER BY start_index`,
+      )
+      .all(runId, seriesId, i1, i0) as { start_index: number; count: number; data: Buffer }[];
+    for (const r of rows) {
+      const vals = fromBlob(r.data);
+      const from = Math.max(i0, r.start_index);
+      const to = Math.min(i1 + 1, r.start_index + r.count);
+      out.set(vals.subarray(from - r.start_index, to - r.start_index), from - i0);
+    }
+    return out;
+  }
+
+  private toRun(r: RawRun): RunRow {
+    let status = r.status as RunStatus;
+    if (status === 'running' && !this.ownerAlive(r.owner, r.id)) status = 'incomplete';
+    return {
+      id: r.id,
+      scenarioId: r.scenario_id,
+      name: r.name,
+      seed: r.seed,
+      runNumber: r.run_number,
+      appVersion: r.app_version,
+      status,
+      error: r.error,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      simulatedNs: r.simulated_ns,
+      wallMs: r.wall_ms,
+      events: r.events,
+    };
+  }
+
+  /** Is the process that was writing this run still alive? (Another host: assume so.) */
+  private ownerAlive(o: string | null, runId: number): boolean {
+    if (!o) return false;
+    const at = o.lastIndexOf(':');
+    const host = o.slice(0, at);
+    const pid = Number(o.slice(at + 1));
+    if (host !== hostname()) return true;
+    if (pid === process.pid) return activeRuns.has(this.key(runId));
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+}
+
+/** Streams one run into the session; every call is its own transaction. */
+export class RunWriter {
+  private seq = 0;
+  private finished = false;
+  private readonly insSeries;
+  private readonly insChunk;
+  private readonly insEvent;
+  private readonly writeBatchTx;
+  private readonly writeLogTx;
+
+  constructor(
+    private readonly db: Db,
+    readonly id: number,
+    private readonly intervalNs: number,
+    private readonly release: () => void,
+  ) {
+    this.insSeries = db.prepare(
+      'INSERT OR IGNORE INTO series (run_id, series_id, path, field, start_index, interval_ns) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insChunk = db.prepare('INSERT OR REPLACE INTO chunks (run_id, series_id, start_index, count, data) VALUES (?, ?, ?, ?, ?)');
+    this.insEvent = db.prepare('INSERT INTO events (run_id, seq, t_ns, kind, data_json) VALUES (?, ?, ?, ?, ?)');
+    this.writeBatchTx = db.transaction((b: SampleBatch) => {
+      for (const s of b.newSeries) this.insSeries.run(this.id, s.id, s.path, s.field, s.startIndex, this.intervalNs);
+      for (const e of b.entries) {
+        this.insChunk.run(this.id, e.seriesId, e.startIndex, e.count, toBlob(b.values.subarray(e.offset, e.offset + e.count)));
+      }
+    });
+    this.writeLogTx = db.transaction((entries: LogEntry[]) => {
+      for (const e of entries) this.insEvent.run(this.id, this.seq++, e.t_ns, e.kind, JSON.stringify(e));
+    });
+  }
+
+  addBatch(b: SampleBatch): void {
+    this.writeBatchTx(b);
+  }
+
+  addLog(entries: LogEntry[]): void {
+    if (entries.length) this.writeLogTx(entries);
+  }
+
+  finish(f: RunFinish): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.db
+      .prepare(
+        `UPDATE runs SET status = ?, error = ?, finished_at = ?, simulated_ns = ?, wall_ms = ?, events = ?,
+           actions_json = ?, summary_json = ? WHERE id = ?`,
+      )
+      .run(
+        f.status,
+        f.error ?? null,
+        new Date().toISOString(),
+        f.simulatedNs,
+        f.wallMs,
+        f.events,
+        JSON.stringify(f.actions),
+        JSON.stringify(f.summary),
+        this.id,
+      );
+    this.release();
+  }
+}
+
+interface RawRun {
+  id: number;
+  scenario_id: number | null;
+  name: string;
+  seed: number;
+  run_number: number;
+  app_version: string;
+  status: string;
+  error: string | null;
+  owner: string | null;
+  started_at: string;
+  finished_at: string | null;
+  simulated_ns: number;
+  wall_ms: number;
+  events: number;
+}
+
+const RUN_COLUMNS =
+  'id, scenario_id, name, seed, run_number, app_version, status, error, owner, started_at, finished_at, simulated_ns, wall_ms, events';
+
+function owner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+function configure(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a killed process loses nothing committed (only a power
+  // loss can drop the last transactions), and commits stay cheap.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+}
+
+/**
+ * A new session: schema and identity are written in rollback-journal mode,
+ * so application_id and user_version are in the main file's header (not
+ * only in a WAL) before WAL mode is switched on.
+ */
+function createFile(file: string): Db {
+  const db = new Database(file);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  migrate(db);
+  configure(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

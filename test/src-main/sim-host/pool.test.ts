@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { baseScenario } from '../../../src-sim/scenario/defaults';
+import { WorkerPool } from '../../../src-main/sim-host/pool';
+import type { Batch } from '../../../src-main/sim-host/protocol';
+
+// Through the real bundled worker (dist/sim-worker.mjs, built by test/global-setup.ts).
+const scenario = (seed: number) => baseScenario({ name: 'pool', seed, durationNs: 5e9, sampleIntervalNs: 10e6 });
+
+describe('WorkerPool', () => {
+  it('runs the same scenario and seed twice in real workers with identical summaries', async () => {
+    const pool = new WorkerPool({ size: 2 });
+    const [a, b] = await Promise.all([pool.start(scenario(3)).done, pool.start(scenario(3)).done]);
+    await pool.close();
+    expect(a.status).toBe('complete');
+    if (a.status === 'failed' || b.status === 'failed') throw new Error('run failed');
+    expect(b.files).toEqual(a.files);
+    expect(b.events).toBe(a.events);
+    expect(a.simulatedNs).toBe(5e9);
+  });
+
+  it('a crashing worker fails only its own run; the pool keeps serving', async () => {
+    const pool = new WorkerPool({ size: 1 });
+    const crash = pool.start(scenario(1), { inject: { kind: 'exit', atNs: 1e9 } });
+    const invariant = pool.start(scenario(1), { inject: { kind: 'invariant', atNs: 2e9 } });
+    const ok = pool.start(scenario(1));
+    expect(pool.queued + pool.active).toBe(3);
+    expect(await crash.done).toEqual({ status: 'failed', error: 'simulator worker exited unexpectedly (code 70)' });
+    expect(await invariant.done).toEqual({
+      status: 'failed',
+      error: 'invariant failed in inject at t=2000000000ns: deliberate failure requested by the host',
+    });
+    expect((await ok.done).status).toBe('complete');
+    await pool.close();
+  });
+
+  it('streams progress and transferred Float64Array batches, and cancels on request', async () => {
+    const pool = new WorkerPool({ size: 1 });
+    const h = pool.start(baseScenario({ durationNs: 3600e9, sampleIntervalNs: 1e9 }), { pace: 1 });
+    const batches: Batch[] = [];
+    h.onBatch((b) => batches.push(b));
+    const firstProgress = new Promise<number>((res) => h.onProgress((p) => res(p.durationNs)));
+    expect(await firstProgress).toBe(3600e9);
+    h.cancel();
+    const r = await h.done;
+    expect(r.status).toBe('cancelled');
+    for (const b of batches) expect(b.values).toBeInstanceOf(Float64Array);
+    await pool.close();
+  });
+
+  it('sizes itself to cores − 1, at least one', () => {
+    expect(new WorkerPool().size).toBeGreaterThanOrEqual(1);
+    expect(new WorkerPool({ size: 0 }).size).toBe(1);
+  });
+});
