@@ -1,0 +1,192 @@
+/**
+ * The typed contract between the lab service and its clients (the Electron
+ * renderer through the preload, the browser through the WebSocket, tests
+ * in-process). Types only: the renderer imports it with `import type`.
+ *
+ * Requests are keyed 'domain/action' → { req, res }. Event streams are keyed
+ * on… → payload. Values cross a JSON boundary in browser mode, so series
+ * values are plain number arrays with `null` standing for a non-finite sample
+ * (a vanished file records NaN; "max" reads as +Infinity): see `finite` below.
+ */
+
+import type { Scenario, TimelineAction } from '../../src-sim/scenario/types';
+
+/** 'incomplete': the host died during the run (found so when the session is reopened). */
+export type RunStatus = 'queued' | 'running' | 'paused' | 'complete' | 'failed' | 'cancelled' | 'incomplete';
+
+export interface SessionInfo {
+  /** Absolute path of the .klab file; null when no session is open. */
+  path: string | null;
+  /** Runs in the session, newest first. */
+  runCount: number;
+  /** Last autosave (ms since epoch), or null. */
+  savedAt: number | null;
+}
+
+export interface RunInfo {
+  id: string;
+  name: string;
+  status: RunStatus;
+  seed: number;
+  durationNs: number;
+  sampleIntervalNs: number;
+  /** Simulated time reached. */
+  simNs: number;
+  /** Events per second of wall time over the last progress report. */
+  eventsPerSec: number;
+  /** null = as fast as possible, N = N× real time. */
+  pace: number | null;
+  /** Wall clock (ms since epoch). */
+  createdAt: number;
+  finishedAt: number | null;
+  /** Why the run failed (invariant, crash, refused write at boot…). */
+  error: string | null;
+}
+
+export interface SeriesMeta {
+  id: number;
+  path: string;
+  /** "" for single-value files, "usage_usec", "some.avg10", "8:16.rbytes"… */
+  field: string;
+  /** Index of the first sample; sample k is at k·sampleIntervalNs. */
+  startIndex: number;
+  /** Samples stored so far. */
+  samples: number;
+}
+
+/** A reduced series: times (ns) and values, same length; null = gap / non-finite. */
+export interface SeriesPoints {
+  id: number;
+  t: number[];
+  v: (number | null)[];
+}
+
+export interface EventEntry {
+  /** Position in the run's log (0-based), stable across queries. */
+  seq: number;
+  t_ns: number;
+  kind: string;
+  fields: Record<string, string | number | boolean | null>;
+}
+
+export type ReduceMethod = 'minmax' | 'lttb';
+
+/** The live actions a run accepts; each joins the run's timeline. */
+export type LiveActionRequest =
+  | { kind: 'write'; path: string; value: string }
+  | { kind: 'plug'; device: Extract<TimelineAction, { kind: 'plug' }>['device'] }
+  | { kind: 'unplug'; device: string };
+
+export interface Contract {
+  'session/info': { req: Record<string, never>; res: SessionInfo };
+  /** Create a new session file (refused if it exists). */
+  'session/new': { req: { path: string }; res: SessionInfo };
+  /** Open an existing session; a damaged or foreign file is refused and left untouched. */
+  'session/open': { req: { path: string }; res: SessionInfo };
+  /** Copy the session to a new file and continue in it. */
+  'session/saveAs': { req: { path: string }; res: SessionInfo };
+  'session/close': { req: Record<string, never>; res: SessionInfo };
+  'session/recent': { req: Record<string, never>; res: { paths: string[] } };
+
+  /** Start a run of a resolved scenario (the scenario loader's output). */
+  'run/start': { req: { scenario: Scenario; name?: string }; res: RunInfo };
+  'run/cancel': { req: { runId: string }; res: RunInfo };
+  'run/pause': { req: { runId: string }; res: RunInfo };
+  'run/resume': { req: { runId: string }; res: RunInfo };
+  /** null = as fast as possible; N = N× real time. */
+  'run/pace': { req: { runId: string; pace: number | null }; res: RunInfo };
+  /** Apply a live action between chunks; refused writes come back with the kernel's errno. */
+  'run/act': { req: { runId: string; action: LiveActionRequest }; res: { atNs: number } };
+  'run/list': { req: Record<string, never>; res: { runs: RunInfo[] } };
+  'run/get': { req: { runId: string }; res: RunInfo };
+  /** Stream onRunBatch/onRunProgress/onRunEvent/onRunStatus for this run to the caller. */
+  'run/subscribe': { req: { runId: string }; res: { subscribed: true } };
+  'run/unsubscribe': { req: { runId: string }; res: { subscribed: false } };
+
+  'query/series': { req: { runId: string }; res: { sampleIntervalNs: number; series: SeriesMeta[] } };
+  /** Window [t0Ns, t1Ns] of some series, each reduced to at most `points` points. */
+  'query/window': {
+    req: { runId: string; seriesIds: number[]; t0Ns: number; t1Ns: number; points: number; method: ReduceMethod };
+    res: { series: SeriesPoints[] };
+  };
+  /** A virtual file's text at time atNs, by replaying the run's scenario and timeline. */
+  'query/file': { req: { runId: string; path: string; atNs: number }; res: { path: string; atNs: number; text: string } };
+  /** Every readable virtual file path at time atNs (replay). */
+  'query/files': { req: { runId: string; atNs: number }; res: { paths: string[] } };
+  'query/events': {
+    req: { runId: string; kinds?: string[]; t0Ns?: number; t1Ns?: number; text?: string; offset?: number; limit?: number };
+    res: { total: number; events: EventEntry[] };
+  };
+  /** The run's timeline: scenario actions and live actions, in order applied. */
+  'query/timeline': { req: { runId: string }; res: { actions: TimelineAction[] } };
+
+  'export/series': {
+    req: { runId: string; seriesIds: number[]; format: 'csv' | 'json' };
+    res: { filename: string; mime: string; text: string };
+  };
+  /** The run's scenario with its live actions folded into the timeline, ready to edit and rerun. */
+  'export/scenario': { req: { runId: string; format: 'yaml' | 'json' }; res: { filename: string; mime: string; text: string } };
+  /** The summary in the CLI's JSON format (kernel-lab/summary@1). */
+  'export/summary': { req: { runId: string }; res: { filename: string; mime: string; text: string } };
+}
+
+export type Channel = keyof Contract;
+export type Req<C extends Channel> = Contract[C]['req'];
+export type Res<C extends Channel> = Contract[C]['res'];
+
+/** Display batch: everything new since the last one, downsampled; ≤ 20 per second per run. */
+export interface RunBatchEvent {
+  runId: string;
+  /** 0, 1, 2… per run and subscriber; a gap means a lost batch. */
+  seq: number;
+  simNs: number;
+  series: {
+    id: number;
+    path: string;
+    field: string;
+    /** Sample indices [from, to) this batch covers; batch k+1 starts where batch k ended. */
+    from: number;
+    to: number;
+    t: number[];
+    v: (number | null)[];
+  }[];
+}
+
+export interface RunProgressEvent {
+  runId: string;
+  simNs: number;
+  durationNs: number;
+  eventsPerSec: number;
+}
+
+export interface RunEventsEvent {
+  runId: string;
+  events: EventEntry[];
+}
+
+export interface RunStatusEvent {
+  run: RunInfo;
+}
+
+export interface Events {
+  onRunBatch: RunBatchEvent;
+  onRunProgress: RunProgressEvent;
+  onRunEvents: RunEventsEvent;
+  onRunStatus: RunStatusEvent;
+  onSessionChanged: SessionInfo;
+}
+
+export type EventName = keyof Events;
+
+/** Error reply: `code` says whose fault it was. */
+export interface ErrorReply {
+  code: 'invalid-request' | 'unknown-channel' | 'not-found' | 'refused' | 'kernel-error' | 'internal';
+  message: string;
+}
+
+/** The wire messages of browser mode (JSON over the WebSocket). */
+export type ClientMessage = { id: number; channel: string; payload: unknown };
+export type ServerMessage =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: ErrorReply }
+  | { event: EventName; data: unknown };

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { SCENARIO_FORMAT } from '../../src-sim/scenario/types';
+
+/**
+ * The resolved scenario (src-sim/scenario/types.ts) as it crosses the IPC
+ * boundary: checked field by field so a malformed request fails here, with
+ * its path, and never reaches a worker. Units are already resolved (ns, bytes).
+ */
+const ns = z.number().int().nonnegative();
+const bytes = z.number().nonnegative();
+
+const device = z.object({
+  name: z.string().min(1),
+  type: z.enum(['hdd', 'ssd', 'nvme', 'usb', 'virtio']),
+  sizeBytes: bytes,
+  major: z.number().int().nonnegative(),
+  minor: z.number().int().nonnegative(),
+  model: z.string(),
+  serial: z.string(),
+  partitions: z.array(bytes),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  badSectors: z.array(z.object({ start: z.number(), end: z.number(), op: z.enum(['read', 'write', 'both']) })),
+});
+
+const run = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('cpu') }),
+  z.object({ type: z.literal('periodic'), busyNs: ns, periodNs: ns, jitter: z.number() }),
+  z.object({
+    type: z.literal('alloc'),
+    sizeBytes: bytes,
+    stepBytes: bytes,
+    everyNs: ns,
+    touch: z.enum(['sequential', 'random']),
+    then: z.enum(['hold', 'free', 'loop']),
+  }),
+  z.object({ type: z.literal('workingset'), sizeBytes: bytes, pattern: z.enum(['uniform', 'zipf']), theta: z.number(), ratePerSec: z.number() }),
+  z.object({
+    type: z.enum(['read', 'write']),
+    file: z.string(),
+    sizeBytes: bytes,
+    bs: z.number().positive(),
+    pattern: z.enum(['sequential', 'random']),
+    direct: z.boolean(),
+    fsyncEveryBytes: bytes,
+    loop: z.boolean(),
+  }),
+  z.object({ type: z.literal('fio'), jobPath: z.string().nullable(), jobText: z.string() }),
+]);
+
+export const deviceSchema = device;
+
+export const timelineActionSchema = z.discriminatedUnion('kind', [
+  z.object({ atNs: ns, kind: z.literal('write'), path: z.string().startsWith('/'), value: z.string() }),
+  z.object({ atNs: ns, kind: z.literal('plug'), device }),
+  z.object({ atNs: ns, kind: z.literal('unplug'), device: z.string().min(1) }),
+]);
+
+export const scenarioSchema = z.object({
+  format: z.literal(SCENARIO_FORMAT),
+  name: z.string(),
+  description: z.string(),
+  seed: z.number().int(),
+  run: z.number().int().nonnegative(),
+  durationNs: z.number().int().positive(),
+  sampleIntervalNs: z.number().int().positive(),
+  cgroupVersion: z.union([z.literal(1), z.literal(2)]),
+  machine: z.object({
+    cpus: z.number().int().positive(),
+    memoryBytes: bytes,
+    numa: z.object({
+      nodes: z.array(z.object({ cpus: z.array(z.number().int().nonnegative()), memoryBytes: bytes })).min(1),
+      distances: z.array(z.array(z.number())),
+    }),
+    swap: z
+      .object({ sizeBytes: bytes, device: z.string().nullable(), latencyNs: ns, bandwidthBytesPerSec: z.number().nonnegative() })
+      .nullable(),
+    devices: z.array(device),
+  }),
+  kernel: z.object({
+    version: z.string(),
+    scheduler: z.enum(['eevdf', 'cfs']),
+    sysctl: z.array(z.tuple([z.string(), z.string()])),
+    hz: z.number().int().positive(),
+  }),
+  cgroups: z.array(z.object({ path: z.string().startsWith('/'), writes: z.array(z.tuple([z.string(), z.string()])) })),
+  files: z.array(z.object({ path: z.string(), sizeBytes: bytes, device: z.string().nullable() })),
+  tasks: z.array(
+    z.object({
+      name: z.string().min(1),
+      cgroup: z.string().startsWith('/'),
+      cpus: z.array(z.number().int().nonnegative()),
+      nice: z.number().int().min(-20).max(19),
+      policy: z.enum(['SCHED_OTHER', 'SCHED_BATCH', 'SCHED_IDLE', 'SCHED_FIFO', 'SCHED_RR']),
+      rtPriority: z.number().int().min(0).max(99),
+      count: z.number().int().positive(),
+      oomScoreAdj: z.number().int().min(-1000).max(1000),
+      startNs: ns,
+      sliceNs: ns,
+      run,
+    }),
+  ),
+  timeline: z.array(timelineActionSchema),
+  record: z.array(z.string()),
+});

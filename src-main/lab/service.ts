@@ -1,0 +1,491 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scenario } from '../../src-sim/scenario/types';
+import { KernelError } from '../../src-sim/vfs/errors';
+import type {
+  EventEntry,
+  EventName,
+  Events,
+  LiveActionRequest,
+  ReduceMethod,
+  RunInfo,
+  SeriesMeta,
+  SeriesPoints,
+  SessionInfo,
+} from '../ipc/contract';
+import type { RunResult } from '../sim-host/pool';
+import type { TimelineAction } from '../../src-sim/scenario/types';
+import { configDir } from './config-dir';
+import { DISPLAY_PERIOD_MS } from './display-stream';
+import { LabError, notFound, refused } from './errors';
+import { scenarioFile, seriesCsv, seriesJson, slug, type ExportFile } from './exports';
+import { LiveRun } from './live-run';
+import type { Runner, SessionStore, StoreFactory, StoredRun } from './ports';
+import { RecentList } from './recent';
+import { reduce } from './downsample';
+import { Replayer } from './replay';
+import { SessionPaths } from './session-paths';
+import { sqliteStores } from './store-adapter';
+import { buildSummary } from './summary';
+
+export interface LabServiceOptions {
+  /** Where runs execute: a sim-host WorkerPool (default in hosts) or a LocalRunner. */
+  runner: Runner;
+  stores?: StoreFactory;
+  /** Per-user state (recent list, untitled sessions); default configDir(). */
+  configDir?: string;
+  /** Folders clients may name sessions in; default [cwd]. The untitled folder is always allowed. */
+  sessionRoots?: string[];
+}
+
+/** One client of the service (a window, a browser tab, a test): receives its subscribed streams. */
+export class LabConnection {
+  /** runId → next display batch sequence number for this client. */
+  readonly subscriptions = new Map<string, number>();
+  closed = false;
+
+  constructor(
+    readonly id: number,
+    readonly emit: <E extends EventName>(event: E, data: Events[E]) => void,
+  ) {}
+}
+
+/**
+ * The lab service: one per process, shared by every window and browser tab.
+ * Owns the open session, the runs in flight and the display streams; every
+ * decision the hosts (Electron, browser mode, CLI) would otherwise make lives
+ * here, where it is tested.
+ */
+export class LabService {
+  private store: SessionStore | null = null;
+  private readonly live = new Map<string, LiveRun>();
+  private readonly connections = new Set<LabConnection>();
+  private nextConnection = 1;
+  private readonly runner: Runner;
+  private readonly stores: StoreFactory;
+  readonly recent: RecentList;
+  readonly paths: SessionPaths;
+  private readonly untitledDir: string;
+  private readonly replayer = new Replayer();
+  private savedAt: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closing = false;
+
+  constructor(opts: LabServiceOptions) {
+    this.runner = opts.runner;
+    this.stores = opts.stores ?? sqliteStores;
+    const dir = opts.configDir ?? configDir();
+    this.recent = new RecentList(dir);
+    this.untitledDir = join(dir, 'untitled');
+    this.paths = new SessionPaths([...(opts.sessionRoots ?? [process.cwd()]), this.untitledDir]);
+  }
+
+  // ---- connections -------------------------------------------------------
+
+  connect(emit: LabConnection['emit']): LabConnection {
+    const c = new LabConnection(this.nextConnection++, emit);
+    this.connections.add(c);
+    return c;
+  }
+
+  disconnect(c: LabConnection): void {
+    c.closed = true;
+    c.subscriptions.clear();
+    this.connections.delete(c);
+  }
+
+  private broadcast<E extends EventName>(event: E, data: Events[E]): void {
+    for (const c of this.connections) c.emit(event, data);
+  }
+
+  // ---- sessions ----------------------------------------------------------
+
+  sessionInfo(): SessionInfo {
+    return { path: this.store?.path ?? null, runCount: this.store ? this.store.listRuns().length : 0, savedAt: this.savedAt };
+  }
+
+  /** `trusted`: the path comes from the desktop's own file dialog, not from a client. */
+  async newSession(path: string, opts: { trusted?: boolean } = {}): Promise<SessionInfo> {
+    const abs = this.paths.resolve(path, opts);
+    await this.switchTo(() => this.stores.create(abs));
+    this.recent.add(abs);
+    return this.changed();
+  }
+
+  async openSession(path: string, opts: { trusted?: boolean } = {}): Promise<SessionInfo> {
+    const abs = this.paths.resolve(path, opts);
+    // Open first: a damaged or foreign file is refused while the current session stays open.
+    const next = this.stores.open(abs);
+    await this.switchTo(() => next);
+    this.recent.add(abs);
+    return this.changed();
+  }
+
+  async saveSessionAs(path: string, opts: { trusted?: boolean } = {}): Promise<SessionInfo> {
+    const abs = this.paths.resolve(path, opts);
+    const store = this.requireStore();
+    if (this.live.size) throw refused('runs are in progress; wait for them to finish or cancel them before "Save As"');
+    if (abs === store.path) throw refused('that is the file already open');
+    store.copyTo(abs);
+    const next = this.stores.open(abs);
+    await this.switchTo(() => next);
+    this.recent.add(abs);
+    return this.changed();
+  }
+
+  async closeSession(): Promise<SessionInfo> {
+    await this.switchTo(() => null);
+    return this.changed();
+  }
+
+  private changed(): SessionInfo {
+    const info = this.sessionInfo();
+    this.broadcast('onSessionChanged', info);
+    return info;
+  }
+
+  /** Cancel the current session's runs, wait for their last writes, close it, then take `next`. */
+  private async switchTo(next: () => SessionStore | null): Promise<void> {
+    const ending = [...this.live.values()];
+    for (const r of ending) r.handle.cancel();
+    await Promise.allSettled(ending.map((r) => r.handle.done));
+    // Let the done handlers (which write to the old store) run.
+    await new Promise<void>((r) => setImmediate(r));
+    this.flushDisplays();
+    this.replayer.clear();
+    const old = this.store;
+    this.store = null;
+    old?.close();
+    this.store = next();
+    this.savedAt = null;
+  }
+
+  private requireStore(): SessionStore {
+    if (!this.store) throw refused('no session is open');
+    return this.store;
+  }
+
+  /** The open session, or a new untitled one in the config dir (runs always land in a file). */
+  private storeForRun(): SessionStore {
+    if (this.store) return this.store;
+    mkdirSync(this.untitledDir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    this.store = this.stores.create(join(this.untitledDir, `untitled-${stamp}-${process.pid}.klab`));
+    this.broadcast('onSessionChanged', this.sessionInfo());
+    return this.store;
+  }
+
+  // ---- runs --------------------------------------------------------------
+
+  startRun(scenario: Scenario, name?: string): RunInfo {
+    if (this.closing) throw refused('the service is shutting down');
+    const store = this.storeForRun();
+    const runName = name ?? scenario.name;
+    const id = store.createRun(runName, scenario);
+    const handle = this.runner.start(scenario, {});
+    const run = new LiveRun(id, runName, scenario, handle);
+    this.live.set(id, run);
+    handle.onProgress((p) => {
+      if (run.ended) return;
+      run.simNs = p.simNs;
+      run.eventsPerSec = p.eventsPerSec;
+      const status = p.state === 'paused' ? 'paused' : 'running';
+      if (run.status === 'queued' || (run.status !== status && status === 'paused')) {
+        run.status = status;
+        this.broadcast('onRunStatus', { run: run.info() });
+      }
+      run.display.setProgress({ runId: id, simNs: p.simNs, durationNs: p.durationNs, eventsPerSec: p.eventsPerSec });
+    });
+    handle.onBatch((b) => {
+      if (run.ended) return;
+      try {
+        store.appendBatch(id, b);
+        this.savedAt = Date.now();
+      } catch (e) {
+        this.storeFailed(run, e);
+        return;
+      }
+      run.display.addBatch(b);
+    });
+    handle.onLog((entries) => {
+      if (run.ended) return;
+      try {
+        store.appendEvents(id, entries);
+      } catch (e) {
+        this.storeFailed(run, e);
+        return;
+      }
+      run.display.addEvents(run.toEntries(entries));
+    });
+    void handle.done.then((r) => this.finished(store, run, r));
+    this.ensureTimer();
+    const info = run.info();
+    this.broadcast('onRunStatus', { run: info });
+    return info;
+  }
+
+  private storeFailed(run: LiveRun, e: unknown): void {
+    run.handle.cancel();
+    run.ended = { ...run.info(), status: 'failed', error: `session file write failed: ${(e as Error).message}`, finishedAt: Date.now() };
+  }
+
+  private finished(store: SessionStore, run: LiveRun, r: RunResult): void {
+    const simNs = r.status === 'failed' ? run.simNs : r.simulatedNs;
+    const storeError = run.ended?.error ?? null;
+    const status = storeError ? 'failed' : r.status;
+    const error = storeError ?? (r.status === 'failed' ? r.error : null);
+    try {
+      store.finishRun(run.id, {
+        status,
+        error,
+        simNs,
+        wallMs: r.status === 'failed' ? 0 : r.wallMs,
+        events: r.status === 'failed' ? 0 : r.events,
+        liveActions: r.status === 'failed' ? run.liveActions : r.liveActions,
+        summary: buildSummary(run.scenario, r, simNs),
+      });
+      this.savedAt = Date.now();
+    } catch {
+      // The session was closed under the run (or the disk failed): the row stays 'running' and reads as incomplete.
+    }
+    run.simNs = simNs;
+    run.ended = { ...run.info(), status, error, simNs, finishedAt: Date.now() };
+    this.ensureTimer();
+  }
+
+  private live_(runId: string): LiveRun {
+    const r = this.live.get(runId);
+    if (!r || r.ended) throw refused(`run ${runId} is not in progress`);
+    return r;
+  }
+
+  cancelRun(runId: string): RunInfo {
+    const r = this.live_(runId);
+    r.handle.cancel();
+    return r.info();
+  }
+
+  pauseRun(runId: string): RunInfo {
+    const r = this.live_(runId);
+    r.handle.control({ type: 'pause' });
+    r.status = 'paused';
+    this.broadcast('onRunStatus', { run: r.info() });
+    return r.info();
+  }
+
+  resumeRun(runId: string): RunInfo {
+    const r = this.live_(runId);
+    r.handle.control({ type: 'resume' });
+    if (r.status === 'paused') r.status = 'running';
+    this.broadcast('onRunStatus', { run: r.info() });
+    return r.info();
+  }
+
+  paceRun(runId: string, pace: number | null): RunInfo {
+    const r = this.live_(runId);
+    r.handle.control({ type: 'pace', pace });
+    r.pace = pace;
+    this.broadcast('onRunStatus', { run: r.info() });
+    return r.info();
+  }
+
+  /** Apply a live action between chunks; it joins the run's timeline. */
+  async act(runId: string, action: LiveActionRequest): Promise<{ atNs: number }> {
+    const r = this.live_(runId);
+    const reply = await r.handle.act(action);
+    if (!reply.ok) throw new LabError('kernel-error', reply.error);
+    r.liveActions.push(reply.action);
+    return { atNs: reply.action.atNs };
+  }
+
+  listRuns(): RunInfo[] {
+    if (!this.store) return [];
+    return this.store
+      .listRuns()
+      .map((s) => this.runInfo(s))
+      .reverse();
+  }
+
+  getRun(runId: string): RunInfo {
+    const s = this.store?.getRun(runId);
+    if (!s) throw notFound(`no run ${runId} in this session`);
+    return this.runInfo(s);
+  }
+
+  private runInfo(s: StoredRun): RunInfo {
+    const live = this.live.get(s.id);
+    if (live && !live.ended) return live.info();
+    const inputs = this.store?.runInputs(s.id);
+    return {
+      id: s.id,
+      name: s.name,
+      status: s.status,
+      seed: s.seed,
+      durationNs: inputs?.scenario.durationNs ?? 0,
+      sampleIntervalNs: inputs?.scenario.sampleIntervalNs ?? 0,
+      simNs: s.simNs,
+      eventsPerSec: s.wallMs > 0 ? (s.events * 1000) / s.wallMs : 0,
+      pace: null,
+      createdAt: s.createdAt,
+      finishedAt: s.finishedAt,
+      error: s.error,
+    };
+  }
+
+  subscribe(c: LabConnection, runId: string): void {
+    this.getRun(runId);
+    if (!c.subscriptions.has(runId)) c.subscriptions.set(runId, 0);
+  }
+
+  unsubscribe(c: LabConnection, runId: string): void {
+    c.subscriptions.delete(runId);
+  }
+
+  // ---- display streaming -------------------------------------------------
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.flushDisplays(), DISPLAY_PERIOD_MS);
+  }
+
+  /** One display tick: at most one batch, one progress and one events message per run and subscriber. */
+  private flushDisplays(): void {
+    for (const run of [...this.live.values()]) {
+      const subs = [...this.connections].filter((c) => c.subscriptions.has(run.id));
+      run.display.flush({
+        batch: (ev) => {
+          for (const c of subs) {
+            const seq = c.subscriptions.get(run.id)!;
+            c.subscriptions.set(run.id, seq + 1);
+            c.emit('onRunBatch', { ...ev, seq });
+          }
+        },
+        progress: (ev) => {
+          for (const c of subs) c.emit('onRunProgress', ev);
+        },
+        events: (events: EventEntry[]) => {
+          for (const c of subs) c.emit('onRunEvents', { runId: run.id, events });
+        },
+      });
+      if (run.ended) {
+        this.live.delete(run.id);
+        this.broadcast('onRunStatus', { run: run.ended });
+      }
+    }
+    if (this.live.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  // ---- queries -----------------------------------------------------------
+
+  private intervalOf(runId: string): { store: SessionStore; scenario: Scenario; live: readonly TimelineAction[] } {
+    const store = this.requireStore();
+    const live = this.live.get(runId);
+    if (live) return { store, scenario: live.scenario, live: live.liveActions };
+    const inputs = store.runInputs(runId);
+    if (!inputs) throw notFound(`no run ${runId} in this session`);
+    return { store, scenario: inputs.scenario, live: inputs.liveActions };
+  }
+
+  seriesCatalogue(runId: string): { sampleIntervalNs: number; series: SeriesMeta[] } {
+    const { store, scenario } = this.intervalOf(runId);
+    return { sampleIntervalNs: scenario.sampleIntervalNs, series: store.seriesCatalogue(runId) };
+  }
+
+  window(runId: string, seriesIds: number[], t0Ns: number, t1Ns: number, points: number, method: ReduceMethod): SeriesPoints[] {
+    const { store, scenario } = this.intervalOf(runId);
+    const dt = scenario.sampleIntervalNs;
+    const catalogue = new Map(store.seriesCatalogue(runId).map((s) => [s.id, s]));
+    return seriesIds.map((id) => {
+      const s = catalogue.get(id);
+      if (!s) throw notFound(`run ${runId} has no series ${id}`);
+      const i0 = Math.max(s.startIndex, Math.ceil(t0Ns / dt));
+      const i1 = Math.min(s.startIndex + s.samples, Math.floor(t1Ns / dt) + 1);
+      if (i1 <= i0) return { id, t: [], v: [] };
+      const r = reduce(method, store.readSeries(runId, id, i0, i1), i0, dt, points);
+      return { id, t: r.t, v: r.v };
+    });
+  }
+
+  async fileAt(runId: string, path: string, atNs: number): Promise<string> {
+    const { scenario, live } = this.intervalOf(runId);
+    this.checkReached(runId, atNs);
+    try {
+      return await this.replayer.read(runId, scenario, live, atNs, (sim) => sim.kernel.vfs.read(path));
+    } catch (e) {
+      if (e instanceof KernelError) throw new LabError('kernel-error', e.message);
+      throw new LabError('refused', `replay of run ${runId} failed: ${(e as Error).message}`);
+    }
+  }
+
+  async filesAt(runId: string, atNs: number): Promise<string[]> {
+    const { scenario, live } = this.intervalOf(runId);
+    this.checkReached(runId, atNs);
+    return this.replayer.read(runId, scenario, live, atNs, (sim) => sim.kernel.vfs.list().filter((p) => sim.kernel.vfs.get(p)?.read));
+  }
+
+  private checkReached(runId: string, atNs: number): void {
+    const info = this.getRun(runId);
+    const reached = info.status === 'complete' ? info.durationNs : info.simNs;
+    if (atNs > reached) throw refused(`run ${runId} has reached t=${reached} ns; t=${atNs} ns was not simulated`);
+  }
+
+  events(
+    runId: string,
+    q: { kinds?: string[]; t0Ns?: number; t1Ns?: number; text?: string; offset?: number; limit?: number },
+  ): { total: number; events: EventEntry[] } {
+    const { store } = this.intervalOf(runId);
+    const r = store.events(runId, { ...q, offset: q.offset ?? 0, limit: q.limit ?? 1000 });
+    return {
+      total: r.total,
+      events: r.events.map(({ seq, entry }) => {
+        const { t_ns, kind, ...fields } = entry;
+        return { seq, t_ns, kind, fields };
+      }),
+    };
+  }
+
+  timeline(runId: string): TimelineAction[] {
+    const { scenario, live } = this.intervalOf(runId);
+    return [...scenario.timeline, ...live].sort((a, b) => a.atNs - b.atNs);
+  }
+
+  // ---- exports -----------------------------------------------------------
+
+  exportSeries(runId: string, seriesIds: number[], format: 'csv' | 'json'): ExportFile {
+    const { store, scenario } = this.intervalOf(runId);
+    const catalogue = new Map(store.seriesCatalogue(runId).map((s) => [s.id, s]));
+    const series = seriesIds.map((id) => {
+      const s = catalogue.get(id);
+      if (!s) throw notFound(`run ${runId} has no series ${id}`);
+      return { path: s.path, field: s.field, startIndex: s.startIndex, values: store.readSeries(runId, id, s.startIndex, s.startIndex + s.samples) };
+    });
+    const base = `${slug(scenario.name)}-run${runId}-series`;
+    return format === 'csv' ? seriesCsv(base, scenario.sampleIntervalNs, series) : seriesJson(base, runId, scenario.sampleIntervalNs, series);
+  }
+
+  exportScenario(runId: string, format: 'yaml' | 'json'): ExportFile {
+    const { scenario, live } = this.intervalOf(runId);
+    return scenarioFile(`${slug(scenario.name)}-run${runId}`, scenario, live, format);
+  }
+
+  exportSummary(runId: string): ExportFile {
+    const { store, scenario } = this.intervalOf(runId);
+    const summary = store.summary(runId);
+    if (summary === null) throw refused(`run ${runId} has not finished; its summary is written when it ends`);
+    return { filename: `${slug(scenario.name)}-run${runId}.summary.json`, mime: 'application/json', text: `${JSON.stringify(summary, null, 2)}\n` };
+  }
+
+  // ---- lifecycle ---------------------------------------------------------
+
+  /** Cancel runs, write their ends, close the session. The runner is the caller's to close. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.switchTo(() => null);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const c of [...this.connections]) this.disconnect(c);
+  }
+}

@@ -1,0 +1,61 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+
+/** Why a session path was refused (never touched on disk). */
+export class SessionPathError extends Error {
+  constructor(
+    readonly input: string,
+    detail: string,
+  ) {
+    super(`session path "${input}": ${detail}`);
+    this.name = 'SessionPathError';
+  }
+}
+
+/**
+ * Where clients may put session files. A client (renderer, browser tab) names
+ * a session by a path relative to the first root or an absolute path inside
+ * one of the roots; `..` that leaves every root, symlinks out of them, and
+ * anything not ending in .klab are refused. The desktop's own open/save
+ * dialogs bypass this (the user picked the file), through `trusted`.
+ */
+export class SessionPaths {
+  readonly roots: string[];
+
+  constructor(roots: string[]) {
+    if (!roots.length) throw new Error('SessionPaths: at least one root');
+    this.roots = roots.map((r) => canonical(resolve(r)));
+  }
+
+  resolve(input: string, opts: { trusted?: boolean } = {}): string {
+    if (input.includes('\0')) throw new SessionPathError(input.replace(/\0/g, '\\0'), 'contains a NUL byte');
+    if (!input.toLowerCase().endsWith('.klab')) throw new SessionPathError(input, 'expected a file name ending in .klab');
+    const abs = isAbsolute(input) ? resolve(input) : resolve(this.roots[0]!, input);
+    if (basename(abs).startsWith('.')) throw new SessionPathError(input, 'hidden file names are not accepted');
+    // Resolve symlinks of the existing part (the file itself may not exist yet).
+    const real = existsSync(abs) ? canonical(abs) : `${canonical(dirname(abs))}${sep}${basename(abs)}`;
+    if (opts.trusted) return real;
+    if (!this.roots.some((root) => inside(root, real))) {
+      throw new SessionPathError(input, `outside the session folders (${this.roots.join(', ')})`);
+    }
+    return real;
+  }
+}
+
+function inside(root: string, p: string): boolean {
+  const rel = relative(root, p);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** realpath of the longest existing prefix, with the rest appended. */
+function canonical(p: string): string {
+  let head = p;
+  const tail: string[] = [];
+  while (!existsSync(head)) {
+    const up = dirname(head);
+    if (up === head) return p;
+    tail.unshift(basename(head));
+    head = up;
+  }
+  return [realpathSync(head), ...tail].join(sep);
+}
