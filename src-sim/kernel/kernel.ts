@@ -7,6 +7,8 @@ import type { BlockApi } from './block/bio';
 import type { Cgroup } from './cgroup/cgroup';
 import type { CgroupTree } from './cgroup/tree';
 import type { MemoryApi } from './mm/api';
+import type { IocgApi } from './iocg/api';
+import type { WritebackApi } from './writeback/api';
 import type { Behaviour, Task } from './task';
 
 /**
@@ -48,6 +50,10 @@ export class Kernel {
   block: BlockApi | null = null;
   /** Set by the memory subsystem's install() (src-sim/kernel/mm); null until then. */
   mm: MemoryApi | null = null;
+  /** Set by the io controller's install() (src-sim/kernel/iocg); null until then. */
+  iocg: IocgApi | null = null;
+  /** Set by writeback's install() (src-sim/kernel/writeback); null until then. */
+  writeback: WritebackApi | null = null;
   /** Set by the scheduler's install(). */
   sched!: SchedulerApi;
 

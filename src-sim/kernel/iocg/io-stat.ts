@@ -1,0 +1,101 @@
+import type { Bio } from '../block/bio';
+import { byDevt } from './io-conf';
+
+// Slots of one device's counters (struct blkg_iostat + v1 rwstat extras).
+const RBYTES = 0;
+const WBYTES = 1;
+const RIOS = 2;
+const WIOS = 3;
+const DBYTES = 4;
+const DIOS = 5;
+const SYNC_BYTES = 6;
+const ASYNC_BYTES = 7;
+const SYNC_IOS = 8;
+const ASYNC_IOS = 9;
+const NSLOTS = 10;
+
+/**
+ * Per-group, per-device I/O counters, charged when a bio leaves the throttle
+ * stage (blk_cgroup_bio_start, called from submit_bio_noacct_nocheck after
+ * blk-throttle). Counted for the bio's own group only; readers sum the
+ * subtree where the file is recursive (v2 io.stat).
+ */
+export class IoStat {
+  private readonly byDev = new Map<string, Float64Array>();
+
+  account(bio: Bio, sync: boolean): void {
+    const devt = bio.dev.disk.devt;
+    let c = this.byDev.get(devt);
+    if (!c) {
+      c = new Float64Array(NSLOTS);
+      this.byDev.set(devt, c);
+    }
+    if (bio.op === 'discard') {
+      c[DBYTES]! += bio.bytes;
+      c[DIOS]!++;
+      return;
+    }
+    if (bio.op === 'read') {
+      c[RBYTES]! += bio.bytes;
+      c[RIOS]!++;
+    } else {
+      // op_is_write(): writes and flushes
+      c[WBYTES]! += bio.bytes;
+      c[WIOS]!++;
+    }
+    if (sync) {
+      c[SYNC_BYTES]! += bio.bytes;
+      c[SYNC_IOS]!++;
+    } else {
+      c[ASYNC_BYTES]! += bio.bytes;
+      c[ASYNC_IOS]!++;
+    }
+  }
+
+  devices(): [string, Float64Array][] {
+    return [...this.byDev].sort(byDevt);
+  }
+
+  /** Sum of several groups' counters (a subtree), per device. */
+  static sum(stats: IoStat[]): [string, Float64Array][] {
+    const acc = new Map<string, Float64Array>();
+    for (const s of stats) {
+      for (const [devt, c] of s.byDev) {
+        let a = acc.get(devt);
+        if (!a) {
+          a = new Float64Array(NSLOTS);
+          acc.set(devt, a);
+        }
+        for (let i = 0; i < NSLOTS; i++) a[i]! += c[i]!;
+      }
+    }
+    return [...acc].sort(byDevt);
+  }
+}
+
+/** v2 io.stat: "MAJ:MIN rbytes= wbytes= rios= wios= dbytes= dios=" (blkcg_print_one_stat). */
+export function formatIoStat(rows: [string, Float64Array][]): string {
+  return rows
+    .map(
+      ([devt, c]) =>
+        `${devt} rbytes=${c[RBYTES]} wbytes=${c[WBYTES]} rios=${c[RIOS]} wios=${c[WIOS]} dbytes=${c[DBYTES]} dios=${c[DIOS]}\n`,
+    )
+    .join('');
+}
+
+/**
+ * v1 blkio.throttle.io_service_bytes / io_serviced (blkg_prfill_rwstat):
+ * Read, Write, Sync, Async, Discard, Total per device, then a grand Total.
+ */
+export function formatRwstat(rows: [string, Float64Array][], what: 'bytes' | 'ios'): string {
+  const [r, w, s, a, d] = what === 'bytes' ? [RBYTES, WBYTES, SYNC_BYTES, ASYNC_BYTES, DBYTES] : [RIOS, WIOS, SYNC_IOS, ASYNC_IOS, DIOS];
+  let total = 0;
+  const out: string[] = [];
+  for (const [devt, c] of rows) {
+    const t = c[r]! + c[w]! + c[d]!;
+    total += t;
+    out.push(`${devt} Read ${c[r]}\n${devt} Write ${c[w]}\n${devt} Sync ${c[s]}\n${devt} Async ${c[a]}\n${devt} Discard ${c[d]}\n${devt} Total ${t}\n`);
+  }
+  out.push(`Total ${total}\n`);
+  return out.join('');
+}
