@@ -2,6 +2,7 @@ import { Engine } from '../engine/engine';
 import { EventLog } from '../engine/event-log';
 import { Rng } from '../engine/rng';
 import type { Scenario, TaskSpec, TimelineAction } from '../scenario/types';
+import { KernelError } from '../vfs/errors';
 import { Vfs } from '../vfs/vfs';
 import { installCgroupCore } from './cgroup/core-files';
 import { CgroupTree } from './cgroup/tree';
@@ -14,24 +15,41 @@ export function sysctlPath(name: string): string {
   return `/proc/sys/${name.replace(/\./g, '/')}`;
 }
 
+/** A boot-time write: sysctl `index` of s.kernel.sysctl, or write `write` of group `group` of s.cgroups. */
+export type BootWrite = { kind: 'sysctl'; index: number } | { kind: 'cgroup'; group: number; write: number };
+
+/** Lets the loader see every refused boot write (and go on) instead of the first one thrown. */
+export interface BootObserver {
+  refused(e: KernelError, write: BootWrite): void;
+}
+
 /**
  * Build the machine and kernel a scenario describes, at t = 0: subsystems
  * installed, sysctls and cgroup files written, tasks created. Throws a
- * KernelError when a write is refused (the loader maps it to a file position).
+ * KernelError when a write is refused (the loader maps it to a file position),
+ * unless an observer is given: then it is told and boot goes on.
  */
-export function bootKernel(s: Scenario): Kernel {
+export function bootKernel(s: Scenario, observer?: BootObserver): Kernel {
   const engine = new Engine();
   const vfs = new Vfs();
   const k = new Kernel(s, engine, new Rng(s.seed, s.run), vfs, new EventLog(), new CgroupTree(s.cgroupVersion, vfs));
   installCgroupCore(k);
   for (const install of SUBSYSTEMS) install(k);
-  for (const [name, value] of s.kernel.sysctl) vfs.write(sysctlPath(name), value);
-  for (const cg of s.cgroups) {
-    const group = k.cgroups.create(cg.path);
-    for (const [file, value] of cg.writes) {
-      vfs.write(k.cgroups.filePath(group, controllerOf(file), file), value);
+  const write = (path: string, value: string, at: BootWrite): void => {
+    try {
+      vfs.write(path, value);
+    } catch (e) {
+      if (!observer || !(e instanceof KernelError)) throw e;
+      observer.refused(e, at);
     }
-  }
+  };
+  s.kernel.sysctl.forEach(([name, value], index) => write(sysctlPath(name), value, { kind: 'sysctl', index }));
+  s.cgroups.forEach((cg, g) => {
+    const group = k.cgroups.create(cg.path);
+    cg.writes.forEach(([file, value], w) => {
+      write(k.cgroups.filePath(group, controllerOf(file), file), value, { kind: 'cgroup', group: g, write: w });
+    });
+  });
   for (const spec of s.tasks) createTasks(k, spec);
   return k;
 }

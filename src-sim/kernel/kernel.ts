@@ -78,6 +78,11 @@ export class Kernel {
     this.factories.set(type, factory);
   }
 
+  /** Whether an installed subsystem provides this run type (the loader reports a missing one). */
+  hasBehaviour(type: RunSpec['type']): boolean {
+    return this.factories.has(type);
+  }
+
   behaviourFor(task: Task, spec: RunSpec): Behaviour {
     const f = this.factories.get(spec.type);
     if (!f) this.engine.fail('kernel', `no subsystem provides run type "${spec.type}"`);

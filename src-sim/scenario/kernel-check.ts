@@ -1,0 +1,114 @@
+import { applyAction, bootKernel, controllerOf, sysctlPath, type BootWrite } from '../kernel/boot';
+import type { Kernel } from '../kernel/kernel';
+import { KernelError } from '../vfs/errors';
+import type { Origins, PathIssue } from './issues';
+import { RUN_TYPES } from './schema';
+import type { Scenario } from './types';
+
+/** How many names a "no such file" message lists before it stops. */
+const LIST_LIMIT = 40;
+
+/**
+ * Boot the scenario on a scratch kernel, with whatever subsystems this build
+ * installs, and report every write the kernel refuses: boot-time sysctl and
+ * cgroup writes, then each timeline write in time order (state at boot plus
+ * the earlier timeline writes). Each issue points at the value in the file
+ * and carries the kernel's errno text. Also reports run types and record
+ * paths no installed subsystem provides. The scratch kernel never runs.
+ */
+export function kernelIssues(s: Scenario, origins: Origins): PathIssue[] {
+  const issues: PathIssue[] = [];
+  let kernel = bareKernelOf(issues, s, origins);
+
+  const provided = RUN_TYPES.filter((t) => kernel.hasBehaviour(t));
+  const hasScheduler = (kernel as { sched?: unknown }).sched !== undefined;
+  let tasksCreated = s.tasks.length === 0;
+  let ok = true;
+  s.tasks.forEach((t, i) => {
+    if (!hasScheduler) {
+      issues.push({ path: ['tasks', i], message: 'cannot run in this build: no CPU scheduler is installed' });
+      ok = false;
+    } else if (!kernel.hasBehaviour(t.run.type)) {
+      issues.push({
+        path: ['tasks', i, 'run', 'type'],
+        message: `expected a run type an installed subsystem provides (${provided.join(', ') || 'none'}), got ${JSON.stringify(t.run.type)}`,
+      });
+      ok = false;
+    }
+  });
+  if (ok && s.tasks.length) {
+    kernel = bootKernel({ ...s, timeline: [] }, { refused: () => undefined });
+    tasksCreated = true;
+  }
+
+  const present = new Set(kernel.vfs.list());
+  const order = s.timeline.map((a, i) => ({ a, i })).sort((x, y) => x.a.atNs - y.a.atNs || x.i - y.i);
+  for (const { a, i } of order) {
+    if (a.kind !== 'write' && !kernel.devices) continue;
+    try {
+      applyAction(kernel, a);
+      for (const p of kernel.vfs.list()) present.add(p);
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      // Without tasks (reported above) a pid write cannot find its task; say nothing more.
+      if (!tasksCreated && e.errno === 'ESRCH') continue;
+      const at = origins.timeline[i] ?? ['timeline', i];
+      if (a.kind === 'write' && e.errno === 'ENOENT' && !kernel.vfs.exists(a.path)) {
+        issues.push({ path: at, part: 'key', message: noSuchFile(kernel, a.path) });
+      } else {
+        issues.push({ path: at, message: refusal(e, a.kind === 'write' ? a.value : a.kind) });
+      }
+    }
+  }
+
+  s.record.forEach((p, i) => {
+    if (p.startsWith('/') && !present.has(p)) issues.push({ path: ['record', i], message: noSuchFile(kernel, p) });
+  });
+  return issues;
+}
+
+/** Boot without tasks (they need a scheduler and their run types), collecting refused writes. */
+function bareKernelOf(issues: PathIssue[], s: Scenario, origins: Origins): Kernel {
+  const pending: { e: KernelError; w: BootWrite }[] = [];
+  const k = bootKernel({ ...s, tasks: [], timeline: [] }, { refused: (e, w) => pending.push({ e, w }) });
+  for (const { e, w } of pending) issues.push(bootIssue(k, s, origins, e, w));
+  return k;
+}
+
+function bootIssue(k: Kernel, s: Scenario, origins: Origins, e: KernelError, w: BootWrite): PathIssue {
+  if (w.kind === 'sysctl') {
+    const name = origins.sysctl[w.index] ?? s.kernel.sysctl[w.index]![0];
+    const path = sysctlPath(s.kernel.sysctl[w.index]![0]);
+    if (e.errno === 'ENOENT' && !k.vfs.exists(path)) {
+      return { path: ['kernel', 'sysctl', name], part: 'key', message: noSuchFile(k, path) };
+    }
+    return { path: ['kernel', 'sysctl', name], message: refusal(e, s.kernel.sysctl[w.index]![1]) };
+  }
+  const cg = s.cgroups[w.group]!;
+  const origin = origins.cgroups[w.group];
+  const [file, value] = cg.writes[w.write]!;
+  const at = ['cgroups', origin?.key ?? cg.path, origin?.files[w.write] ?? file];
+  const group = k.cgroups.get(cg.path);
+  const path = group ? k.cgroups.filePath(group, controllerOf(file), file) : '';
+  if (e.errno === 'ENOENT' && path !== '' && !k.vfs.exists(path)) {
+    return { path: at, part: 'key', message: noSuchFile(k, path) };
+  }
+  return { path: at, message: refusal(e, value) };
+}
+
+/** `the kernel refuses "0": Numerical result out of range (ERANGE)…`, the errno text as a shell prints it. */
+function refusal(e: KernelError, value: string): string {
+  const text = e.path && e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
+  return `the kernel refuses ${JSON.stringify(value)}: ${text}`;
+}
+
+function noSuchFile(k: Kernel, path: string): string {
+  const dir = path.slice(0, path.lastIndexOf('/') + 1);
+  const siblings = k.vfs
+    .list(dir)
+    .map((p) => p.slice(dir.length))
+    .filter((p) => !p.includes('/'));
+  const listed = siblings.length > LIST_LIMIT ? `${siblings.slice(0, LIST_LIMIT).join(', ')}, …` : siblings.join(', ');
+  const where = siblings.length ? ` (${dir} has ${listed})` : ` (nothing of this build lives in ${dir})`;
+  return `no such file ${path}: No such file or directory (ENOENT)${where}`;
+}

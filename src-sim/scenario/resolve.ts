@@ -1,0 +1,434 @@
+import { KernelError } from '../vfs/errors';
+import { NR_CPUS_MAX, EXPECT_CPULIST, formatCpuList, parseCpuList } from './cpulist';
+import { flatMachine } from './defaults';
+import type { Origins, PathIssue } from './issues';
+import { baseStem, resolveRelative } from './paths';
+import { renderFioOptions } from './fio-inline';
+import type { BlockDeviceFileOut, RunFile, ScenarioFile, TaskFile } from './schema';
+import {
+  SCENARIO_FORMAT,
+  type BlockDeviceSpec,
+  type CgroupSpec,
+  type MachineSpec,
+  type RunSpec,
+  type Scenario,
+  type SwapSpec,
+  type TaskSpec,
+  type TimelineAction,
+} from './types';
+import { formatDuration, formatSize } from './units';
+
+export interface ResolveOptions {
+  fileName: string;
+  /** Reads a fio job file (path already resolved against the scenario's folder). */
+  readFile?: (path: string) => string;
+}
+
+const GiB = 1024 ** 3;
+// include/linux/topology.h: LOCAL_DISTANCE, REMOTE_DISTANCE
+const LOCAL_DISTANCE = 10;
+const REMOTE_DISTANCE = 20;
+/** Swap without a device: an SSD-like page I/O cost (documented in README.md). */
+const DEFAULT_SWAP_LATENCY_NS = 100_000;
+const DEFAULT_SWAP_BANDWIDTH = 500 * 1024 ** 2;
+/** fio's default block size (fio HOWTO: bs=4k). */
+const DEFAULT_BS = 4096;
+/** Logical block size that O_DIRECT offsets and lengths must be aligned to. */
+const LOGICAL_BLOCK = 512;
+const SECTOR = 512;
+/** kernel/sched/syscalls.c: __setparam_fair() clamps sched_runtime to 0.1–100 ms. */
+const SLICE_MIN_NS = 100_000;
+const SLICE_MAX_NS = 100_000_000;
+/** YCSB's default zipfian constant. */
+const DEFAULT_ZIPF_THETA = 0.99;
+
+/**
+ * Build the resolved Scenario every subsystem reads from the parsed file:
+ * fill defaults, derive the machine from NUMA nodes, parse CPU lists against
+ * the machine, read fio job files, expand timeline writes. Problems that need
+ * more than one field are returned as issues (with their file paths).
+ */
+export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenario: Scenario; origins: Origins; issues: PathIssue[] } {
+  const issues: PathIssue[] = [];
+  const durationNs = f.duration;
+  const machine = resolveMachine(f, issues);
+  const kernel = resolveKernel(f, issues);
+  const origins: Origins = { cgroups: [], sysctl: kernel.sysctlNames, timeline: [] };
+
+  const cgroups: CgroupSpec[] = [];
+  const seenGroup = new Map<string, string>();
+  for (const [key, files] of Object.entries(f.cgroups ?? {})) {
+    const path = normalizeCgroupPath(key);
+    if (!key.startsWith('/')) {
+      issues.push({ path: ['cgroups', key], part: 'key', message: `expected a cgroup path starting with "/" like /${key}, got ${JSON.stringify(key)}` });
+      continue;
+    }
+    const dup = seenGroup.get(path);
+    if (dup !== undefined) {
+      issues.push({ path: ['cgroups', key], part: 'key', message: `names the same group as ${JSON.stringify(dup)}; list each group once` });
+      continue;
+    }
+    seenGroup.set(path, key);
+    const writes = Object.entries(files ?? {});
+    cgroups.push({ path, writes });
+    origins.cgroups.push({ key, files: writes.map(([file]) => file) });
+  }
+
+  const files = (f.files ?? []).map((d) => ({ path: d.path, sizeBytes: d.size, device: d.device ?? null }));
+  const fileByPath = new Map(files.map((x) => [x.path, x]));
+
+  const tasks: TaskSpec[] = (f.tasks ?? []).map((t, i) => resolveTask(t, i, machine, kernel.scheduler, durationNs, fileByPath, opts, issues));
+
+  const timeline: TimelineAction[] = [];
+  (f.timeline ?? []).forEach((a, i) => {
+    const kinds = (['write', 'plug', 'unplug'] as const).filter((k) => a[k] !== undefined);
+    if (kinds.length !== 1) {
+      issues.push({
+        path: ['timeline', i],
+        message: kinds.length ? `expected exactly one of write, plug, unplug, got ${kinds.join(' and ')}` : 'expected one of write, plug, unplug',
+      });
+      return;
+    }
+    if (a.at > durationNs) {
+      issues.push({ path: ['timeline', i, 'at'], message: `expected a time within the duration (${formatDuration(durationNs)}), got ${formatDuration(a.at)}` });
+    }
+    if (a.write) {
+      for (const [path, value] of Object.entries(a.write)) {
+        if (!path.startsWith('/')) {
+          issues.push({ path: ['timeline', i, 'write', path], part: 'key', message: `expected an absolute file path like /sys/fs/cgroup/web/cpu.max, got ${JSON.stringify(path)}` });
+          continue;
+        }
+        timeline.push({ atNs: a.at, kind: 'write', path, value });
+        origins.timeline.push(['timeline', i, 'write', path]);
+      }
+    } else if (a.plug) {
+      timeline.push({ atNs: a.at, kind: 'plug', device: resolveDevice(a.plug, ['timeline', i, 'plug'], issues) });
+      origins.timeline.push(['timeline', i, 'plug']);
+    } else if (a.unplug !== undefined) {
+      timeline.push({ atNs: a.at, kind: 'unplug', device: a.unplug });
+      origins.timeline.push(['timeline', i, 'unplug']);
+    }
+  });
+
+  (f.record ?? []).forEach((p, i) => {
+    if (!p.startsWith('/')) issues.push({ path: ['record', i], message: `expected an absolute virtual file path like /proc/pressure/cpu, got ${JSON.stringify(p)}` });
+  });
+
+  const scenario: Scenario = {
+    format: SCENARIO_FORMAT,
+    name: f.name ?? baseStem(opts.fileName),
+    description: f.description ?? '',
+    seed: f.seed ?? 1,
+    run: f.run ?? 0,
+    durationNs,
+    sampleIntervalNs: f.sample_interval ?? 100_000_000,
+    cgroupVersion: f.cgroup_version ?? 2,
+    machine,
+    kernel: { version: kernel.version, scheduler: kernel.scheduler, sysctl: kernel.sysctl, hz: kernel.hz },
+    cgroups,
+    files,
+    tasks,
+    timeline,
+    record: f.record ?? [],
+  };
+  return { scenario, origins, issues };
+}
+
+/** "/a/b/" → "/a/b", "//a" → "/a" (as the cgroup tree normalizes). */
+export function normalizeCgroupPath(path: string): string {
+  return `/${path.split('/').filter((p) => p !== '').join('/')}`;
+}
+
+function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
+function resolveKernel(f: ScenarioFile, issues: PathIssue[]) {
+  const version = f.kernel?.version ?? '6.18';
+  const eevdfKernel = versionAtLeast(version, 6, 6);
+  const scheduler = f.kernel?.scheduler ?? (eevdfKernel ? 'eevdf' : 'cfs');
+  if (scheduler === 'eevdf' && !eevdfKernel) {
+    issues.push({ path: ['kernel', 'scheduler'], message: `expected cfs: EEVDF replaced CFS in 6.6 and kernel.version is ${version}` });
+  }
+  const entries = Object.entries(f.kernel?.sysctl ?? {});
+  return {
+    version,
+    scheduler,
+    hz: f.kernel?.hz ?? 1000,
+    sysctl: entries.map(([name, value]): [string, string] => [name.replace(/\//g, '.'), value]),
+    sysctlNames: entries.map(([name]) => name),
+  };
+}
+
+function resolveMachine(f: ScenarioFile, issues: PathIssue[]): MachineSpec {
+  const m = f.machine;
+  const devices = (m?.devices ?? []).map((d, i) => resolveDevice(d, ['machine', 'devices', i], issues));
+  const swap = resolveSwap(f, issues);
+  if (!m?.numa) {
+    const flat = flatMachine(m?.cpus ?? 4, m?.memory ?? 8 * GiB);
+    return { ...flat, swap, devices };
+  }
+  const nodes = m.numa.nodes.map((n, i) => ({ cpus: cpuListAt(n.cpus, ['machine', 'numa', 'nodes', i, 'cpus'], NR_CPUS_MAX, issues) ?? [], memoryBytes: n.memory }));
+  const owner = new Map<number, number>();
+  nodes.forEach((n, i) => {
+    for (const c of n.cpus) {
+      const prev = owner.get(c);
+      if (prev !== undefined) {
+        issues.push({ path: ['machine', 'numa', 'nodes', i, 'cpus'], message: `CPU ${c} is already in node ${prev}; each CPU belongs to exactly one node` });
+      } else owner.set(c, i);
+    }
+  });
+  const cpus = owner.size;
+  if (cpus === 0) issues.push({ path: ['machine', 'numa', 'nodes'], message: 'expected at least one CPU in some node' });
+  for (let c = 0; c < cpus; c++) {
+    if (!owner.has(c)) {
+      issues.push({ path: ['machine', 'numa', 'nodes'], message: `CPU ${c} is in no node: the ${cpus} CPUs must be numbered 0-${cpus - 1}, each in exactly one node` });
+      break;
+    }
+  }
+  const memoryBytes = nodes.reduce((s, n) => s + n.memoryBytes, 0);
+  if (m.cpus !== undefined && m.cpus !== cpus) {
+    issues.push({ path: ['machine', 'cpus'], message: `expected ${cpus} (the CPUs of machine.numa.nodes) or no cpus key, got ${m.cpus}` });
+  }
+  if (m.memory !== undefined && m.memory !== memoryBytes) {
+    issues.push({ path: ['machine', 'memory'], message: `expected ${formatSize(memoryBytes)} (the sum of machine.numa.nodes memory) or no memory key, got ${formatSize(m.memory)}` });
+  }
+  if (memoryBytes === 0) issues.push({ path: ['machine', 'numa', 'nodes'], message: 'expected some memory on at least one node' });
+  const n = nodes.length;
+  let distances: number[][];
+  if (m.numa.distances === undefined) {
+    distances = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? LOCAL_DISTANCE : REMOTE_DISTANCE)));
+  } else {
+    distances = m.numa.distances;
+    checkSlit(distances, n, issues);
+  }
+  return { cpus, memoryBytes, numa: { nodes, distances }, swap, devices };
+}
+
+/** drivers/acpi/numa/srat.c: slit_valid(): local distance exactly 10, remote distances above it. */
+function checkSlit(d: number[][], n: number, issues: PathIssue[]): void {
+  const at: (string | number)[] = ['machine', 'numa', 'distances'];
+  if (d.length !== n) {
+    issues.push({ path: at, message: `expected a ${n}×${n} matrix (one row per node), got ${d.length} rows` });
+    return;
+  }
+  d.forEach((row, i) => {
+    if (row.length !== n) {
+      issues.push({ path: [...at, i], message: `expected ${n} distances in row ${i}, got ${row.length}` });
+      return;
+    }
+    row.forEach((v, j) => {
+      if (i === j && v !== LOCAL_DISTANCE) issues.push({ path: [...at, i, j], message: `expected ${LOCAL_DISTANCE} (LOCAL_DISTANCE) on the diagonal, got ${v}` });
+      if (i !== j && v <= LOCAL_DISTANCE) issues.push({ path: [...at, i, j], message: `expected a remote distance ≥ ${LOCAL_DISTANCE + 1} (the kernel rejects a SLIT with remote ≤ local), got ${v}` });
+    });
+  });
+}
+
+function resolveSwap(f: ScenarioFile, issues: PathIssue[]): SwapSpec | null {
+  const s = f.machine?.swap;
+  if (!s) return null;
+  if (s.device !== undefined) {
+    for (const k of ['latency', 'bandwidth'] as const) {
+      if (s[k] !== undefined) issues.push({ path: ['machine', 'swap', k], part: 'key', message: `applies only to swap without a device (the device model sets the speed of ${s.device})` });
+    }
+    return { sizeBytes: s.size, device: s.device, latencyNs: 0, bandwidthBytesPerSec: 0 };
+  }
+  return { sizeBytes: s.size, device: null, latencyNs: s.latency ?? DEFAULT_SWAP_LATENCY_NS, bandwidthBytesPerSec: s.bandwidth ?? DEFAULT_SWAP_BANDWIDTH };
+}
+
+/** block/partitions/core.c names partitions <disk><n>, with a "p" when the disk name ends in a digit (nvme0n1p1). */
+export function partitionName(disk: string, index: number): string {
+  return /\d$/.test(disk) ? `${disk}p${index}` : `${disk}${index}`;
+}
+
+function resolveDevice(d: BlockDeviceFileOut, at: (string | number)[], issues: PathIssue[]): BlockDeviceSpec {
+  const partitions = d.partitions ?? [];
+  const total = partitions.reduce((s, p) => s + p, 0);
+  if (total > d.size) {
+    issues.push({ path: [...at, 'partitions'], message: `expected partitions that fit the ${formatSize(d.size)} disk, got ${formatSize(total)} in all` });
+  }
+  const sectors = Math.floor(d.size / SECTOR);
+  const badSectors = (d.bad_sectors ?? []).map((b, i) => {
+    if (b.start > b.end) issues.push({ path: [...at, 'bad_sectors', i], message: `expected start ≤ end, got ${b.start} > ${b.end}` });
+    else if (b.end >= sectors) issues.push({ path: [...at, 'bad_sectors', i, 'end'], message: `expected a sector below ${sectors} (the disk has ${sectors} 512-byte sectors), got ${b.end}` });
+    return { start: b.start, end: b.end, op: b.op ?? 'both' };
+  });
+  return {
+    name: d.name,
+    type: d.type,
+    sizeBytes: d.size,
+    major: d.major,
+    minor: d.minor,
+    model: d.model ?? `KernelLab ${d.type.toUpperCase()}`,
+    serial: d.serial ?? `KL${String(d.major).padStart(4, '0')}${String(d.minor).padStart(7, '0')}`,
+    partitions,
+    params: d.params ?? {},
+    badSectors,
+  };
+}
+
+function cpuListAt(text: string, path: (string | number)[], nbits: number, issues: PathIssue[]): number[] | null {
+  try {
+    return parseCpuList(text, nbits);
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+    issues.push({ path, message: e.detail || `expected ${EXPECT_CPULIST}, got ${JSON.stringify(text)}` });
+    return null;
+  }
+}
+
+const RT_POLICIES = new Set(['SCHED_FIFO', 'SCHED_RR']);
+
+function resolveTask(
+  t: TaskFile,
+  i: number,
+  machine: MachineSpec,
+  scheduler: 'eevdf' | 'cfs',
+  durationNs: number,
+  files: Map<string, { sizeBytes: number }>,
+  opts: ResolveOptions,
+  issues: PathIssue[],
+): TaskSpec {
+  const at = (...p: (string | number)[]) => ['tasks', i, ...p];
+  let cpus: number[] = [];
+  if (t.cpus !== undefined) {
+    // Parsed against NR_CPUS first, so a CPU the machine lacks gets its own message.
+    const parsed = cpuListAt(t.cpus, at('cpus'), NR_CPUS_MAX, issues);
+    const missing = parsed?.filter((c) => c >= machine.cpus) ?? [];
+    if (parsed?.length === 0) {
+      issues.push({ path: at('cpus'), message: `expected at least one CPU (sched_setaffinity refuses an empty mask with EINVAL), got ${JSON.stringify(t.cpus)}` });
+    } else if (missing.length) {
+      issues.push({
+        path: at('cpus'),
+        message: `expected CPUs of this machine (${formatCpuList(Array.from({ length: machine.cpus }, (_, c) => c))}), got ${JSON.stringify(t.cpus)}: CPU ${formatCpuList(missing)} does not exist`,
+      });
+    }
+    cpus = (parsed ?? []).filter((c) => c < machine.cpus);
+  }
+  const cgroup = t.cgroup ?? '/';
+  if (!cgroup.startsWith('/')) issues.push({ path: at('cgroup'), message: `expected a cgroup path starting with "/" like /${cgroup}, got ${JSON.stringify(cgroup)}` });
+
+  const policy = t.policy ?? 'SCHED_OTHER';
+  const rt = RT_POLICIES.has(policy);
+  const rtPriority = t.rt_priority ?? 0;
+  // kernel/sched/syscalls.c: __sched_setscheduler(): RT policies need 1..99, the others 0.
+  if (rt && rtPriority === 0) {
+    issues.push({ path: t.rt_priority === undefined ? at('policy') : at('rt_priority'), message: `expected rt_priority 1..99 with ${policy} (sched_setscheduler refuses 0 with EINVAL)` });
+  }
+  if (!rt && rtPriority !== 0) {
+    issues.push({ path: at('rt_priority'), message: `expected rt_priority 0 with ${policy} (only SCHED_FIFO/SCHED_RR take a priority; sched_setscheduler refuses it with EINVAL)` });
+  }
+  const start = t.start ?? 0;
+  if (start > durationNs) issues.push({ path: at('start'), message: `expected a start within the duration (${formatDuration(durationNs)}), got ${formatDuration(start)}` });
+  const slice = t.slice ?? 0;
+  if (t.slice !== undefined) {
+    if (slice < SLICE_MIN_NS || slice > SLICE_MAX_NS) {
+      issues.push({ path: at('slice'), message: `expected a slice from 100us to 100ms (the range sched_setattr clamps sched_runtime to), got ${formatDuration(slice)}` });
+    } else if (rt) {
+      issues.push({ path: at('slice'), message: `expected no slice with ${policy}: a custom slice applies to fair tasks only` });
+    } else if (scheduler !== 'eevdf') {
+      issues.push({ path: at('slice'), message: 'expected no slice with kernel.scheduler cfs: custom slices are an EEVDF feature (6.12+)' });
+    }
+  }
+  return {
+    name: t.name,
+    cgroup: normalizeCgroupPath(cgroup),
+    cpus,
+    nice: t.nice ?? 0,
+    policy,
+    rtPriority,
+    count: t.count ?? 1,
+    oomScoreAdj: t.oom_score_adj ?? 0,
+    startNs: start,
+    sliceNs: slice,
+    run: resolveRun(t.run, t.name, at('run'), files, opts, issues),
+  };
+}
+
+function resolveRun(
+  r: RunFile,
+  taskName: string,
+  at: (string | number)[],
+  files: Map<string, { sizeBytes: number }>,
+  opts: ResolveOptions,
+  issues: PathIssue[],
+): RunSpec {
+  switch (r.type) {
+    case 'cpu':
+      return { type: 'cpu' };
+    case 'periodic':
+      if (r.busy > r.period) issues.push({ path: [...at, 'busy'], message: `expected busy ≤ period (${formatDuration(r.period)}), got ${formatDuration(r.busy)}` });
+      return { type: 'periodic', busyNs: r.busy, periodNs: r.period, jitter: r.jitter ?? 0 };
+    case 'alloc': {
+      const step = r.step ?? r.size;
+      if (step > r.size) issues.push({ path: [...at, 'step'], message: `expected step ≤ size (${formatSize(r.size)}), got ${formatSize(step)}` });
+      return { type: 'alloc', sizeBytes: r.size, stepBytes: step, everyNs: r.every ?? 0, touch: r.touch ?? 'sequential', then: r.then ?? 'hold' };
+    }
+    case 'workingset': {
+      const pattern = r.pattern ?? 'uniform';
+      if (r.theta !== undefined && pattern !== 'zipf') issues.push({ path: [...at, 'theta'], part: 'key', message: 'applies only to pattern: zipf' });
+      return { type: 'workingset', sizeBytes: r.size, pattern, theta: r.theta ?? DEFAULT_ZIPF_THETA, ratePerSec: r.rate };
+    }
+    case 'read':
+    case 'write': {
+      const file = files.get(r.file);
+      if (!file) {
+        const known = [...files.keys()];
+        issues.push({ path: [...at, 'file'], message: `expected a file declared under files (${known.length ? known.join(', ') : 'none declared'}), got ${JSON.stringify(r.file)}` });
+      }
+      const size = r.size ?? file?.sizeBytes ?? 0;
+      if (file && size > file.sizeBytes) issues.push({ path: [...at, 'size'], message: `expected at most the file's size (${formatSize(file.sizeBytes)}), got ${formatSize(size)}` });
+      const bs = r.bs ?? DEFAULT_BS;
+      if (file && bs > size) issues.push({ path: [...at, 'bs'], message: `expected bs ≤ size (${formatSize(size)}), got ${formatSize(bs)}` });
+      const direct = r.direct ?? false;
+      if (direct && bs % LOGICAL_BLOCK !== 0) {
+        issues.push({ path: [...at, 'bs'], message: `expected a multiple of the 512-byte logical block size with direct: true (O_DIRECT I/O gets EINVAL otherwise), got ${bs}` });
+      }
+      return {
+        type: r.type,
+        file: r.file,
+        sizeBytes: size,
+        bs,
+        pattern: r.pattern ?? 'sequential',
+        direct,
+        fsyncEveryBytes: r.type === 'write' ? (r.fsync ?? 0) : 0,
+        loop: r.loop ?? false,
+      };
+    }
+    case 'fio': {
+      if ((r.job === undefined) === (r.options === undefined)) {
+        issues.push({ path: at, message: 'expected exactly one of job (a fio job file) or options (inline fio options)' });
+        return { type: 'fio', jobPath: r.job ?? null, jobText: '' };
+      }
+      if (r.options !== undefined) return { type: 'fio', jobPath: null, jobText: renderFioOptions(taskName, r.options) };
+      const path = resolveRelative(opts.fileName, r.job!);
+      if (!opts.readFile) {
+        issues.push({ path: [...at, 'job'], message: `cannot read ${JSON.stringify(path)}: this host gave the loader no way to read files` });
+        return { type: 'fio', jobPath: r.job!, jobText: '' };
+      }
+      try {
+        return { type: 'fio', jobPath: r.job!, jobText: opts.readFile(path) };
+      } catch (e) {
+        issues.push({ path: [...at, 'job'], message: `expected a readable fio job file, but reading ${JSON.stringify(path)} failed: ${e instanceof Error ? e.message : String(e)}` });
+        return { type: 'fio', jobPath: r.job!, jobText: '' };
+      }
+    }
+  }
+}
+
+/** Exposed for the README's default table and the renderer's forms. */
+export const DEFAULTS = {
+  seed: 1,
+  run: 0,
+  sampleInterval: '100ms',
+  cgroupVersion: 2,
+  cpus: 4,
+  memory: '8G',
+  kernelVersion: '6.18',
+  hz: 1000,
+  swapLatency: formatDuration(DEFAULT_SWAP_LATENCY_NS),
+  swapBandwidth: `${formatSize(DEFAULT_SWAP_BANDWIDTH)}/s`,
+  bs: formatSize(DEFAULT_BS),
+  zipfTheta: DEFAULT_ZIPF_THETA,
+} as const;

@@ -1,0 +1,124 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { ScenarioError, type ScenarioIssue, type SourcePath } from './errors';
+import { parseJsonWithPositions } from './json-source';
+
+/** Where one value (and its key, inside a mapping) starts in the text, and its plain source text. */
+export interface SourceSpan {
+  key?: number;
+  value: number;
+  /** Source text of a plain (unquoted) scalar that is not a string: what `echo` would write. */
+  raw?: string;
+}
+
+/** A parsed scenario file: the data plus a map from paths to text offsets. */
+export interface SourceDoc {
+  file: string;
+  value: unknown;
+  spans: Map<string, SourceSpan>;
+  lineStarts: number[];
+}
+
+export function pathKey(path: SourcePath): string {
+  return JSON.stringify(path);
+}
+
+/** JSON by extension (.json), YAML by extension (.yaml/.yml); otherwise JSON when the text parses as JSON. */
+export function looksLikeJson(text: string, fileName: string): boolean {
+  if (/\.json$/i.test(fileName)) return true;
+  if (/\.ya?ml$/i.test(fileName)) return false;
+  if (!/^\s*[{[]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseSource(text: string, file: string): SourceDoc {
+  const lineStarts = computeLineStarts(text);
+  if (looksLikeJson(text, file)) {
+    const r = parseJsonWithPositions(text);
+    if ('error' in r) throw new ScenarioError([issueAt(file, lineStarts, r.offset, `invalid JSON: ${r.error}`)]);
+    return { file, value: r.value, spans: r.spans, lineStarts };
+  }
+  const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ScenarioError(
+      doc.errors.map((e) => issueAt(file, lineStarts, e.pos[0], `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`)),
+    );
+  }
+  const spans = new Map<string, SourceSpan>();
+  if (doc.contents) walkYaml(doc.contents, [], text, spans);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new ScenarioError([issueAt(file, lineStarts, 0, `invalid YAML: ${(e as Error).message}`)]);
+  }
+  return { file, value, spans, lineStarts };
+}
+
+function walkYaml(node: Node, path: (string | number)[], text: string, spans: Map<string, SourceSpan>, keyOffset?: number): void {
+  const start = node.range?.[0] ?? 0;
+  const span: SourceSpan = { value: start };
+  if (keyOffset !== undefined) span.key = keyOffset;
+  if (isScalar(node) && node.type === 'PLAIN' && typeof node.value !== 'string' && node.range) {
+    span.raw = text.slice(node.range[0], node.range[1]);
+  }
+  spans.set(pathKey(path), span);
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const k = String(pair.key.value);
+      const keyAt = pair.key.range?.[0] ?? start;
+      if (pair.value && (isScalar(pair.value) || isMap(pair.value) || isSeq(pair.value) || isAlias(pair.value))) {
+        walkYaml(pair.value as Node, [...path, k], text, spans, keyAt);
+      } else {
+        // `key:` with no value: null, placed at the key.
+        spans.set(pathKey([...path, k]), { key: keyAt, value: keyAt });
+      }
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      if (isScalar(item) || isMap(item) || isSeq(item) || isAlias(item)) walkYaml(item as Node, [...path, i], text, spans);
+    });
+  }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line and column of a text offset. */
+export function lineCol(lineStarts: readonly number[], offset: number): { line: number; col: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, col: offset - lineStarts[lo]! + 1 };
+}
+
+function issueAt(file: string, lineStarts: readonly number[], offset: number, message: string): ScenarioIssue {
+  return { file, ...lineCol(lineStarts, offset), path: '', message };
+}
+
+/**
+ * The text offset for a path: the key when asked (or when the value is
+ * missing), else the value. A path that does not exist (a required key that
+ * is absent) falls back to its nearest existing ancestor.
+ */
+export function offsetOf(doc: SourceDoc, path: SourcePath, part: 'key' | 'value'): number {
+  for (let n = path.length; n >= 0; n--) {
+    const span = doc.spans.get(pathKey(path.slice(0, n)));
+    if (!span) continue;
+    if (n < path.length) return span.value;
+    return part === 'key' && span.key !== undefined ? span.key : span.value;
+  }
+  return 0;
+}

@@ -1,0 +1,112 @@
+import type { PathIssue } from './issues';
+import { partitionName } from './resolve';
+import type { BlockDeviceSpec, Scenario } from './types';
+import { formatDuration } from './units';
+
+/**
+ * Semantic checks on a resolved scenario that the schema cannot express:
+ * names that must be unique or must exist, device numbers that must not
+ * clash, the cgroup v2 rule that keeps processes out of inner groups, and
+ * the device set along the timeline (plug/unplug). Kernel-refused writes are
+ * checked separately, on a booted scratch kernel (kernel-check.ts).
+ */
+export function semanticIssues(s: Scenario): PathIssue[] {
+  const issues: PathIssue[] = [];
+  checkTaskNames(s, issues);
+  checkDevices(s, issues);
+  checkInnerGroups(s, issues);
+  return issues;
+}
+
+function checkTaskNames(s: Scenario, issues: PathIssue[]): void {
+  const first = new Map<string, number>();
+  s.tasks.forEach((t, i) => {
+    const prev = first.get(t.name);
+    if (prev !== undefined) issues.push({ path: ['tasks', i, 'name'], message: `expected a unique task name, got ${JSON.stringify(t.name)} (also tasks[${prev}])` });
+    else first.set(t.name, i);
+  });
+}
+
+/** Names and MAJ:MIN numbers a disk takes: itself and its partitions (partition n is minor + n). */
+function nodesOf(d: BlockDeviceSpec): { name: string; devt: string }[] {
+  const out = [{ name: d.name, devt: `${d.major}:${d.minor}` }];
+  d.partitions.forEach((_, i) => out.push({ name: partitionName(d.name, i + 1), devt: `${d.major}:${d.minor + i + 1}` }));
+  return out;
+}
+
+function checkDevices(s: Scenario, issues: PathIssue[]): void {
+  // Present devices, by name and by MAJ:MIN, as the timeline goes on.
+  const byName = new Map<string, string>();
+  const byDevt = new Map<string, { node: string; disk: string }>();
+  const add = (d: BlockDeviceSpec, at: (string | number)[]): void => {
+    if (byName.has(d.name)) {
+      issues.push({ path: [...at, 'name'], message: `expected a device name not in use, got ${JSON.stringify(d.name)} (already present)` });
+      return;
+    }
+    for (const n of nodesOf(d)) {
+      const clash = byDevt.get(n.devt);
+      if (clash !== undefined) {
+        issues.push({ path: [...at, 'minor'], message: `expected a free MAJ:MIN, but ${n.name} would be ${n.devt}, which ${clash.node} already has` });
+        return;
+      }
+    }
+    for (const n of nodesOf(d)) {
+      byName.set(n.name, d.name);
+      byDevt.set(n.devt, { node: n.name, disk: d.name });
+    }
+  };
+  s.machine.devices.forEach((d, i) => add(d, ['machine', 'devices', i]));
+  const known = (): string => (byName.size ? [...byName.keys()].join(', ') : 'none');
+
+  s.files.forEach((f, i) => {
+    if (f.device !== null && !byName.has(f.device)) issues.push({ path: ['files', i, 'device'], message: `expected a device of machine.devices (${known()}), got ${JSON.stringify(f.device)}` });
+  });
+  const seen = new Map<string, number>();
+  s.files.forEach((f, i) => {
+    const prev = seen.get(f.path);
+    if (prev !== undefined) issues.push({ path: ['files', i, 'path'], message: `expected a unique path, got ${JSON.stringify(f.path)} (also files[${prev}])` });
+    else seen.set(f.path, i);
+  });
+  const swap = s.machine.swap;
+  if (swap?.device != null && !byName.has(swap.device)) {
+    issues.push({ path: ['machine', 'swap', 'device'], message: `expected a device of machine.devices (${known()}), got ${JSON.stringify(swap.device)}` });
+  }
+
+  // Replay plug/unplug in time order (as Simulation applies them) to check names.
+  const order = s.timeline.map((a, i) => ({ a, i })).sort((x, y) => x.a.atNs - y.a.atNs || x.i - y.i);
+  for (const { a, i } of order) {
+    if (a.kind === 'plug') add(a.device, ['timeline', i, 'plug']);
+    else if (a.kind === 'unplug') {
+      const disk = byName.get(a.device);
+      if (disk === undefined || disk !== a.device) {
+        const why = disk !== undefined ? `: ${a.device} is a partition of ${disk}; unplug the disk` : '';
+        issues.push({ path: ['timeline', i, 'unplug'], message: `expected a disk present at ${formatDuration(a.atNs)} (${known()}), got ${JSON.stringify(a.device)}${why}` });
+        continue;
+      }
+      for (const [name, owner] of [...byName]) if (owner === disk) byName.delete(name);
+      for (const [devt, owner] of [...byDevt]) if (owner.disk === disk) byDevt.delete(devt);
+    }
+  }
+}
+
+const CONTROLLER_FILE = /^(cpu|cpuset|memory|io|pids|hugetlb|rdma|misc)\./;
+
+/**
+ * cgroup v2 "no internal process" rule (Documentation/admin-guide/cgroup-v2.rst):
+ * a non-root group whose children have controllers enabled cannot hold
+ * processes; writing a pid to its cgroup.procs fails with EBUSY.
+ */
+function checkInnerGroups(s: Scenario, issues: PathIssue[]): void {
+  if (s.cgroupVersion !== 2) return;
+  const controlled = s.cgroups.filter((g) => g.writes.some(([f]) => CONTROLLER_FILE.test(f))).map((g) => g.path);
+  s.tasks.forEach((t, i) => {
+    if (t.cgroup === '/') return;
+    const child = controlled.find((p) => p.startsWith(`${t.cgroup}/`));
+    if (child !== undefined) {
+      issues.push({
+        path: ['tasks', i, 'cgroup'],
+        message: `expected a leaf group: ${t.cgroup} has child ${child} with controllers enabled, and cgroup v2 keeps processes out of such inner groups (the kernel refuses the cgroup.procs write with EBUSY)`,
+      });
+    }
+  });
+}
