@@ -89,7 +89,8 @@ export interface Contract {
   'session/recent': { req: Record<string, never>; res: { paths: string[] } };
 
   /** Start a run of a resolved scenario (the scenario loader's output). */
-  'run/start': { req: { scenario: Scenario; name?: string }; res: RunInfo };
+  /** paused: start held (subscribe, then run/resume); pace: null = as fast as possible, N = N× real time. */
+  'run/start': { req: { scenario: Scenario; name?: string; paused?: boolean; pace?: number | null }; res: RunInfo };
   'run/cancel': { req: { runId: string }; res: RunInfo };
   'run/pause': { req: { runId: string }; res: RunInfo };
   'run/resume': { req: { runId: string }; res: RunInfo };

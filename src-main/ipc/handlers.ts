@@ -17,7 +17,7 @@ function handlers(lab: LabService, c: LabConnection): Handlers {
     'session/saveAs': (r) => lab.saveSessionAs(r.path),
     'session/close': () => lab.closeSession(),
     'session/recent': () => ({ paths: lab.recent.list() }),
-    'run/start': (r) => lab.startRun(r.scenario, r.name),
+    'run/start': (r) => lab.startRun(r.scenario, r.name, { paused: r.paused, pace: r.pace }),
     'run/cancel': (r) => lab.cancelRun(r.runId),
     'run/pause': (r) => lab.pauseRun(r.runId),
     'run/resume': (r) => lab.resumeRun(r.runId),
@@ -76,7 +76,8 @@ export class Dispatcher {
 
 export function toErrorReply(channel: string, e: unknown): ErrorReply {
   if (e instanceof InvalidRequestError) return { code: 'invalid-request', message: e.message };
-  if (e instanceof LabError) return { code: e.code, message: `${channel}: ${e.message}` };
+  // The kernel's own words (as a shell would print them) are passed on untouched.
+  if (e instanceof LabError) return { code: e.code, message: e.code === 'kernel-error' ? e.message : `${channel}: ${e.message}` };
   if (e instanceof SessionError || e instanceof SessionPathError) return { code: 'refused', message: e.message };
   if (e instanceof KernelError) return { code: 'kernel-error', message: e.message };
   const err = e instanceof Error ? e : new Error(String(e));

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Scenario } from '../../src-sim/scenario/types';
 import type { Channel, Req } from './contract';
 import { deviceSchema, scenarioSchema } from './scenario-schema';
 
@@ -26,7 +25,14 @@ export const requestSchemas = {
   'session/saveAs': z.object({ path: sessionPath }).strict(),
   'session/close': empty,
   'session/recent': empty,
-  'run/start': z.object({ scenario: scenarioSchema, name: z.string().max(200).optional() }).strict(),
+  'run/start': z
+    .object({
+      scenario: scenarioSchema,
+      name: z.string().max(200).optional(),
+      paused: z.boolean().optional(),
+      pace: z.number().positive().max(1e9).nullable().optional(),
+    })
+    .strict(),
   'run/cancel': z.object({ runId }).strict(),
   'run/pause': z.object({ runId }).strict(),
   'run/resume': z.object({ runId }).strict(),
@@ -74,9 +80,6 @@ export const CHANNELS = Object.keys(requestSchemas) as Channel[];
 export function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(requestSchemas, name);
 }
-
-// Compile-time check: the scenario schema's output is the resolved Scenario.
-export const scenarioCheck: z.ZodType<Scenario> = scenarioSchema;
 
 /** A refused request: names the channel, the path inside the payload and what was expected. */
 export class InvalidRequestError extends Error {

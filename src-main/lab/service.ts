@@ -177,21 +177,22 @@ export class LabService {
 
   // ---- runs --------------------------------------------------------------
 
-  startRun(scenario: Scenario, name?: string): RunInfo {
+  startRun(scenario: Scenario, name?: string, opts: { paused?: boolean; pace?: number | null } = {}): RunInfo {
     if (this.closing) throw refused('the service is shutting down');
     const store = this.storeForRun();
     const runName = name ?? scenario.name;
     const id = store.createRun(runName, scenario);
-    const handle = this.runner.start(scenario, {});
+    const handle = this.runner.start(scenario, { paused: opts.paused ?? false, pace: opts.pace ?? null });
     const run = new LiveRun(id, runName, scenario, handle);
+    run.pace = opts.pace ?? null;
     this.live.set(id, run);
     handle.onProgress((p) => {
       if (run.ended) return;
       run.simNs = p.simNs;
       run.eventsPerSec = p.eventsPerSec;
-      const status = p.state === 'paused' ? 'paused' : 'running';
-      if (run.status === 'queued' || (run.status !== status && status === 'paused')) {
-        run.status = status;
+      // Leaving the queue; later changes come from pause/resume, not from (possibly stale) progress.
+      if (run.status === 'queued') {
+        run.status = p.state === 'paused' ? 'paused' : 'running';
         this.broadcast('onRunStatus', { run: run.info() });
       }
       run.display.setProgress({ runId: id, simNs: p.simNs, durationNs: p.durationNs, eventsPerSec: p.eventsPerSec });

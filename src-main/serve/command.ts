@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LabService } from '../lab/service';
+import { WorkerPool } from '../sim-host/pool';
+import { startServer, type RunningServer } from './server';
+
+export interface ServeArgs {
+  port: number;
+  session: string | null;
+  rendererDir: string | null;
+}
+
+export const SERVE_USAGE = 'usage: kernel-lab serve [--port P] [--session FILE.klab] [--renderer DIR]';
+
+/** Parse `serve` arguments; throws with the usage line on anything unexpected. */
+export function parseServeArgs(argv: string[]): ServeArgs {
+  const out: ServeArgs = { port: 0, session: null, rendererDir: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value\n${SERVE_USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case '--port': {
+        const v = value();
+        const p = Number(v);
+        if (!/^\d+$/.test(v) || p > 65535) throw new Error(`--port: expected a port number 0-65535, got "${v}"\n${SERVE_USAGE}`);
+        out.port = p;
+        break;
+      }
+      case '--session':
+        out.session = value();
+        break;
+      case '--renderer':
+        out.rendererDir = value();
+        break;
+      default:
+        throw new Error(`unknown argument "${a}"\n${SERVE_USAGE}`);
+    }
+  }
+  return out;
+}
+
+/** dist/renderer next to this bundle (dist/cli.mjs) or at the repo root when run from source. */
+export function defaultRendererDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = resolve(here, 'renderer');
+  if (existsSync(bundled)) return bundled;
+  return resolve(here, '../../dist/renderer');
+}
+
+export interface ServeHandle {
+  server: RunningServer;
+  lab: LabService;
+  close(): Promise<void>;
+}
+
+/** Start browser mode: a worker pool, the lab service (optionally on a session) and the server. */
+export async function serve(args: ServeArgs): Promise<ServeHandle> {
+  const session = args.session ? resolve(args.session) : null;
+  const pool = new WorkerPool();
+  const lab = new LabService({ runner: pool, sessionRoots: [process.cwd(), ...(session ? [dirname(session)] : [])] });
+  try {
+    if (session) {
+      // Named on the command line by the user: trusted like a dialog choice.
+      if (existsSync(session)) await lab.openSession(session, { trusted: true });
+      else await lab.newSession(session, { trusted: true });
+    }
+    const server = await startServer({ lab, port: args.port, rendererDir: args.rendererDir ?? defaultRendererDir() });
+    return {
+      server,
+      lab,
+      close: async () => {
+        await server.close();
+        await lab.close();
+        await pool.close();
+      },
+    };
+  } catch (e) {
+    await lab.close();
+    await pool.close();
+    throw e;
+  }
+}
+
+/**
+ * `kernel-lab serve [--port P] [--session FILE]`: serve until SIGINT/SIGTERM.
+ * Prints the URL with its token on stdout (one line, "Kernel Lab: <url>").
+ * Exit code 0 after a clean shutdown, 2 for bad arguments, 1 if it cannot start.
+ */
+export async function serveCommand(argv: string[]): Promise<number> {
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(argv);
+  } catch (e) {
+    process.stderr.write(`kernel-lab serve: ${(e as Error).message}\n`);
+    return 2;
+  }
+  let handle: ServeHandle;
+  try {
+    handle = await serve(args);
+  } catch (e) {
+    process.stderr.write(`kernel-lab serve: ${(e as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`Kernel Lab: ${handle.server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await handle.close();
+  return 0;
+}
