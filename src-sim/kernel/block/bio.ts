@@ -110,4 +110,8 @@ export interface BlockApi {
   onDeviceChange(hook: DeviceChangeHook): void;
   /** queue/write_cache is "write back" (volatile cache present and enabled). */
   writeCache(disk: BlockDeviceInfo): boolean;
+  /** blk_start_plug(): bios submitted until finishPlug() are batched (and merged) per disk. */
+  startPlug?(): void;
+  /** blk_finish_plug(): hand the batched requests to the elevators. */
+  finishPlug?(): void;
 }
