@@ -1,3 +1,4 @@
+import { installBlock } from './block/install';
 import type { Kernel } from './kernel';
 
 /**
@@ -5,4 +6,7 @@ import type { Kernel } from './kernel';
  * files, its cgroup hook, its behaviour factories and its slot on Kernel.
  * The scheduler comes first: the others block and wake tasks through it.
  */
-export const SUBSYSTEMS: ((k: Kernel) => void)[] = [];
+export const SUBSYSTEMS: ((k: Kernel) => void)[] = [
+  // Block layer before the io controller and writeback, which attach hooks to k.block.
+  (k) => void installBlock(k),
+];
