@@ -1,5 +1,5 @@
 import { SimInvariantError } from './errors';
-import { QuaternaryHeap, type EventQueue } from './event-queue';
+import { defaultEventQueue, type EventQueue } from './event-queue';
 
 /** Handler of a scheduled event; receives the current simulated time (ns). */
 export type EventFn = (now: number) => void;
@@ -27,7 +27,7 @@ export class Engine {
   private seq = 0;
   private stopped = false;
 
-  constructor(queue: EventQueue = new QuaternaryHeap()) {
+  constructor(queue: EventQueue = defaultEventQueue()) {
     this.queue = queue;
   }
 
