@@ -43,7 +43,7 @@ function expecting(expected: string) {
 }
 
 /** A value in one of the scenario units, converted by `parse`; `check` adds a range rule. */
-function unit<T>(parse: (v: unknown) => T, expected: string, description: string, check?: (v: T) => string | null) {
+function unit<T>(parse: (v: unknown) => T, expected: string, description: string, pattern: string, check?: (v: T) => string | null) {
   return z
     .union([z.string(), z.number()], { error: expecting(expected) })
     .transform((v, ctx) => {
@@ -61,16 +61,22 @@ function unit<T>(parse: (v: unknown) => T, expected: string, description: string
         return z.NEVER;
       }
     })
-    .meta({ description });
+    .meta({ description, pattern });
 }
 
-const duration = unit(parseDuration, EXPECT_DURATION, 'Duration: a number with unit ns, us, ms, s, m or h, e.g. "10ms".');
-const positiveDuration = unit(parseDuration, EXPECT_DURATION, 'Duration > 0: a number with unit ns, us, ms, s, m or h.', (ns) =>
+// Patterns for editors reading the JSON Schema; the parsers in units.ts are the authority.
+const NUM = '\\s*([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*';
+const DURATION_PATTERN = `^${NUM}(ns|us|µs|ms|s|m|min|h)\\s*$`;
+const SIZE_PATTERN = `^${NUM}([KMGTPEkmgtpe]|[KMGTPE]iB|B)?\\s*$`;
+const RATE_PATTERN = `^${NUM}/\\s*(s|ms|us|µs|m|min|h)\\s*$`;
+
+const duration = unit(parseDuration, EXPECT_DURATION, 'Duration: a number with unit ns, us, ms, s, m or h, e.g. "10ms".', DURATION_PATTERN);
+const positiveDuration = unit(parseDuration, EXPECT_DURATION, 'Duration > 0: a number with unit ns, us, ms, s, m or h.', DURATION_PATTERN, (ns) =>
   ns > 0 ? null : 'a duration > 0',
 );
-const size = unit(parseSize, EXPECT_SIZE, 'Size in bytes: a byte count or a number with binary suffix K, M, G, T (KiB, MiB, GiB, TiB).');
-const positiveSize = unit(parseSize, EXPECT_SIZE, 'Size > 0 in bytes (binary suffixes K, M, G, T).', (b) => (b > 0 ? null : 'a size > 0'));
-const rate = unit(parseRate, EXPECT_RATE, 'Rate: a count per unit of time, e.g. "200000/s".');
+const size = unit(parseSize, EXPECT_SIZE, 'Size in bytes: a byte count or a number with binary suffix K, M, G, T (KiB, MiB, GiB, TiB).', SIZE_PATTERN);
+const positiveSize = unit(parseSize, EXPECT_SIZE, 'Size > 0 in bytes (binary suffixes K, M, G, T).', SIZE_PATTERN, (b) => (b > 0 ? null : 'a size > 0'));
+const rate = unit(parseRate, EXPECT_RATE, 'Rate: a count per unit of time, e.g. "200000/s".', RATE_PATTERN);
 const bandwidth = z
   .string({ error: expecting(EXPECT_BANDWIDTH) })
   .transform((v, ctx) => {
@@ -82,7 +88,7 @@ const bandwidth = z
       return z.NEVER;
     }
   })
-  .meta({ description: 'Bandwidth: a size per second, e.g. "200M/s".' });
+  .meta({ description: 'Bandwidth: a size per second, e.g. "200M/s".', pattern: `^${NUM}([KMGTPEkmgtpe]|[KMGTPE]iB|B)?\\s*/\\s*s\\s*$` });
 
 function intIn(min: number, max: number) {
   return z
