@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Runner } from '../lab/ports';
 import { LabService } from '../lab/service';
 import { WorkerPool } from '../sim-host/pool';
 import { startServer, type RunningServer } from './server';
@@ -59,10 +60,10 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-/** Start browser mode: a worker pool, the lab service (optionally on a session) and the server. */
-export async function serve(args: ServeArgs): Promise<ServeHandle> {
+/** Start browser mode: a worker pool (or the given runner), the lab service (optionally on a session) and the server. */
+export async function serve(args: ServeArgs, deps: { runner?: Runner } = {}): Promise<ServeHandle> {
   const session = args.session ? resolve(args.session) : null;
-  const pool = new WorkerPool();
+  const pool = deps.runner ?? new WorkerPool();
   const lab = new LabService({ runner: pool, sessionRoots: [process.cwd(), ...(session ? [dirname(session)] : [])] });
   try {
     if (session) {

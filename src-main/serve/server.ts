@@ -71,7 +71,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       res.end(req.method === 'HEAD' ? undefined : NOT_BUILT_PAGE);
       return;
     }
-    const found = lookupStatic(o.rendererDir, url.pathname);
+    // The raw path, before URL parsing folds "/../" away: a traversal attempt is refused, not quietly rewritten.
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    const found = lookupStatic(o.rendererDir, rawPath);
     if (found.kind === 'forbidden') return plain(res, 403, `forbidden: ${found.reason}`);
     if (found.kind === 'missing') return plain(res, 404, 'not found');
     res.writeHead(200, { ...headers, 'Content-Type': mimeOf(found.file) });

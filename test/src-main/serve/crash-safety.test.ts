@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, expect, test } from 'vitest';
+import { LabClient } from '../../../src-main/ipc/client';
+import type { RunBatchEvent, RunInfo } from '../../../src-main/ipc/contract';
+import { WsTransport } from '../../../src-main/serve/ws-client';
+import { Session } from '../../../src-main/store/session';
+import { bundle } from '../fixtures/bundle';
+import { makeLab, until } from '../fixtures/lab';
+import { PROBE_FILE, probeScenario } from '../fixtures/probe';
+
+const dir = mkdtempSync(join(tmpdir(), 'klab-crash-'));
+let child: ChildProcess | null = null;
+afterAll(() => {
+  child?.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function startChild(session: string): Promise<{ wsUrl: string; proc: ChildProcess }> {
+  const worker = await bundle('test/src-main/fixtures/probe-worker.ts', 'probe-worker');
+  const entry = await bundle('test/src-main/fixtures/serve-child.ts', 'serve-child');
+  const proc = spawn(process.execPath, [entry, session, worker], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).once('line', resolve);
+    proc.once('exit', (code) => reject(new Error(`serve child exited with ${code}`)));
+  });
+  return { wsUrl: (JSON.parse(line) as { wsUrl: string }).wsUrl, proc };
+}
+
+test('SIGKILL of the serving process mid-run: earlier runs intact, the interrupted run incomplete, integrity ok', async () => {
+  const session = join(dir, 'crash.klab');
+  const { wsUrl, proc } = await startChild(session);
+  child = proc;
+  const t = await WsTransport.connect(wsUrl);
+  const c = new LabClient(t);
+  const statuses = new Map<string, RunInfo>();
+  c.on('onRunStatus', (e) => statuses.set(e.run.id, e.run));
+  const batches: RunBatchEvent[] = [];
+  c.on('onRunBatch', (b) => batches.push(b));
+
+  const done = await c.call('run/start', { scenario: probeScenario({ durationNs: 1e9, sampleIntervalNs: 1e6, seed: 5 }) });
+  await until(() => statuses.get(done.id)?.status === 'complete', 30_000, 'first run to complete');
+  const cat = await c.call('query/series', { runId: done.id });
+  const before = await c.call('query/window', { runId: done.id, seriesIds: cat.series.map((s) => s.id), t0Ns: 0, t1Ns: 1e9, points: 100_000, method: 'minmax' });
+
+  // A long run at 1× real time: killed while it streams.
+  const live = await c.call('run/start', { scenario: probeScenario({ durationNs: 60e9, sampleIntervalNs: 1e6, seed: 6 }), paused: true, pace: 1 });
+  await c.call('run/subscribe', { runId: live.id });
+  await c.call('run/resume', { runId: live.id });
+  await until(() => batches.filter((b) => b.runId === live.id).length >= 3, 30_000, 'the live run to stream');
+  proc.kill('SIGKILL');
+  await new Promise((r) => proc.once('exit', r));
+  child = null;
+
+  const s = Session.open(session, { create: false });
+  try {
+    expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const runs = s.listRuns();
+    expect(runs.map((r) => [String(r.id), r.status])).toEqual([
+      [done.id, 'complete'],
+      [live.id, 'incomplete'],
+    ]);
+    // Every sample of the finished run is still there, value for value.
+    for (const series of before.series) {
+      const meta = cat.series.find((x) => x.id === series.id)!;
+      const stored = s.seriesValues(Number(done.id), series.id);
+      expect(Array.from(stored.values)).toEqual(series.v);
+      expect(meta.path).toBe(PROBE_FILE);
+    }
+    // The interrupted run kept what it had committed before the kill.
+    expect(s.seriesValues(Number(live.id), 0).values.length).toBeGreaterThan(0);
+  } finally {
+    s.close();
+  }
+  // And through the service, as the app reopens it.
+  const f = makeLab(undefined, [dir]);
+  try {
+    const c2 = f.client();
+    await c2.call('session/open', { path: session });
+    const listed = await c2.call('run/list', {});
+    expect(listed.runs.map((r) => [r.id, r.status])).toEqual([
+      [live.id, 'incomplete'],
+      [done.id, 'complete'],
+    ]);
+  } finally {
+    await f.dispose();
+  }
+});
