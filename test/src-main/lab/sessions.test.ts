@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { configDir } from '../../../src-main/lab/config-dir';
+import { RECENT_MAX, RecentList } from '../../../src-main/lab/recent';
+import { SessionPaths } from '../../../src-main/lab/session-paths';
+import { APP_VERSION } from '../../../src-main/lab/version';
+import { makeLab } from '../fixtures/lab';
+import { probeScenario } from '../fixtures/probe';
+import { until } from '../fixtures/lab';
+
+const dir = mkdtempSync(join(tmpdir(), 'klab-sessions-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('session paths resolve inside the roots and refuse escapes, symlinks out, other extensions and NUL', () => {
+  const root = join(dir, 'root');
+  mkdirSync(join(root, 'sub'), { recursive: true });
+  symlinkSync(tmpdir(), join(root, 'out'));
+  const p = new SessionPaths([root]);
+  expect(p.resolve('a.klab')).toBe(join(root, 'a.klab'));
+  expect(p.resolve('sub/b.KLAB')).toBe(join(root, 'sub', 'b.KLAB'));
+  expect(p.resolve(join(root, 'sub', '..', 'c.klab'))).toBe(join(root, 'c.klab'));
+  expect(() => p.resolve('../x.klab')).toThrow(`session path "../x.klab": outside the session folders (${root})`);
+  expect(() => p.resolve('out/x.klab')).toThrow('outside the session folders');
+  expect(() => p.resolve('/etc/x.klab')).toThrow('outside the session folders');
+  expect(() => p.resolve('x.db')).toThrow('session path "x.db": expected a file name ending in .klab');
+  expect(() => p.resolve('x\0.klab')).toThrow('session path "x\\0.klab": contains a NUL byte');
+  expect(() => p.resolve('.klab')).toThrow('hidden file names are not accepted');
+  // A file the user picked in the desktop's own dialog may live anywhere.
+  expect(p.resolve('/tmp/elsewhere.klab', { trusted: true })).toBe(resolve('/tmp/elsewhere.klab'));
+});
+
+test('the recent list keeps the newest first, without duplicates, at most RECENT_MAX; a damaged file reads as empty', () => {
+  const r = new RecentList(join(dir, 'cfg'));
+  expect(r.list()).toEqual([]);
+  for (let i = 0; i < RECENT_MAX + 3; i++) r.add(`/s/${i}.klab`);
+  r.add('/s/5.klab');
+  const l = r.list();
+  expect(l).toHaveLength(RECENT_MAX);
+  expect(l[0]).toBe('/s/5.klab');
+  expect(l[1]).toBe(`/s/${RECENT_MAX + 2}.klab`);
+  expect(new Set(l).size).toBe(l.length);
+  expect(JSON.parse(readFileSync(r.file, 'utf8'))).toMatchObject({ format: 'kernel-lab/recent@1' });
+  writeFileSync(r.file, '{"format": "something else"');
+  expect(r.list()).toEqual([]);
+});
+
+test('the config dir follows KERNEL_LAB_CONFIG_DIR, then the platform convention', () => {
+  expect(configDir({ KERNEL_LAB_CONFIG_DIR: '/x/y' }, 'linux')).toBe('/x/y');
+  expect(configDir({ XDG_CONFIG_HOME: '/xdg' }, 'linux')).toBe('/xdg/kernel-lab');
+  expect(configDir({ APPDATA: 'C:/AppData' }, 'win32')).toBe(join('C:/AppData', 'Kernel Lab'));
+  expect(configDir({}, 'darwin')).toMatch(/Library\/Application Support\/Kernel Lab$/);
+});
+
+test('APP_VERSION is package.json version', () => {
+  const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as { version: string };
+  expect(APP_VERSION).toBe(pkg.version);
+});
+
+test('new, run, save as, close, reopen: the runs come along and the recent list follows', async () => {
+  const f = makeLab();
+  try {
+    const c = f.client();
+    const ended = new Set<string>();
+    c.on('onRunStatus', (e) => e.run.status === 'complete' && ended.add(e.run.id));
+    // A run with no session open lands in an untitled session in the config dir.
+    const first = await c.call('run/start', { scenario: probeScenario({ durationNs: 1e8 }) });
+    const untitled = (await c.call('session/info', {})).path!;
+    expect(untitled).toContain(join('config', 'untitled', 'untitled-'));
+    await until(() => ended.has(first.id));
+    const saved = await c.call('session/saveAs', { path: 'kept.klab' });
+    expect(saved.path).toBe(join(f.dir, 'kept.klab'));
+    expect(saved.runCount).toBe(1);
+    await c.call('session/close', {});
+    expect(await c.call('session/info', {})).toEqual({ path: null, runCount: 0, savedAt: null });
+    expect((await c.call('run/list', {})).runs).toEqual([]);
+    const reopened = await c.call('session/open', { path: 'kept.klab' });
+    expect(reopened.runCount).toBe(1);
+    expect((await c.call('run/list', {})).runs[0]).toMatchObject({ status: 'complete', simNs: 1e8 });
+    expect((await c.call('session/recent', {})).paths).toEqual([join(f.dir, 'kept.klab')]);
+    const exists = await c.call('session/new', { path: 'kept.klab' }).catch((e: Error) => e.message);
+    expect(exists).toBe(`${join(f.dir, 'kept.klab')}: a file with this name already exists`);
+  } finally {
+    await f.dispose();
+  }
+});
