@@ -1,5 +1,6 @@
 import { installBlock } from './block/install';
 import type { Kernel } from './kernel';
+import { installSched } from './sched/install';
 
 /**
  * Every subsystem's install(), in boot order. Each registers its global
@@ -7,6 +8,7 @@ import type { Kernel } from './kernel';
  * The scheduler comes first: the others block and wake tasks through it.
  */
 export const SUBSYSTEMS: ((k: Kernel) => void)[] = [
+  installSched,
   // Block layer before the io controller and writeback, which attach hooks to k.block.
   (k) => void installBlock(k),
 ];

@@ -1,0 +1,205 @@
+/**
+ * Task placement and load balancing, after kernel/sched/fair.c
+ * (select_task_rq_fair, select_idle_sibling, find_idlest_cpu, newidle_balance,
+ * load_balance), kernel/sched/rt.c (find_lowest_rq, pull_rt_task) and
+ * kernel/sched/topology.c (sd_init). Two domain levels: the CPU's NUMA node
+ * (treated as the LLC) and the whole machine.
+ */
+import type { CfsRq, Rq, TaskSched } from './entities';
+import type { Scheduler } from './core';
+
+/** kernel/sched/topology.c: sd_init — imbalance_pct for LLC and above. */
+const IMBALANCE_PCT = 117;
+/** kernel/sched/topology.c: busy_factor */
+const BUSY_FACTOR = 16;
+
+export class Balancer {
+  /** CPUs of each CPU's node (the LLC domain). */
+  private readonly llc: number[][];
+
+  constructor(private readonly s: Scheduler) {
+    const nodes = s.k.scenario.machine.numa.nodes;
+    this.llc = [];
+    for (let c = 0; c < s.nrCpus; c++) this.llc.push(nodes[s.nodeOf[c]!]?.cpus ?? [c]);
+    for (const rq of s.rqs) rq.balanceFn = (now) => this.periodic(rq, now);
+  }
+
+  /** Arm each CPU's periodic balance (rebalance_domains from the tick). */
+  start(): void {
+    for (const rq of this.s.rqs) this.armPeriodic(rq);
+  }
+
+  private armPeriodic(rq: Rq): void {
+    // balance_interval starts at the domain weight in ms; × busy_factor while busy
+    const weight = this.llc[rq.cpu]!.length;
+    const ms = rq.curr ? weight * BUSY_FACTOR : weight;
+    this.s.k.engine.schedule(this.s.k.now + ms * 1_000_000, rq.balanceFn);
+  }
+
+  private idle(rq: Rq): boolean {
+    return rq.online && rq.curr === null && rq.nrRunning === 0;
+  }
+
+  /** Fork placement (find_idlest_cpu): the allowed CPU with the fewest runnable tasks. */
+  selectFork(ts: TaskSched): number {
+    const s = this.s;
+    let best = -1;
+    let bestNr = Infinity;
+    for (let c = 0; c < s.nrCpus; c++) {
+      if (!s.allowed(ts, c)) continue;
+      const nr = s.rqs[c]!.nrRunning;
+      if (nr < bestNr) {
+        best = c;
+        bestNr = nr;
+      }
+    }
+    return best < 0 ? ts.cpu : best;
+  }
+
+  /** Wakeup placement (select_idle_sibling): prev if idle, else an idle CPU of its LLC, else prev. */
+  selectWake(ts: TaskSched): number {
+    const s = this.s;
+    const prev = ts.cpu;
+    const prevOk = s.allowed(ts, prev);
+    if (prevOk && this.idle(s.rqs[prev]!)) return prev;
+    const llc = this.llc[prev]!;
+    const n = llc.length;
+    const start = llc.indexOf(prev);
+    for (let i = 1; i <= n; i++) {
+      const c = llc[(start + i) % n]!;
+      if (this.idle(s.rqs[c]!) && s.allowed(ts, c)) return c;
+    }
+    if (prevOk) return prev;
+    return this.selectFork(ts);
+  }
+
+  /** RT placement (select_task_rq_rt / find_lowest_rq). */
+  selectRt(ts: TaskSched): number {
+    const s = this.s;
+    const prio = ts.task.rtPriority;
+    const canRunOn = (c: number): boolean => {
+      const rq = s.rqs[c]!;
+      if (!s.allowed(ts, c)) return false;
+      for (const o of rq.rtQueue) if (o !== ts && o.task.rtPriority >= prio) return false;
+      return true;
+    };
+    if (canRunOn(ts.cpu)) return ts.cpu;
+    for (let c = 0; c < s.nrCpus; c++) if (canRunOn(c) && s.rqs[c]!.curr === null) return c;
+    for (let c = 0; c < s.nrCpus; c++) if (canRunOn(c)) return c;
+    if (s.allowed(ts, ts.cpu)) return ts.cpu;
+    return this.selectFork(ts);
+  }
+
+  /** Move a queued (not running) task to another CPU (detach_task + attach_task). */
+  move(ts: TaskSched, src: Rq, dst: Rq): void {
+    const s = this.s;
+    s.ctx.now = s.k.now;
+    s.dequeueTask(src, ts);
+    s.setCpu(ts, dst.cpu);
+    s.ctx.resched = false;
+    s.enqueueTask(dst, ts, 0);
+    if (src.curr) s.arm(src);
+  }
+
+  /** A queued fair task below `q` that may run on `dst` (cache-hot ones only with allowHot). */
+  private findFair(q: CfsRq, dst: number, allowHot: boolean): TaskSched | null {
+    const s = this.s;
+    const now = s.k.now;
+    const visit = (se: { task: TaskSched | null; myQ: CfsRq | null }, queued: boolean): TaskSched | null => {
+      if (se.task) {
+        if (!queued) return null;
+        const ts = se.task;
+        if (!s.allowed(ts, dst)) return null;
+        if (!allowHot && now - ts.lastRan < s.tun.migrationCost) return null;
+        return ts;
+      }
+      return se.myQ ? this.findFair(se.myQ, dst, allowHot) : null;
+    };
+    for (const se of q.queue) {
+      const t = visit(se, true);
+      if (t) return t;
+    }
+    if (q.curr) return visit(q.curr, false);
+    return null;
+  }
+
+  private pullOne(src: Rq, dst: Rq): boolean {
+    const t = this.findFair(src.cfs, dst.cpu, false) ?? this.findFair(src.cfs, dst.cpu, true);
+    if (!t) return false;
+    this.move(t, src, dst);
+    return true;
+  }
+
+  private busiest(dst: Rq, cpus: readonly number[]): Rq | null {
+    let best: Rq | null = null;
+    for (const c of cpus) {
+      const rq = this.s.rqs[c]!;
+      if (rq === dst || !rq.online) continue;
+      if (rq.cfs.hNrRunning < 2 && !(rq.curr?.isRt && rq.cfs.hNrRunning > 0)) continue;
+      if (!best || rq.nrRunning > best.nrRunning) best = rq;
+    }
+    return best;
+  }
+
+  /** kernel/sched/fair.c: newidle_balance — an idle CPU pulls one waiting task (RT first). */
+  newidle(rq: Rq): void {
+    const s = this.s;
+    // pull_rt_task: a waiting RT task elsewhere that may run here
+    for (const src of s.rqs) {
+      if (src === rq || src.rtQueue.length < 2) continue;
+      for (const t of src.rtQueue) {
+        if (t !== src.curr && s.allowed(t, rq.cpu)) {
+          this.move(t, src, rq);
+          return;
+        }
+      }
+    }
+    const local = this.busiest(rq, this.llc[rq.cpu]!);
+    if (local && this.pullOne(local, rq)) return;
+    const all = this.busiest(rq, s.rqs.map((r) => r.cpu));
+    if (all) this.pullOne(all, rq);
+  }
+
+  /** Periodic load_balance at each domain level: move tasks while the imbalance exceeds imbalance_pct. */
+  private periodic(rq: Rq, now: number): void {
+    const s = this.s;
+    if (rq.online) {
+      s.enter();
+      s.ctx.now = now;
+      for (const cpus of [this.llc[rq.cpu]!, s.rqs.map((r) => r.cpu)]) {
+        const busiest = this.busiest(rq, cpus);
+        if (!busiest) continue;
+        const local = rq.nrRunning;
+        const far = busiest.nrRunning;
+        if (far - local < 2 || far * 100 <= local * IMBALANCE_PCT) continue;
+        const want = Math.min(Math.floor((far - local) / 2), s.tun.nrMigrate);
+        let moved = 0;
+        while (moved < want && this.pullOne(busiest, rq)) moved++;
+        if (moved) {
+          if (rq.curr) s.checkPreempt(rq, rq.curr);
+          else s.requestResched(rq);
+          break;
+        }
+      }
+      s.leave();
+    }
+    this.armPeriodic(rq);
+  }
+
+  /** CPU going down: every task queued there moves to an allowed online CPU (migrate_tasks). */
+  evacuate(rq: Rq): void {
+    const s = this.s;
+    const victims: TaskSched[] = [];
+    for (const t of s.k.tasks.values()) {
+      const ts = t.sched as TaskSched | undefined;
+      if (ts && ts.queued && ts.cpu === rq.cpu) victims.push(ts);
+    }
+    for (const ts of victims) {
+      s.ensureAllowed(ts);
+      const dstCpu = ts.isRt ? this.selectRt(ts) : this.selectWake(ts);
+      const dst = s.rqs[dstCpu]!;
+      this.move(ts, rq, dst);
+      s.checkPreempt(dst, ts);
+    }
+  }
+}

@@ -1,0 +1,908 @@
+/**
+ * The scheduler core (kernel/sched/core.c): per-CPU run queues, the fair and
+ * RT classes, wakeups, preemption and the event that stands in for the tick.
+ *
+ * Event-driven: each CPU has at most one pending engine event, the running
+ * task's next interesting moment (step end, slice or deadline, quota or RT
+ * runtime exhaustion, RR timeslice). Accounting is lazy (update_curr runs at
+ * events and state changes). Reads of statistics never change state.
+ */
+import type { Kernel, SchedulerApi } from '../kernel';
+import type { Cgroup } from '../cgroup/cgroup';
+import type { Task } from '../task';
+import { Psi, TSK_IOWAIT, TSK_MEMSTALL, TSK_MEMSTALL_RUNNING, TSK_ONCPU, TSK_RUNNING } from '../psi/psi';
+import { CfsRq, Rq, SchedEntity, TaskGroup, TaskSched } from './entities';
+import {
+  ENQUEUE_INITIAL,
+  ENQUEUE_WAKEUP,
+  dequeueEntity,
+  enqueueEntity,
+  pickNextEntity,
+  putPrevEntity,
+  reweightEntity,
+  setNextEntity,
+  sliceLeft,
+  updateCurr,
+  type FairCtx,
+} from './fair';
+import { FairTunables, versionAtLeast } from './tunables';
+import { calcDeltaFair, MIN_SHARES, niceToWeight, WEIGHT_IDLEPRIO } from './weights';
+import { Bandwidth } from './bandwidth';
+import { RtBandwidth } from './rt';
+import { Balancer } from './balance';
+
+const STALL_NONE = 0;
+const STALL_MEM = 1;
+const STALL_IO = 2;
+
+/** Counters for invariants the tests check (EEVDF picks only eligible entities). */
+export interface SchedDebug {
+  picks: number;
+  ineligiblePicks: number;
+}
+
+export class Scheduler implements SchedulerApi {
+  readonly nrCpus: number;
+  readonly rqs: Rq[] = [];
+  readonly tun: FairTunables;
+  readonly ctx: FairCtx;
+  readonly psi: Psi;
+  readonly root: TaskGroup;
+  readonly bw: Bandwidth;
+  readonly rt: RtBandwidth;
+  readonly balancer: Balancer;
+  readonly debug: SchedDebug = { picks: 0, ineligiblePicks: 0 };
+  /** NUMA node of each CPU (the LLC domain used for wakeup placement and balancing). */
+  readonly nodeOf: Int32Array;
+  /** Context switches (for /proc/stat ctxt) and forks (processes). */
+  nrForks = 0;
+  /** kernel/sched/rt.c: sched_rr_timeslice (ns). */
+  rrTimeslice = 100_000_000;
+  private depth = 0;
+  private readonly pendingResched: Rq[] = [];
+  private readonly throttleList: CfsRq[] = [];
+  readonly v1: boolean;
+  readonly checkEligibility: boolean;
+
+  constructor(readonly k: Kernel) {
+    const s = k.scenario;
+    this.nrCpus = s.machine.cpus;
+    this.v1 = s.cgroupVersion === 1;
+    this.tun = new FairTunables(s.kernel);
+    this.tun.update(this.nrCpus);
+    this.ctx = {
+      eevdf: s.kernel.scheduler === 'eevdf',
+      tun: this.tun,
+      tickNs: Math.round(1e9 / s.kernel.hz),
+      lagLimitMaxSlice: versionAtLeast(s.kernel.version, 6, 15),
+      resched: false,
+      now: 0,
+      onUpdateCurr: (q, se, d) => this.onUpdateCurr(q, se, d),
+    };
+    this.checkEligibility = this.ctx.eevdf;
+    this.psi = new Psi(this.nrCpus, s.kernel.hz);
+    this.nodeOf = new Int32Array(this.nrCpus);
+    s.machine.numa.nodes.forEach((n, i) => n.cpus.forEach((c) => (this.nodeOf[c] = i)));
+    for (let c = 0; c < this.nrCpus; c++) {
+      const rq = new Rq(c);
+      rq.eventFn = (now) => this.rqEvent(rq, now);
+      this.rqs.push(rq);
+    }
+    this.root = new TaskGroup(k.cgroups.root, null, this.psi.system);
+    for (const rq of this.rqs) {
+      const q = new CfsRq(rq, this.root, null);
+      rq.cfs = q;
+      this.root.cfsRq.push(q);
+      this.root.se.push(null);
+    }
+    this.root.effective = this.onlineCpus();
+    k.cgroups.root.sched = this.root;
+    this.bw = new Bandwidth(this);
+    this.rt = new RtBandwidth(this);
+    this.balancer = new Balancer(this);
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  tgOf(cg: Cgroup): TaskGroup {
+    return cg.sched as TaskGroup;
+  }
+
+  /** A new cgroup: per-CPU queues and group entities (alloc_fair_sched_group). */
+  createGroup(cg: Cgroup): TaskGroup {
+    if (!cg.parent) return this.root;
+    const parent = this.tgOf(cg.parent);
+    // cgroup v1 has no per-cgroup PSI by default (cgroup1 psi=0): only the system group.
+    const psiGroup = this.v1 ? this.psi.system : this.psi.newGroup(parent.psi);
+    const tg = new TaskGroup(cg, parent, psiGroup);
+    parent.children.push(tg);
+    for (let c = 0; c < this.nrCpus; c++) {
+      const rq = this.rqs[c]!;
+      const parentQ = parent.cfsRq[c]!;
+      const q = new CfsRq(rq, tg, null);
+      const se = new SchedEntity(parentQ, parent.se[c] ?? null, q, null);
+      se.weight = MIN_SHARES;
+      q.se = se;
+      // A child of a throttled hierarchy starts throttled too (sync_throttle).
+      q.throttleCount = parentQ.throttleCount;
+      tg.cfsRq.push(q);
+      tg.se.push(se);
+    }
+    this.bw.initGroup(tg);
+    tg.effective = this.computeEffective(tg);
+    cg.sched = tg;
+    return tg;
+  }
+
+  /** cpuset.cpus.effective: the requested CPUs ∩ the parent's effective, else the parent's. */
+  computeEffective(tg: TaskGroup): number[] {
+    if (!tg.parent) return this.onlineCpus();
+    const parentEff = tg.parent.effective;
+    if (!tg.cpusetCpus) return [...parentEff];
+    const req = new Set(tg.cpusetCpus);
+    const eff = parentEff.filter((c) => req.has(c));
+    return eff.length ? eff : [...parentEff];
+  }
+
+  updateEffective(): void {
+    const walk = (tg: TaskGroup): void => {
+      tg.effective = this.computeEffective(tg);
+      for (const c of tg.children) walk(c);
+    };
+    walk(this.root);
+  }
+
+  /** kernel/sched/fair.c: calc_group_shares — the tg's shares split by this CPU's share of its load. */
+  calcGroupShares(q: CfsRq): number {
+    const tg = q.tg;
+    const tgShares = tg.idle ? WEIGHT_IDLEPRIO : tg.shares;
+    const load = q.load;
+    let shares = tgShares;
+    if (tg.loadSum > 0) shares = Math.floor((tgShares * load) / tg.loadSum);
+    return shares < MIN_SHARES ? MIN_SHARES : shares > tgShares ? tgShares : shares;
+  }
+
+  /** kernel/sched/fair.c: update_cfs_group */
+  private updateCfsGroup(se: SchedEntity): void {
+    const q = se.myQ;
+    if (!q) return;
+    const w = this.calcGroupShares(q);
+    if (w !== se.weight) reweightEntity(this.ctx, se.cfsRq, se, w);
+  }
+
+  /** Re-evaluate a group's entity weights after cpu.weight / cpu.idle changed. */
+  groupWeightChanged(tg: TaskGroup): void {
+    this.enter();
+    for (let c = 0; c < this.nrCpus; c++) {
+      const se = tg.se[c];
+      if (!se) continue;
+      this.ctx.now = this.k.now;
+      if (se.onRq) {
+        this.updateCfsGroup(se);
+        this.arm(this.rqs[c]!);
+      } else se.weight = MIN_SHARES;
+    }
+    this.leave();
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  private taskWeight(t: Task): number {
+    return t.policy === 'SCHED_IDLE' ? WEIGHT_IDLEPRIO : niceToWeight(t.nice);
+  }
+
+  private ts(task: Task): TaskSched {
+    return task.sched as TaskSched;
+  }
+
+  /** Every CPU the task may run on now (affinity ∩ cpuset ∩ online), with the kernel's fallback. */
+  allowed(ts: TaskSched, cpu: number): boolean {
+    if (!this.rqs[cpu]!.online) return false;
+    const aff = ts.task.affinity;
+    if (aff.length && !aff.includes(cpu)) return false;
+    return ts.tg.effective.includes(cpu);
+  }
+
+  hasAllowed(ts: TaskSched): boolean {
+    for (let c = 0; c < this.nrCpus; c++) if (this.allowed(ts, c)) return true;
+    return false;
+  }
+
+  /** kernel/sched/core.c: select_fallback_rq — break affinity when nothing allowed is online. */
+  ensureAllowed(ts: TaskSched): void {
+    if (this.hasAllowed(ts)) return;
+    const t = ts.task;
+    this.k.log.add(this.k.now, 'printk', {
+      message: `process ${t.pid} (${t.name}) no longer affine to cpu${ts.cpu}`,
+    });
+    t.affinity = [];
+  }
+
+  fork(task: Task): void {
+    this.enter();
+    const tg = this.tgOf(task.cgroup);
+    const ts = new TaskSched(task, tg, tg.cfsRq[0]!);
+    task.sched = ts;
+    ts.se.weight = this.taskWeight(task);
+    ts.se.customSlice = task.sliceNs > 0 ? Math.min(100e6, Math.max(100e3, task.sliceNs)) : 0;
+    ts.timerFn = () => this.timerWake(ts);
+    this.nrForks++;
+    this.ensureAllowed(ts);
+    this.setCpu(ts, this.balancer.selectFork(ts));
+    this.k.vfs.register(`/proc/${task.pid}/schedstat`, { read: () => this.readSchedstat(ts) });
+    this.k.vfs.register(`/proc/${task.pid}/sched`, { read: () => this.readProcSched(ts) });
+    this.resume(ts, ENQUEUE_INITIAL);
+    this.leave();
+  }
+
+  wake(task: Task): void {
+    const ts = this.ts(task);
+    if (!ts || (task.state !== 'sleeping' && task.state !== 'blocked')) return;
+    this.enter();
+    this.k.engine.cancel(ts.timerId);
+    ts.timerId = 0;
+    this.resume(ts, ENQUEUE_WAKEUP);
+    this.leave();
+  }
+
+  private timerWake(ts: TaskSched): void {
+    ts.timerId = 0;
+    if (ts.task.state !== 'sleeping') return;
+    this.enter();
+    this.resume(ts, ENQUEUE_WAKEUP);
+    this.leave();
+  }
+
+  /** A task that is off the CPU asks its behaviour what next, and is enqueued if it wants CPU. */
+  private resume(ts: TaskSched, flags: number): void {
+    const r = this.advance(ts);
+    if (r !== 'run') return;
+    ts.task.state = 'runnable';
+    if (!this.allowed(ts, ts.cpu) || flags === ENQUEUE_WAKEUP) {
+      this.ensureAllowed(ts);
+      this.setCpu(ts, ts.isRt ? this.balancer.selectRt(ts) : this.balancer.selectWake(ts));
+    }
+    this.activate(ts, flags);
+  }
+
+  /** Enqueue on ts.cpu and check preemption there (activate_task + wakeup_preempt). */
+  activate(ts: TaskSched, flags: number): void {
+    const rq = this.rqs[ts.cpu]!;
+    this.ctx.now = this.k.now;
+    ts.lastQueued = this.k.now;
+    this.ctx.resched = false;
+    this.enqueueTask(rq, ts, flags);
+    this.setPsi(ts, this.runFlags(ts));
+    this.checkPreempt(rq, ts);
+  }
+
+  /**
+   * Ask the behaviour for steps until one needs the CPU (returns 'run'), or
+   * the task goes to sleep / blocks / exits (its state is set accordingly).
+   */
+  private advance(ts: TaskSched): 'run' | 'off' {
+    const task = ts.task;
+    const now = this.k.now;
+    for (let guard = 0; guard < 1000; guard++) {
+      const step = task.behaviour.next(task, now);
+      if (task.state === 'exited') return 'off';
+      switch (step.kind) {
+        case 'cpu':
+          if (!(step.ns > 0)) continue;
+          ts.stepLeft = step.ns;
+          ts.stall = step.stall === 'mem' ? STALL_MEM : STALL_NONE;
+          return 'run';
+        case 'sleep':
+          if (!(step.ns > 0)) continue;
+          ts.stall = step.stall === 'mem' ? STALL_MEM : step.stall === 'io' ? STALL_IO : STALL_NONE;
+          task.state = 'sleeping';
+          ts.timerId = this.k.engine.schedule(now + Math.max(1, Math.round(step.ns)), ts.timerFn);
+          this.setPsi(ts, this.sleepFlags(ts));
+          return 'off';
+        case 'block':
+          ts.stall = step.stall === 'mem' ? STALL_MEM : step.stall === 'io' ? STALL_IO : STALL_NONE;
+          task.state = 'blocked';
+          this.setPsi(ts, this.sleepFlags(ts));
+          return 'off';
+        case 'exit':
+          this.exit(task, now);
+          return 'off';
+      }
+    }
+    return this.k.engine.fail('sched', `task ${task.pid} (${task.name}) returned 1000 empty steps in a row`);
+  }
+
+  exit(task: Task, now: number): void {
+    const ts = this.ts(task);
+    if (!ts || task.state === 'exited') return;
+    this.enter();
+    this.ctx.now = now;
+    this.k.engine.cancel(ts.timerId);
+    ts.timerId = 0;
+    const rq = this.rqs[ts.cpu]!;
+    if (rq.curr === ts) {
+      this.putPrevTask(rq, ts);
+      this.dequeueTask(rq, ts);
+      this.requestResched(rq);
+    } else if (ts.queued) {
+      this.dequeueTask(rq, ts);
+      this.requestResched(rq);
+    }
+    this.setPsi(ts, 0);
+    task.state = 'exited';
+    if (task.exitCode === null) task.exitCode = 0;
+    const list = task.cgroup.tasks;
+    const i = list.indexOf(task);
+    if (i >= 0) list.splice(i, 1);
+    task.behaviour.onExit?.(task, now);
+    this.k.vfs.unregisterTree(`/proc/${task.pid}`);
+    this.k.taskExited(task, now);
+    this.leave();
+  }
+
+  /** Write to cgroup.procs: move a task to another group (sched_move_task + psi cgroup_move_task). */
+  migrate(task: Task, to: Cgroup): void {
+    const ts = this.ts(task);
+    this.enter();
+    const from = task.cgroup;
+    const i = from.tasks.indexOf(task);
+    if (i >= 0) from.tasks.splice(i, 1);
+    to.tasks.push(task);
+    task.cgroup = to;
+    if (!ts || task.state === 'exited' || task.state === 'new') {
+      if (ts) ts.tg = this.tgOf(to);
+      this.leave();
+      return;
+    }
+    this.ctx.now = this.k.now;
+    const rq = this.rqs[ts.cpu]!;
+    const running = rq.curr === ts;
+    const queued = ts.queued;
+    if (running) this.putPrevTask(rq, ts);
+    if (queued) this.dequeueTask(rq, ts);
+    const flags = ts.psiFlags;
+    this.setPsi(ts, 0);
+    const oldQ = ts.se.cfsRq;
+    ts.tg = this.tgOf(to);
+    this.attachSe(ts, ts.cpu);
+    if (!this.ctx.eevdf) ts.se.vruntime += ts.se.cfsRq.minVruntime - oldQ.minVruntime;
+    this.setPsi(ts, flags & ~TSK_ONCPU);
+    if (!this.allowed(ts, ts.cpu)) {
+      this.ensureAllowed(ts);
+      if (queued) this.setCpu(ts, ts.isRt ? this.balancer.selectRt(ts) : this.balancer.selectWake(ts));
+    }
+    if (queued) {
+      const dst = this.rqs[ts.cpu]!;
+      ts.lastQueued = this.k.now;
+      this.ctx.resched = false;
+      this.enqueueTask(dst, ts, 0);
+      this.checkPreempt(dst, ts);
+    }
+    if (running) this.requestResched(rq);
+    this.leave();
+  }
+
+  /** set_cpus_allowed_ptr after an affinity or cpuset change: move a queued task off a CPU it may no longer use. */
+  enforceAffinity(ts: TaskSched): void {
+    if (!ts.queued || this.allowed(ts, ts.cpu)) return;
+    this.enter();
+    this.ctx.now = this.k.now;
+    this.ensureAllowed(ts);
+    const rq = this.rqs[ts.cpu]!;
+    const running = rq.curr === ts;
+    if (running) this.putPrevTask(rq, ts);
+    this.dequeueTask(rq, ts);
+    this.setCpu(ts, ts.isRt ? this.balancer.selectRt(ts) : this.balancer.selectWake(ts));
+    const dst = this.rqs[ts.cpu]!;
+    this.ctx.resched = false;
+    this.enqueueTask(dst, ts, 0);
+    this.checkPreempt(dst, ts);
+    if (running) this.requestResched(rq);
+    else if (rq.curr) this.arm(rq);
+    this.leave();
+  }
+
+  onlineCpus(): number[] {
+    const out: number[] = [];
+    for (const rq of this.rqs) if (rq.online) out.push(rq.cpu);
+    return out;
+  }
+
+  /** Point the task entity at its group's queue on `cpu` (set_task_rq). */
+  private attachSe(ts: TaskSched, cpu: number): void {
+    const q = ts.tg.cfsRq[cpu]!;
+    ts.se.cfsRq = q;
+    ts.se.parent = q.se;
+    ts.se.depth = q.se ? q.se.depth + 1 : 0;
+  }
+
+  /** set_task_cpu for a task that is not queued. CFS keeps vruntime relative to min_vruntime across CPUs. */
+  setCpu(ts: TaskSched, cpu: number): void {
+    if (cpu === ts.cpu && ts.se.cfsRq === ts.tg.cfsRq[cpu]) return;
+    const oldQ = ts.se.cfsRq;
+    if (cpu !== ts.cpu) ts.nrMigrations++;
+    const flags = ts.psiFlags;
+    if (flags) this.setPsi(ts, 0);
+    ts.cpu = cpu;
+    this.attachSe(ts, cpu);
+    if (!this.ctx.eevdf) ts.se.vruntime += ts.se.cfsRq.minVruntime - oldQ.minVruntime;
+    if (flags) this.setPsi(ts, flags);
+  }
+
+  // ---------------------------------------------------------------- PSI flags
+
+  private runFlags(ts: TaskSched): number {
+    return ts.stall === STALL_MEM ? TSK_RUNNING | TSK_MEMSTALL | TSK_MEMSTALL_RUNNING : TSK_RUNNING;
+  }
+
+  private sleepFlags(ts: TaskSched): number {
+    return ts.stall === STALL_MEM ? TSK_MEMSTALL : ts.stall === STALL_IO ? TSK_IOWAIT : 0;
+  }
+
+  /** psi_task_change with the difference between the accounted and the wanted flags. */
+  setPsi(ts: TaskSched, flags: number): void {
+    const old = ts.psiFlags;
+    if (old === flags) return;
+    const rq = this.rqs[ts.cpu]!;
+    if (((old ^ flags) & TSK_IOWAIT) !== 0 && rq.curr === null) this.acctCpu(rq);
+    ts.psiFlags = flags;
+    this.psi.change(ts.tg.psi, ts.cpu, old & ~flags, flags & ~old, this.k.now);
+  }
+
+  // ---------------------------------------------------------------- reentrancy
+
+  /** Nested calls (a behaviour waking another task inside an event) defer rescheduling to the outermost. */
+  enter(): void {
+    this.depth++;
+  }
+
+  leave(): void {
+    if (--this.depth > 0) return;
+    while (this.pendingResched.length) {
+      const rq = this.pendingResched.pop()!;
+      rq.needResched = false;
+      this.depth++;
+      this.schedule(rq);
+      this.depth--;
+    }
+  }
+
+  requestResched(rq: Rq): void {
+    if (rq.needResched) return;
+    rq.needResched = true;
+    this.pendingResched.push(rq);
+  }
+
+  // ---------------------------------------------------------------- enqueue / dequeue
+
+  private onUpdateCurr(q: CfsRq, se: SchedEntity, delta: number): void {
+    const ts = se.task;
+    if (ts) this.chargeTask(ts, delta);
+    if (q.runtimeEnabled) this.bw.accountRuntime(q, delta);
+  }
+
+  /** Task-level accounting of `delta` ns on a CPU (update_curr's task part + cpuacct_charge). */
+  chargeTask(ts: TaskSched, delta: number): void {
+    ts.stepLeft -= delta;
+    ts.task.sumExecRuntime += delta;
+    for (let tg: TaskGroup | null = ts.tg; tg; tg = tg.parent) tg.usage += delta;
+  }
+
+  enqueueTask(rq: Rq, ts: TaskSched, flags: number): void {
+    ts.queued = true;
+    if (ts.isRt) {
+      rq.rtQueue.push(ts);
+      if (ts.task.policy === 'SCHED_RR' && ts.rrLeft <= 0) ts.rrLeft = this.rrTimeslice;
+      return;
+    }
+    const ctx = this.ctx;
+    const throttle = this.throttleList;
+    let se: SchedEntity | null = ts.se;
+    let f = flags;
+    for (; se; se = se.parent) {
+      if (se.onRq) break;
+      const q = se.cfsRq;
+      if (se.myQ) reweightEntity(ctx, q, se, this.calcGroupShares(se.myQ));
+      enqueueEntity(ctx, q, se, f, rq.cfs.hNrRunning);
+      q.hNrRunning++;
+      if (q.nrRunning === 1 && q.throttleCount > 0) {
+        // enqueue into a throttled hierarchy starts its throttled clocks
+        if (q.throttled && q.throttledClock < 0) q.throttledClock = ctx.now;
+        if (q.throttledClockSelf < 0) q.throttledClockSelf = ctx.now;
+      }
+      if (q.nrRunning === 1 && q.runtimeEnabled && !q.throttled && this.bw.needsThrottleOnEnqueue(q)) throttle.push(q);
+      if (q.throttled) {
+        se = null;
+        break;
+      }
+      f = ENQUEUE_WAKEUP;
+    }
+    for (; se; se = se.parent) {
+      const q = se.cfsRq;
+      this.updateCfsGroup(se);
+      q.hNrRunning++;
+      if (q.throttled) break;
+    }
+    while (throttle.length) this.bw.throttle(throttle.pop()!);
+  }
+
+  /** Remove a task that is not running from its run queue (dequeue_task). */
+  dequeueTask(rq: Rq, ts: TaskSched): void {
+    ts.queued = false;
+    if (ts.isRt) {
+      const i = rq.rtQueue.indexOf(ts);
+      if (i >= 0) rq.rtQueue.splice(i, 1);
+      return;
+    }
+    const ctx = this.ctx;
+    let se: SchedEntity | null = ts.se;
+    for (; se; se = se.parent) {
+      const q = se.cfsRq;
+      dequeueEntity(ctx, q, se);
+      q.hNrRunning--;
+      if (q.runtimeEnabled && q.nrRunning === 0) this.bw.returnRuntime(q);
+      if (q.throttled) return;
+      if (q.load > 0) {
+        se = se.parent;
+        break;
+      }
+    }
+    for (; se; se = se.parent) {
+      const q = se.cfsRq;
+      this.updateCfsGroup(se);
+      q.hNrRunning--;
+      if (q.throttled) return;
+    }
+  }
+
+  /** Dequeue a group entity chain from `q` upwards (throttle_cfs_rq's dequeue part). */
+  dequeueGroup(q: CfsRq): void {
+    const ctx = this.ctx;
+    const n = q.hNrRunning;
+    let se: SchedEntity | null = q.se;
+    if (!se || !se.onRq) return;
+    for (; se; se = se.parent) {
+      const pq = se.cfsRq;
+      dequeueEntity(ctx, pq, se);
+      pq.hNrRunning -= n;
+      if (pq.throttled) return;
+      if (pq.load > 0) {
+        se = se.parent;
+        break;
+      }
+    }
+    for (; se; se = se.parent) {
+      const pq = se.cfsRq;
+      this.updateCfsGroup(se);
+      pq.hNrRunning -= n;
+      if (pq.throttled) return;
+    }
+  }
+
+  /** Enqueue a group entity chain again (unthrottle_cfs_rq's enqueue part). */
+  enqueueGroup(q: CfsRq): void {
+    const ctx = this.ctx;
+    const n = q.hNrRunning;
+    const rq = q.rq;
+    let se: SchedEntity | null = q.se;
+    if (!se || se.onRq || q.nrRunning === 0) return;
+    for (; se; se = se.parent) {
+      if (se.onRq) break;
+      const pq = se.cfsRq;
+      if (se.myQ) reweightEntity(ctx, pq, se, this.calcGroupShares(se.myQ));
+      enqueueEntity(ctx, pq, se, ENQUEUE_WAKEUP, rq.cfs.hNrRunning);
+      pq.hNrRunning += n;
+      if (pq.throttled) return;
+    }
+    for (; se; se = se.parent) {
+      const pq = se.cfsRq;
+      this.updateCfsGroup(se);
+      pq.hNrRunning += n;
+      if (pq.throttled) return;
+    }
+  }
+
+  // ---------------------------------------------------------------- preemption
+
+  private seIsIdle(se: SchedEntity): boolean {
+    return se.task ? se.task.task.policy === 'SCHED_IDLE' : se.myQ!.tg.idle;
+  }
+
+  /** kernel/sched/core.c: wakeup_preempt (check_preempt_wakeup_fair / wakeup_preempt_rt). */
+  checkPreempt(rq: Rq, p: TaskSched): void {
+    const curr = rq.curr;
+    if (!curr) {
+      this.requestResched(rq);
+      return;
+    }
+    if (curr === p) return;
+    if (p.isRt) {
+      if (!rq.rtThrottled && (!curr.isRt || p.task.rtPriority > curr.task.rtPriority)) this.requestResched(rq);
+      else this.arm(rq);
+      return;
+    }
+    if (curr.isRt) return;
+    if (rq.needResched) return;
+    const ctx = this.ctx;
+    ctx.now = this.k.now;
+    let preempt = false;
+    const cp = curr.task.policy;
+    const pp = p.task.policy;
+    if (cp === 'SCHED_IDLE' && pp !== 'SCHED_IDLE') preempt = true;
+    else if (pp === 'SCHED_OTHER') {
+      // find_matching_se
+      let se: SchedEntity = curr.se;
+      let pse: SchedEntity = p.se;
+      while (se.depth > pse.depth) se = se.parent!;
+      while (pse.depth > se.depth) pse = pse.parent!;
+      while (se.cfsRq !== pse.cfsRq) {
+        se = se.parent!;
+        pse = pse.parent!;
+      }
+      const cIdle = this.seIsIdle(se);
+      const pIdle = this.seIsIdle(pse);
+      if (cIdle && !pIdle) preempt = true;
+      else if (cIdle === pIdle) {
+        const q = se.cfsRq;
+        updateCurr(ctx, q);
+        if (ctx.eevdf) preempt = pickNextEntity(ctx, q) === pse;
+        else preempt = se.vruntime - pse.vruntime > calcDeltaFair(this.tun.wakeupGranularity, pse.weight);
+      }
+    }
+    if (preempt || ctx.resched) this.requestResched(rq);
+    else this.arm(rq);
+  }
+
+  // ---------------------------------------------------------------- switching
+
+  /** Account the running task's time at every level (update_curr up the hierarchy). */
+  updateCurrTask(rq: Rq): void {
+    const ts = rq.curr;
+    if (!ts) return;
+    const ctx = this.ctx;
+    ctx.now = this.k.now;
+    if (ts.isRt) {
+      this.rt.updateCurr(rq, ts);
+      return;
+    }
+    for (let se: SchedEntity | null = ts.se; se; se = se.parent) updateCurr(ctx, se.cfsRq);
+  }
+
+  putPrevTask(rq: Rq, prev: TaskSched): void {
+    const ctx = this.ctx;
+    ctx.now = this.k.now;
+    this.acctCpu(rq);
+    if (prev.isRt) this.rt.updateCurr(rq, prev);
+    else for (let se: SchedEntity | null = prev.se; se; se = se.parent) putPrevEntity(ctx, se.cfsRq, se);
+    rq.curr = null;
+    prev.lastRan = this.k.now;
+    prev.lastQueued = this.k.now;
+    if (prev.task.state === 'running') prev.task.state = 'runnable';
+    this.psi.currInMemstall[rq.cpu] = 0;
+    this.psi.change(prev.tg.psi, rq.cpu, TSK_ONCPU, 0, this.k.now);
+    prev.psiFlags &= ~TSK_ONCPU;
+  }
+
+  private pickNextTask(rq: Rq): TaskSched | null {
+    if (rq.rtQueue.length && !rq.rtThrottled) {
+      let best = rq.rtQueue[0]!;
+      for (const t of rq.rtQueue) if (t.task.rtPriority > best.task.rtPriority) best = t;
+      return best;
+    }
+    let q = rq.cfs;
+    if (q.nrRunning === 0) return null;
+    const ctx = this.ctx;
+    for (;;) {
+      const se = pickNextEntity(ctx, q);
+      if (!se) return this.k.engine.fail('sched', `cpu${rq.cpu}: cfs_rq of ${q.tg.cg.path} has nr_running ${q.nrRunning} but nothing to pick`);
+      this.debug.picks++;
+      // entity_eligible is evaluated with se still queued, as pick_eevdf does
+      if (this.checkEligibility && !entityEligibleLoose(q, se)) this.debug.ineligiblePicks++;
+      setNextEntity(ctx, q, se);
+      if (!se.myQ) return se.task;
+      q = se.myQ;
+    }
+  }
+
+  private setNextTask(rq: Rq, next: TaskSched, prev: TaskSched | null): void {
+    const now = this.k.now;
+    rq.curr = next;
+    if (next.isRt) rq.rtExecStart = now;
+    next.task.state = 'running';
+    if (next !== prev) {
+      next.task.runDelay += now - next.lastQueued;
+      next.task.pcount++;
+      next.nrSwitches++;
+      rq.nrSwitches++;
+    }
+    this.psi.currInMemstall[rq.cpu] = next.stall === STALL_MEM ? 1 : 0;
+    this.psi.change(next.tg.psi, rq.cpu, 0, TSK_ONCPU, now);
+    next.psiFlags |= TSK_ONCPU;
+  }
+
+  /** __schedule: put the running task back, pick the next one, arm the CPU's event. */
+  schedule(rq: Rq): void {
+    rq.needResched = false;
+    const prev = rq.curr;
+    if (prev) {
+      this.putPrevTask(rq, prev);
+      if (!prev.isRt) this.bw.checkRuntimeAfterPut(prev);
+    } else this.acctCpu(rq);
+    let next = rq.online ? this.pickNextTask(rq) : null;
+    if (!next && rq.online) {
+      this.balancer.newidle(rq);
+      next = this.pickNextTask(rq);
+    }
+    if (next) this.setNextTask(rq, next, prev);
+    this.arm(rq);
+  }
+
+  /** Program the CPU's next interesting moment. */
+  arm(rq: Rq): void {
+    const ts = rq.curr;
+    let t = Infinity;
+    if (ts) {
+      this.ctx.now = this.k.now;
+      t = this.timeToEvent(rq, ts);
+    }
+    const engine = this.k.engine;
+    if (t === Infinity) {
+      if (rq.eventId) engine.cancel(rq.eventId);
+      rq.eventId = 0;
+      rq.eventAt = Infinity;
+      return;
+    }
+    const at = this.k.now + Math.max(1, Math.ceil(t));
+    if (at === rq.eventAt && rq.eventId) return;
+    if (rq.eventId) engine.cancel(rq.eventId);
+    rq.eventAt = at;
+    rq.eventId = engine.schedule(at, rq.eventFn);
+  }
+
+  /** Wall ns from now until the running task needs attention (all pending accounting included). */
+  private timeToEvent(rq: Rq, ts: TaskSched): number {
+    const now = this.k.now;
+    if (ts.isRt) {
+      const ran = now - rq.rtExecStart;
+      let t = ts.stepLeft - ran;
+      if (ts.task.policy === 'SCHED_RR') t = Math.min(t, ts.rrLeft - ran);
+      const lim = this.rt.runtimeLeft(rq);
+      if (lim !== Infinity) t = Math.min(t, lim - ran + 1);
+      return t;
+    }
+    const ctx = this.ctx;
+    const leaf = ts.se;
+    let t = ts.stepLeft - (now - leaf.execStart);
+    const hNr = rq.cfs.hNrRunning;
+    for (let se: SchedEntity | null = leaf; se; se = se.parent) {
+      const q = se.cfsRq;
+      const ran = now - se.execStart;
+      if (q.nrRunning > 1) {
+        const s = sliceLeft(ctx, q, hNr) - ran;
+        if (s < t) t = s;
+      }
+      if (q.runtimeEnabled) {
+        const r = q.runtimeRemaining - ran;
+        if (r < t) t = r;
+      }
+    }
+    return t;
+  }
+
+  /** The per-CPU event: account, finish steps, preempt or re-arm. */
+  private rqEvent(rq: Rq, now: number): void {
+    rq.eventId = 0;
+    rq.eventAt = Infinity;
+    const ts = rq.curr;
+    if (!ts) return;
+    this.enter();
+    const ctx = this.ctx;
+    ctx.now = now;
+    ctx.resched = false;
+    this.updateCurrTask(rq);
+    let resched = ctx.resched;
+    if (ts.stepLeft <= 0.5) {
+      // The step is done; the next one may keep the CPU (it is re-picked).
+      this.putPrevTask(rq, ts);
+      const r = this.advance(ts);
+      if (r === 'run') this.setPsi(ts, this.runFlags(ts));
+      else if (ts.queued) this.dequeueTask(rq, ts);
+      resched = true;
+    }
+    if (!resched && rq.curr === ts) {
+      const t = this.timeToEvent(rq, ts);
+      if (t < 0.5 || ctx.resched) resched = true;
+    }
+    if (resched) this.requestResched(rq);
+    else this.arm(rq);
+    this.leave();
+  }
+
+  // ---------------------------------------------------------------- /proc/stat accounting
+
+  /** Close the CPU's current /proc/stat interval (user/nice while busy, idle/iowait while idle). */
+  acctCpu(rq: Rq): void {
+    const now = this.k.now;
+    const d = now - rq.acctSince;
+    rq.acctSince = now;
+    if (d <= 0 || !rq.online) return;
+    const c = rq.curr;
+    if (c) {
+      if (c.task.nice > 0) rq.niceNs += d;
+      else rq.userNs += d;
+    } else if (this.psi.iowaitOn(rq.cpu) > 0) rq.iowaitNs += d;
+    else rq.idleNs += d;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** sum_exec_runtime including the running part not yet accounted. */
+  execRuntime(ts: TaskSched): number {
+    const rq = this.rqs[ts.cpu]!;
+    if (rq.curr !== ts) return ts.task.sumExecRuntime;
+    const start = ts.isRt ? rq.rtExecStart : ts.se.execStart;
+    return ts.task.sumExecRuntime + (this.k.now - start);
+  }
+
+  /** cpuacct usage of a group including running parts not yet accounted. */
+  groupUsage(tg: TaskGroup): number {
+    let u = tg.usage;
+    const now = this.k.now;
+    for (const rq of this.rqs) {
+      const c = rq.curr;
+      if (!c) continue;
+      let inside = false;
+      for (let g: TaskGroup | null = c.tg; g; g = g.parent) if (g === tg) inside = true;
+      if (inside) u += now - (c.isRt ? rq.rtExecStart : c.se.execStart);
+    }
+    return u;
+  }
+
+  private readSchedstat(ts: TaskSched): string {
+    const t = ts.task;
+    return `${Math.round(this.execRuntime(ts))} ${Math.round(t.runDelay)} ${t.pcount}\n`;
+  }
+
+  /** /proc/<pid>/sched (kernel/sched/debug.c: proc_sched_show_task), the fields modelled. */
+  private readProcSched(ts: TaskSched): string {
+    const t = ts.task;
+    const now = this.k.now;
+    const rq = this.rqs[ts.cpu]!;
+    let v = ts.se.vruntime;
+    if (rq.curr === ts && !ts.isRt) v += calcDeltaFair(now - ts.se.execStart, ts.se.weight);
+    const pn = (x: number): string => {
+      const ms = Math.floor(Math.abs(x) / 1e6);
+      const frac = Math.floor(Math.abs(x) % 1e6);
+      return `${x < 0 ? '-' : ''}${ms}.${String(frac).padStart(6, '0')}`;
+    };
+    const line = (name: string, val: string): string => `${name.padEnd(43)}:${val.padStart(21)}\n`;
+    const policy = { SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_IDLE: 5 }[t.policy];
+    const prio = ts.isRt ? 99 - t.rtPriority : 120 + t.nice;
+    return (
+      `${t.name} (${t.pid}, #threads: 1)\n` +
+      `${'-'.repeat(63)}\n` +
+      line('se.exec_start', pn(ts.se.execStart)) +
+      line('se.vruntime', pn(v)) +
+      line('se.sum_exec_runtime', pn(this.execRuntime(ts))) +
+      line('se.nr_migrations', String(ts.nrMigrations)) +
+      line('nr_switches', String(ts.nrSwitches)) +
+      line('se.load.weight', String(ts.se.weight * 1024)) +
+      line('se.deadline', pn(ts.se.deadline)) +
+      line('se.slice', pn(ts.se.slice)) +
+      line('policy', String(policy)) +
+      line('prio', String(prio))
+    );
+  }
+}
+
+/** entity_eligible without the tolerance direction issue: v ≤ V + 1e-3. */
+function entityEligibleLoose(q: CfsRq, se: SchedEntity): boolean {
+  let avg = q.avgVruntime;
+  let load = q.avgLoad;
+  const curr = q.curr;
+  if (curr && curr.onRq) {
+    avg += (curr.vruntime - q.minVruntime) * curr.weight;
+    load += curr.weight;
+  }
+  return avg >= (se.vruntime - q.minVruntime - 1e-3) * load;
+}

@@ -1,0 +1,186 @@
+import type { EventId } from '../../engine/engine';
+import type { Cgroup } from '../cgroup/cgroup';
+import type { Task } from '../task';
+import type { PsiGroup } from '../psi/psi';
+import { NICE_0_LOAD } from './weights';
+
+/** A schedulable entity (struct sched_entity): a task, or a group on one CPU. */
+export class SchedEntity {
+  weight = NICE_0_LOAD;
+  vruntime = 0;
+  deadline = 0;
+  vlag = 0;
+  slice = 0;
+  /** sched_setattr() custom slice (EEVDF), 0 = base slice. */
+  customSlice = 0;
+  onRq = false;
+  execStart = 0;
+  sumExec = 0;
+  prevSumExec = 0;
+  /** Position in cfsRq.queue, -1 when not queued (or running). */
+  qIndex = -1;
+  /** The queue this entity is (or would be) enqueued on. */
+  cfsRq: CfsRq;
+  /** Group entity above, null at the top level. */
+  parent: SchedEntity | null;
+  /** For a group entity: the queue it owns. */
+  readonly myQ: CfsRq | null;
+  readonly task: TaskSched | null;
+  depth: number;
+
+  constructor(cfsRq: CfsRq, parent: SchedEntity | null, myQ: CfsRq | null, task: TaskSched | null) {
+    this.cfsRq = cfsRq;
+    this.parent = parent;
+    this.myQ = myQ;
+    this.task = task;
+    this.depth = parent ? parent.depth + 1 : 0;
+  }
+}
+
+/** A fair run queue (struct cfs_rq): the root one of a CPU or a group's on one CPU. */
+export class CfsRq {
+  /** Entities waiting (curr excluded, as in the kernel's rb-tree). */
+  readonly queue: SchedEntity[] = [];
+  curr: SchedEntity | null = null;
+  /** Σ weight of entities on this queue, curr included. */
+  load = 0;
+  nrRunning = 0;
+  /** Tasks below this queue that are enqueued up to the root (h_nr_running). */
+  hNrRunning = 0;
+  minVruntime = 0;
+  /** EEVDF: Σ (v_i − min_vruntime)·w_i and Σ w_i over `queue` (curr excluded). */
+  avgVruntime = 0;
+  avgLoad = 0;
+  // cfs bandwidth (kernel/sched/fair.c)
+  runtimeEnabled = false;
+  runtimeRemaining = 0;
+  throttled = false;
+  throttleCount = 0;
+  /** -1 when not running a throttled clock. */
+  throttledClock = -1;
+  throttledClockSelf = -1;
+  throttledSelfTime = 0;
+
+  constructor(
+    readonly rq: Rq,
+    readonly tg: TaskGroup,
+    /** The group entity that represents this queue in the parent, null for a CPU's root queue. */
+    public se: SchedEntity | null,
+  ) {}
+}
+
+/** Scheduler state of one task (what task_struct holds for the scheduler). */
+export class TaskSched {
+  readonly se: SchedEntity;
+  cpu = 0;
+  tg: TaskGroup;
+  /** CPU time left in the current cpu step (ns, may be Infinity). */
+  stepLeft = 0;
+  /** PSI TSK_* flags currently accounted for this task. */
+  psiFlags = 0;
+  /** Stall kind of the current step: 0 none, 1 mem, 2 io. */
+  stall = 0;
+  /** Queued on a run queue (fair or RT), running included. */
+  queued = false;
+  timerId: EventId = 0;
+  timerFn: () => void = () => undefined;
+  /** When it last became runnable-but-waiting (run_delay accounting). */
+  lastQueued = 0;
+  /** When it last left a CPU (cache-hot test). */
+  lastRan = -Infinity;
+  /** SCHED_RR: time left of the current round-robin slice. */
+  rrLeft = 0;
+  nrMigrations = 0;
+  nrSwitches = 0;
+
+  constructor(
+    readonly task: Task,
+    tg: TaskGroup,
+    cfsRq: CfsRq,
+  ) {
+    this.tg = tg;
+    this.se = new SchedEntity(cfsRq, cfsRq.se, null, this);
+  }
+
+  get isRt(): boolean {
+    return this.task.policy === 'SCHED_FIFO' || this.task.policy === 'SCHED_RR';
+  }
+}
+
+/** Per-CPU run queue (struct rq). */
+export class Rq {
+  online = true;
+  curr: TaskSched | null = null;
+  /** RT tasks queued on this CPU, running one included, in FIFO order. */
+  readonly rtQueue: TaskSched[] = [];
+  rtTime = 0;
+  rtThrottled = false;
+  rtExecStart = 0;
+  /** Pending "next interesting moment" event. */
+  eventId: EventId = 0;
+  eventAt = Infinity;
+  eventFn: (now: number) => void = () => undefined;
+  needResched = false;
+  balanceFn: (now: number) => void = () => undefined;
+  // /proc/stat accounting (ns)
+  userNs = 0;
+  niceNs = 0;
+  idleNs = 0;
+  iowaitNs = 0;
+  acctSince = 0;
+  nrSwitches = 0;
+  cfs!: CfsRq;
+
+  constructor(readonly cpu: number) {}
+
+  get nrRunning(): number {
+    return this.cfs.hNrRunning + this.rtQueue.length;
+  }
+}
+
+/** A cgroup's CPU controller state (struct task_group + cfs_bandwidth). */
+export class TaskGroup {
+  /** Unscaled shares (cpu.weight 100 ↔ 1024). */
+  shares = NICE_0_LOAD;
+  idle = false;
+  quota = Infinity;
+  period = 100_000_000;
+  burst = 0;
+  /** Global runtime pool (cfs_b->runtime). */
+  runtime = 0;
+  runtimeSnap = 0;
+  timerId: EventId = 0;
+  timerActive = false;
+  bwIdle = false;
+  slackTimerId: EventId = 0;
+  nrPeriods = 0;
+  nrThrottled = 0;
+  throttledTime = 0;
+  nrBursts = 0;
+  burstTime = 0;
+  readonly throttledCfsRqs: CfsRq[] = [];
+  /** Σ over CPUs of this group's queue load (tg->load_avg stand-in). */
+  loadSum = 0;
+  /** CPU time of tasks in this group and below (cpuacct), ns. */
+  usage = 0;
+  readonly cfsRq: CfsRq[] = [];
+  readonly se: (SchedEntity | null)[] = [];
+  readonly children: TaskGroup[] = [];
+  /** cpuset.cpus as written, null = not set (inherit). */
+  cpusetCpus: number[] | null = null;
+  /** cpuset.cpus.effective */
+  effective: number[] = [];
+  /** v1 cpu.rt_runtime_us / cpu.rt_period_us */
+  rtRuntimeUs: number;
+  rtPeriodUs = 1_000_000;
+  timerFn: (now: number) => void = () => undefined;
+
+  constructor(
+    readonly cg: Cgroup,
+    readonly parent: TaskGroup | null,
+    readonly psi: PsiGroup,
+  ) {
+    // kernel/sched/core.c: root gets the global rt bandwidth, new groups 0
+    this.rtRuntimeUs = parent ? 0 : 950_000;
+  }
+}

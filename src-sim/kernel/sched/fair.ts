@@ -1,0 +1,287 @@
+/**
+ * The fair class on one cfs_rq, after kernel/sched/fair.c: EEVDF (6.6+) or
+ * CFS (≤ 6.5), chosen per kernel. Functions mirror the kernel's names.
+ * Virtual times are float ns; entity keys are kept relative to min_vruntime
+ * (as the kernel's avg_vruntime does) so that the weighted sums stay exact.
+ */
+import { calcDeltaFair } from './weights';
+import type { CfsRq, SchedEntity } from './entities';
+import type { FairTunables } from './tunables';
+
+export const ENQUEUE_WAKEUP = 1;
+export const ENQUEUE_INITIAL = 2;
+
+export interface FairCtx {
+  eevdf: boolean;
+  tun: FairTunables;
+  /** TICK_NSEC (1e9 / HZ). */
+  tickNs: number;
+  /** 6.15+: lag clamp ±(max slice + tick); before: ±max(2·slice, tick). */
+  lagLimitMaxSlice: boolean;
+  /** Set by update_curr/checks when the running entity should be rescheduled. */
+  resched: boolean;
+  now: number;
+  /** Task accounting and bandwidth (account_cfs_rq_runtime) for `delta` ns of `curr` on `q`. */
+  onUpdateCurr: (q: CfsRq, curr: SchedEntity, delta: number) => void;
+}
+
+function key(q: CfsRq, se: SchedEntity): number {
+  return se.vruntime - q.minVruntime;
+}
+
+function setLoad(q: CfsRq, delta: number): void {
+  q.load += delta;
+  if (q.tg.parent) q.tg.loadSum += delta;
+}
+
+function queueAdd(q: CfsRq, se: SchedEntity): void {
+  se.qIndex = q.queue.length;
+  q.queue.push(se);
+  q.avgVruntime += key(q, se) * se.weight;
+  q.avgLoad += se.weight;
+}
+
+function queueRemove(q: CfsRq, se: SchedEntity): void {
+  const arr = q.queue;
+  const i = se.qIndex;
+  const last = arr.pop()!;
+  if (last !== se) {
+    arr[i] = last;
+    last.qIndex = i;
+  }
+  se.qIndex = -1;
+  q.avgVruntime -= key(q, se) * se.weight;
+  q.avgLoad -= se.weight;
+}
+
+/** kernel/sched/fair.c: avg_vruntime — V, the load-weighted mean vruntime (curr included). */
+export function avgVruntime(q: CfsRq): number {
+  let avg = q.avgVruntime;
+  let load = q.avgLoad;
+  const curr = q.curr;
+  if (curr && curr.onRq) {
+    avg += key(q, curr) * curr.weight;
+    load += curr.weight;
+  }
+  return load > 0 ? q.minVruntime + avg / load : q.minVruntime;
+}
+
+/** kernel/sched/fair.c: entity_eligible — lag ≥ 0, i.e. v ≤ V (no division). */
+export function entityEligible(q: CfsRq, se: SchedEntity): boolean {
+  let avg = q.avgVruntime;
+  let load = q.avgLoad;
+  const curr = q.curr;
+  if (curr && curr.onRq) {
+    avg += key(q, curr) * curr.weight;
+    load += curr.weight;
+  }
+  // Tolerance of a thousandth of a virtual ns absorbs float rounding.
+  return avg >= (key(q, se) - 1e-3) * load;
+}
+
+/** kernel/sched/fair.c: update_min_vruntime (monotonic). */
+export function updateMinVruntime(q: CfsRq): void {
+  const curr = q.curr && q.curr.onRq ? q.curr : null;
+  let v = curr ? curr.vruntime : Infinity;
+  const arr = q.queue;
+  for (let i = 0; i < arr.length; i++) if (arr[i]!.vruntime < v) v = arr[i]!.vruntime;
+  if (v === Infinity || v <= q.minVruntime) return;
+  // avg_vruntime_update: keys shift by the delta
+  q.avgVruntime -= q.avgLoad * (v - q.minVruntime);
+  q.minVruntime = v;
+}
+
+/** kernel/sched/fair.c: __sched_period (CFS) */
+function schedPeriod(ctx: FairCtx, nr: number): number {
+  return nr > ctx.tun.nrLatency ? nr * ctx.tun.minGranularity : ctx.tun.latency;
+}
+
+/**
+ * kernel/sched/fair.c: sched_slice (CFS, ALT_PERIOD + BASE_SLICE): the wall
+ * time `se` may run in one period, split by weight at every level.
+ */
+export function schedSlice(ctx: FairCtx, se: SchedEntity, hNrRunning: number): number {
+  let slice = schedPeriod(ctx, hNrRunning + (se.onRq ? 0 : 1));
+  for (let s: SchedEntity | null = se; s; s = s.parent) {
+    const load = s.onRq ? s.cfsRq.load : s.cfsRq.load + s.weight;
+    slice = (slice * s.weight) / load;
+  }
+  return Math.max(slice, ctx.tun.minGranularity);
+}
+
+/**
+ * kernel/sched/fair.c: update_curr for one level. Returns the wall ns
+ * accounted; sets ctx.resched when the entity used up its request.
+ */
+export function updateCurr(ctx: FairCtx, q: CfsRq): number {
+  const curr = q.curr;
+  if (!curr) return 0;
+  const delta = ctx.now - curr.execStart;
+  if (delta <= 0) return 0;
+  curr.execStart = ctx.now;
+  curr.sumExec += delta;
+  curr.vruntime += calcDeltaFair(delta, curr.weight);
+  ctx.onUpdateCurr(q, curr, delta);
+  if (ctx.eevdf) {
+    // update_deadline: a new request once the current one is served
+    if (curr.vruntime >= curr.deadline - 1e-3) {
+      curr.deadline = curr.vruntime + calcDeltaFair(curr.slice, curr.weight);
+      if (q.nrRunning > 1) ctx.resched = true;
+    }
+  }
+  updateMinVruntime(q);
+  return delta;
+}
+
+/** Wall ns until the running entity of `q` should be preempted by the slice rules (Infinity if never). */
+export function sliceLeft(ctx: FairCtx, q: CfsRq, hNrRunning: number): number {
+  const curr = q.curr!;
+  if (q.nrRunning <= 1) return Infinity;
+  if (ctx.eevdf) {
+    const v = curr.deadline - curr.vruntime;
+    return v <= 0 ? 0 : (v * curr.weight) / 1024;
+  }
+  // check_preempt_tick: ran past its ideal slice, or ahead of the leftmost by more than it
+  const ideal = schedSlice(ctx, curr, hNrRunning);
+  const ran = curr.sumExec - curr.prevSumExec;
+  let t = ideal - ran;
+  let leftV = Infinity;
+  for (const se of q.queue) if (se.vruntime < leftV) leftV = se.vruntime;
+  if (leftV !== Infinity) {
+    const tv = ((leftV + ideal - curr.vruntime) * curr.weight) / 1024;
+    const t2 = Math.max(ctx.tun.minGranularity - ran, tv);
+    if (t2 < t) t = t2;
+  }
+  return t < 0 ? 0 : t;
+}
+
+/** kernel/sched/fair.c: place_entity (EEVDF, 6.6+) */
+function placeEeevdf(ctx: FairCtx, q: CfsRq, se: SchedEntity, flags: number): void {
+  const V = avgVruntime(q);
+  se.slice = se.customSlice > 0 ? se.customSlice : ctx.tun.baseSlice;
+  let vslice = calcDeltaFair(se.slice, se.weight);
+  let lag = 0;
+  if (q.nrRunning > 0 && se.vlag !== 0) {
+    // PLACE_LAG: inflate the lag so that it survives joining, (W + w_i)/W
+    let load = q.avgLoad;
+    if (q.curr && q.curr.onRq) load += q.curr.weight;
+    lag = (se.vlag * (load + se.weight)) / Math.max(load, 1);
+  }
+  se.vruntime = V - lag;
+  // PLACE_DEADLINE_INITIAL: new tasks get half a slice for their first deadline
+  if (flags & ENQUEUE_INITIAL) vslice /= 2;
+  se.deadline = se.vruntime + vslice;
+}
+
+/** kernel/sched/fair.c: place_entity (CFS, ≤ 6.5): START_DEBIT and GENTLE_FAIR_SLEEPERS. */
+function placeCfs(ctx: FairCtx, q: CfsRq, se: SchedEntity, initial: boolean, hNrRunning: number): void {
+  let v = q.minVruntime;
+  if (initial) v += calcDeltaFair(schedSlice(ctx, se, hNrRunning), se.weight);
+  else v -= ctx.tun.latency / 2;
+  se.vruntime = initial ? v : Math.max(se.vruntime, v);
+}
+
+/** kernel/sched/fair.c: enqueue_entity (load accounting, placement, queue). */
+export function enqueueEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, flags: number, hNrRunning: number): void {
+  updateCurr(ctx, q);
+  if (ctx.eevdf) placeEeevdf(ctx, q, se, flags);
+  else if (flags & (ENQUEUE_WAKEUP | ENQUEUE_INITIAL)) placeCfs(ctx, q, se, (flags & ENQUEUE_INITIAL) !== 0, hNrRunning);
+  setLoad(q, se.weight);
+  q.nrRunning++;
+  queueAdd(q, se);
+  se.onRq = true;
+}
+
+/** kernel/sched/fair.c: update_entity_lag — save the clamped lag on dequeue (EEVDF). */
+function updateEntityLag(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
+  const lag = avgVruntime(q) - se.vruntime;
+  let limitWall: number;
+  if (ctx.lagLimitMaxSlice) {
+    let maxSlice = se.slice;
+    for (const o of q.queue) if (o.slice > maxSlice) maxSlice = o.slice;
+    limitWall = maxSlice + ctx.tickNs;
+  } else {
+    limitWall = Math.max(2 * se.slice, ctx.tickNs);
+  }
+  const limit = calcDeltaFair(limitWall, se.weight);
+  se.vlag = lag < -limit ? -limit : lag > limit ? limit : lag;
+}
+
+/** kernel/sched/fair.c: dequeue_entity. `se` must not be the running entity (put it first). */
+export function dequeueEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
+  updateCurr(ctx, q);
+  if (ctx.eevdf) updateEntityLag(ctx, q, se);
+  queueRemove(q, se);
+  se.onRq = false;
+  setLoad(q, -se.weight);
+  q.nrRunning--;
+  updateMinVruntime(q);
+}
+
+/** kernel/sched/fair.c: set_next_entity */
+export function setNextEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
+  queueRemove(q, se);
+  q.curr = se;
+  se.execStart = ctx.now;
+  se.prevSumExec = se.sumExec;
+  // RUN_TO_PARITY: protected until this request is served (vlag == deadline marks it)
+  if (ctx.eevdf) se.vlag = se.deadline;
+}
+
+/** kernel/sched/fair.c: put_prev_entity */
+export function putPrevEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
+  if (se.onRq) {
+    updateCurr(ctx, q);
+    queueAdd(q, se);
+  }
+  q.curr = null;
+}
+
+/** kernel/sched/fair.c: pick_eevdf (with curr) or the leftmost vruntime (CFS). */
+export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
+  const arr = q.queue;
+  let curr = q.curr && q.curr.onRq ? q.curr : null;
+  if (!ctx.eevdf) {
+    let best = curr;
+    for (let i = 0; i < arr.length; i++) if (!best || arr[i]!.vruntime < best.vruntime) best = arr[i]!;
+    return best;
+  }
+  if (arr.length === 0) return curr;
+  if (curr && !entityEligible(q, curr)) curr = null;
+  if (curr && curr.vlag === curr.deadline) return curr;
+  let best: SchedEntity | null = null;
+  let leftmost: SchedEntity | null = null;
+  for (let i = 0; i < arr.length; i++) {
+    const se = arr[i]!;
+    if (!leftmost || se.vruntime < leftmost.vruntime) leftmost = se;
+    if (best && se.deadline >= best.deadline) continue;
+    if (entityEligible(q, se)) best = se;
+  }
+  if (!best || (curr && curr.deadline < best.deadline)) best = curr ?? best;
+  return best ?? leftmost;
+}
+
+/** kernel/sched/fair.c: reweight_entity (with reweight_eevdf on 6.7+). */
+export function reweightEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, weight: number): void {
+  const old = se.weight;
+  if (weight === old) return;
+  if (!se.onRq) {
+    if (ctx.eevdf) se.vlag = (se.vlag * old) / weight;
+    se.weight = weight;
+    return;
+  }
+  const isCurr = q.curr === se;
+  if (isCurr) updateCurr(ctx, q);
+  const V = avgVruntime(q);
+  if (!isCurr) queueRemove(q, se);
+  setLoad(q, -old);
+  if (ctx.eevdf) {
+    const vlag = ((V - se.vruntime) * old) / weight;
+    se.vruntime = V - vlag;
+    se.deadline = V + ((se.deadline - V) * old) / weight;
+  }
+  se.weight = weight;
+  setLoad(q, weight);
+  if (!isCurr) queueAdd(q, se);
+  updateMinVruntime(q);
+}

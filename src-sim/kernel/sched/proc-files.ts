@@ -1,0 +1,150 @@
+/**
+ * Global scheduler files: /proc/stat, /proc/sys/kernel/sched_*, the
+ * scheduler's debugfs directory and /proc/pressure/*.
+ */
+import { fail } from '../../vfs/errors';
+import { parseTrigger } from '../psi/psi';
+import type { Scheduler } from './core';
+import { parseS64, parseU64 } from './cpulist';
+import { versionAtLeast } from './tunables';
+
+/** USER_HZ ticks from ns (kernel/sched/cputime.c: nsec_to_clock_t with USER_HZ 100). */
+const ticks = (ns: number): number => Math.floor(ns / 10_000_000);
+
+export function registerProcFiles(s: Scheduler): void {
+  const vfs = s.k.vfs;
+
+  vfs.register('/proc/stat', {
+    read: () => {
+      const now = s.k.now;
+      const rows: number[][] = [];
+      const sum = [0, 0, 0, 0];
+      for (const rq of s.rqs) {
+        let [user, nice, idle, iowait] = [rq.userNs, rq.niceNs, rq.idleNs, rq.iowaitNs];
+        const d = rq.online ? now - rq.acctSince : 0;
+        if (rq.curr) {
+          if (rq.curr.task.nice > 0) nice += d;
+          else user += d;
+        } else if (s.psi.iowaitOn(rq.cpu) > 0) iowait += d;
+        else idle += d;
+        const row = [user, nice, idle, iowait];
+        row.forEach((v, i) => (sum[i]! += v));
+        rows.push(row);
+      }
+      const line = (name: string, r: number[]): string =>
+        `${name} ${ticks(r[0]!)} ${ticks(r[1]!)} 0 ${ticks(r[2]!)} ${ticks(r[3]!)} 0 0 0 0 0\n`;
+      let out = line('cpu ', sum);
+      s.rqs.forEach((rq, i) => {
+        if (rq.online) out += line(`cpu${i}`, rows[i]!);
+      });
+      let ctxt = 0;
+      let running = 0;
+      let blocked = 0;
+      for (const rq of s.rqs) {
+        ctxt += rq.nrSwitches;
+        running += rq.nrRunning;
+        blocked += s.psi.iowaitOn(rq.cpu);
+      }
+      out += `intr 0\nctxt ${ctxt}\nbtime 0\nprocesses ${s.nrForks}\nprocs_running ${running}\nprocs_blocked ${blocked}\n`;
+      out += 'softirq 0 0 0 0 0 0 0 0 0 0 0\n';
+      return out;
+    },
+    observable: true,
+  });
+
+  for (const res of ['cpu', 'memory', 'io'] as const) {
+    vfs.register(`/proc/pressure/${res}`, {
+      read: () => s.psi.show(s.psi.system, res, s.k.now),
+      write: (d) => {
+        if (!parseTrigger(d)) fail('EINVAL', 'expected "<some|full> <stall us> <window us>" with window 500000..10000000');
+      },
+      observable: true,
+    });
+  }
+
+  // kernel/sched/rt.c: sched_rt_handler / sched_rt_global_validate
+  const rt = s.rt;
+  vfs.register('/proc/sys/kernel/sched_rt_period_us', {
+    read: () => `${rt.periodUs}\n`,
+    write: (d) => {
+      const v = parseS64(d);
+      if (v < 1 || v > 2147483647) fail('EINVAL', `sched_rt_period_us must be 1..2147483647, got ${v}`);
+      if (rt.runtimeUs >= 0 && rt.runtimeUs > v) fail('EINVAL', `sched_rt_runtime_us ${rt.runtimeUs} exceeds period ${v}`);
+      rt.periodUs = v;
+      rt.start();
+    },
+  });
+  vfs.register('/proc/sys/kernel/sched_rt_runtime_us', {
+    read: () => `${rt.runtimeUs}\n`,
+    write: (d) => {
+      const v = parseS64(d);
+      if (v < -1 || v > 2147483647) fail('EINVAL', `sched_rt_runtime_us must be -1..2147483647, got ${v}`);
+      if (v >= 0 && v > rt.periodUs) fail('EINVAL', `sched_rt_runtime_us ${v} exceeds sched_rt_period_us ${rt.periodUs}`);
+      rt.runtimeUs = v;
+      for (const rq of s.rqs) if (rq.curr?.isRt) s.arm(rq);
+    },
+  });
+  // kernel/sched/fair.c: sysctl_sched_cfs_bandwidth_slice, extra1 = SYSCTL_ONE
+  vfs.register('/proc/sys/kernel/sched_cfs_bandwidth_slice_us', {
+    read: () => `${s.bw.sliceNs / 1000}\n`,
+    write: (d) => {
+      const v = parseS64(d);
+      if (v < 1 || v > 2147483647) fail('EINVAL', `sched_cfs_bandwidth_slice_us must be ≥ 1, got ${v}`);
+      s.bw.sliceNs = v * 1000;
+    },
+  });
+  // kernel/sched/rt.c: sched_rr_handler — ≤ 0 restores RR_TIMESLICE (100 ms)
+  const hz = s.k.scenario.kernel.hz;
+  vfs.register('/proc/sys/kernel/sched_rr_timeslice_ms', {
+    read: () => `${Math.round(s.rrTimeslice / 1e6)}\n`,
+    write: (d) => {
+      const v = parseS64(d);
+      if (v > 2147483647) fail('EINVAL', 'out of range');
+      // msecs_to_jiffies rounds up to whole jiffies
+      const jiffy = 1e9 / hz;
+      s.rrTimeslice = v <= 0 ? 100_000_000 : Math.ceil((v * 1e6) / jiffy) * jiffy;
+    },
+  });
+
+  registerTunables(s);
+}
+
+/**
+ * Fair tunables: debugfs /sys/kernel/debug/sched/ (5.13+), or
+ * /proc/sys/kernel/sched_*_ns on older CFS kernels.
+ */
+function registerTunables(s: Scheduler): void {
+  const vfs = s.k.vfs;
+  const tun = s.tun;
+  const eevdf = s.ctx.eevdf;
+  const old = !eevdf && !versionAtLeast(s.k.scenario.kernel.version, 5, 13);
+  const dir = old ? '/proc/sys/kernel/sched_' : '/sys/kernel/debug/sched/';
+  const u32 = (name: string, get: () => number, set: (v: number) => void): void => {
+    vfs.register(`${dir}${name}`, {
+      read: () => `${get()}\n`,
+      write: (d) => {
+        const v = parseU64(d);
+        if (v > 0xffffffff) fail('ERANGE', `${v} does not fit in u32`);
+        set(v);
+      },
+    });
+  };
+  if (eevdf) u32('base_slice_ns', () => tun.baseSlice, (v) => (tun.baseSlice = v));
+  else {
+    u32('latency_ns', () => tun.latency, (v) => (tun.latency = v));
+    u32('min_granularity_ns', () => tun.minGranularity, (v) => (tun.minGranularity = v));
+    u32('wakeup_granularity_ns', () => tun.wakeupGranularity, (v) => (tun.wakeupGranularity = v));
+  }
+  u32('migration_cost_ns', () => tun.migrationCost, (v) => (tun.migrationCost = v));
+  u32('nr_migrate', () => tun.nrMigrate, (v) => (tun.nrMigrate = v));
+  // kernel/sched/debug.c: sched_scaling_write — 0 none, 1 log, 2 linear
+  vfs.register(`${dir}tunable_scaling`, {
+    read: () => `${tun.scaling}\n`,
+    write: (d) => {
+      const v = parseU64(d);
+      if (v > 2) fail('EINVAL', `tunable_scaling must be 0, 1 or 2, got ${v}`);
+      tun.scaling = v;
+      tun.update(s.onlineCpus().length);
+    },
+  });
+}
