@@ -3,9 +3,10 @@ import { MB, NS_PER_SEC, OP_FLUSH, OP_READ, boolParam, numParam, type DeviceLimi
 
 /**
  * A device described by latency + bandwidth + queue depth: a USB flash stick
- * (serial, slow writes, high latency — the device behind the 2011 "writeback
- * to a USB stick stalls the system" reports) and a generic virtio disk
- * (`queue_depth` requests overlap their latency; bytes share `bandwidth`).
+ * (serial: per-command latency then data at read/write bandwidth; slow
+ * writes — the device behind the 2011 "writeback to a USB stick stalls the
+ * system" reports) and a generic virtio disk (`queue_depth` requests overlap
+ * their latency; bytes share `bandwidth`).
  */
 export class LatencyBandwidthModel implements DeviceModel {
   readonly limits: DeviceLimits;
@@ -19,9 +20,11 @@ export class LatencyBandwidthModel implements DeviceModel {
   private readonly slots: Float64Array;
   private next = 0;
   private linkFree = 0;
+  private readonly serial: boolean;
 
   constructor(spec: BlockDeviceSpec, kind: 'usb' | 'virtio') {
     const usb = kind === 'usb';
+    this.serial = usb;
     this.readLatNs = numParam(spec, 'read_lat_us', usb ? 500 : 100, 0, 1e7) * 1e3;
     this.writeLatNs = numParam(spec, 'write_lat_us', usb ? 2000 : 100, 0, 1e7) * 1e3;
     const bw = numParam(spec, 'bandwidth_mbps', usb ? 30 : 1000, 0.01, 1e6);
@@ -51,9 +54,28 @@ export class LatencyBandwidthModel implements DeviceModel {
       for (let i = 0; i < slots.length; i++) if (slots[i]! > end) end = slots[i]!;
       return Math.round(end + (this.limits.volatileCache ? this.flushNs : 0));
     }
-    const i = this.next;
-    this.next = i + 1 === slots.length ? 0 : i + 1;
     const read = op === OP_READ;
+    if (this.serial) {
+      // usb-storage Bulk-Only Transport: one command at a time, its overhead then its data.
+      const s0 = Math.max(now, slots[0]!);
+      const end0 = s0 + (read ? this.readLatNs : this.writeLatNs) + bytes * (read ? this.readNsPerByte : this.writeNsPerByte);
+      slots[0] = end0;
+      return Math.round(end0);
+    }
+    // A free slot if there is one (scan from where the last search stopped), else the one free soonest.
+    const n = slots.length;
+    let i = this.next;
+    let best = i;
+    for (let j = 0; j < n; j++) {
+      if (slots[i]! <= now) {
+        best = i;
+        break;
+      }
+      if (slots[i]! < slots[best]!) best = i;
+      if (++i === n) i = 0;
+    }
+    i = best;
+    this.next = i + 1 === n ? 0 : i + 1;
     const s = slots[i]! > now ? slots[i]! : now;
     let end = s + (read ? this.readLatNs : this.writeLatNs);
     const ls = this.linkFree > now ? this.linkFree : now;

@@ -33,7 +33,8 @@ export class MqDeadline implements Elevator {
   private readonly fifo = [new RequestFifo(), new RequestFifo()];
   /** dd->per_prio.latest_pos[]: end sector of the last dispatched request per direction. */
   private readonly latestPos = [0, 0];
-  private lastDir = READ;
+  /** dd_init_sched(): dd->last_dir = DD_WRITE */
+  private lastDir = WRITE;
   private batching = 0;
   private starved = 0;
   readonly tunables: Record<string, Tunable>;

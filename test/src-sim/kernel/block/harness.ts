@@ -87,14 +87,14 @@ export function fakeTask(pid: number, cgroup: Cgroup): Task {
 /**
  * A closed-loop reader/writer: keeps `depth` I/Os of `bytes` in flight,
  * sequential from `start` or uniformly random over [start, start+span).
- * Counts completed bytes.
+ * Counts completed bytes; stops at the first error.
  */
 export function closedLoop(
   k: Kernel,
   dev: BlockDeviceInfo,
   o: { op: BioOp; bytes: number; depth: number; random: boolean; start: number; span: number; rng?: Rng; task?: Task | null; cgroup?: Cgroup | null; flags?: number; until: number },
-): { bytes: number; ios: number; lat: number[] } {
-  const st = { bytes: 0, ios: 0, lat: [] as number[] };
+): { bytes: number; ios: number; lat: number[]; errors: string[] } {
+  const st = { bytes: 0, ios: 0, lat: [] as number[], errors: [] as string[] };
   const nr = o.bytes / 512;
   let pos = o.start;
   const rng = o.rng ?? k.rng.fork(`loop:${dev.name}:${o.start}`);
@@ -111,11 +111,14 @@ export function closedLoop(
     submit(k, dev, o.op, sector, o.bytes, {
       flags: o.flags, task: o.task ?? null, cgroup: o.cgroup ?? null,
       onDone: (s, now) => {
-        if (s === 0) {
-          st.bytes += o.bytes;
-          st.ios++;
-          st.lat.push(now - t0);
+        if (s !== 0) {
+          // A failed I/O ends this stream (as fio stops a job on its first error).
+          st.errors.push(s);
+          return;
         }
+        st.bytes += o.bytes;
+        st.ios++;
+        st.lat.push(now - t0);
         k.engine.schedule(now, one);
       },
     });

@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../../src-sim/engine/rng';
+import { FaultMap } from '../../../../src-sim/hw/block/faults';
+import { FlashModel } from '../../../../src-sim/hw/block/flash';
+import { HddModel } from '../../../../src-sim/hw/block/hdd';
+import { OP_FLUSH, OP_READ, OP_WRITE } from '../../../../src-sim/hw/block/model';
+import { LatencyBandwidthModel } from '../../../../src-sim/hw/block/simple';
+import { diskSpec } from '../../kernel/block/harness';
+
+const TB = 1e12;
+
+describe('hdd model', () => {
+  it('averages seek + half a revolution for random 4 KiB reads (8.5 ms + 4.17 ms at 7200 rpm)', () => {
+    const spec = diskSpec({ name: 'sda', type: 'hdd', sizeBytes: TB });
+    const m = new HddModel(spec, new Rng(3));
+    const rng = new Rng(4);
+    const sectors = TB / 512;
+    let now = 0;
+    const n = 20_000;
+    for (let i = 0; i < n; i++) now = m.service(OP_READ, Math.floor(rng.next() * sectors), 4096, false, now);
+    expect(now / n / 1e6).toBeGreaterThan(12.67 * 0.95);
+    expect(now / n / 1e6).toBeLessThan(12.67 * 1.05);
+  });
+
+  it('streams at the zoned rate: ≈200 MB/s on outer tracks, ≈100 MB/s on inner', () => {
+    const spec = diskSpec({ name: 'sda', type: 'hdd', sizeBytes: TB });
+    const rate = (start: number): number => {
+      const m = new HddModel(spec, new Rng(1));
+      let now = m.service(OP_READ, start, 4096, false, 0);
+      const t0 = now;
+      for (let i = 1; i <= 100; i++) now = m.service(OP_READ, start + 8 + (i - 1) * 2048, 1 << 20, false, now);
+      return (100 * (1 << 20)) / ((now - t0) / 1e9) / 1e6;
+    };
+    expect(rate(0)).toBeCloseTo(200, -1);
+    expect(rate(TB / 512 - 300_000)).toBeCloseTo(100, -1);
+  });
+});
+
+describe('flash models', () => {
+  it('serves a lone 4 KiB NVMe read in read latency + one page at channel speed (≈70 µs)', () => {
+    const m = new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme' }), 'nvme', 8);
+    const done = m.service(OP_READ, 0, 4096, false, 0);
+    expect(done / 1e3).toBeCloseTo(60 + 4096 / 400, 0);
+  });
+
+  it('caps NVMe 4 KiB random-read IOPS near channels / latency and scales below it', () => {
+    const m = new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme' }), 'nvme', 8);
+    const rng = new Rng(9);
+    // 1M reads all issued at t=0: completion of the last bounds the IOPS.
+    let end = 0;
+    for (let i = 0; i < 200_000; i++) end = Math.max(end, m.service(OP_READ, Math.floor(rng.next() * 1e8) * 8, 4096, false, 0));
+    const iops = 200_000 / (end / 1e9);
+    expect(iops).toBeLessThanOrEqual(64 / 70.24e-6);
+    expect(iops).toBeGreaterThan(0.9 * (64 / 70.24e-6));
+  });
+
+  it('writes to a USB stick at its write bandwidth (8 MB/s) and reads at 30 MB/s', () => {
+    const m = new LatencyBandwidthModel(diskSpec({ name: 'sdc', type: 'usb' }), 'usb');
+    let now = 0;
+    for (let i = 0; i < 64; i++) now = m.service(OP_WRITE, i * 2048, 1 << 20, false, now);
+    expect((64 * (1 << 20)) / (now / 1e9) / 1e6).toBeGreaterThan(8 * 0.97);
+    expect((64 * (1 << 20)) / (now / 1e9) / 1e6).toBeLessThan(8);
+    const r = new LatencyBandwidthModel(diskSpec({ name: 'sdc', type: 'usb' }), 'usb');
+    now = 0;
+    for (let i = 0; i < 64; i++) now = r.service(OP_READ, i * 2048, 1 << 20, false, now);
+    expect((64 * (1 << 20)) / (now / 1e9) / 1e6).toBeGreaterThan(30 * 0.95);
+  });
+
+  it('makes a flush wait for every request in flight on the device', () => {
+    const m = new LatencyBandwidthModel(diskSpec({ name: 'vda', type: 'virtio' }), 'virtio');
+    const w = m.service(OP_WRITE, 0, 1 << 20, false, 0);
+    expect(m.service(OP_FLUSH, 0, 0, false, 0)).toBe(w + 200_000);
+  });
+
+  it('rejects a non-numeric parameter naming the device and key', () => {
+    expect(() => new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme', params: { channels: 'many' } }), 'nvme', 4)).toThrow(
+      'machine.devices[nvme0n1].params.channels: expected a number in [1, 4096], got "many"',
+    );
+  });
+});
+
+describe('fault injection', () => {
+  it('fails exactly the I/O of the faulty direction that touches a bad range', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(10_000), fc.integer({ min: 1, max: 1000 }), fc.nat(12_000), fc.integer({ min: 1, max: 256 }), fc.constantFrom('read', 'write', 'both' as const),
+        (start, len, sector, nr, op) => {
+          const f = new FaultMap(diskSpec({ name: 'sda', type: 'hdd', badSectors: [{ start, end: start + len, op }] }));
+          const overlaps = sector < start + len && sector + nr > start;
+          expect(f.fails(OP_READ, sector, nr)).toBe(overlaps && op !== 'write');
+          expect(f.fails(OP_WRITE, sector, nr)).toBe(overlaps && op !== 'read');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fails everything once the controller has failed', () => {
+    const f = new FaultMap(diskSpec({ name: 'sda', type: 'hdd' }));
+    f.controllerFailed = true;
+    expect(f.fails(OP_READ, 0, 8) && f.fails(OP_WRITE, 123, 8) && f.fails(OP_FLUSH, 0, 0)).toBe(true);
+  });
+});
