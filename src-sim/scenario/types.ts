@@ -137,6 +137,8 @@ export type RunSpec =
       fsyncEveryBytes: number;
       /** repeat forever */
       loop: boolean;
+      /** Access through a shared file mapping instead of read()/write(): page-cache misses are major faults. Default false. */
+      mmap?: boolean;
     }
   | {
       type: 'fio';

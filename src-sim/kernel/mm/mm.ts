@@ -1,0 +1,519 @@
+import type { Rng } from '../../engine/rng';
+import type { Cgroup } from '../cgroup/cgroup';
+import type { Kernel } from '../kernel';
+import type { Task } from '../task';
+import { Memcg } from '../memcg/memcg';
+import type { MemoryApi } from './api';
+import { FixedLatencyStore } from './backing-store';
+import {
+  COST,
+  DEFAULT_SWAPPINESS,
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  MAX_RECLAIM_RETRIES,
+  STRUCT_PAGE_BYTES,
+  SWAP_CLUSTER_MAX,
+} from './constants';
+import { FrameTable } from './frames';
+import { Lruvec } from './lruvec';
+import { MemObject, PG_DIRTY, PG_REFERENCED, PG_SHADOW, PG_SWAPPED, PG_WORKINGSET, PG_WRITEBACK } from './objects';
+import { oomKill, type OomScope } from './oom';
+import { PageCache } from './page-cache';
+import { Reclaimer, type ReclaimResult } from './reclaim';
+import { EV } from './stats';
+import { taskMm } from './task-mm';
+import { defaultMinFreeKbytes, zoneWatermarks, type Watermarks } from './watermarks';
+
+/** One zone (one per NUMA node: ZONE_NORMAL; see README). */
+export interface Zone {
+  node: number;
+  present: number;
+  managed: number;
+  wm: Watermarks;
+}
+
+/** What granting pages to a task cost, and whether it may go on. */
+export interface Grant {
+  ok: boolean;
+  /** CPU time spent in direct/limit reclaim (a 'mem' stall). */
+  reclaimNs: number;
+  /** The requesting task was chosen by the OOM killer. */
+  selfKilled: boolean;
+}
+
+/** The result of faulting a page in. */
+export interface MapResult {
+  refault: boolean;
+  /** Refault of a page that was part of the workingset (PSI counts the wait as memory stall). */
+  workingset: boolean;
+}
+
+/**
+ * Physical memory, LRU lists, memcg charging, kswapd and the allocator's
+ * watermarks: the state every memory model shares.
+ */
+export class Mm implements MemoryApi {
+  readonly ft: FrameTable;
+  readonly objects: (MemObject | null)[] = [];
+  readonly memcgs: Memcg[] = [];
+  readonly zones: Zone[];
+  readonly totalPages: number;
+  readonly rng: Rng;
+  readonly reclaim: Reclaimer;
+  readonly pageCache: PageCache;
+  readonly store: FixedLatencyStore;
+  readonly swapStore: FixedLatencyStore;
+
+  // Sysctls (vm.*).
+  swappiness = DEFAULT_SWAPPINESS;
+  minFreeKbytes: number;
+  watermarkScaleFactor = 10;
+  vfsCachePressure = 100;
+  overcommitMemory = 0;
+  panicOnOom = 0;
+  oomKillAllocatingTask = 0;
+  oomDumpTasks = 1;
+  pageCluster = 3;
+  /** Simulator knob vm.lab_soft_limit_policy (v1 soft-limit reclaim variant). */
+  softLimitPolicy: 'largest-excess' | 'round-robin' = 'largest-excess';
+
+  wmin = 0;
+  wlow = 0;
+  whigh = 0;
+  readonly swapTotal: number;
+  swapUsed = 0;
+
+  /** The task whose behaviour is running now (the OOM killer does not exit it under its feet). */
+  current: Task | null = null;
+  private kswapdActive = false;
+  private kswapdPriority = 12;
+  kswapdFailures = 0;
+  kswapdCpuNs = 0;
+  /** vmstat counters that are not per-memcg. */
+  pageoutrun = 0;
+  oomNoVictim = 0;
+
+  constructor(readonly k: Kernel) {
+    const s = k.scenario;
+    this.rng = k.rng.fork('mm');
+    // Each node's frames minus its memmap (struct page array) are managed pages.
+    this.zones = s.machine.numa.nodes.map((n, node) => {
+      const present = Math.floor(n.memoryBytes / 4096);
+      const managed = present - Math.ceil((present * STRUCT_PAGE_BYTES) / 4096);
+      return { node, present, managed, wm: { min: 0, low: 0, high: 0, promo: 0 } };
+    });
+    this.totalPages = this.zones.reduce((a, z) => a + z.managed, 0);
+    this.minFreeKbytes = defaultMinFreeKbytes(this.totalPages);
+    this.setupWatermarks();
+    this.ft = new FrameTable(this.totalPages);
+    this.swapTotal = s.machine.swap ? Math.floor(s.machine.swap.sizeBytes / 4096) : 0;
+    this.store = new FixedLatencyStore(k.engine);
+    const sw = s.machine.swap;
+    this.swapStore = new FixedLatencyStore(k.engine, sw?.latencyNs ?? 100_000, sw?.bandwidthBytesPerSec ?? 500e6);
+    this.reclaim = new Reclaimer(this);
+    this.pageCache = new PageCache(this, s.files);
+  }
+
+  get now(): number {
+    return this.k.engine.now;
+  }
+
+  get nowSec(): number {
+    return this.k.engine.now / 1e9;
+  }
+
+  /** mm/page_alloc.c: setup_per_zone_wmarks() over every zone; the allocator checks the sums. */
+  setupWatermarks(): void {
+    let min = 0;
+    let low = 0;
+    let high = 0;
+    for (const z of this.zones) {
+      z.wm = zoneWatermarks(z.managed, this.totalPages, this.minFreeKbytes, this.watermarkScaleFactor);
+      min += z.wm.min;
+      low += z.wm.low;
+      high += z.wm.high;
+    }
+    this.wmin = min;
+    this.wlow = low;
+    this.whigh = high;
+  }
+
+  /** totalreserve_pages: high watermarks (lowmem_reserve is 0 with one zone per node). */
+  get totalReserve(): number {
+    return this.whigh;
+  }
+
+  nrFree(): number {
+    return this.ft.nrFree;
+  }
+
+  // ---- memcgs -------------------------------------------------------------
+
+  addMemcg(cg: Cgroup): Memcg {
+    const parent = cg.parent ? this.memcgOf(cg.parent) : null;
+    const m = new Memcg(this.memcgs.length, cg, parent, new Lruvec(this.memcgs.length, this.ft));
+    this.memcgs.push(m);
+    cg.mem = m;
+    return m;
+  }
+
+  memcgOf(cg: Cgroup): Memcg {
+    const m = cg.mem;
+    if (!(m instanceof Memcg)) return this.k.engine.fail('mm', `cgroup ${cg.path} has no memcg`);
+    return m;
+  }
+
+  get rootMemcg(): Memcg {
+    return this.memcgs[0]!;
+  }
+
+  memcgUsage(cg: Cgroup): number {
+    return this.memcgOf(cg).usage;
+  }
+
+  swappinessOf(m: Memcg): number {
+    return this.k.scenario.cgroupVersion === 1 && m.swappiness >= 0 ? m.swappiness : this.swappiness;
+  }
+
+  /** Swap slots this group may still use (mem_cgroup_get_nr_swap_pages). */
+  swapRoom(m: Memcg): number {
+    let room = this.swapTotal - this.swapUsed;
+    for (let g: Memcg | null = m; g !== null && !g.isRoot; g = g.parent) room = Math.min(room, g.swapMax - g.swap);
+    return Math.max(0, room);
+  }
+
+  // ---- objects ------------------------------------------------------------
+
+  newObject(file: boolean, pages: number, owner: Task | null): MemObject {
+    const o = new MemObject(this.objects.length, file, pages, owner);
+    this.objects.push(o);
+    if (owner) taskMm(owner).objects.push(o);
+    return o;
+  }
+
+  /** Free every page of an object and forget it (munmap / exit). */
+  freeObject(o: MemObject): void {
+    for (let p = 0; p < o.pages; p++) {
+      const f = o.frame[p]!;
+      if (f >= 0) this.dropResident(o, p, f);
+      if (o.state[p]! & PG_SWAPPED) this.releaseSwap(o, p);
+      o.state[p] = 0;
+    }
+    this.objects[o.id] = null;
+  }
+
+  /** Unmap a resident page and free its frame (no shadow: the data is gone). */
+  private dropResident(o: MemObject, p: number, f: number): void {
+    const m = this.memcgs[o.memcg[p]! - 1]!;
+    this.lruvecOfFrame(f).remove(f);
+    this.unaccountResident(o, p, m);
+    o.frame[p] = -1;
+    o.resident--;
+    o.markNonResident(p);
+    this.ft.release(f);
+    m.ev[EV.pgfree]!++;
+    this.uncharge(m, 1);
+  }
+
+  lruvecOfFrame(f: number): Lruvec {
+    return this.memcgs[this.ft.lv[f]!]!.lruvec;
+  }
+
+  private unaccountResident(o: MemObject, p: number, m: Memcg): void {
+    const st = o.state[p]!;
+    if (o.file) {
+      m.file--;
+      if (st & PG_DIRTY) this.pageCache.accountDirty(o, m, -1);
+      if (st & PG_WRITEBACK) this.pageCache.accountWriteback(o, m, -1);
+    } else {
+      m.anon--;
+    }
+  }
+
+  releaseSwap(o: MemObject, p: number): void {
+    o.state[p] = o.state[p]! & ~PG_SWAPPED;
+    o.swapped--;
+    this.swapUsed--;
+    const m = this.memcgs[o.memcg[p]! - 1]!;
+    for (let g: Memcg | null = m; g !== null; g = g.parent) g.swap--;
+  }
+
+  // ---- charging -----------------------------------------------------------
+
+  private commitCharge(m: Memcg, n: number): void {
+    for (let g: Memcg | null = m; g !== null; g = g.parent) {
+      g.usage += n;
+      if (g.usage > g.peak) g.peak = g.usage;
+    }
+  }
+
+  uncharge(m: Memcg, n: number): void {
+    for (let g: Memcg | null = m; g !== null; g = g.parent) g.usage -= n;
+  }
+
+  /** The nearest group whose memory.max `n` more pages would exceed. */
+  private overLimit(m: Memcg, n: number): Memcg | null {
+    let found: Memcg | null = null;
+    for (let g: Memcg | null = m; g !== null && !g.isRoot; g = g.parent) if (g.usage + n > g.max) found ??= g;
+    return found;
+  }
+
+  /**
+   * mm/memcontrol.c: try_charge(): reclaim the group over memory.max, retry
+   * up to MAX_RECLAIM_RETRIES no-progress rounds, then the memcg OOM killer.
+   */
+  tryCharge(task: Task | null, m: Memcg, n: number): Grant {
+    let reclaimNs = 0;
+    let retries = MAX_RECLAIM_RETRIES;
+    for (let guard = 0; guard < 10_000; guard++) {
+      const over = this.overLimit(m, n);
+      if (over === null) {
+        this.commitCharge(m, n);
+        if (task) this.noteOverHigh(task, m, n);
+        return { ok: true, reclaimNs, selfKilled: false };
+      }
+      over.event('max');
+      over.failcnt++;
+      const r = this.reclaim.memcgReclaim(over, Math.max(n, SWAP_CLUSTER_MAX), true);
+      reclaimNs += this.reclaim.costNs(r);
+      if (over.max - over.usage >= n) continue;
+      // Small charges retry while reclaim makes progress (PAGE_ALLOC_COSTLY_ORDER = 3).
+      if (r.reclaimed > 0 && n <= 8) continue;
+      if (retries-- > 0) continue;
+      over.event('oom');
+      const killed = this.outOfMemory({ memcg: over }, task, 'memcg');
+      if (killed === 'none') return { ok: false, reclaimNs, selfKilled: false };
+      if (killed === 'self') return { ok: false, reclaimNs, selfKilled: true };
+      retries = MAX_RECLAIM_RETRIES;
+    }
+    return { ok: false, reclaimNs, selfKilled: false };
+  }
+
+  /** try_charge()'s tail: remember pages charged while some ancestor is above memory.high. */
+  private noteOverHigh(task: Task, m: Memcg, n: number): void {
+    for (let g: Memcg | null = m; g !== null && !g.isRoot; g = g.parent) {
+      if (g.usage > g.high) {
+        taskMm(task).overHigh += n;
+        return;
+      }
+    }
+  }
+
+  /**
+   * Room for `n` frames against the zone watermarks: wake kswapd below low;
+   * below min the caller reclaims directly (allocstall), up to
+   * MAX_RECLAIM_RETRIES no-progress rounds, then the global OOM killer.
+   */
+  reserveFrames(task: Task | null, n: number): Grant {
+    let reclaimNs = 0;
+    const free = this.ft.nrFree;
+    if (free - n >= this.wlow) return { ok: true, reclaimNs, selfKilled: false };
+    this.wakeKswapd();
+    if (free - n >= this.wmin) return { ok: true, reclaimNs, selfKilled: false };
+    let retries = MAX_RECLAIM_RETRIES;
+    const m = task ? this.memcgOf(task.cgroup) : this.rootMemcg;
+    for (let guard = 0; guard < 10_000; guard++) {
+      m.ev[EV.allocstall]!++;
+      const r = this.reclaim.globalReclaim(Math.max(n, SWAP_CLUSTER_MAX), false);
+      reclaimNs += this.reclaim.costNs(r);
+      if (r.reclaimed > 0) this.kswapdFailures = 0;
+      if (this.ft.nrFree - n >= this.wmin) return { ok: true, reclaimNs, selfKilled: false };
+      if (r.reclaimed > 0) continue;
+      if (retries-- > 0) continue;
+      const killed = this.outOfMemory({ memcg: null }, task, 'global');
+      if (killed === 'self') return { ok: false, reclaimNs, selfKilled: true };
+      if (killed === 'none') return { ok: this.ft.nrFree >= n, reclaimNs, selfKilled: false };
+      retries = MAX_RECLAIM_RETRIES;
+    }
+    return { ok: this.ft.nrFree >= n, reclaimNs, selfKilled: false };
+  }
+
+  /** Charge then reserve frames for `n` new pages of `task` (or the kernel when null). */
+  grant(task: Task | null, m: Memcg, n: number): Grant {
+    const c = this.tryCharge(task, m, n);
+    if (!c.ok) return c;
+    const r = this.reserveFrames(task, n);
+    if (!r.ok) this.uncharge(m, n);
+    return { ok: r.ok, reclaimNs: c.reclaimNs + r.reclaimNs, selfKilled: r.selfKilled };
+  }
+
+  /** Run the OOM killer; 'self' when the current task was the victim. */
+  outOfMemory(scope: OomScope, task: Task | null, reason: 'memcg' | 'global'): 'self' | 'other' | 'none' {
+    const victims = oomKill(this, scope, reason);
+    if (victims.length === 0) {
+      this.oomNoVictim++;
+      return 'none';
+    }
+    return task !== null && victims.includes(task) ? 'self' : 'other';
+  }
+
+  // ---- pages --------------------------------------------------------------
+
+  /**
+   * Put page `p` of `o` in a (reserved, charged) frame on `m`'s inactive
+   * list, or the active list when its shadow says it is a recent refault
+   * (mm/workingset.c: workingset_refault()).
+   */
+  mapPage(o: MemObject, p: number, m: Memcg): MapResult {
+    const f = this.ft.alloc();
+    if (f < 0) this.k.engine.fail('mm', 'no free frame for a reserved page');
+    this.ft.obj[f] = o.id;
+    this.ft.idx[f] = p;
+    const st = o.state[p]!;
+    let list = o.file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+    let refault = false;
+    let workingset = false;
+    if (st & PG_SHADOW) {
+      refault = true;
+      const evictM = this.memcgs[o.memcg[p]! - 1] ?? m;
+      m.ev[o.file ? EV.workingset_refault_file : EV.workingset_refault_anon]!++;
+      if (this.reclaim.refaultIsRecent(evictM, o.file, o.shadow[p]!)) {
+        list = o.file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON;
+        this.ageNonresident(m.lruvec, 1);
+        m.ev[o.file ? EV.workingset_activate_file : EV.workingset_activate_anon]!++;
+        if (st & PG_WORKINGSET) {
+          workingset = true;
+          m.ev[o.file ? EV.workingset_restore_file : EV.workingset_restore_anon]!++;
+          this.reclaim.noteCost(m, o.file, 1);
+        }
+      }
+    }
+    o.state[p] = (st & ~(PG_SHADOW | PG_REFERENCED | PG_WORKINGSET)) | (workingset ? PG_WORKINGSET : 0);
+    o.frame[p] = f;
+    o.memcg[p] = m.index + 1;
+    o.resident++;
+    o.markResident(p);
+    if (o.file) m.file++;
+    else m.anon++;
+    m.ev[EV.pgalloc]!++;
+    m.lruvec.addHead(list, f, this.nowSec);
+    return { refault, workingset };
+  }
+
+  /** workingset_age_nonresident(): the lruvec and its ancestors age together. */
+  ageNonresident(lv: Lruvec, n: number): void {
+    for (let g: Memcg | null = this.memcgs[lv.id]!; g !== null; g = g.parent) g.lruvec.nonresidentAge = (g.lruvec.nonresidentAge + n) >>> 0;
+  }
+
+  /**
+   * Reclaim took page `p` of `o` out of frame `f`: store a shadow entry (and
+   * swap the content out for anon), uncharge, free the frame.
+   */
+  evictPage(o: MemObject, p: number, f: number, m: Memcg): void {
+    const lv = m.lruvec;
+    lv.remove(f);
+    o.shadow[p] = lv.nonresidentAge;
+    this.ageNonresident(lv, 1);
+    this.unaccountResident(o, p, m);
+    const keep = o.state[p]! & (PG_WORKINGSET | PG_SWAPPED);
+    o.state[p] = keep | PG_SHADOW;
+    if (!o.file) {
+      o.state[p]! |= PG_SWAPPED;
+      o.swapped++;
+      this.swapUsed++;
+      for (let g: Memcg | null = m; g !== null; g = g.parent) {
+        g.swap++;
+        if (g.swap > g.swapPeak) g.swapPeak = g.swap;
+      }
+    }
+    o.frame[p] = -1;
+    o.resident--;
+    o.markNonResident(p);
+    this.ft.release(f);
+    m.ev[EV.pgfree]!++;
+    this.uncharge(m, 1);
+  }
+
+  /** Activate a resident page (folio_activate via mark_page_accessed). */
+  activate(o: MemObject, p: number): void {
+    const f = o.frame[p]!;
+    const list = this.ft.list[f]!;
+    if (list !== LRU_INACTIVE_ANON && list !== LRU_INACTIVE_FILE) return;
+    const lv = this.lruvecOfFrame(f);
+    lv.remove(f);
+    lv.addHead(list + 1, f, this.nowSec);
+    this.memcgs[lv.id]!.ev[EV.pgactivate]!++;
+    this.ageNonresident(lv, 1);
+  }
+
+  /**
+   * mm/swap.c: folio_mark_accessed() for a page-cache hit: inactive,
+   * unreferenced → referenced; inactive, referenced → active; active → referenced.
+   */
+  markAccessed(o: MemObject, p: number): void {
+    const st = o.state[p]!;
+    const f = o.frame[p]!;
+    const active = this.ft.list[f] === LRU_ACTIVE_FILE || this.ft.list[f] === LRU_ACTIVE_ANON;
+    if (!active && st & PG_REFERENCED) {
+      this.activate(o, p);
+      o.state[p] = st & ~PG_REFERENCED;
+    } else {
+      o.state[p] = st | PG_REFERENCED;
+    }
+  }
+
+  // ---- tasks --------------------------------------------------------------
+
+  taskRss(task: Task): number {
+    let n = 0;
+    for (const o of taskMm(task).objects) n += o.resident;
+    return n;
+  }
+
+  taskSwap(task: Task): number {
+    let n = 0;
+    for (const o of taskMm(task).objects) n += o.swapped;
+    return n;
+  }
+
+  /** exit_mmap(): free everything the task holds (idempotent). */
+  releaseTask(task: Task): void {
+    const tm = taskMm(task);
+    for (const o of tm.objects) if (this.objects[o.id] === o) this.freeObject(o);
+    tm.objects.length = 0;
+    this.kswapdFailures = 0;
+  }
+
+  // ---- kswapd -------------------------------------------------------------
+
+  wakeKswapd(): void {
+    if (this.kswapdActive || this.kswapdFailures >= MAX_RECLAIM_RETRIES) return;
+    this.kswapdActive = true;
+    this.pageoutrun++;
+    this.k.engine.after(1000, () => this.kswapdRun());
+  }
+
+  /** One pass of balance_pgdat(): reclaim until free pages reach the high watermark. */
+  private kswapdRun(): void {
+    if (this.ft.nrFree >= this.whigh) {
+      this.kswapdActive = false;
+      this.kswapdPriority = 12;
+      return;
+    }
+    const want = Math.max(this.whigh - this.ft.nrFree, SWAP_CLUSTER_MAX);
+    const r: ReclaimResult = this.reclaim.kswapdPass(want, this.kswapdPriority);
+    const cost = this.reclaim.costNs(r);
+    this.kswapdCpuNs += cost;
+    if (r.reclaimed >= SWAP_CLUSTER_MAX) {
+      this.kswapdFailures = 0;
+    } else if (this.kswapdPriority > 0) {
+      this.kswapdPriority--;
+    } else {
+      // A full-priority pass freed (almost) nothing: kswapd_failures.
+      this.kswapdFailures++;
+      this.kswapdPriority = 12;
+      if (this.kswapdFailures >= MAX_RECLAIM_RETRIES) {
+        this.kswapdActive = false;
+        return;
+      }
+    }
+    this.k.engine.after(Math.max(cost, 10_000), () => this.kswapdRun());
+  }
+
+  /** Clean up a page cost estimate for faults that allocate `n` pages. */
+  static faultNs(n: number): number {
+    return n * COST.minorFaultNs;
+  }
+}

@@ -1,0 +1,115 @@
+import type { Task } from '../task';
+import type { AccessPattern } from './access-pattern';
+
+// Per-page state bits (Uint8Array). The LRU list itself is on the frame.
+export const PG_REFERENCED = 1;
+export const PG_DIRTY = 2;
+export const PG_WRITEBACK = 4;
+/** Anon page whose content is in swap. */
+export const PG_SWAPPED = 8;
+/** The page was active before eviction (PG_workingset; kept in the shadow entry). */
+export const PG_WORKINGSET = 16;
+/** A shadow entry (eviction age) is stored for this non-resident page. */
+export const PG_SHADOW = 32;
+
+/**
+ * A range of virtual pages: one task's anonymous region or one file's page
+ * cache. Per-page arrays, indexed by page offset.
+ */
+export class MemObject {
+  /** Frame holding the page, -1 when not resident. */
+  readonly frame: Int32Array;
+  readonly state: Uint8Array;
+  /** Eviction age (lruvec nonresident_age at eviction), valid with PG_SHADOW. */
+  readonly shadow: Uint32Array;
+  /** memcg index + 1 the page is (or was last) charged to; 0 = never. */
+  readonly memcg: Uint16Array;
+  resident = 0;
+  /** Anon pages whose content is in swap. */
+  swapped = 0;
+  /** Touch pattern (anon working sets) for derived references; null = explicit accesses only. */
+  pattern: AccessPattern | null = null;
+  /** Touches per second while the owner runs the pattern. */
+  rate = 0;
+  /**
+   * Non-resident pages per bucket, for drawing the page a fault lands on:
+   * perm[lo_b .. lo_b + nonres_b) are the non-resident pages of bucket b,
+   * pos[page] is where a page sits in perm.
+   */
+  perm: Int32Array | null = null;
+  pos: Int32Array | null = null;
+  nonres: Int32Array | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly file: boolean,
+    readonly pages: number,
+    /** The task that owns an anon region (for rss and OOM); null for files. */
+    readonly owner: Task | null,
+  ) {
+    this.frame = new Int32Array(pages).fill(-1);
+    this.state = new Uint8Array(pages);
+    this.shadow = new Uint32Array(pages);
+    this.memcg = new Uint16Array(pages);
+  }
+
+  /** Attach a touch pattern; sets up the non-resident index (all pages non-resident). */
+  setPattern(pattern: AccessPattern, rate: number): void {
+    this.pattern = pattern;
+    this.rate = rate;
+    const n = this.pages;
+    const perm = new Int32Array(n);
+    const pos = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      perm[i] = i;
+      pos[i] = i;
+    }
+    const nonres = new Int32Array(pattern.buckets);
+    for (let b = 0; b < pattern.buckets; b++) nonres[b] = pattern.lo[b + 1]! - pattern.lo[b]!;
+    this.perm = perm;
+    this.pos = pos;
+    this.nonres = nonres;
+    for (let i = 0; i < n; i++) {
+      if (this.frame[i]! >= 0) this.markResident(i);
+    }
+  }
+
+  /** Keep the non-resident index in step (no-op without a pattern). */
+  markResident(page: number): void {
+    const perm = this.perm;
+    if (perm === null) return;
+    const pat = this.pattern!;
+    const pos = this.pos!;
+    const b = pat.bucket(page);
+    const lo = pat.lo[b]!;
+    const last = lo + --this.nonres![b]!;
+    const p = pos[page]!;
+    const other = perm[last]!;
+    perm[p] = other;
+    pos[other] = p;
+    perm[last] = page;
+    pos[page] = last;
+  }
+
+  markNonResident(page: number): void {
+    const perm = this.perm;
+    if (perm === null) return;
+    const pat = this.pattern!;
+    const pos = this.pos!;
+    const b = pat.bucket(page);
+    const first = pat.lo[b]! + this.nonres![b]!++;
+    const p = pos[page]!;
+    const other = perm[first]!;
+    perm[p] = other;
+    pos[other] = p;
+    perm[first] = page;
+    pos[page] = first;
+  }
+
+  /** Touch rate of one page (per second) under the pattern; 0 without one. */
+  pageRate(page: number): number {
+    const pat = this.pattern;
+    if (pat === null || this.rate === 0) return 0;
+    return pat.pageRate(pat.bucket(page), this.rate);
+  }
+}

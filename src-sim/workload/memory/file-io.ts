@@ -1,0 +1,163 @@
+import type { Kernel } from '../../kernel/kernel';
+import { handleOverHigh } from '../../kernel/memcg/over-high';
+import { COST } from '../../kernel/mm/constants';
+import type { Mm } from '../../kernel/mm/mm';
+import type { CachedFile } from '../../kernel/mm/page-cache-api';
+import { EV } from '../../kernel/mm/stats';
+import { taskMm } from '../../kernel/mm/task-mm';
+import type { RunSpec } from '../../scenario/types';
+import type { Behaviour, Step, Task } from '../../kernel/task';
+import { StepQueue } from './steps';
+
+type FileSpecRun = Extract<RunSpec, { type: 'read' | 'write' }>;
+
+/** mm/readahead.c: default read_ahead_kb = 128 (VM_READAHEAD_PAGES). */
+export const VM_READAHEAD_PAGES = 32;
+
+/**
+ * `{ type: read|write, file, size, bs, pattern, direct, fsync, loop, mmap }`
+ * over a file of the scenario. Buffered reads go through the page cache:
+ * hits are marked accessed (two touches activate a page), misses are read
+ * from the backing store with the task blocked (iowait, or a memory stall
+ * when a refaulting page was part of the workingset). Sequential misses
+ * also read the readahead window (max(read_ahead_kb, request)) in the same
+ * I/O. Buffered writes dirty the pages and ask balance_dirty_pages (the
+ * writeback model) for a pause; fsync writes the file's dirty pages back.
+ * Direct I/O bypasses the cache.
+ */
+export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun): Behaviour {
+  const pc = mm.pageCache;
+  const file: CachedFile = pc.file(spec.file) ?? pc.addFile(spec.file, Math.max(spec.sizeBytes, spec.bs), null);
+  const bsPages = Math.max(1, Math.ceil(spec.bs / 4096));
+  const span = Math.min(file.pages, Math.max(bsPages, Math.ceil(spec.sizeBytes / 4096)));
+  const blocks = Math.max(1, Math.floor(span / bsPages));
+  const totalBlocks = Math.max(1, Math.ceil(spec.sizeBytes / spec.bs));
+  const rng = k.rng.fork(`${spec.type}:${task.pid}`);
+  const q = new StepQueue();
+  const o = pc.objectOf(file);
+  let done = 0;
+  let seqBlock = 0;
+  let sinceFsync = 0;
+  /** Pages to mark accessed once the read I/O has completed. */
+  let pendingAccess: { index: number; pages: number } | null = null;
+  let ioDone = true;
+
+  const wake = (): void => k.sched.wake(task);
+
+  const finishRead = (): void => {
+    if (pendingAccess === null || !ioDone) return;
+    const { index, pages } = pendingAccess;
+    pendingAccess = null;
+    for (let i = index; i < index + pages; i++) if (o.frame[i]! >= 0) mm.markAccessed(o, i);
+    q.push({ kind: 'cpu', ns: pages * COST.copyPageNs });
+  };
+
+  const doRead = (t: Task, index: number, pages: number): void => {
+    const m = mm.memcgOf(t.cgroup);
+    if (spec.direct) {
+      pc.backingStore.read(file, { index, pages }, t, t.cgroup, wake);
+      q.push({ kind: 'block', stall: 'io' });
+      return;
+    }
+    let first = -1;
+    let last = -1;
+    for (let i = index; i < index + pages; i++) {
+      if (o.frame[i]! < 0) {
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    if (first < 0) {
+      pendingAccess = { index, pages };
+      finishRead();
+      return;
+    }
+    let end = last + 1;
+    if (spec.pattern === 'sequential') end = Math.min(file.pages, Math.max(end, index + pages) + Math.max(VM_READAHEAD_PAGES, pages));
+    let missing = 0;
+    for (let i = first; i < end; i++) if (o.frame[i]! < 0) missing++;
+    const g = mm.grant(t, m, missing);
+    if (g.selfKilled) return;
+    if (g.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(g.reclaimNs), stall: 'mem' });
+    if (!g.ok) {
+      q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
+      return;
+    }
+    let workingset = false;
+    for (let i = first; i < end; i++) {
+      if (o.frame[i]! >= 0) continue;
+      const r = mm.mapPage(o, i, m);
+      if (r.workingset) workingset = true;
+      if (spec.mmap && i < index + pages) {
+        m.ev[EV.pgfault]!++;
+        m.ev[EV.pgmajfault]!++;
+      }
+    }
+    m.ev[EV.pgpgin]! += missing * 4;
+    pendingAccess = { index, pages };
+    ioDone = false;
+    pc.backingStore.read(file, { index: first, pages: end - first }, t, t.cgroup, () => {
+      ioDone = true;
+      wake();
+    });
+    q.push({ kind: 'block', stall: workingset ? 'mem' : 'io' });
+    const h = handleOverHigh(mm, t);
+    if (h.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(h.reclaimNs), stall: 'mem' });
+    if (h.sleepNs > 0) q.push({ kind: 'sleep', ns: h.sleepNs, stall: 'mem' });
+  };
+
+  const doWrite = (t: Task, index: number, pages: number): void => {
+    if (spec.direct) {
+      pc.backingStore.write(file, { index, pages }, t, t.cgroup, wake);
+      q.push({ kind: 'block', stall: 'io' });
+      return;
+    }
+    const m = mm.memcgOf(t.cgroup);
+    let missing = 0;
+    for (let i = index; i < index + pages; i++) if (o.frame[i]! < 0) missing++;
+    if (missing > 0) {
+      const g = mm.grant(t, m, missing);
+      if (g.selfKilled) return;
+      if (g.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(g.reclaimNs), stall: 'mem' });
+      if (!g.ok) {
+        q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
+        return;
+      }
+      for (let i = index; i < index + pages; i++) if (o.frame[i]! < 0) mm.mapPage(o, i, m);
+    }
+    for (let i = index; i < index + pages; i++) mm.markAccessed(o, i);
+    const dirtied = pc.markDirty(file, { index, pages }, t, k.now);
+    q.push({ kind: 'cpu', ns: pages * COST.copyPageNs });
+    const h = handleOverHigh(mm, t);
+    if (h.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(h.reclaimNs), stall: 'mem' });
+    if (h.sleepNs > 0) q.push({ kind: 'sleep', ns: h.sleepNs, stall: 'mem' });
+    const pause = pc.throttle?.(t, file, dirtied, k.now) ?? null;
+    if (pause) q.push(pause);
+    sinceFsync += pages * 4096;
+    if (spec.fsyncEveryBytes > 0 && sinceFsync >= spec.fsyncEveryBytes) {
+      sinceFsync = 0;
+      pc.writeback(file, t, wake);
+      q.push({ kind: 'block', stall: 'io' });
+    }
+  };
+
+  const next = (t: Task): Step => {
+    if (taskMm(t).killed) return { kind: 'exit' };
+    finishRead();
+    const queued = q.shift();
+    if (queued) return queued;
+    if (done >= totalBlocks && !spec.loop) return { kind: 'exit' };
+    const block = spec.pattern === 'random' ? rng.int(0, blocks - 1) : seqBlock;
+    seqBlock = (seqBlock + 1) % blocks;
+    done++;
+    const index = block * bsPages;
+    const pages = Math.min(bsPages, file.pages - index);
+    mm.current = t;
+    if (spec.type === 'read') doRead(t, index, pages);
+    else doWrite(t, index, pages);
+    mm.current = null;
+    if (taskMm(t).killed) return { kind: 'exit' };
+    return q.shift() ?? { kind: 'cpu', ns: 1000 };
+  };
+  return { next, onExit: (t) => mm.releaseTask(t) };
+}

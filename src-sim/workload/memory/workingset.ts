@@ -1,0 +1,75 @@
+import type { Kernel } from '../../kernel/kernel';
+import { AccessPattern } from '../../kernel/mm/access-pattern';
+import { emptyOutcome, faultAnonPages } from '../../kernel/mm/fault';
+import type { Mm } from '../../kernel/mm/mm';
+import type { MemObject } from '../../kernel/mm/objects';
+import { taskMm } from '../../kernel/mm/task-mm';
+import type { RunSpec } from '../../scenario/types';
+import type { Behaviour, Step, Task } from '../../kernel/task';
+import { outcomeSteps, poisson, StepQueue } from './steps';
+
+type WorkingsetSpec = Extract<RunSpec, { type: 'workingset' }>;
+
+/** Length of one modelled slice of touching (model granularity, not a kernel constant). */
+export const WS_TICK_NS = 10_000_000;
+
+/**
+ * `{ type: workingset, size, pattern, theta, rate }`: a CPU-bound loop
+ * touching `rate` pages/s of a `size` anon region, uniformly or with Zipf
+ * popularity. Individual touches are never simulated: each 10 ms slice
+ * draws, per popularity bucket, how many touches land on non-resident pages
+ * (Poisson with mean touches × bucket mass × non-resident share) and faults
+ * exactly those; reclaim derives the accessed bit of resident pages from
+ * the same rates.
+ */
+export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: WorkingsetSpec): Behaviour {
+  const pages = Math.max(1, Math.ceil(spec.sizeBytes / 4096));
+  const rng = k.rng.fork(`workingset:${task.pid}`);
+  const next01 = (): number => rng.next();
+  let obj: MemObject | null = null;
+  let pat: AccessPattern | null = null;
+  let want: Int32Array | null = null;
+  const q = new StepQueue();
+
+  const next = (t: Task): Step => {
+    if (taskMm(t).killed) return { kind: 'exit' };
+    const queued = q.shift();
+    if (queued) return queued;
+    if (obj === null) {
+      obj = mm.newObject(false, pages, t);
+      pat = spec.pattern === 'zipf' ? AccessPattern.zipf(pages, spec.theta) : AccessPattern.uniform(pages);
+      obj.setPattern(pat, spec.ratePerSec);
+      want = new Int32Array(pat.buckets);
+    }
+    const o = obj;
+    const p = pat!;
+    const w = want!;
+    const touches = (spec.ratePerSec * WS_TICK_NS) / 1e9;
+    let total = 0;
+    for (let b = 0; b < p.buckets; b++) {
+      const nonres = o.nonres![b]!;
+      if (nonres === 0) {
+        w[b] = 0;
+        continue;
+      }
+      const size = p.lo[b + 1]! - p.lo[b]!;
+      w[b] = Math.min(nonres, poisson((touches * p.mass[b]! * nonres) / size, next01));
+      total += w[b]!;
+    }
+    let cur = 0;
+    const pick = (): number => {
+      while (w[cur] === 0) cur++;
+      w[cur]!--;
+      const lo = p.lo[cur]!;
+      return o.perm![lo + rng.int(0, o.nonres![cur]! - 1)]!;
+    };
+    mm.current = t;
+    const out = faultAnonPages(mm, t, o, total, pick, emptyOutcome());
+    mm.current = null;
+    if (out.killed) return { kind: 'exit' };
+    outcomeSteps(k, mm, t, out, WS_TICK_NS, q);
+    if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
+    return q.shift() ?? { kind: 'cpu', ns: WS_TICK_NS };
+  };
+  return { next, onExit: (t) => mm.releaseTask(t) };
+}
