@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import type { Session } from '../../store/session';
+import { intOption, parseArgs, positionals } from '../args';
+import { badInput } from '../errors';
+import { openExisting, pickRun } from '../session-arg';
+
+export function exportCommand(argv: readonly string[], out: (s: string) => void): number {
+  const args = parseArgs('export', argv, { run: 'value', format: 'value', out: 'value' });
+  const [file] = positionals('export', args, ['SESSION']);
+  const format = args.values.get('format');
+  if (format !== 'csv' && format !== 'json') {
+    throw badInput(`kernel-lab export: --format: expected csv or json, got ${format === undefined ? 'nothing' : `"${format}"`}`);
+  }
+  const runArg = intOption('export', 'run', args.values.get('run'));
+  if (runArg === undefined) throw badInput('kernel-lab export: --run ID is required (see kernel-lab runs SESSION)');
+  const session = openExisting(file!);
+  try {
+    const runId = pickRun(session, file!, runArg);
+    const text = format === 'csv' ? exportCsv(session, runId) : exportJson(session, runId);
+    const dest = args.values.get('out');
+    if (dest === undefined) out(text);
+    else writeFileSync(dest, text);
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
+interface Column {
+  name: string;
+  startIndex: number;
+  values: Float64Array;
+}
+
+function columns(session: Session, runId: number): { intervalNs: number; cols: Column[] } {
+  const cat = session.seriesCatalogue(runId);
+  const cols = cat.map((s) => {
+    const { startIndex, values } = session.seriesValues(runId, s.seriesId);
+    return { name: s.field ? `${s.path}:${s.field}` : s.path, startIndex, values };
+  });
+  return { intervalNs: cat[0]?.intervalNs ?? session.runInputs(runId)!.scenario.sampleIntervalNs, cols };
+}
+
+export function exportCsv(session: Session, runId: number): string {
+  const { intervalNs, cols } = columns(session, runId);
+  const n = Math.max(0, ...cols.map((c) => c.startIndex + c.values.length));
+  const lines = [['time_ns', ...cols.map((c) => csvCell(c.name))].join(',')];
+  for (let i = 0; i < n; i++) {
+    const row = [String(i * intervalNs)];
+    for (const c of cols) {
+      const j = i - c.startIndex;
+      row.push(j < 0 || j >= c.values.length ? '' : csvNumber(c.values[j]!));
+    }
+    lines.push(row.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function exportJson(session: Session, runId: number): string {
+  const run = session.getRun(runId)!;
+  const cat = session.seriesCatalogue(runId);
+  const series = cat.map((s) => {
+    const { values } = session.seriesValues(runId, s.seriesId);
+    return {
+      path: s.path,
+      field: s.field,
+      start_index: s.startIndex,
+      interval_ns: s.intervalNs,
+      values: Array.from(values, (v) => (Number.isNaN(v) ? null : v === Infinity ? 'max' : v)),
+    };
+  });
+  return `${JSON.stringify({ format: 'kernel-lab/export@1', run, series })}\n`;
+}
+
+function csvNumber(v: number): string {
+  if (Number.isNaN(v)) return '';
+  return v === Infinity ? 'max' : String(v);
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,39 @@
+import { intOption, parseArgs, positionals } from '../args';
+import { parseDurationOption } from '../duration';
+import { CliError } from '../errors';
+import { executeRun } from '../execute';
+import { readScenarioFile } from '../scenario-input';
+import { openForWrite } from '../session-arg';
+import { summaryTable } from '../table';
+
+export async function runCommand(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const args = parseArgs('run', argv, { seed: 'value', duration: 'value', session: 'value', json: 'flag' });
+  const [file] = positionals('run', args, ['SCENARIO']);
+  const seed = intOption('run', 'seed', args.values.get('seed'));
+  const duration = args.values.get('duration');
+  const durationNs = duration === undefined ? undefined : parseDurationOption('run', 'duration', duration);
+  // Everything is validated before the session is opened: an invalid
+  // scenario writes nothing anywhere.
+  const loaded = readScenarioFile(file!);
+  const scenario = { ...loaded.scenario };
+  if (seed !== undefined) scenario.seed = seed;
+  if (durationNs !== undefined) scenario.durationNs = durationNs;
+  const sessionFile = args.values.get('session');
+  const session = sessionFile === undefined ? undefined : openForWrite(sessionFile);
+  try {
+    const { result, summary, runId } = await executeRun(scenario, { session, source: { file: loaded.file, text: loaded.text } });
+    if (result.status === 'failed') throw new CliError(1, `kernel-lab run: ${file}: ${result.error}`);
+    if (args.flags.has('json')) out(`${JSON.stringify(summary)}\n`);
+    else {
+      out(summaryTable(summary!, scenario.machine.cpus));
+      if (runId !== null) out(`\nstored as run ${runId} in ${sessionFile}\n`);
+    }
+    if (result.status === 'cancelled') {
+      err(`kernel-lab run: cancelled at ${result.simulatedNs} ns\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    session?.close();
+  }
+}

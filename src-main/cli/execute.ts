@@ -1,0 +1,63 @@
+import type { LogEntry } from '../../src-sim/engine/event-log';
+import type { Scenario } from '../../src-sim/scenario/types';
+import { WorkerPool, type RunResult } from '../sim-host/pool';
+import type { Progress } from '../sim-host/protocol';
+import type { Session } from '../store/session';
+import { buildSummary, type RunSummary } from './summary';
+import { appVersion } from './version';
+
+export interface ExecuteOptions {
+  session?: Session;
+  /** The scenario file as given, kept in the session next to the resolved scenario. */
+  source?: { file: string; text: string };
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Executed {
+  result: RunResult;
+  summary: RunSummary | null;
+  runId: number | null;
+}
+
+/**
+ * Run one scenario in a simulator worker; with a session, stream its series
+ * and log into it as they arrive (each batch one transaction). Ctrl-C
+ * cancels the run, which is then stored as cancelled.
+ */
+export async function executeRun(scenario: Scenario, opts: ExecuteOptions = {}): Promise<Executed> {
+  const pool = new WorkerPool({ size: 1 });
+  const session = opts.session;
+  const scenarioId = session && opts.source ? session.addScenario(scenario.name, opts.source.file, opts.source.text) : null;
+  const writer = session?.beginRun({ scenarioId, appVersion: appVersion(), scenario }) ?? null;
+  const log: LogEntry[] = [];
+  const handle = pool.start(scenario);
+  handle.onBatch((b) => writer?.addBatch(b));
+  handle.onLog((entries) => {
+    log.push(...entries);
+    writer?.addLog(entries);
+  });
+  if (opts.onProgress) handle.onProgress(opts.onProgress);
+  const onSigint = (): void => handle.cancel();
+  process.once('SIGINT', onSigint);
+  let result: RunResult;
+  try {
+    result = await handle.done;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await pool.close();
+  }
+  if (result.status === 'failed') {
+    writer?.finish({ status: 'failed', error: result.error, simulatedNs: 0, wallMs: 0, events: 0, actions: [], summary: null });
+    return { result, summary: null, runId: writer?.id ?? null };
+  }
+  const summary = buildSummary(scenario, result, log);
+  writer?.finish({
+    status: result.status,
+    simulatedNs: result.simulatedNs,
+    wallMs: result.wallMs,
+    events: result.events,
+    actions: result.liveActions,
+    summary,
+  });
+  return { result, summary, runId: writer?.id ?? null };
+}

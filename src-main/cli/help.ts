@@ -1,0 +1,64 @@
+/** --help text of every command. */
+export const HELP: Record<string, string> = {
+  main: `kernel-lab — deterministic Linux kernel behaviour lab (headless)
+
+usage: kernel-lab COMMAND [options]
+
+commands:
+  run SCENARIO        run a scenario file and print the results
+  validate SCENARIO   check a scenario file without running it
+  runs SESSION        list the runs stored in a session file
+  cat SESSION PATH    print a virtual file of a stored run (final, or at --at T)
+  export SESSION      export a stored run's series as CSV or JSON
+  fio FILE.fio        run an fio job file on a simulated machine
+
+Every command takes --help. Exit codes: 0 ok, 2 bad input, 1 internal error.
+`,
+  run: `usage: kernel-lab run SCENARIO [--seed N] [--duration T] [--session FILE.klab] [--json]
+
+Runs SCENARIO (YAML or JSON, format kernel-lab/scenario@1) in a simulator
+worker thread and prints a table per cgroup (CPU usage, throttling, PSI) and
+per task (runtime, run delay), read from the virtual files at the end.
+
+  --seed N              override the scenario's seed
+  --duration T          override its duration (units ns, us, ms, s, m)
+  --session FILE.klab   store the run (series, log, summary) in this session,
+                        created if missing; nothing is written when the
+                        scenario is invalid
+  --json                print exactly one JSON document (kernel-lab/summary@1)
+                        with the final content of every virtual file and the log
+
+Ctrl-C cancels the run (stored as cancelled).
+`,
+  validate: `usage: kernel-lab validate SCENARIO
+
+Loads and checks SCENARIO as \`run\` would, without running it. Problems are
+printed as FILE:LINE:COL: path.in.file: what was expected (exit code 2).
+`,
+  runs: `usage: kernel-lab runs SESSION
+
+Lists the runs of a session file: id, name, seed, status, simulated and wall
+time. A run left "running" by a process that died reads as incomplete.
+`,
+  cat: `usage: kernel-lab cat SESSION [--run ID] PATH [--at T]
+
+Prints the virtual file PATH (e.g. /sys/fs/cgroup/web/cpu.stat) of a stored
+run (default: the latest). Without --at, its content at the end of the run.
+With --at T, its content at simulated time T: the run is replayed from its
+resolved scenario and recorded live actions, deterministically, up to T
+(every event, timeline action and sample at or before T has happened).
+Replays use this version's simulator; a run stored by another version says so.
+`,
+  export: `usage: kernel-lab export SESSION --run ID --format csv|json [--out FILE]
+
+Writes every sampled series of a run. csv: one row per sample, first column
+time_ns, one column per series named PATH:FIELD ("max" as max, a missing
+sample empty). json: {"format":"kernel-lab/export@1", run, series: [{path,
+field, start_index, interval_ns, values}]} (a missing sample null, "max" as
+the string "max"). Default output is stdout.
+`,
+  fio: `usage: kernel-lab fio FILE.fio
+
+Runs an fio job file on a simulated machine and prints fio-style results.
+`,
+};

@@ -1,0 +1,50 @@
+/**
+ * The `kernel-lab` command (bin/kernel-lab.mjs calls main). Exit codes:
+ * 0 ok, 2 bad input, 1 internal error.
+ */
+import { catCommand } from './commands/cat';
+import { exportCommand } from './commands/export';
+import { runCommand } from './commands/run';
+import { runsCommand } from './commands/runs';
+import { validateCommand } from './commands/validate';
+import { CliError } from './errors';
+import { HELP } from './help';
+
+type Command = (argv: readonly string[], out: (s: string) => void, err: (s: string) => void) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  validate: validateCommand,
+  runs: runsCommand,
+  cat: catCommand,
+  export: exportCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const out = (s: string): void => void process.stdout.write(s);
+  const err = (s: string): void => void process.stderr.write(s);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(HELP.main!);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`kernel-lab: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see kernel-lab --help)\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(HELP[name]!);
+    return 0;
+  }
+  try {
+    return await command(rest, out, err);
+  } catch (e) {
+    if (e instanceof CliError) {
+      err(`${e.message}\n`);
+      return e.exitCode;
+    }
+    err(`kernel-lab ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, fixture } from './spawn';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'klab-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
+
+describe('kernel-lab validate', () => {
+  it('accepts a valid scenario with exit code 0', () => {
+    const r = cli('validate', fixture('idle.yaml'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${fixture('idle.yaml')}: ok (idle: 2 CPUs, 1 cgroups, 0 tasks, 1 timeline actions, 2s)\n`);
+  });
+
+  it('reports bad units as FILE:LINE:COL: path: expected… with exit code 2', () => {
+    const r = cli('validate', fixture('bad-units.yaml'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${fixture('bad-units.yaml')}:3:11: duration: expected a duration like 2ms (units ns, us, ms, s, m), got "10 parsecs"\n`);
+  });
+
+  it('reports a missing file with exit code 2', () => {
+    const r = cli('validate', 'no/such.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('no/such.yaml: cannot read: ENOENT\n');
+  });
+});
+
+describe('kernel-lab run', () => {
+  it('--json prints exactly one kernel-lab/summary@1 document with files, tasks and log', () => {
+    const r = cli('run', fixture('idle.yaml'), '--json', '--seed', '9', '--duration', '1500ms');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual(['format', 'scenario', 'seed', 'simulated_ns', 'wall_ms', 'events', 'tasks', 'files', 'log']);
+    expect(doc.format).toBe('kernel-lab/summary@1');
+    expect(doc.scenario).toBe('idle');
+    expect(doc.seed).toBe(9);
+    expect(doc.simulated_ns).toBe(1.5e9);
+    expect(doc.tasks).toEqual({});
+    const files = doc.files as Record<string, string>;
+    for (const p of Object.keys(files)) expect(p.startsWith('/')).toBe(true);
+    expect(files['/sys/block/sdb/dev']).toBe('8:16\n');
+    expect(doc.log).toContainEqual({ t_ns: 1e9, kind: 'write', path: '/sys/block/sdb/queue/scheduler', value: 'none' });
+  });
+
+  it('writes nothing to a session when the scenario is invalid', () => {
+    const f = join(dir, 'never.klab');
+    const r = cli('run', fixture('bad-units.yaml'), '--session', f);
+    expect(r.code).toBe(2);
+    expect(existsSync(f)).toBe(false);
+  });
+
+  it('refuses bad option values with exit code 2 and the expected form', () => {
+    expect(cli('run', fixture('idle.yaml'), '--duration', '5 weeks').stderr).toBe(
+      'kernel-lab run: --duration: expected a duration like 2ms (units ns, us, ms, s, m), got "5 weeks"\n',
+    );
+    const r = cli('run', fixture('idle.yaml'), '--sed', '3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('kernel-lab run: unknown option --sed (see kernel-lab run --help)\n');
+  });
+});
+
+describe('sessions from the command line', () => {
+  it('runs, cat (final and --at T by replay) and export read back a stored run', () => {
+    const f = join(dir, 's.klab');
+    expect(cli('run', fixture('idle.yaml'), '--session', f).code).toBe(0);
+    expect(cli('run', fixture('idle.yaml'), '--session', f, '--seed', '5').code).toBe(0);
+    const runs = cli('runs', f);
+    expect(runs.code).toBe(0);
+    const lines = runs.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^id\s+name\s+seed\s+run\s+status\s+simulated\s+wall s\s+started/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 6))).toEqual([
+      ['1', 'idle', '1', '0', 'complete', '2s'],
+      ['2', 'idle', '5', '0', 'complete', '2s'],
+    ]);
+    const path = '/sys/block/sdb/queue/scheduler';
+    const before = cli('cat', f, '--run', '1', path, '--at', '999ms');
+    const after = cli('cat', f, '--run', '1', path, '--at', '1s');
+    const final = cli('cat', f, path);
+    expect(before.code).toBe(0);
+    // The timeline write at 1 s has happened at --at 1s, not at 999 ms.
+    expect(before.stdout).not.toBe(after.stdout);
+    expect(after.stdout).toBe(final.stdout);
+    const csv = cli('export', f, '--run', '2', '--format', 'csv');
+    expect(csv.code).toBe(0);
+    const rows = csv.stdout.trim().split('\n');
+    expect(rows[0]!.startsWith('time_ns,')).toBe(true);
+    // 2 s at 10 ms: samples 0…200.
+    expect(rows.length).toBe(1 + 201);
+    expect(rows[201]!.split(',')[0]).toBe('2000000000');
+    const out = join(dir, 'e.json');
+    expect(cli('export', f, '--run', '2', '--format', 'json', '--out', out).code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { format: string; series: { values: unknown[]; interval_ns: number }[] };
+    expect(doc.format).toBe('kernel-lab/export@1');
+    expect(doc.series.length).toBe(rows[0]!.split(',').length - 1);
+    for (const s of doc.series) expect(s.values.length).toBe(201);
+  });
+
+  it('names a missing run, a file outside the run and a time past its end (exit code 2)', () => {
+    const f = join(dir, 'm.klab');
+    cli('run', fixture('idle.yaml'), '--session', f);
+    expect(cli('cat', f, '--run', '7', '/proc/diskstats')).toMatchObject({ code: 2, stderr: `${f}: no run 7 (runs: 1)\n` });
+    expect(cli('cat', f, '/proc/nope')).toMatchObject({ code: 2, stderr: `${f}: run 1: /proc/nope: No such file or directory (ENOENT)\n` });
+    expect(cli('cat', f, '/proc/diskstats', '--at', '3s')).toMatchObject({
+      code: 2,
+      stderr: 'kernel-lab cat: --at 3s is after the end of run 1 (2s)\n',
+    });
+    expect(cli('export', f, '--format', 'xml', '--run', '1')).toMatchObject({
+      code: 2,
+      stderr: 'kernel-lab export: --format: expected csv or json, got "xml"\n',
+    });
+  });
+
+  it('refuses a file that is not a session with exit code 2 and leaves it unchanged', () => {
+    const f = join(dir, 'junk.klab');
+    writeFileSync(f, Buffer.alloc(4096, 7));
+    const h = sha(f);
+    for (const args of [['runs', f], ['cat', f, '/proc/stat'], ['export', f, '--run', '1', '--format', 'csv']]) {
+      expect(cli(...args)).toMatchObject({ code: 2, stderr: `${f}: not a Kernel Lab session (not an SQLite database)\n` });
+    }
+    expect(cli('run', fixture('idle.yaml'), '--session', f)).toMatchObject({ code: 2 });
+    expect(sha(f)).toBe(h);
+  });
+});
+
+describe('help and usage', () => {
+  it('every command answers --help with its usage and exit code 0', () => {
+    for (const c of ['run', 'validate', 'runs', 'cat', 'export']) {
+      const r = cli(c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout.startsWith(`usage: kernel-lab ${c}`)).toBe(true);
+    }
+    expect(cli('--help').code).toBe(0);
+  });
+
+  it('an unknown command is bad input', () => {
+    const r = cli('frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^kernel-lab: unknown command "frobnicate" \(commands: run, validate, runs, cat, export/);
+  });
+});
