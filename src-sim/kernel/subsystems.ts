@@ -1,5 +1,6 @@
 import { installBlock } from './block/install';
 import type { Kernel } from './kernel';
+import { installMm } from './mm/install';
 import { installSched } from './sched/install';
 
 /**
@@ -11,4 +12,6 @@ export const SUBSYSTEMS: ((k: Kernel) => void)[] = [
   installSched,
   // Block layer before the io controller and writeback, which attach hooks to k.block.
   (k) => void installBlock(k),
+  // Memory (mm + memcg) after the scheduler; writeback attaches to k.mm.pageCache.
+  (k) => void installMm(k),
 ];
