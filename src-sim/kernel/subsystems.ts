@@ -2,6 +2,8 @@ import { installBlock } from './block/install';
 import type { Kernel } from './kernel';
 import { installMm } from './mm/install';
 import { installSched } from './sched/install';
+import { installIocg } from './iocg/install';
+import { installWriteback } from './writeback/install';
 
 /**
  * Every subsystem's install(), in boot order. Each registers its global
@@ -14,4 +16,8 @@ export const SUBSYSTEMS: ((k: Kernel) => void)[] = [
   (k) => void installBlock(k),
   // Memory (mm + memcg) after the scheduler; writeback attaches to k.mm.pageCache.
   (k) => void installMm(k),
+  // io controller (blk-throttle, io.latency, weights, io.stat) on the block layer's hooks.
+  installIocg,
+  // Writeback last: it needs both the page cache and the block layer.
+  installWriteback,
 ];

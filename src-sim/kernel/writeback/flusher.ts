@@ -1,0 +1,196 @@
+import type { Cgroup } from '../cgroup/cgroup';
+import type { Kernel } from '../kernel';
+import type { CachedFile, PageCacheApi, PageRange } from '../mm/page-cache-api';
+import { bandwidthInterval, updateWriteBandwidth } from './bandwidth';
+import { domainDirtyLimits, type DirtySysctls } from './dirty-limits';
+import { wbCalcThresh, type Wb } from './wb';
+
+/** fs/fs-writeback.c: MIN_WRITEBACK_PAGES = 4096 >> (PAGE_SHIFT − 10): 4 MiB per inode per round. */
+export const MIN_WRITEBACK_PAGES = 1024;
+
+/**
+ * The per-device flusher (wb_workfn, fs/fs-writeback.c): fsync work first,
+ * then background writeback while the domain is over its background
+ * threshold, then periodic (kupdate) writeback of inodes dirtied more than
+ * dirty_expire_centisecs ago, woken every dirty_writeback_centisecs while
+ * the wb has dirty inodes. Oldest inode first, MIN_WRITEBACK_PAGES per inode
+ * before moving on, range_cyclic within an inode. Writes are asynchronous;
+ * at most `wb.maxInflight` ranges are outstanding.
+ */
+export class Flusher {
+  /** Observers of completed writeback (stable-page waiters, completion credit). */
+  private readonly completionHooks: ((wb: Wb, file: CachedFile, range: PageRange, now: number) => void)[] = [];
+
+  constructor(
+    private readonly k: Kernel,
+    private readonly pc: PageCacheApi,
+    private readonly s: DirtySysctls,
+    readonly wbs: Map<string, Wb>,
+    private readonly wbOfFile: (file: CachedFile) => Wb,
+    /** cgroup writeback (v2) attributes a page's IO to its memcg; v1 to the root. */
+    private readonly cgroupWriteback: boolean,
+    private readonly jiffies: () => number,
+  ) {}
+
+  onWriteoutDone(hook: (wb: Wb, file: CachedFile, range: PageRange, now: number) => void): void {
+    this.completionHooks.push(hook);
+  }
+
+  /** wb_over_bg_thresh() */
+  overBgThresh(wb: Wb): boolean {
+    const avail = this.pc.dirtyableMemory();
+    const { bgThresh } = domainDirtyLimits(avail, this.s);
+    const dirty = this.pc.nrFileDirty() + this.pc.nrWriteback();
+    if (dirty > bgThresh) return true;
+    const wbReclaimable = this.wbReclaimable(wb);
+    return wbReclaimable > wbCalcThresh(wb, [...this.wbs.values()], bgThresh, this.k.now);
+  }
+
+  wbReclaimable(wb: Wb): number {
+    let n = 0;
+    for (const f of this.pc.files()) if (this.wbOfFile(f) === wb) n += f.nrDirty;
+    return n;
+  }
+
+  wbDirty(wb: Wb): number {
+    let n = 0;
+    for (const f of this.pc.files()) if (this.wbOfFile(f) === wb) n += f.nrDirty + f.nrWriteback;
+    return n;
+  }
+
+  /** wb_start_background_writeback() */
+  startBackground(wb: Wb): void {
+    if (wb.background) return;
+    wb.background = true;
+    this.pump(wb);
+  }
+
+  /** wb_wakeup_delayed(): arm the periodic flusher if it is not armed (dirty_writeback_centisecs 0 disables it). */
+  armPeriodic(wb: Wb): void {
+    if (this.s.dirtyWritebackCentisecs === 0) return;
+    if (wb.periodicTimer && this.k.engine.isPending(wb.periodicTimer)) return;
+    wb.periodicTimer = this.k.engine.after(this.s.dirtyWritebackCentisecs * 10e6, () => this.periodic(wb));
+  }
+
+  private periodic(wb: Wb): void {
+    wb.periodicTimer = 0;
+    const now = this.k.now;
+    // wb_check_old_data_flush(): at most once per interval.
+    if (now - wb.lastOldFlushNs >= this.s.dirtyWritebackCentisecs * 10e6) {
+      wb.lastOldFlushNs = now;
+      wb.kupdate = true;
+    }
+    if (this.overBgThresh(wb)) wb.background = true;
+    this.pump(wb);
+    // Re-arm while the wb has dirty inodes.
+    if (this.wbReclaimable(wb) > 0) this.armPeriodic(wb);
+  }
+
+  /** fsync: write every dirty page of `file`, `done` once none is dirty or under writeback. */
+  sync(file: CachedFile, done: (ok: boolean, now: number) => void): void {
+    const wb = this.wbOfFile(file);
+    if (file.nrDirty === 0 && file.nrWriteback === 0) {
+      this.k.engine.after(0, (now) => done(!this.pc.takeWriteError(file), now));
+      return;
+    }
+    const list = wb.syncs.get(file);
+    if (list) list.push(done);
+    else wb.syncs.set(file, [done]);
+    this.pump(wb);
+  }
+
+  /** Pick the next range to write, or null when no work applies. */
+  private nextRange(wb: Wb): { file: CachedFile; range: PageRange } | null {
+    for (const file of wb.syncs.keys()) {
+      const r = this.rangeOf(wb, file);
+      if (r) return { file, range: r };
+    }
+    if (wb.background && !this.overBgThresh(wb)) wb.background = false;
+    if (!wb.background && !wb.kupdate) return null;
+    const expireBefore = this.k.now - this.s.dirtyExpireCentisecs * 10e6;
+    // Stay on the current inode for up to MIN_WRITEBACK_PAGES, then rotate.
+    if (wb.current && wb.current.nrDirty > 0 && wb.currentPages < MIN_WRITEBACK_PAGES) {
+      const r = this.rangeOf(wb, wb.current);
+      if (r) return { file: wb.current, range: r };
+    }
+    const candidates = this.pc.dirtyFiles().filter((f) => this.wbOfFile(f) === wb);
+    const eligible = wb.background ? candidates : candidates.filter((f) => f.dirtiedWhenNs >= 0 && f.dirtiedWhenNs <= expireBefore);
+    if (eligible.length === 0) {
+      wb.kupdate = false;
+      if (!wb.background) return null;
+    }
+    // Oldest first; skip the inode that just used its chunk if another is waiting.
+    let pick = eligible[0];
+    if (pick && pick === wb.current && eligible.length > 1) pick = eligible[1];
+    if (!pick) return null;
+    if (pick !== wb.current) {
+      wb.current = pick;
+      wb.currentPages = 0;
+    } else wb.currentPages = 0;
+    const r = this.rangeOf(wb, pick);
+    return r ? { file: pick, range: r } : null;
+  }
+
+  /** range_cyclic: continue from the inode's writeback_index, wrapping once. */
+  private rangeOf(wb: Wb, file: CachedFile): PageRange | null {
+    const from = wb.cursor.get(file.id) ?? 0;
+    const r = this.pc.nextDirtyRange(file, from, wb.maxRangePages) ?? (from > 0 ? this.pc.nextDirtyRange(file, 0, wb.maxRangePages) : null);
+    return r;
+  }
+
+  /** Submit writes until the in-flight budget is used or no work is left. */
+  pump(wb: Wb): void {
+    if (wb.inflight >= wb.maxInflight) return;
+    const block = this.k.block;
+    block?.startPlug?.();
+    try {
+      while (wb.inflight < wb.maxInflight) {
+        const next = this.nextRange(wb);
+        if (!next) break;
+        this.submit(wb, next.file, next.range);
+      }
+    } finally {
+      block?.finishPlug?.();
+    }
+  }
+
+  private submit(wb: Wb, file: CachedFile, range: PageRange): void {
+    const moved = this.pc.startWriteback(file, range);
+    if (moved === 0) this.k.engine.fail('writeback', `no dirty page to write in ${file.path} [${range.index}, +${range.pages})`);
+    wb.cursor.set(file.id, range.index + range.pages);
+    if (file === wb.current) wb.currentPages += range.pages;
+    // wb_bandwidth_estimate_start(): after an idle spell, restart the estimation window.
+    const j = this.jiffies();
+    if (wb.inflight === 0 && j - wb.rates.bwTimeStamp > bandwidthInterval(this.k.scenario.kernel.hz)) {
+      wb.rates.writtenStamp = wb.written;
+      wb.rates.dirtiedStamp = wb.dirtied;
+      wb.rates.bwTimeStamp = j;
+    }
+    wb.inflight++;
+    const cg: Cgroup | null = this.cgroupWriteback ? this.pc.chargedTo(file, range.index) : null;
+    this.pc.backingStore.write(file, range, null, cg, (ok, now) => this.done(wb, file, range, ok, now));
+  }
+
+  private done(wb: Wb, file: CachedFile, range: PageRange, ok: boolean, now: number): void {
+    this.pc.endWriteback(file, range, ok);
+    wb.inflight--;
+    wb.written += range.pages;
+    wb.addCompletions(range.pages, now);
+    const j = this.jiffies();
+    // Bandwidth is sampled as writeout completes, every BANDWIDTH_INTERVAL.
+    if (j - wb.rates.bwTimeStamp >= bandwidthInterval(this.k.scenario.kernel.hz)) {
+      updateWriteBandwidth(wb.rates, Math.max(j - wb.rates.bwTimeStamp, 1), wb.written, this.k.scenario.kernel.hz);
+      wb.rates.writtenStamp = wb.written;
+      wb.rates.dirtiedStamp = wb.dirtied;
+      wb.rates.bwTimeStamp = j;
+    }
+    for (const h of this.completionHooks) h(wb, file, range, now);
+    const waiting = wb.syncs.get(file);
+    if (waiting && file.nrDirty === 0 && file.nrWriteback === 0) {
+      wb.syncs.delete(file);
+      const okAll = !this.pc.takeWriteError(file);
+      for (const cb of waiting) cb(okAll, now);
+    }
+    this.pump(wb);
+  }
+}

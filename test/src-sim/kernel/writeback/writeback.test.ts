@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { harness, writer } from './harness';
+
+const MiB = 1024 * 1024;
+
+describe('balance_dirty_pages on a real block layer', () => {
+  it('a single writer is not paused below freerun (15 %) and background writeback starts above 10 %', () => {
+    const h = harness({ dirtyablePages: 65536 });
+    const f = h.pc.addFile('/data/big', 1024 * MiB, 'sda');
+    let dirtyAtFirstWriteback = -1;
+    const start = h.pc.startWriteback.bind(h.pc);
+    h.pc.startWriteback = (file, r) => {
+      if (dirtyAtFirstWriteback < 0) dirtyAtFirstWriteback = h.pc.nrFileDirty();
+      return start(file, r);
+    };
+    const t = h.task('dd');
+    const tr = writer(h, t, f, { bsPages: 16, cpuNs: 10_000, untilNs: 3e9 });
+    h.k.engine.runUntil(3e9);
+    expect(tr.pausesAt.length).toBeGreaterThan(0);
+    const minDirtyAtPause = Math.min(...tr.pausesAt.map(([, d]) => d));
+    expect(minDirtyAtPause / 65536).toBeGreaterThanOrEqual(0.15 - 0.002);
+    expect(dirtyAtFirstWriteback / 65536).toBeGreaterThanOrEqual(0.1);
+    expect(dirtyAtFirstWriteback / 65536).toBeLessThan(0.11);
+  });
+
+  it('dirty pages settle near the 17.5 % setpoint when a writer out-paces a USB stick; no pause exceeds 200 ms', () => {
+    const h = harness({ dirtyablePages: 65536 });
+    const f = h.pc.addFile('/media/stick/iso', 2048 * MiB, 'sdb');
+    const t = h.task('cp');
+    writer(h, t, f, { bsPages: 16, cpuNs: 10_000, untilNs: 90e9 });
+    const samples: number[] = [];
+    const sample = (): void => {
+      if (h.k.now >= 60e9) samples.push((h.pc.nrFileDirty() + h.pc.nrWriteback()) / 65536);
+      if (h.k.now < 90e9) h.k.engine.after(100e6, sample);
+    };
+    sample();
+    h.k.engine.runUntil(90e9);
+    const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+    expect(mean).toBeGreaterThan(0.175 - 0.015);
+    expect(mean).toBeLessThan(0.175 + 0.015);
+    const st = h.wb.pauseStats(t);
+    expect(st.pauses).toBeGreaterThan(100);
+    expect(st.maxNs).toBeLessThanOrEqual(200e6);
+  });
+});
+
+describe('flusher', () => {
+  it('a page dirtied and left alone is written back within 30–35 s (expire 30 s + period 5 s)', () => {
+    const h = harness();
+    const f = h.pc.addFile('/etc/motd', 4096, 'sda');
+    const t = h.task('editor');
+    h.k.engine.schedule(1e9, () => writer(h, t, f, { bsPages: 1, cpuNs: 1000, untilNs: Infinity, totalPages: 1 }));
+    let cleanAt = -1;
+    const poll = (): void => {
+      if (cleanAt < 0 && h.k.now > 1e9 && !h.pc.isDirty(f, 0) && !h.pc.isWriteback(f, 0)) cleanAt = h.k.now;
+      else h.k.engine.after(10e6, poll);
+    };
+    poll();
+    h.k.engine.runUntil(60e9);
+    expect((cleanAt - 1e9) / 1e9).toBeGreaterThanOrEqual(30);
+    expect((cleanAt - 1e9) / 1e9).toBeLessThanOrEqual(35);
+  });
+
+  it('dirty_writeback_centisecs 0 disables periodic writeback', () => {
+    const h = harness();
+    h.k.vfs.write('/proc/sys/vm/dirty_writeback_centisecs', '0');
+    const f = h.pc.addFile('/etc/motd', 4096, 'sda');
+    writer(h, h.task('editor'), f, { bsPages: 1, cpuNs: 1000, untilNs: Infinity, totalPages: 1 });
+    h.k.engine.runUntil(60e9);
+    expect(h.pc.isDirty(f, 0)).toBe(true);
+  });
+});
+
+describe('stable pages', () => {
+  it('with stable_writes=1 a write to a page under writeback blocks until that writeback completes', () => {
+    const h = harness();
+    h.k.vfs.write('/sys/block/sdb/queue/stable_writes', '1');
+    expect(h.k.vfs.read('/sys/class/bdi/8:16/stable_pages_required')).toBe('1\n');
+    const f = h.pc.addFile('/media/stick/log', 4 * MiB, 'sdb');
+    const t = h.task('logger');
+    h.pc.markDirty(f, { index: 0, pages: 1024 }, t, 0);
+    let syncedAt = -1;
+    h.wb.syncFile(f, null, (_ok, now) => (syncedAt = now));
+    const step = h.wb.waitStable(t, f, { index: 0, pages: 1 }, 0);
+    expect(step).toEqual({ kind: 'block', stall: 'io' });
+    let wokeAt = -1;
+    h.sched.waiters.set(t, () => (wokeAt = h.k.now));
+    h.k.engine.runUntil(10e9);
+    expect(wokeAt).toBeGreaterThan(0);
+    expect(h.pc.isWriteback(f, 0)).toBe(false);
+    expect(wokeAt).toBeLessThanOrEqual(syncedAt);
+  });
+
+  it('with stable_writes=0 the same write goes ahead', () => {
+    const h = harness();
+    expect(h.k.vfs.read('/sys/class/bdi/8:16/stable_pages_required')).toBe('0\n');
+    const f = h.pc.addFile('/media/stick/log', 4 * MiB, 'sdb');
+    const t = h.task('logger');
+    h.pc.markDirty(f, { index: 0, pages: 1024 }, t, 0);
+    h.wb.syncFile(f, null, () => undefined);
+    expect(h.pc.isWriteback(f, 0)).toBe(true);
+    expect(h.wb.waitStable(t, f, { index: 0, pages: 1 }, 0)).toBeNull();
+  });
+});
+
+describe('who pays for buffered writes', () => {
+  it('cgroup v2 writeback charges the writer’s group: io.stat wbytes and io.max apply', () => {
+    const h = harness({ version: 2 });
+    h.k.cgroups.create('/backup');
+    h.k.vfs.write('/sys/fs/cgroup/backup/io.max', '8:0 wbps=1048576');
+    const f = h.pc.addFile('/backup/tarball', 64 * MiB, 'sda');
+    const t = h.task('tar', '/backup');
+    h.pc.markDirty(f, { index: 0, pages: 1024 }, t, 0);
+    let syncedAt = -1;
+    h.wb.syncFile(f, t, (_ok, now) => (syncedAt = now));
+    h.k.engine.runUntil(10e9);
+    expect(h.k.vfs.read('/sys/fs/cgroup/backup/io.stat')).toMatch(/^8:0 rbytes=0 wbytes=4194304 /);
+    expect(syncedAt / 1e9).toBeCloseTo(4, 0);
+  });
+
+  it('cgroup v1: the flusher writes as root, so the group’s blkio throttle and counters miss buffered writes', () => {
+    const h = harness({ version: 1 });
+    h.k.cgroups.create('/backup');
+    h.k.vfs.write('/sys/fs/cgroup/blkio/backup/blkio.throttle.write_bps_device', '8:0 1048576');
+    const f = h.pc.addFile('/backup/tarball', 64 * MiB, 'sda');
+    const t = h.task('tar', '/backup');
+    h.pc.markDirty(f, { index: 0, pages: 1024 }, t, 0);
+    let syncedAt = -1;
+    h.wb.syncFile(f, t, (_ok, now) => (syncedAt = now));
+    h.k.engine.runUntil(10e9);
+    expect(syncedAt).toBeGreaterThan(0);
+    expect(syncedAt).toBeLessThan(0.5e9);
+    expect(h.k.vfs.read('/sys/fs/cgroup/blkio/backup/blkio.throttle.io_service_bytes')).toBe('Total 0\n');
+    expect(h.k.vfs.read('/sys/fs/cgroup/blkio/blkio.throttle.io_service_bytes')).toContain('8:0 Write 4194304\n');
+  });
+});
+
+describe('vm.dirty_* sysctls', () => {
+  it('writing dirty_bytes zeroes dirty_ratio and writing dirty_ratio zeroes dirty_bytes', () => {
+    const { k } = harness();
+    expect(k.vfs.read('/proc/sys/vm/dirty_ratio')).toBe('20\n');
+    k.vfs.write('/proc/sys/vm/dirty_bytes', '67108864');
+    expect(k.vfs.read('/proc/sys/vm/dirty_ratio')).toBe('0\n');
+    k.vfs.write('/proc/sys/vm/dirty_ratio', '30');
+    expect(k.vfs.read('/proc/sys/vm/dirty_bytes')).toBe('0\n');
+    k.vfs.write('/proc/sys/vm/dirty_background_bytes', '1048576');
+    expect(k.vfs.read('/proc/sys/vm/dirty_background_ratio')).toBe('0\n');
+  });
+
+  it('refuses out-of-range values with EINVAL', () => {
+    const { k } = harness();
+    expect(() => k.vfs.write('/proc/sys/vm/dirty_ratio', '101')).toThrow('/proc/sys/vm/dirty_ratio: Invalid argument (EINVAL): dirty_ratio must be between 0 and 100, got 101');
+    expect(() => k.vfs.write('/proc/sys/vm/dirty_bytes', '4096')).toThrow('dirty_bytes must be between 8192');
+    expect(() => k.vfs.write('/proc/sys/vm/dirty_background_bytes', '0')).toThrow('(EINVAL)');
+    expect(() => k.vfs.write('/proc/sys/vm/dirty_expire_centisecs', 'soon')).toThrow('(EINVAL): expected an integer, got "soon"');
+  });
+
+  it('bdi min_ratio/max_ratio are bounded by each other and min_ratio sums stay below 100', () => {
+    const { k } = harness();
+    k.vfs.write('/sys/class/bdi/8:0/max_ratio', '50');
+    expect(() => k.vfs.write('/sys/class/bdi/8:0/min_ratio', '60')).toThrow('min_ratio 60 is above max_ratio 50');
+    k.vfs.write('/sys/class/bdi/8:0/min_ratio', '40');
+    expect(() => k.vfs.write('/sys/class/bdi/8:16/min_ratio', '60')).toThrow('(EINVAL)');
+    expect(k.vfs.read('/sys/class/bdi/8:0/min_ratio')).toBe('40\n');
+  });
+});
