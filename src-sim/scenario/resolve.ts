@@ -382,6 +382,7 @@ function resolveRun(
       const bs = r.bs ?? DEFAULT_BS;
       if (file && bs > size) issues.push({ path: [...at, 'bs'], message: `expected bs ≤ size (${formatSize(size)}), got ${formatSize(bs)}` });
       const direct = r.direct ?? false;
+      if (direct && r.mmap) issues.push({ path: [...at, 'mmap'], message: 'expected mmap or direct, not both: O_DIRECT does not apply to a file mapping' });
       if (direct && bs % LOGICAL_BLOCK !== 0) {
         issues.push({ path: [...at, 'bs'], message: `expected a multiple of the 512-byte logical block size with direct: true (O_DIRECT I/O gets EINVAL otherwise), got ${bs}` });
       }
@@ -394,6 +395,7 @@ function resolveRun(
         direct,
         fsyncEveryBytes: r.type === 'write' ? (r.fsync ?? 0) : 0,
         loop: r.loop ?? false,
+        ...(r.mmap !== undefined ? { mmap: r.mmap } : {}),
       };
     }
     case 'fio': {

@@ -217,6 +217,7 @@ const Run = z.discriminatedUnion(
       pattern: sequentialOrRandom,
       direct: bool.optional(),
       loop: bool.optional(),
+      mmap: bool.optional(),
     }),
     strict({
       type: z.literal('write'),
@@ -227,6 +228,7 @@ const Run = z.discriminatedUnion(
       direct: bool.optional(),
       fsync: size.optional(),
       loop: bool.optional(),
+      mmap: bool.optional(),
     }),
     strict({
       type: z.literal('fio'),

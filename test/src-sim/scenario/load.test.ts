@@ -213,3 +213,39 @@ describe('nothing but ScenarioError is thrown for bad input', () => {
     );
   });
 });
+
+describe('cgroup values and timeline writes checked by the scheduler’s files', () => {
+  it('cpu.weight 0 is ERANGE and a malformed cpu.max is EINVAL, at their values', () => {
+    const text = [
+      'duration: 10s',
+      'cgroups:',
+      '  /batch: { cpu.weight: 0 }',
+      '  /web:   { cpu.weight: 300, cpu.max: "50000 x" }',
+      'timeline:',
+      '  - at: 5s',
+      '    write: { /sys/fs/cgroup/web/cpu.weight: "10001" }',
+      '',
+    ].join('\n');
+    const issues = issuesOf(text, 'cpu.yaml');
+    expect(issues.map((i) => `${i.line}:${i.col} ${i.path}`)).toEqual([
+      '3:25 cgroups["/batch"]["cpu.weight"]',
+      '4:39 cgroups["/web"]["cpu.max"]',
+      '7:45 timeline[0].write["/sys/fs/cgroup/web/cpu.weight"]',
+    ]);
+    expect(issues[0]!.message).toMatch(/^the kernel refuses "0": Numerical result out of range \(ERANGE\)/);
+    expect(issues[1]!.message).toMatch(/^the kernel refuses "50000 x": Invalid argument \(EINVAL\)/);
+    expect(issues[2]!.message).toMatch(/^the kernel refuses "10001": Numerical result out of range \(ERANGE\)/);
+  });
+
+  it('the issue-2 example passes every check of this build’s kernel', () => {
+    expect(issuesOf(ISSUE2_YAML, 'cpu-weights.yaml')).toEqual([]);
+  });
+
+  it('a refused CPU hot-plug write on the timeline', () => {
+    const text = 'duration: 10s\nmachine: { cpus: 4 }\ntimeline:\n  - at: 6s\n    write: { /sys/devices/system/cpu/cpu3/online: "2" }\n';
+    const [issue, ...rest] = issuesOf(text, 'cpu.yaml');
+    expect(rest).toEqual([]);
+    expect(`${issue!.line}:${issue!.col}`).toBe('5:51');
+    expect(issue!.message).toMatch(/^the kernel refuses "2": Invalid argument \(EINVAL\)/);
+  });
+});
