@@ -31,3 +31,41 @@ describe('memory.max', () => {
     expect(Number(rig.read('/sys/fs/cgroup/box/memory.current'))).toBe(0);
   });
 });
+
+describe('memory.high', () => {
+  it('memory.high throttles instead of killing: no OOM, allocation slows, high events rise, no sleep above 2 s (behaviour 19)', () => {
+    const s = baseScenario({
+      durationNs: 10e9,
+      machine: flatMachine(4, 2 * GiB),
+      cgroups: [{ path: '/box', writes: [['memory.high', '100M']] }],
+      tasks: [taskSpec({ name: 'alloc', cgroup: '/box', run: { type: 'alloc', sizeBytes: 200 * MiB, stepBytes: 16 * MiB, everyNs: 10e6, touch: 'sequential', then: 'hold' } })],
+    });
+    const rig = bootMm(s);
+    const highs: number[] = [];
+    rig.run(8e9, 1e9, () => highs.push(rig.field('/sys/fs/cgroup/box/memory.events', 'high')));
+    expect(rig.k.log.entries.filter((e) => e.kind === 'oom_kill')).toEqual([]);
+    expect(rig.task('alloc').state).not.toBe('exited');
+    // Unthrottled, 200 MiB in 16 MiB steps every 10 ms is done in 130 ms; throttled it is far from done after 8 s.
+    const current = Number(rig.read('/sys/fs/cgroup/box/memory.current'));
+    expect(current).toBeGreaterThan(100 * MiB);
+    expect(current).toBeLessThan(150 * MiB);
+    for (let i = 1; i < highs.length; i++) expect(highs[i]!).toBeGreaterThan(highs[i - 1]!);
+    const st = rig.sched.statsOf(rig.task('alloc'));
+    expect(st.maxMemSleepNs).toBeLessThanOrEqual(2e9);
+    expect(st.maxMemSleepNs).toBeGreaterThan(10e6);
+  });
+
+  it('penalties of 10 ms or less are not slept (usage just over high)', () => {
+    const s = baseScenario({
+      durationNs: 3e9,
+      machine: flatMachine(4, 2 * GiB),
+      // 100.5 MiB over a 100 MiB high: overage 0.5 % → 1 ms per batch, below HZ/100.
+      cgroups: [{ path: '/box', writes: [['memory.high', '100M']] }],
+      tasks: [taskSpec({ name: 'alloc', cgroup: '/box', run: { type: 'alloc', sizeBytes: 100 * MiB + 512 * 1024, stepBytes: 512 * 1024, everyNs: 10e6, touch: 'sequential', then: 'hold' } })],
+    });
+    const rig = bootMm(s);
+    rig.run(3e9);
+    expect(rig.field('/sys/fs/cgroup/box/memory.events', 'high')).toBeGreaterThan(0);
+    expect(rig.sched.statsOf(rig.task('alloc')).maxMemSleepNs).toBe(0);
+  });
+});
