@@ -169,12 +169,18 @@ export interface RunStatusEvent {
   run: RunInfo;
 }
 
+/** A native menu item the renderer carries out (Electron only: File › Export…, Help › About…). */
+export interface MenuCommandEvent {
+  command: 'export' | 'about' | 'shortcuts';
+}
+
 export interface Events {
   onRunBatch: RunBatchEvent;
   onRunProgress: RunProgressEvent;
   onRunEvents: RunEventsEvent;
   onRunStatus: RunStatusEvent;
   onSessionChanged: SessionInfo;
+  onMenuCommand: MenuCommandEvent;
 }
 
 export type EventName = keyof Events;
