@@ -1,0 +1,39 @@
+/**
+ * How the renderer reaches the lab service. Two transports carry the same
+ * contract (src-main/ipc/contract.ts): the Electron preload (window.kernelLab)
+ * and, in browser mode, a WebSocket authenticated by the token in the page URL.
+ */
+import type { Channel, EventName, Events, Req, Res } from '../../src-main/ipc/contract.ts';
+
+export interface Transport {
+  readonly kind: 'electron' | 'websocket' | 'memory';
+  call<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>>;
+  /** Subscribe to an event stream; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, fn: (data: Events[E]) => void): () => void;
+}
+
+/** What the Electron preload exposes (contextBridge.exposeInMainWorld('kernelLab', …)). */
+export interface PreloadApi {
+  call(channel: string, payload: unknown): Promise<unknown>;
+  on(event: string, fn: (data: unknown) => void): () => void;
+}
+
+/** A call refused by the service: `code` says whose fault it was (contract ErrorReply). */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly channel: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export function preloadTransport(api: PreloadApi): Transport {
+  return {
+    kind: 'electron',
+    call: async <C extends Channel>(channel: C, req: Req<C>) => (await api.call(channel, req)) as Res<C>,
+    on: <E extends EventName>(event: E, fn: (data: Events[E]) => void) => api.on(event, (d) => fn(d as Events[E])),
+  };
+}

@@ -1,0 +1,37 @@
+// The one place ECharts features are registered (echarts.use); charts elsewhere
+// import only types and vue-echarts' component.
+import { BarChart, GraphChart, HeatmapChart, LineChart } from 'echarts/charts';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  ToolboxComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
+import { use } from 'echarts/core';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+
+let done = false;
+export function registerCharts(): void {
+  if (done) return;
+  done = true;
+  use([
+    LineChart,
+    BarChart,
+    GraphChart,
+    HeatmapChart,
+    GridComponent,
+    TooltipComponent,
+    LegendComponent,
+    DataZoomComponent,
+    MarkLineComponent,
+    TitleComponent,
+    ToolboxComponent,
+    VisualMapComponent,
+    CanvasRenderer,
+    SVGRenderer,
+  ]);
+}

@@ -1,0 +1,82 @@
+/**
+ * Ready-made comparison panels for the three headline topics. Each picks
+ * series from a run's catalogue by virtual-file name and field, so it works
+ * for any cgroup tree. Counters are shown as per-second rates.
+ */
+import type { SeriesMeta } from '../../src-main/ipc/contract.ts';
+
+export interface PanelDef {
+  id: string;
+  title: string;
+  unit: string;
+  /** Which series: the file's basename (memory.current) and a field test. */
+  pick: { file: RegExp; field: RegExp }[];
+  transform: 'value' | 'rate';
+  scale?: number;
+}
+
+export interface PanelGroup {
+  id: 'memcg' | 'io' | 'sched';
+  title: string;
+  panels: PanelDef[];
+}
+
+export const PANEL_GROUPS: PanelGroup[] = [
+  {
+    id: 'memcg',
+    title: 'Memory cgroup',
+    panels: [
+      { id: 'memcg-usage', title: 'memory.current vs memory.high / memory.max', unit: 'bytes', transform: 'value', pick: [{ file: /memory\.(current|high|max)$/, field: /^$/ }] },
+      { id: 'memcg-events', title: 'memory.events (high, max, oom, oom_kill) per second', unit: '/s', transform: 'rate', pick: [{ file: /memory\.events$/, field: /^(high|max|oom|oom_kill)$/ }] },
+      { id: 'memcg-refault', title: 'Refaults (workingset_refault_*) per second', unit: 'pages/s', transform: 'rate', pick: [{ file: /memory\.stat$/, field: /^workingset_refault/ }] },
+      { id: 'memcg-psi', title: 'PSI memory (some/full avg10)', unit: '%', transform: 'value', pick: [{ file: /(memory\.pressure|pressure\/memory)$/, field: /^(some|full)\.avg10$/ }] },
+    ],
+  },
+  {
+    id: 'io',
+    title: 'I/O throttling',
+    panels: [
+      { id: 'io-bw', title: 'Bandwidth per cgroup (io.stat rbytes/wbytes)', unit: 'B/s', transform: 'rate', pick: [{ file: /io\.stat$/, field: /\.(rbytes|wbytes)$/ }] },
+      { id: 'io-iops', title: 'IOPS per cgroup (io.stat rios/wios)', unit: 'IO/s', transform: 'rate', pick: [{ file: /io\.stat$/, field: /\.(rios|wios)$/ }] },
+      { id: 'io-limit', title: 'io.max limits', unit: 'B/s or IO/s', transform: 'value', pick: [{ file: /io\.max$/, field: /\.(rbps|wbps|riops|wiops)$/ }] },
+      { id: 'io-latency', title: 'Latency percentiles', unit: 'µs', transform: 'value', pick: [{ file: /(io\.latency|latency)$/, field: /(p50|p90|p99|avg_lat)/ }] },
+      { id: 'io-psi', title: 'PSI io (some/full avg10)', unit: '%', transform: 'value', pick: [{ file: /(io\.pressure|pressure\/io)$/, field: /^(some|full)\.avg10$/ }] },
+    ],
+  },
+  {
+    id: 'sched',
+    title: 'Scheduler',
+    panels: [
+      { id: 'sched-share', title: 'CPU use per cgroup (cpu.stat usage_usec), CPUs', unit: 'CPUs', transform: 'rate', scale: 1e-6, pick: [{ file: /cpu\.stat$/, field: /^usage_usec$/ }] },
+      { id: 'sched-delay', title: 'Run delay (/proc/PID/schedstat) per second', unit: 'ns/s', transform: 'rate', pick: [{ file: /schedstat$/, field: /^(run_delay|run_delay_ns|1)$/ }] },
+      { id: 'sched-throttle', title: 'Throttling (cpu.stat nr_throttled, throttled_usec)', unit: '/s', transform: 'rate', pick: [{ file: /cpu\.stat$/, field: /^(nr_throttled|throttled_usec)$/ }] },
+      { id: 'sched-psi', title: 'PSI cpu (some avg10)', unit: '%', transform: 'value', pick: [{ file: /(cpu\.pressure|pressure\/cpu)$/, field: /^(some|full)\.avg10$/ }] },
+    ],
+  },
+];
+
+export function pickSeries(catalogue: readonly SeriesMeta[], panel: PanelDef): SeriesMeta[] {
+  return catalogue.filter((s) => panel.pick.some((p) => p.file.test(s.path) && p.field.test(s.field)));
+}
+
+export function seriesLabel(s: Pick<SeriesMeta, 'path' | 'field'>): string {
+  const short = s.path.replace(/^\/sys\/fs\/cgroup/, '').replace(/^\/proc\//, 'proc/');
+  return s.field ? `${short} ${s.field}` : short;
+}
+
+/**
+ * The CPU share each cgroup's weight predicts: siblings divide their parent's
+ * CPU in proportion to cpu.weight (Documentation/admin-guide/cgroup-v2.rst,
+ * "Weights"), assuming every group is runnable.
+ */
+export function predictedShares(groups: readonly { path: string; weight: number }[], cpus: number): Map<string, number> {
+  const out = new Map<string, number>([['/', cpus]]);
+  const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  const sorted = [...groups].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
+  for (const g of sorted) {
+    const siblings = sorted.filter((s) => parent(s.path) === parent(g.path));
+    const total = siblings.reduce((s, x) => s + x.weight, 0);
+    out.set(g.path, ((out.get(parent(g.path)) ?? cpus) * g.weight) / total);
+  }
+  return out;
+}

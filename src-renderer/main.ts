@@ -1,0 +1,28 @@
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import { connect } from './api/connect';
+import App from './App.vue';
+import { registerCharts } from './charts/echarts';
+import { useRuns } from './stores/runs';
+import { useService } from './stores/service';
+import { useSession } from './stores/session';
+
+registerCharts();
+const app = createApp(App);
+const pinia = createPinia();
+app.use(pinia);
+app.mount('#app');
+
+const service = useService(pinia);
+connect()
+  .then(async (t) => {
+    service.attach(t);
+    useRuns(pinia).watchEvents();
+    await useSession(pinia).refresh();
+    await useRuns(pinia).refresh();
+    document.documentElement.dataset['ready'] = '1';
+  })
+  .catch((e: unknown) => {
+    service.connectError = (e as Error).message;
+    document.documentElement.dataset['ready'] = 'error';
+  });

@@ -1,0 +1,153 @@
+/**
+ * Runs: the list, the live run's streamed series (kept out of Vue's deep
+ * reactivity: plain arrays plus a version counter), its event log and the
+ * markers every chart draws for live actions.
+ */
+import { defineStore } from 'pinia';
+import { ref, shallowRef, triggerRef } from 'vue';
+import type { EventEntry, LiveActionRequest, RunBatchEvent, RunInfo, SeriesMeta } from '../../src-main/ipc/contract.ts';
+import type { Marker } from '../charts/line-option';
+import type { Scenario } from '../model/types';
+import { useService } from './service';
+
+export interface LiveSeries {
+  id: number;
+  path: string;
+  field: string;
+  t: number[];
+  v: (number | null)[];
+}
+
+export interface LiveRun {
+  runId: string;
+  series: Map<number, LiveSeries>;
+  events: EventEntry[];
+  markers: Marker[];
+  lastSeq: number;
+  lostBatches: number;
+}
+
+/** Keep live charts cheap: at most this many points per series (older points are thinned 2:1). */
+const LIVE_POINTS = 4000;
+
+export function appendBatch(live: LiveRun, b: RunBatchEvent): void {
+  if (live.lastSeq >= 0 && b.seq !== live.lastSeq + 1) live.lostBatches += b.seq - live.lastSeq - 1;
+  live.lastSeq = b.seq;
+  for (const s of b.series) {
+    let cur = live.series.get(s.id);
+    if (!cur) {
+      cur = { id: s.id, path: s.path, field: s.field, t: [], v: [] };
+      live.series.set(s.id, cur);
+    }
+    for (let i = 0; i < s.t.length; i++) {
+      cur.t.push(s.t[i]!);
+      cur.v.push(s.v[i] ?? null);
+    }
+    if (cur.t.length > LIVE_POINTS) {
+      cur.t = cur.t.filter((_, i) => i % 2 === 0);
+      cur.v = cur.v.filter((_, i) => i % 2 === 0);
+    }
+  }
+}
+
+export function markerLabel(a: LiveActionRequest): string {
+  if (a.kind === 'write') return `${a.path.replace(/^\/sys\/fs\/cgroup/, '').replace(/^\/sys\/devices\/system\//, '')} ← ${a.value}`;
+  if (a.kind === 'plug') return `plug ${a.device.name}`;
+  return `unplug ${a.device}`;
+}
+
+export const useRuns = defineStore('runs', () => {
+  const list = ref<RunInfo[]>([]);
+  const current = ref<string | null>(null);
+  const live = shallowRef<LiveRun | null>(null);
+  const version = ref(0);
+  const lastError = ref<string | null>(null);
+  const catalogue = ref<SeriesMeta[]>([]);
+  let unsubs: (() => void)[] = [];
+
+  function svc() {
+    return useService();
+  }
+
+  async function refresh(): Promise<void> {
+    list.value = (await svc().call('run/list', {})).runs;
+  }
+
+  function upsert(r: RunInfo): void {
+    const i = list.value.findIndex((x) => x.id === r.id);
+    if (i >= 0) list.value.splice(i, 1, r);
+    else list.value.unshift(r);
+  }
+
+  function watchEvents(): void {
+    for (const u of unsubs) u();
+    const s = svc();
+    unsubs = [
+      s.on('onRunBatch', (b) => {
+        if (!live.value || b.runId !== live.value.runId) return;
+        appendBatch(live.value, b);
+        version.value++;
+        triggerRef(live);
+      }),
+      s.on('onRunProgress', (p) => {
+        const r = list.value.find((x) => x.id === p.runId);
+        if (r) upsert({ ...r, simNs: p.simNs, eventsPerSec: p.eventsPerSec });
+      }),
+      s.on('onRunEvents', (e) => {
+        if (!live.value || e.runId !== live.value.runId) return;
+        live.value.events.push(...e.events);
+        version.value++;
+        triggerRef(live);
+      }),
+      s.on('onRunStatus', (e) => upsert(e.run)),
+    ];
+  }
+
+  async function start(scenario: Scenario, name?: string): Promise<RunInfo> {
+    lastError.value = null;
+    if (unsubs.length === 0) watchEvents();
+    const run = await svc().call('run/start', { scenario, ...(name ? { name } : {}) });
+    upsert(run);
+    current.value = run.id;
+    live.value = { runId: run.id, series: new Map(), events: [], markers: [], lastSeq: -1, lostBatches: 0 };
+    await svc().call('run/subscribe', { runId: run.id });
+    return run;
+  }
+
+  async function control(kind: 'pause' | 'resume' | 'cancel'): Promise<void> {
+    if (!current.value) return;
+    const channel = kind === 'pause' ? 'run/pause' : kind === 'resume' ? 'run/resume' : 'run/cancel';
+    upsert(await svc().call(channel, { runId: current.value }));
+  }
+
+  async function pace(p: number | null): Promise<void> {
+    if (!current.value) return;
+    upsert(await svc().call('run/pace', { runId: current.value, pace: p }));
+  }
+
+  /** A live action; on success it becomes a marker on every chart. A refused write throws the kernel's error. */
+  async function act(action: LiveActionRequest): Promise<number> {
+    if (!current.value) throw new Error('no run is in progress');
+    const { atNs } = await svc().call('run/act', { runId: current.value, action });
+    if (live.value && live.value.runId === current.value) {
+      live.value.markers.push({ tNs: atNs, label: markerLabel(action) });
+      version.value++;
+      triggerRef(live);
+    }
+    return atNs;
+  }
+
+  async function loadCatalogue(runId: string): Promise<SeriesMeta[]> {
+    catalogue.value = (await svc().call('query/series', { runId })).series;
+    return catalogue.value;
+  }
+
+  function reset(): void {
+    list.value = [];
+    current.value = null;
+    live.value = null;
+    catalogue.value = [];
+  }
+
+  return { list, current, live, version, lastError, catalogue, refresh, start, control, pace, act, loadCatalogue, watchEvents, reset, upsert };
+});

@@ -1,0 +1,84 @@
+/** The scenario being edited: machine, cgroups, tasks, timeline. */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { importTopology, toMachineSpec } from '../../src-sim/api/topology';
+import { cgroupTree, devNumbers, newScenario } from '../model/scenario';
+import type { MachineSpec, Scenario, TaskSpec, TimelineAction } from '../model/types';
+
+export const useScenario = defineStore('scenario', () => {
+  const draft = ref<Scenario>(newScenario());
+  const nics = ref<string[]>([]);
+  const positions = ref<Record<string, { x: number; y: number }>>({});
+  const importNotes = ref<string[]>([]);
+  const dirty = ref(false);
+
+  const tree = computed(() => cgroupTree(draft.value));
+  const devices = computed(() => devNumbers(draft.value.machine));
+
+  function touch(): void {
+    dirty.value = true;
+  }
+  function replace(s: Scenario, opts: { nics?: string[]; clean?: boolean } = {}): void {
+    draft.value = s;
+    nics.value = opts.nics ?? [];
+    positions.value = {};
+    importNotes.value = [];
+    dirty.value = !opts.clean;
+  }
+  function setMachine(m: MachineSpec): void {
+    draft.value = { ...draft.value, machine: m };
+    touch();
+  }
+  /** Imports hwloc XML or lscpu output; throws the importer's error (file:line:col: path: expected). */
+  function importMachine(text: string, file: string, defaultNodeMemoryBytes?: number): string[] {
+    const imported = importTopology(text, file);
+    const { machine, notes } = toMachineSpec(imported, defaultNodeMemoryBytes ? { defaultNodeMemoryBytes } : {});
+    setMachine(machine);
+    nics.value = imported.nics.map((n) => n.name);
+    positions.value = {};
+    const summary = `${file}: ${machine.cpus} CPUs, ${machine.numa.nodes.length} NUMA node${machine.numa.nodes.length === 1 ? '' : 's'}, ${machine.devices.length} disks, ${imported.nics.length} NICs (${imported.format})`;
+    importNotes.value = [summary, ...notes];
+    return importNotes.value;
+  }
+  function setCgroupWrite(path: string, file: string, value: string | null): void {
+    const cgroups = draft.value.cgroups.map((c) => ({ path: c.path, writes: c.writes.map((w) => [...w] as [string, string]) }));
+    let g = cgroups.find((c) => c.path === path);
+    if (!g) {
+      g = { path, writes: [] };
+      cgroups.push(g);
+    }
+    const i = g.writes.findIndex(([f]) => f === file);
+    if (value === null) {
+      if (i >= 0) g.writes.splice(i, 1);
+    } else if (i >= 0) g.writes[i] = [file, value];
+    else g.writes.push([file, value]);
+    draft.value = { ...draft.value, cgroups };
+    touch();
+  }
+  function addCgroup(path: string): void {
+    if (draft.value.cgroups.some((c) => c.path === path)) return;
+    draft.value = { ...draft.value, cgroups: [...draft.value.cgroups, { path, writes: [] }] };
+    touch();
+  }
+  function removeCgroup(path: string): void {
+    draft.value = {
+      ...draft.value,
+      cgroups: draft.value.cgroups.filter((c) => c.path !== path && !c.path.startsWith(path + '/')),
+      tasks: draft.value.tasks.map((t) => (t.cgroup === path || t.cgroup.startsWith(path + '/') ? { ...t, cgroup: '/' } : t)),
+    };
+    touch();
+  }
+  function setTasks(tasks: TaskSpec[]): void {
+    draft.value = { ...draft.value, tasks };
+    touch();
+  }
+  function setTimeline(timeline: TimelineAction[]): void {
+    draft.value = { ...draft.value, timeline: [...timeline].sort((a, b) => a.atNs - b.atNs) };
+    touch();
+  }
+  function patch(p: Partial<Scenario>): void {
+    draft.value = { ...draft.value, ...p };
+    touch();
+  }
+  return { draft, nics, positions, importNotes, dirty, tree, devices, replace, setMachine, importMachine, setCgroupWrite, addCgroup, removeCgroup, setTasks, setTimeline, patch };
+});

@@ -1,0 +1,26 @@
+/** The connection to the lab service, shared by every store. */
+import { defineStore } from 'pinia';
+import { markRaw, ref } from 'vue';
+import type { Channel, EventName, Events, Req, Res } from '../../src-main/ipc/contract.ts';
+import type { Transport } from '../api/transport';
+
+export const useService = defineStore('service', () => {
+  const transport = ref<Transport | null>(null);
+  const connectError = ref<string | null>(null);
+
+  function attach(t: Transport): void {
+    transport.value = markRaw(t);
+  }
+
+  function call<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>> {
+    if (!transport.value) return Promise.reject(new Error('not connected to the lab service'));
+    return transport.value.call(channel, req);
+  }
+
+  function on<E extends EventName>(event: E, fn: (d: Events[E]) => void): () => void {
+    if (!transport.value) return () => undefined;
+    return transport.value.on(event, fn);
+  }
+
+  return { transport, connectError, attach, call, on };
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { buildLineOption, rate, zip } from '../../../src-renderer/charts/line-option';
+import { LIGHT_THEME } from '../../../src-renderer/charts/theme';
+
+interface Opt {
+  series: { name: string; data: [number, number | null][]; markLine?: { data: { name: string; xAxis: number }[] } }[];
+  xAxis: { min?: number; max?: number };
+  color: string[];
+}
+
+describe('buildLineOption', () => {
+  const data = {
+    title: 'cpu.stat',
+    unit: '/s',
+    series: [
+      { name: 'run A · /batch/cpu.stat usage_usec', t: [0, 1e8, 2e8], v: [0, 5, null] },
+      { name: 'run B · /batch/cpu.stat usage_usec', t: [0, 1e8], v: [1, 2] },
+    ],
+    markers: [{ tNs: 1.5e9, label: 'unplug sda' }],
+  };
+
+  it('puts samples at seconds and keeps a missing sample as a gap', () => {
+    const o = buildLineOption(data, LIGHT_THEME) as unknown as Opt;
+    expect(o.series[0]!.data).toEqual([
+      [0, 0],
+      [0.1, 5],
+      [0.2, null],
+    ]);
+    expect(o.series).toHaveLength(2);
+  });
+
+  it('draws each live action once, as a marker at its simulated time', () => {
+    const o = buildLineOption(data, LIGHT_THEME) as unknown as Opt;
+    expect(o.series[0]!.markLine!.data).toEqual([{ name: 'unplug sda', xAxis: 1.5 }]);
+    expect(o.series[1]!.markLine).toBeUndefined();
+  });
+
+  it('takes its colours from the theme and the window from the zoom', () => {
+    const o = buildLineOption({ ...data, window: { start: 1, end: 2 } }, { ...LIGHT_THEME, palette: ['#000'] }) as unknown as Opt;
+    expect(o.color).toEqual(['#000']);
+    expect(o.xAxis.min).toBe(1);
+    expect(o.xAxis.max).toBe(2);
+  });
+});
+
+describe('rate', () => {
+  it('turns cpu.stat usage_usec into CPUs: 100 ms of CPU per 100 ms sample is one CPU', () => {
+    // usage_usec grows by 100000 µs every 100 ms → 1e6 µs/s → 1 CPU after the 1e-6 scale.
+    const r = rate([0, 1e8, 2e8], [0, 100000, 200000]);
+    expect(r.t).toEqual([1e8, 2e8]);
+    expect(r.v.map((x) => x! * 1e-6)).toEqual([1, 1]);
+  });
+
+  it('leaves a gap where either sample is missing', () => {
+    expect(rate([0, 1e9, 2e9], [0, null, 4]).v).toEqual([null, null]);
+  });
+
+  it('zip stops at the shorter array', () => {
+    expect(zip([0, 1e9], [5])).toEqual([[0, 5]]);
+  });
+});
