@@ -2,8 +2,12 @@ import { applyAction, bootKernel, controllerOf, sysctlPath, type BootWrite } fro
 import type { Kernel } from '../kernel/kernel';
 import { KernelError } from '../vfs/errors';
 import type { Origins, PathIssue } from './issues';
+import { baseScenario, flatMachine } from './defaults';
 import { RUN_TYPES } from './schema';
 import type { Scenario } from './types';
+
+/** Memory of the probe kernel: small, so probing costs little. */
+const PROBE_MEMORY = 256 * 1024 * 1024;
 
 /** How many names a "no such file" message lists before it stops. */
 const LIST_LIMIT = 40;
@@ -18,17 +22,17 @@ const LIST_LIMIT = 40;
  */
 export function kernelIssues(s: Scenario, origins: Origins): PathIssue[] {
   const issues: PathIssue[] = [];
-  let kernel = bareKernelOf(issues, s, origins);
-
-  const provided = RUN_TYPES.filter((t) => kernel.hasBehaviour(t));
-  const hasScheduler = (kernel as { sched?: unknown }).sched !== undefined;
-  let tasksCreated = s.tasks.length === 0;
+  // What this build provides, learnt from a tiny kernel: booting the real
+  // machine twice (without, then with tasks) would double the cost.
+  const probe = bootKernel(baseScenario({ machine: flatMachine(1, PROBE_MEMORY) }));
+  const provided = RUN_TYPES.filter((t) => probe.hasBehaviour(t));
+  const hasScheduler = (probe as { sched?: unknown }).sched !== undefined;
   let ok = true;
   s.tasks.forEach((t, i) => {
     if (!hasScheduler) {
       issues.push({ path: ['tasks', i], message: 'cannot run in this build: no CPU scheduler is installed' });
       ok = false;
-    } else if (!kernel.hasBehaviour(t.run.type)) {
+    } else if (!probe.hasBehaviour(t.run.type)) {
       issues.push({
         path: ['tasks', i, 'run', 'type'],
         message: `expected a run type an installed subsystem provides (${provided.join(', ') || 'none'}), got ${JSON.stringify(t.run.type)}`,
@@ -36,10 +40,9 @@ export function kernelIssues(s: Scenario, origins: Origins): PathIssue[] {
       ok = false;
     }
   });
-  if (ok && s.tasks.length) {
-    kernel = bootKernel({ ...s, timeline: [] }, { refused: () => undefined });
-    tasksCreated = true;
-  }
+  // Without a scheduler or a run type, boot without tasks so the writes are still checked.
+  const tasksCreated = ok || s.tasks.length === 0;
+  const kernel = bootWithObserver(issues, tasksCreated ? s : { ...s, tasks: [] }, origins);
 
   const present = new Set(kernel.vfs.list());
   const order = s.timeline.map((a, i) => ({ a, i })).sort((x, y) => x.a.atNs - y.a.atNs || x.i - y.i);
@@ -47,7 +50,7 @@ export function kernelIssues(s: Scenario, origins: Origins): PathIssue[] {
     if (a.kind !== 'write' && !kernel.devices) continue;
     try {
       applyAction(kernel, a);
-      for (const p of kernel.vfs.list()) present.add(p);
+      if (s.record.length) for (const p of kernel.vfs.list()) present.add(p);
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
       // Without tasks (reported above) a pid write cannot find its task; say nothing more.
@@ -67,10 +70,10 @@ export function kernelIssues(s: Scenario, origins: Origins): PathIssue[] {
   return issues;
 }
 
-/** Boot without tasks (they need a scheduler and their run types), collecting refused writes. */
-function bareKernelOf(issues: PathIssue[], s: Scenario, origins: Origins): Kernel {
+/** Boot (timeline left out), collecting every refused sysctl and cgroup write. */
+function bootWithObserver(issues: PathIssue[], s: Scenario, origins: Origins): Kernel {
   const pending: { e: KernelError; w: BootWrite }[] = [];
-  const k = bootKernel({ ...s, tasks: [], timeline: [] }, { refused: (e, w) => pending.push({ e, w }) });
+  const k = bootKernel({ ...s, timeline: [] }, { refused: (e, w) => pending.push({ e, w }) });
   for (const { e, w } of pending) issues.push(bootIssue(k, s, origins, e, w));
   return k;
 }
