@@ -1,6 +1,6 @@
 /**
  * The renderer's only window on the main process (sandboxed preload,
- * contextIsolation): `window.kernelLab.invoke(channel, payload)` for the
+ * contextIsolation): `window.kernelLab.call(channel, payload)` for the
  * contract's channels and `window.kernelLab.on(event, listener)` for its
  * event streams — nothing else of ipcRenderer or Node is exposed.
  * https://www.electronjs.org/docs/latest/tutorial/context-isolation
@@ -21,7 +21,7 @@ type Reply = Extract<ServerMessage, { ok: boolean }> extends infer R ? (R extend
 
 contextBridge.exposeInMainWorld('kernelLab', {
   /** Resolves with the result, rejects with an Error whose message is the service's; `code` says why. */
-  invoke: async (channel: string, payload: unknown): Promise<unknown> => {
+  call: async (channel: string, payload: unknown): Promise<unknown> => {
     if (!channels.has(channel)) throw new Error(`unknown channel "${channel}"`);
     const reply = (await ipcRenderer.invoke(`${IPC_PREFIX}${channel}`, payload)) as Reply;
     if (reply.ok) return reply.result;

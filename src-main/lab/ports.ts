@@ -38,6 +38,7 @@ export interface EventQuery {
   /** Substring of the entry's JSON (path, device, message…). */
   text?: string;
   offset: number;
+  /** -1 = no limit. */
   limit: number;
 }
 

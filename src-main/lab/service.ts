@@ -26,7 +26,7 @@ import { reduce } from './downsample';
 import { Replayer } from './replay';
 import { SessionPaths } from './session-paths';
 import { sqliteStores } from './store-adapter';
-import { buildSummary } from './summary';
+import { buildSummary } from '../cli/summary';
 
 export interface LabServiceOptions {
   /** Where runs execute: a sim-host WorkerPool (default in hosts) or a LocalRunner. */
@@ -235,6 +235,13 @@ export class LabService {
     const storeError = run.ended?.error ?? null;
     const status = storeError ? 'failed' : r.status;
     const error = storeError ?? (r.status === 'failed' ? r.error : null);
+    let summary: unknown = null;
+    try {
+      // The CLI's kernel-lab/summary@1, with the run's whole log as stored. A failed run has no end state to summarise.
+      if (r.status !== 'failed') summary = buildSummary(run.scenario, r, store.events(run.id, { offset: 0, limit: -1 }).events.map((e) => e.entry));
+    } catch {
+      summary = null;
+    }
     try {
       store.finishRun(run.id, {
         status,
@@ -243,7 +250,7 @@ export class LabService {
         wallMs: r.status === 'failed' ? 0 : r.wallMs,
         events: r.status === 'failed' ? 0 : r.events,
         liveActions: r.status === 'failed' ? run.liveActions : r.liveActions,
-        summary: buildSummary(run.scenario, r, simNs),
+        summary,
       });
       this.savedAt = Date.now();
     } catch {
@@ -475,7 +482,7 @@ export class LabService {
   exportSummary(runId: string): ExportFile {
     const { store, scenario } = this.intervalOf(runId);
     const summary = store.summary(runId);
-    if (summary === null) throw refused(`run ${runId} has not finished; its summary is written when it ends`);
+    if (summary === null) throw refused(`run ${runId} has no summary: it is still running, failed, or was interrupted`);
     return { filename: `${slug(scenario.name)}-run${runId}.summary.json`, mime: 'application/json', text: `${JSON.stringify(summary, null, 2)}\n` };
   }
 

@@ -18,7 +18,7 @@ vi.mock('electron', () => ({
 }));
 
 interface Api {
-  invoke(channel: string, payload: unknown): Promise<unknown>;
+  call(channel: string, payload: unknown): Promise<unknown>;
   on(event: string, l: (d: unknown) => void): () => void;
 }
 let api: Api;
@@ -27,17 +27,17 @@ beforeAll(async () => {
   api = exposed.get('kernelLab') as Api;
 });
 
-test('the preload exposes one object with invoke and on, nothing else', () => {
+test('the preload exposes one object with call and on, nothing else', () => {
   expect([...exposed.keys()]).toEqual(['kernelLab']);
-  expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
+  expect(Object.keys(api).sort()).toEqual(['call', 'on']);
 });
 
 test('only the contract channels and events pass; replies become results or errors with a code', async () => {
-  await expect(api.invoke('session/info', {})).resolves.toBe('fine');
+  await expect(api.call('session/info', {})).resolves.toBe('fine');
   expect(invoked.at(-1)).toEqual(['klab:session/info', {}]);
-  await expect(api.invoke('fs/readFile', { path: '/etc/passwd' })).rejects.toThrow('unknown channel "fs/readFile"');
+  await expect(api.call('fs/readFile', { path: '/etc/passwd' })).rejects.toThrow('unknown channel "fs/readFile"');
   expect(invoked.map(([c]) => c)).not.toContain('klab:fs/readFile');
-  await expect(api.invoke('run/get', { runId: '9' })).rejects.toMatchObject({ message: 'run/get: no run 9', code: 'not-found' });
+  await expect(api.call('run/get', { runId: '9' })).rejects.toMatchObject({ message: 'run/get: no run 9', code: 'not-found' });
   expect(() => api.on('onAnything', () => {})).toThrow('unknown event "onAnything"');
   const got: unknown[] = [];
   const off = api.on('onRunStatus', (d) => got.push(d));
