@@ -1,4 +1,5 @@
 import { installBlock } from './block/install';
+import { installFio } from '../workload/fio/install';
 import type { Kernel } from './kernel';
 import { installMm } from './mm/install';
 import { installSched } from './sched/install';
@@ -14,6 +15,8 @@ export const SUBSYSTEMS: ((k: Kernel) => void)[] = [
   installSched,
   // Block layer before the io controller and writeback, which attach hooks to k.block.
   (k) => void installBlock(k),
+  // fio job files as a run type, on the block layer.
+  installFio,
   // Memory (mm + memcg) after the scheduler; writeback attaches to k.mm.pageCache.
   (k) => void installMm(k),
   // io controller (blk-throttle, io.latency, weights, io.stat) on the block layer's hooks.

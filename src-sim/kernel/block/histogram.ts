@@ -11,6 +11,7 @@ export class LatencyHistogram {
   readonly counts = new Float64Array((MAX_EXP + 1) * SUB);
   total = 0;
   sum = 0;
+  sumSq = 0;
   min = Infinity;
   max = 0;
 
@@ -19,12 +20,19 @@ export class LatencyHistogram {
     this.counts[bucketOf(v)]!++;
     this.total++;
     this.sum += v;
+    this.sumSq += v * v;
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
   }
 
   get mean(): number {
     return this.total === 0 ? 0 : this.sum / this.total;
+  }
+
+  get stddev(): number {
+    if (this.total < 2) return 0;
+    const m = this.mean;
+    return Math.sqrt(Math.max(0, (this.sumSq - this.total * m * m) / (this.total - 1)));
   }
 
   /** Value at percentile p (0–100): the upper edge of the bucket holding that rank, capped at max. */
@@ -44,6 +52,7 @@ export class LatencyHistogram {
     this.counts.fill(0);
     this.total = 0;
     this.sum = 0;
+    this.sumSq = 0;
     this.min = Infinity;
     this.max = 0;
   }
@@ -53,6 +62,7 @@ export class LatencyHistogram {
     for (let i = 0; i < this.counts.length; i++) this.counts[i]! += o.counts[i]!;
     this.total += o.total;
     this.sum += o.sum;
+    this.sumSq += o.sumSq;
     if (o.min < this.min) this.min = o.min;
     if (o.max > this.max) this.max = o.max;
   }
