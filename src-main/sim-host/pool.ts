@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogEntry } from '../../src-sim/engine/event-log';
@@ -30,8 +31,14 @@ export interface PoolOptions {
   workerPath?: string;
 }
 
-/** dist/sim-worker.mjs, whether this code runs bundled (dist/cli.mjs) or from source (src-main/sim-host). */
+/**
+ * dist/sim-worker.mjs, whether this code runs bundled (dist/cli.mjs,
+ * dist/electron-main.cjs) or from source (src-main/sim-host).
+ */
 export function defaultWorkerPath(): string {
+  // In the CommonJS bundle (Electron main) import.meta is empty: the bundle sits in dist/.
+  const metaUrl = (import.meta as { url?: string }).url;
+  if (!metaUrl) return join(typeof __dirname === 'string' ? __dirname : process.cwd(), 'sim-worker.mjs');
   const sibling = fileURLToPath(new URL('./sim-worker.mjs', import.meta.url));
   if (existsSync(sibling)) return sibling;
   return fileURLToPath(new URL('../../dist/sim-worker.mjs', import.meta.url));

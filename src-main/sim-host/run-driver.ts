@@ -9,6 +9,10 @@ export type Post = (msg: WorkerToHost, transfer?: ArrayBuffer[]) => void;
 /** Values per batch message; fewer only in the final flush (architecture.md: ≥ 1k per message). */
 export const MIN_BATCH_VALUES = 1024;
 const DEFAULT_CHUNK_EVENTS = 200_000;
+/** A chunk also ends after this many sample intervals: a quiet model has few events but many samples. */
+const CHUNK_SAMPLES = 256;
+/** Wall time one step may take before yielding to control messages. */
+const STEP_MS = 20;
 
 /**
  * Drives one Simulation in chunks inside a worker, handling control messages
@@ -129,13 +133,18 @@ export class RunDriver {
         return;
       }
     }
+    const stepEnd = performance.now() + STEP_MS;
+    const maxSpan = CHUNK_SAMPLES * this.scenario.sampleIntervalNs;
     try {
-      sim.advance(until, this.chunkEvents);
+      do {
+        const reached = sim.advance(Math.min(until, sim.now + maxSpan), this.chunkEvents);
+        this.flush(false);
+        if (!reached) break;
+      } while (sim.now < until && performance.now() < stepEnd);
     } catch (e) {
       this.failRun(e);
       return;
     }
-    this.flush(false);
     if (sim.done) return this.finish('complete');
     this.progress(false);
     this.schedule();

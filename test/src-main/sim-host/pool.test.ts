@@ -4,7 +4,7 @@ import { WorkerPool } from '../../../src-main/sim-host/pool';
 import type { Batch } from '../../../src-main/sim-host/protocol';
 
 // Through the real bundled worker (dist/sim-worker.mjs, built by test/global-setup.ts).
-const scenario = (seed: number) => baseScenario({ name: 'pool', seed, durationNs: 5e9, sampleIntervalNs: 10e6 });
+const scenario = (seed: number) => baseScenario({ name: 'pool', seed, durationNs: 5e9, sampleIntervalNs: 100e6 });
 
 describe('WorkerPool', () => {
   it('runs the same scenario and seed twice in real workers with identical summaries', async () => {
