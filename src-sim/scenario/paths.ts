@@ -25,17 +25,18 @@ export function baseStem(file: string): string {
 export function resolveRelative(fromFile: string, rel: string): string {
   if (isAbsolutePath(rel)) return rel;
   const dir = dirName(fromFile);
-  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  const sep = fromFile.includes('\\') && !fromFile.includes('/') ? '\\' : '/';
   const joined = dir === '' ? rel : `${dir}${dir.endsWith(sep) ? '' : sep}${rel}`;
+  const drive = /^[A-Za-z]:(?=[\\/])/.exec(joined)?.[0] ?? '';
   const absolute = isAbsolutePath(joined);
   const out: string[] = [];
-  for (const part of joined.split(/[\\/]/)) {
+  for (const part of joined.slice(drive.length).split(/[\\/]/)) {
     if (part === '' || part === '.') continue;
     if (part === '..' && out.length && out[out.length - 1] !== '..') out.pop();
     else if (part === '..' && absolute) continue;
     else out.push(part);
   }
   const body = out.join(sep);
-  if (/^[A-Za-z]:[\\/]/.test(joined)) return body.replace(/^([A-Za-z]:)/, `$1`).replace(/^([A-Za-z]:)(?![\\/])/, `$1${sep}`);
-  return absolute ? `${sep}${body}` : body === '' ? '.' : body;
+  if (absolute) return `${drive}${sep}${body}`;
+  return body === '' ? '.' : body;
 }
