@@ -3,7 +3,7 @@ import { ScenarioError, formatPath, type ScenarioIssue, type SourcePath } from '
 import { kernelIssues } from './kernel-check';
 import { syntheticOrigins, type PathIssue } from './issues';
 import { resolveScenario } from './resolve';
-import { ALLOWED_KEYS_PREFIX, ScenarioFileSchema } from './schema';
+import { ALLOWED_KEYS_PREFIX, EXTENSION_PREFIX, ScenarioFileSchema } from './schema';
 import { lineCol, offsetOf, parseSource, pathKey, type SourceDoc } from './source';
 import type { Scenario } from './types';
 import { show } from './units';
@@ -50,7 +50,7 @@ export function checkResolvedScenario(s: Scenario): ScenarioIssue[] {
 }
 
 function check(value: unknown, file: string, opts: LoadOptions, doc: SourceDoc | null): Scenario {
-  const parsed = ScenarioFileSchema.safeParse(value, { reportInput: true, error: fallbackMessage });
+  const parsed = ScenarioFileSchema.safeParse(withoutExtensions(value), { reportInput: true, error: fallbackMessage });
   if (!parsed.success) throw new ScenarioError(place(parsed.error.issues.flatMap(fromZod), file, doc));
   const { scenario, origins, issues } = resolveScenario(parsed.data, { fileName: file, ...(opts.readFile ? { readFile: opts.readFile } : {}) });
   issues.push(...semanticIssues(scenario));
@@ -86,6 +86,15 @@ function echoSourceText(doc: SourceDoc): void {
   if (isRecord(v.cgroups)) for (const g of Object.keys(v.cgroups)) fix(v.cgroups[g], ['cgroups', g]);
   if (isRecord(v.kernel)) fix(v.kernel.sysctl, ['kernel', 'sysctl']);
   if (Array.isArray(v.timeline)) v.timeline.forEach((a, i) => isRecord(a) && fix(a.write, ['timeline', i, 'write']));
+}
+
+/**
+ * Top-level keys starting with "x-" are the file's own (YAML anchors for
+ * task templates, notes), as in Compose files; the loader ignores them.
+ */
+function withoutExtensions(v: unknown): unknown {
+  if (!isRecord(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith(EXTENSION_PREFIX)));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -23,6 +23,9 @@ import { EXPECT_CPULIST } from './cpulist';
  * error naming the keys allowed there.
  */
 
+/** Top-level keys with this prefix belong to the file's author (anchors, notes); the loader ignores them. */
+export const EXTENSION_PREFIX = 'x-';
+
 /** Marker in an object's unrecognized-keys message; the loader splits it into one issue per key. */
 export const ALLOWED_KEYS_PREFIX = 'allowed keys: ';
 
@@ -309,6 +312,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ScenarioFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   return {
     ...schema,
+    patternProperties: { [`^${EXTENSION_PREFIX}`]: { description: 'Ignored by the loader: YAML anchors (task templates), notes.' } },
     $id: 'https://kernel-lab.dev/schema/scenario@1.json',
     title: 'Kernel Lab scenario (kernel-lab/scenario@1)',
   };

@@ -42,7 +42,8 @@ export function parseSource(text: string, file: string): SourceDoc {
     if ('error' in r) throw new ScenarioError([issueAt(file, lineStarts, r.offset, `invalid JSON: ${r.error}`)]);
     return { file, value: r.value, spans: r.spans, lineStarts };
   }
-  const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false });
+  // merge: `<<: *defaults` lets many similar tasks share one template.
+  const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false, merge: true });
   if (doc.errors.length) {
     throw new ScenarioError(
       doc.errors.map((e) => issueAt(file, lineStarts, e.pos[0], `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`)),

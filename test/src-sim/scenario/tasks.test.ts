@@ -151,3 +151,14 @@ describe('values written to kernel files', () => {
     ]);
   });
 });
+
+describe('templates', () => {
+  it('x- keys hold YAML anchors that tasks merge with <<', () => {
+    const text = 'duration: 1s\nx-hog: &hog { cgroup: /batch, run: { type: cpu } }\ntasks:\n  - { <<: *hog, name: a }\n  - { <<: *hog, name: b, nice: 5 }\n';
+    const s = loadScenario(text, 'm.yaml', noKernel);
+    expect(s.tasks.map((t) => [t.name, t.cgroup, t.nice, t.run.type])).toEqual([
+      ['a', '/batch', 0, 'cpu'],
+      ['b', '/batch', 5, 'cpu'],
+    ]);
+  });
+});
