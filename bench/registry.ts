@@ -1,6 +1,14 @@
 import { queueThroughput } from './queue-throughput';
 import type { BenchResult } from './result';
+import { storeOpen, storeWindow, storeWrite } from './store-targets';
+import { benchBlockNvme } from './block-nvme';
+import { benchCpuReference } from './cpu-reference';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
+  { name: 'store-write', run: storeWrite },
+  { name: 'store-open', run: storeOpen },
+  { name: 'store-window', run: storeWindow },
+  { name: 'block-nvme', run: benchBlockNvme },
+  { name: 'cpu-reference', run: benchCpuReference },
 ];
