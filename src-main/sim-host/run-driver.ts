@@ -11,6 +11,8 @@ export const MIN_BATCH_VALUES = 1024;
 const DEFAULT_CHUNK_EVENTS = 200_000;
 /** A chunk also ends after this many sample intervals: a quiet model has few events but many samples. */
 const CHUNK_SAMPLES = 256;
+/** Longest wall time buffered samples wait before being sent (when ≥ MIN_BATCH_VALUES). */
+const FLUSH_MS = 250;
 /** Wall time one step may take before yielding to control messages. */
 const STEP_MS = 20;
 
@@ -37,6 +39,7 @@ export class RunDriver {
   private batchSeq = 0;
   private readonly startWall = performance.now();
   private lastProgress = -Infinity;
+  private lastFlush = 0;
   private paceWall = 0;
   private paceSim = 0;
 
@@ -177,7 +180,12 @@ export class RunDriver {
     this.progress(true);
   }
 
-  /** Send logs, and series once ≥ MIN_BATCH_VALUES are buffered (or everything when `all`). */
+  /**
+   * Send logs, and series: full per-series chunks (1024 samples, the
+   * recorder's chunk) as they fill, and everything buffered at most every
+   * FLUSH_MS once ≥ MIN_BATCH_VALUES are waiting, so a slow or paced run still
+   * streams while a fast one sends (and stores) large chunks.
+   */
   private flush(all: boolean): void {
     const sim = this.sim!;
     const entries = sim.kernel.log.drain();
@@ -186,8 +194,12 @@ export class RunDriver {
     for (let id = this.nextIndex.length; id < rec.series.length; id++) this.nextIndex.push(rec.series[id]!.startIndex);
     let buffered = 0;
     for (let id = 0; id < this.nextIndex.length; id++) buffered += rec.samples - this.nextIndex[id]!;
-    if (buffered === 0 || (!all && buffered < MIN_BATCH_VALUES)) return;
-    const parts = rec.take(true);
+    if (buffered === 0) return;
+    const wall = performance.now();
+    const everything = all || (buffered >= MIN_BATCH_VALUES && wall - this.lastFlush >= FLUSH_MS);
+    const parts = rec.take(everything);
+    if (!parts.length) return;
+    this.lastFlush = wall;
     let total = 0;
     for (const p of parts) total += p.values.length;
     const values = new Float64Array(total);
