@@ -243,7 +243,7 @@ const Run = z.discriminatedUnion(
         .optional(),
     }),
   ],
-  { error: expecting('a run: mapping with a type') },
+  { error: expecting('a run mapping like { type: cpu }') },
 );
 
 export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio'] as const;
