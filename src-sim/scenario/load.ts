@@ -7,7 +7,7 @@ import { ALLOWED_KEYS_PREFIX, EXTENSION_PREFIX, ScenarioFileSchema } from './sch
 import { lineCol, offsetOf, parseSource, pathKey, type SourceDoc } from './source';
 import type { Scenario } from './types';
 import { show } from './units';
-import { semanticIssues } from './validate';
+import { resolvedIssues, semanticIssues } from './validate';
 
 export interface LoadOptions {
   /**
@@ -45,7 +45,7 @@ export function validateScenario(value: unknown, opts: LoadOptions & { fileName?
  * semantic rules. Paths name the resolved fields.
  */
 export function checkResolvedScenario(s: Scenario): ScenarioIssue[] {
-  const issues = [...semanticIssues(s), ...kernelIssues(s, syntheticOrigins(s))];
+  const issues = [...resolvedIssues(s), ...semanticIssues(s), ...kernelIssues(s, syntheticOrigins(s))];
   return place(issues, s.name, null);
 }
 

@@ -110,3 +110,31 @@ function checkInnerGroups(s: Scenario, issues: PathIssue[]): void {
     }
   });
 }
+
+/**
+ * Checks that the loader makes while resolving a file, repeated for a
+ * Scenario built in code (the renderer's editor, presets): CPUs that exist,
+ * times within the run, a NUMA layout the kernel would accept.
+ */
+export function resolvedIssues(s: Scenario): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const n = s.machine.cpus;
+  const nodeCpus = s.machine.numa.nodes.reduce((sum, node) => sum + node.cpus.length, 0);
+  if (nodeCpus !== n) issues.push({ path: ['machine', 'cpus'], message: `expected ${nodeCpus} (the CPUs of the NUMA nodes), got ${n}` });
+  s.machine.numa.distances.forEach((row, i) =>
+    row.forEach((d, j) => {
+      if ((i === j && d !== 10) || (i !== j && d <= 10)) {
+        issues.push({ path: ['machine', 'numa', 'distances', i, j], message: `expected ${i === j ? '10 on the diagonal' : 'a remote distance ≥ 11'}, got ${d}` });
+      }
+    }),
+  );
+  s.tasks.forEach((t, i) => {
+    const missing = t.cpus.filter((c) => c < 0 || c >= n);
+    if (missing.length) issues.push({ path: ['tasks', i, 'cpus'], message: `expected CPUs of this machine (0-${n - 1}), got CPU ${missing.join(',')}` });
+    if (t.startNs > s.durationNs) issues.push({ path: ['tasks', i, 'startNs'], message: `expected a start within the duration (${formatDuration(s.durationNs)}), got ${formatDuration(t.startNs)}` });
+  });
+  s.timeline.forEach((a, i) => {
+    if (a.atNs > s.durationNs) issues.push({ path: ['timeline', i, 'atNs'], message: `expected a time within the duration (${formatDuration(s.durationNs)}), got ${formatDuration(a.atNs)}` });
+  });
+  return issues;
+}

@@ -37,3 +37,18 @@ describe('src-sim/api: the public surface for hosts and the renderer', () => {
     expect(Object.keys(s.properties)).toContain('timeline');
   });
 });
+
+describe('checkResolvedScenario on an edited draft', () => {
+  it('reports an affinity naming a missing CPU and a timeline action after the end', () => {
+    const s = api.baseScenario({
+      name: 'draft',
+      durationNs: 1e9,
+      tasks: [api.taskSpec({ name: 'a', cpus: [1, 7] })],
+      timeline: [{ atNs: 2e9, kind: 'write', path: '/proc/sys/kernel/sched_rt_runtime_us', value: '950000' }],
+    });
+    expect(api.checkResolvedScenario(s).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'tasks[0].cpus: expected CPUs of this machine (0-3), got CPU 7',
+      'timeline[0].atNs: expected a time within the duration (1s), got 2s',
+    ]);
+  });
+});
