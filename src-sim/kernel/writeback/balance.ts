@@ -8,6 +8,7 @@ import type { Flusher } from './flusher';
 import { computePause, dirtyPollInterval, initialTaskDirtyState, type TaskDirtyState } from './pause';
 import { wbPositionRatio, type PosRatio } from './pos-ratio';
 import { wbCalcThresh, type Wb } from './wb';
+import { wakeWhenBlocked } from './wake';
 
 /** How writers over their dirty limit are held back. */
 export type ThrottlePolicy = 'io-less' | 'completion-distribution';
@@ -21,6 +22,13 @@ export interface PauseStats {
 
 /** The 2011 proposal distributes completions every 100 ms. */
 export const COMPLETION_DISTRIBUTION_PERIOD_NS = 100e6;
+
+/**
+ * At most this many balance_dirty_pages sleeps (each ≤ MAX_PAUSE) are
+ * replayed for one reported write; the rest of its pages stay owed and are
+ * throttled at the next write against fresh state.
+ */
+export const MAX_SLEEPS_PER_WRITE = 5;
 
 interface Domain {
   dirtyLimit: number;
@@ -171,20 +179,40 @@ export class DirtyBalancer {
     // Throttle by the stricter domain.
     const sdtc = c.m && c.m.pos.posRatio < c.g.pos.posRatio ? c.m : c.g;
     if (j >= wb.rates.bwTimeStamp + bandwidthInterval(hz)) this.updateBandwidth(wb, c, j);
-    const { pause } = computePause(ts, {
-      now: j,
-      pagesDirtied: ts.nrDirtied,
-      dirtyRatelimit: wb.rates.dirtyRatelimit,
-      posRatio: sdtc.pos.posRatio,
-      avgWriteBw: wb.rates.avgWriteBw,
-      wbDirty: sdtc.wbDirty,
-      hz,
-    });
-    if (pause <= 0) return null;
-    const ns = pause * this.jiffyNs;
-    this.record(task, ns);
-    // io_schedule_timeout(): the sleep is iowait, so PSI counts it as an io stall.
-    return { kind: 'sleep', ns, stall: 'io' };
+    // The kernel enters balance_dirty_pages every nr_dirtied_pause pages,
+    // inside write(); a behaviour reports a whole write at once. Replay the
+    // calls the kernel would make for these pages against this snapshot,
+    // up to MAX_SLEEPS_PER_WRITE sleeps; pages left over stay owed.
+    let owed = ts.nrDirtied;
+    let total = 0;
+    let sleeps = 0;
+    let first = true;
+    while (sleeps < MAX_SLEEPS_PER_WRITE) {
+      const limit = Math.max(1, wb.dirtyExceeded ? Math.min(ts.nrDirtiedPause, 8) : ts.nrDirtiedPause);
+      if (!first && owed < limit) break;
+      const pages = first ? Math.max(limit, Math.min(owed, limit)) : limit;
+      first = false;
+      owed = Math.max(0, owed - pages);
+      const { pause } = computePause(ts, {
+        now: j + total,
+        pagesDirtied: pages,
+        dirtyRatelimit: wb.rates.dirtyRatelimit,
+        posRatio: sdtc.pos.posRatio,
+        avgWriteBw: wb.rates.avgWriteBw,
+        wbDirty: sdtc.wbDirty,
+        hz,
+      });
+      if (pause > 0) {
+        this.record(task, pause * this.jiffyNs);
+        total += pause;
+        sleeps++;
+      }
+      if (owed === 0) break;
+    }
+    ts.nrDirtied = owed;
+    if (total <= 0) return null;
+    // io_schedule_timeout(): the sleeps are iowait, so PSI counts them as an io stall.
+    return { kind: 'sleep', ns: total * this.jiffyNs, stall: 'io' };
   }
 
   /** __wb_update_bandwidth(update_ratelimit = true) */
@@ -207,8 +235,14 @@ export class DirtyBalancer {
 
   // ---- 2011 alternative: wait for completions credited to the writer ----
 
+  /**
+   * Over the limit in the 2011 scheme: above freerun, and either the wb over
+   * its share or the domain over thresh. A writer whose wb has nothing dirty
+   * or in flight is never held: no completion could ever be credited to it.
+   */
   private overLimit(c: { g: Ctl; m: Ctl | null }): boolean {
-    const over = (x: Ctl): boolean => x.dirty > dirtyFreerunCeiling(x.limits.thresh, x.limits.bgThresh) && (x.dirty > x.limits.thresh || x.wbDirty > x.wbThresh);
+    const over = (x: Ctl): boolean =>
+      x.wbDirty > 0 && x.dirty > dirtyFreerunCeiling(x.limits.thresh, x.limits.bgThresh) && (x.dirty > x.limits.thresh || x.wbDirty > x.wbThresh);
     return over(c.g) || (c.m !== null && over(c.m));
   }
 
@@ -262,7 +296,7 @@ export class DirtyBalancer {
     }
     const wake = (w: CreditWaiter): void => {
       this.record(w.task, now - w.since);
-      this.k.sched.wake(w.task);
+      wakeWhenBlocked(this.k, w.task);
     };
     const stillOver = list.length > 0 && this.overLimit(this.controls(list[0]!.task, wb, now));
     const keep: CreditWaiter[] = [];

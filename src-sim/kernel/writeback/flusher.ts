@@ -158,7 +158,11 @@ export class Flusher {
     const moved = this.pc.startWriteback(file, range);
     if (moved === 0) this.k.engine.fail('writeback', `no dirty page to write in ${file.path} [${range.index}, +${range.pages})`);
     wb.cursor.set(file.id, range.index + range.pages);
-    if (file === wb.current) wb.currentPages += range.pages;
+    if (file === wb.current) {
+      wb.currentPages += range.pages;
+      // do_writepages() returned for this inode's chunk: sample bandwidth if due.
+      if (wb.currentPages >= MIN_WRITEBACK_PAGES) this.maybeUpdateBandwidth(wb);
+    }
     // wb_bandwidth_estimate_start(): after an idle spell, restart the estimation window.
     const j = this.jiffies();
     if (wb.inflight === 0 && j - wb.rates.bwTimeStamp > bandwidthInterval(this.k.scenario.kernel.hz)) {
@@ -171,19 +175,30 @@ export class Flusher {
     this.pc.backingStore.write(file, range, null, cg, (ok, now) => this.done(wb, file, range, ok, now));
   }
 
+  /** wb_update_bandwidth(): the write bandwidth only, at most every BANDWIDTH_INTERVAL. */
+  maybeUpdateBandwidth(wb: Wb): void {
+    const j = this.jiffies();
+    const hz = this.k.scenario.kernel.hz;
+    if (j - wb.rates.bwTimeStamp < bandwidthInterval(hz)) return;
+    updateWriteBandwidth(wb.rates, Math.max(j - wb.rates.bwTimeStamp, 1), wb.written, hz);
+    wb.rates.writtenStamp = wb.written;
+    wb.rates.dirtiedStamp = wb.dirtied;
+    wb.rates.bwTimeStamp = j;
+  }
+
+  private scheduleBandwidthUpdate(wb: Wb): void {
+    if (wb.bwTimer && this.k.engine.isPending(wb.bwTimer)) return;
+    wb.bwTimer = this.k.engine.after(bandwidthInterval(this.k.scenario.kernel.hz) * (1e9 / this.k.scenario.kernel.hz), () => this.maybeUpdateBandwidth(wb));
+  }
+
   private done(wb: Wb, file: CachedFile, range: PageRange, ok: boolean, now: number): void {
     this.pc.endWriteback(file, range, ok);
     wb.inflight--;
     wb.written += range.pages;
     wb.addCompletions(range.pages, now);
-    const j = this.jiffies();
-    // Bandwidth is sampled as writeout completes, every BANDWIDTH_INTERVAL.
-    if (j - wb.rates.bwTimeStamp >= bandwidthInterval(this.k.scenario.kernel.hz)) {
-      updateWriteBandwidth(wb.rates, Math.max(j - wb.rates.bwTimeStamp, 1), wb.written, this.k.scenario.kernel.hz);
-      wb.rates.writtenStamp = wb.written;
-      wb.rates.dirtiedStamp = wb.dirtied;
-      wb.rates.bwTimeStamp = j;
-    }
+    // wb_inode_writeback_end(): an inode's writeback ended; update the
+    // estimate BANDWIDTH_INTERVAL later (batched with other inodes).
+    if (file.nrWriteback === 0) this.scheduleBandwidthUpdate(wb);
     for (const h of this.completionHooks) h(wb, file, range, now);
     const waiting = wb.syncs.get(file);
     if (waiting && file.nrDirty === 0 && file.nrWriteback === 0) {

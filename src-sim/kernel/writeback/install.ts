@@ -4,11 +4,13 @@ import type { Kernel } from '../kernel';
 import type { CachedFile, PageRange } from '../mm/page-cache-api';
 import type { Task } from '../task';
 import type { WritebackApi } from './api';
+import { BlockBackingStore } from './block-store';
 import { DirtyBalancer, type PauseStats, type ThrottlePolicy } from './balance';
 import { defaultSysctls } from './dirty-limits';
 import { Flusher } from './flusher';
 import { registerDirtySysctls } from './sysctl-files';
 import { Wb, type Waiter } from './wb';
+import { wakeWhenBlocked } from './wake';
 
 /** Simulator-only switch between the kernel's throttling and the 2011 proposal (debugfs: not a kernel ABI). */
 export const DIRTY_THROTTLE_PATH = '/sys/kernel/debug/kernel-lab/dirty_throttle';
@@ -18,6 +20,8 @@ const POLICIES: ThrottlePolicy[] = ['io-less', 'completion-distribution'];
 export interface WritebackState extends WritebackApi {
   pauseStats(task: Task): PauseStats;
   readonly balancer: DirtyBalancer;
+  /** The bdi_writeback of each device, for traces and tests. */
+  wbs(): Wb[];
 }
 
 /**
@@ -32,6 +36,8 @@ export function installWriteback(k: Kernel): void {
   // Without a page cache there is nothing to write back (a kernel built without the memory model).
   if (!mm) return;
   const pc = mm.pageCache;
+  // Page I/O of files on block devices becomes bios from here on (the page cache starts with a fixed-latency store).
+  if (k.block) pc.setBackingStore(new BlockBackingStore(k.block, pc.backingStore));
   const s = defaultSysctls();
   const hz = k.scenario.kernel.hz;
   const jiffyNs = 1e9 / hz;
@@ -116,7 +122,7 @@ export function installWriteback(k: Kernel): void {
     if (wb.stableWaiters.length === 0) return;
     const keep: Waiter[] = [];
     for (const w of wb.stableWaiters) {
-      if (w.file === file && !underWriteback(w.file, w.range)) k.sched.wake(w.task);
+      if (w.file === file && !underWriteback(w.file, w.range)) wakeWhenBlocked(k, w.task);
       else keep.push(w);
     }
     wb.stableWaiters.length = 0;
@@ -180,6 +186,7 @@ export function installWriteback(k: Kernel): void {
       const wb = wbs.get(diskOf(device)?.name ?? '');
       return wb ? flusher.wbDirty(wb) : 0;
     },
+    wbs: () => [...wbs.values()],
     pauseStats(task) {
       return balancer.stats.get(task.pid) ?? { pauses: 0, totalNs: 0, maxNs: 0 };
     },

@@ -42,6 +42,8 @@ export class Wb {
   /** Periodic (kupdate) writeback of expired inodes running now. */
   kupdate = false;
   periodicTimer = 0;
+  /** Delayed bandwidth update after an inode's writeback ends (bw_dwork). */
+  bwTimer = 0;
   lastOldFlushNs = 0;
   /** Files with an fsync waiting, → callbacks. */
   readonly syncs = new Map<CachedFile, ((ok: boolean, now: number) => void)[]>();

@@ -166,6 +166,7 @@ class TestSched implements SchedulerApi {
     const w = this.waiters.get(task);
     if (w) {
       this.waiters.delete(task);
+      task.state = 'running';
       w();
     }
   }
@@ -273,6 +274,10 @@ export interface WriterTrace {
 export function writer(h: Harness, task: Task, file: CachedFile, opts: { bsPages: number; cpuNs: number; untilNs: number; totalPages?: number }): WriterTrace {
   const tr: WriterTrace = { pages: 0, pausesAt: [], maxWriteNs: 0, writes: 0 };
   let cursor = 0;
+  const block = (t: Task, then: () => void): void => {
+    t.state = 'blocked';
+    h.sched.waiters.set(t, then);
+  };
   const step = (): void => {
     const now = h.k.now;
     if (now >= opts.untilNs || (opts.totalPages !== undefined && tr.pages >= opts.totalPages)) return;
@@ -291,10 +296,10 @@ export function writer(h: Harness, task: Task, file: CachedFile, opts: { bsPages
       if (!st) return done();
       tr.pausesAt.push([h.k.now, h.pc.nrFileDirty() + h.pc.nrWriteback()]);
       if (st.kind === 'sleep') h.k.engine.after(st.ns, done);
-      else if (st.kind === 'block') h.sched.waiters.set(task, done);
+      else if (st.kind === 'block') block(task, done);
     };
     const stable = h.wb.waitStable(task, file, range, now);
-    if (stable) h.sched.waiters.set(task, () => h.k.engine.after(opts.cpuNs, finish));
+    if (stable) block(task, () => h.k.engine.after(opts.cpuNs, finish));
     else h.k.engine.after(opts.cpuNs, finish);
   };
   step();

@@ -84,6 +84,7 @@ describe('stable pages', () => {
     const step = h.wb.waitStable(t, f, { index: 0, pages: 1 }, 0);
     expect(step).toEqual({ kind: 'block', stall: 'io' });
     let wokeAt = -1;
+    t.state = 'blocked';
     h.sched.waiters.set(t, () => (wokeAt = h.k.now));
     h.k.engine.runUntil(10e9);
     expect(wokeAt).toBeGreaterThan(0);

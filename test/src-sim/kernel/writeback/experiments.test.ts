@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { WritebackState } from '../../../../src-sim/kernel/writeback/install';
+import { loadScenario } from '../../../../src-sim/scenario/load';
+import { Simulation } from '../../../../src-sim/simulation';
+
+const scenarios = path.resolve(__dirname, '../../../../resources/scenarios');
+
+/** Run a preset, sampling the dirty share and when the `app` task exits. */
+function runDirtyExperiment(name: string) {
+  const s = loadScenario(readFileSync(path.join(scenarios, `${name}.yaml`), 'utf8'), `${name}.yaml`);
+  const sim = new Simulation(s);
+  const k = sim.kernel;
+  const pc = k.mm!.pageCache;
+  const dirtyShare: number[] = [];
+  let appExitNs = -1;
+  for (let t = 100e6; t <= s.durationNs; t += 100e6) {
+    sim.advance(t);
+    const meminfo = k.vfs.read('/proc/meminfo');
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(meminfo)![1]);
+    dirtyShare.push(((kb('Dirty') + kb('Writeback')) * 1024) / 4096 / pc.dirtyableMemory());
+    const app = [...k.tasks.values()].find((x) => x.name === 'app')!;
+    if (appExitNs < 0 && app.state === 'exited') appExitNs = t;
+  }
+  const wb = k.writeback as WritebackState;
+  const byName = (n: string) => wb.pauseStats([...k.tasks.values()].find((x) => x.name === n)!);
+  return { dirtyShare, appExitNs, cp: byName('cp'), app: byName('app') };
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('experiment: IO-less dirty throttling vs completion distribution, SSD + USB stick', () => {
+  const ioless = runDirtyExperiment('io-dirty-usb-ioless');
+  const compl = runDirtyExperiment('io-dirty-usb-completion');
+
+  it('IO-less: no writer sleeps more than 200 ms at a time and dirty pages settle near the 17.5 % setpoint', () => {
+    expect(ioless.cp.maxNs).toBeLessThanOrEqual(200e6);
+    expect(ioless.app.maxNs).toBeLessThanOrEqual(200e6);
+    expect(ioless.cp.pauses).toBeGreaterThan(100);
+    const late = ioless.dirtyShare.slice(-50);
+    expect(mean(late)).toBeGreaterThan(0.16);
+    expect(mean(late)).toBeLessThan(0.19);
+  });
+
+  it('completion distribution: dirty pages sit at the 20 % limit and the SSD writer waits seconds at a time', () => {
+    expect(mean(compl.dirtyShare.slice(50))).toBeGreaterThan(0.195);
+    expect(compl.app.maxNs).toBeGreaterThan(1e9);
+  });
+
+  it('the unrelated SSD writer finishes its 256 MiB several times sooner under IO-less throttling', () => {
+    expect(ioless.appExitNs).toBeGreaterThan(10e9);
+    const tIoless = ioless.appExitNs - 10e9;
+    const tCompl = (compl.appExitNs < 0 ? 30e9 : compl.appExitNs) - 10e9;
+    expect(tIoless).toBeLessThan(10e9);
+    expect(tCompl / tIoless).toBeGreaterThan(3);
+  });
+});
