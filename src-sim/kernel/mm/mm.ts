@@ -444,13 +444,14 @@ export class Mm implements MemoryApi {
    */
   markAccessed(o: MemObject, p: number): void {
     const st = o.state[p]!;
-    const f = o.frame[p]!;
-    const active = this.ft.list[f] === LRU_ACTIVE_FILE || this.ft.list[f] === LRU_ACTIVE_ANON;
-    if (!active && st & PG_REFERENCED) {
+    if (!(st & PG_REFERENCED)) {
+      o.state[p] = st | PG_REFERENCED;
+      return;
+    }
+    const list = this.ft.list[o.frame[p]!]!;
+    if (list === LRU_INACTIVE_FILE || list === LRU_INACTIVE_ANON) {
       this.activate(o, p);
       o.state[p] = st & ~PG_REFERENCED;
-    } else {
-      o.state[p] = st | PG_REFERENCED;
     }
   }
 

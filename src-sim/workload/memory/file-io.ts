@@ -48,7 +48,8 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     if (pendingAccess === null || !ioDone) return;
     const { index, pages } = pendingAccess;
     pendingAccess = null;
-    for (let i = index; i < index + pages; i++) if (o.frame[i]! >= 0) mm.markAccessed(o, i);
+    const frame = o.frame;
+    for (let i = index; i < index + pages; i++) if (frame[i]! >= 0) mm.markAccessed(o, i);
     q.push({ kind: 'cpu', ns: pages * COST.copyPageNs });
   };
 
