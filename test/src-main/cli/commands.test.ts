@@ -51,6 +51,29 @@ describe('kernel-lab run', () => {
     expect(doc.log).toContainEqual({ t_ns: 1e9, kind: 'write', path: '/sys/block/sdb/queue/scheduler', value: 'none' });
   });
 
+  it('same scenario and seed print the same --json document apart from wall time', () => {
+    const strip = (out: string): unknown => ({ ...(JSON.parse(out) as object), wall_ms: 0 });
+    const a = cli('run', fixture('weights.yaml'), '--json');
+    const b = cli('run', fixture('weights.yaml'), '--json');
+    const c = cli('run', fixture('weights.yaml'), '--json', '--seed', '5');
+    expect(a.code).toBe(0);
+    expect(strip(b.stdout)).toEqual(strip(a.stdout));
+    expect(strip(c.stdout)).not.toEqual(strip(a.stdout));
+  });
+
+  it('without --json prints a table per cgroup and per task read from cpu.stat and schedstat', () => {
+    const r = cli('run', fixture('weights.yaml'));
+    expect(r.code).toBe(0);
+    const row = (name: string): string[] => r.stdout.split('\n').find((l) => l.trim().startsWith(`${name} `))!.trim().split(/\s+/);
+    // cgroup rows: group, usage ms, machine %, …; the two groups share the single CPU.
+    const web = Number(row('/web')[1]);
+    const batch = Number(row('/batch')[1]);
+    expect(web + batch).toBeCloseTo(1000, -1);
+    // task rows: name, pid, runtime ms, run delay ms, timeslices.
+    expect(row('web')[1]).toBe('1000');
+    expect(Number(row('web')[2])).toBeCloseTo(web, 0);
+  });
+
   it('writes nothing to a session when the scenario is invalid', () => {
     const f = join(dir, 'never.klab');
     const r = cli('run', fixture('bad-units.yaml'), '--session', f);
