@@ -3,6 +3,7 @@ import type { BenchResult } from './result';
 import { storeOpen, storeWindow, storeWrite } from './store-targets';
 import { benchBlockNvme } from './block-nvme';
 import { benchCpuReference } from './cpu-reference';
+import { labWindow } from './lab-window';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
@@ -11,4 +12,5 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'store-window', run: storeWindow },
   { name: 'block-nvme', run: benchBlockNvme },
   { name: 'cpu-reference', run: benchCpuReference },
+  { name: 'lab-window', run: labWindow },
 ];

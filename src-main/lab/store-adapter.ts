@@ -15,6 +15,7 @@ import { APP_VERSION } from './version';
  */
 export class SqliteStore implements SessionStore {
   private readonly writers = new Map<string, RunWriter>();
+  private chunkRange: ((...args: number[]) => unknown[]) | null = null;
 
   constructor(readonly session: Session) {}
 
@@ -91,11 +92,22 @@ export class SqliteStore implements SessionStore {
   readSeries(runId: string, seriesId: number, i0: number, i1: number): Float64Array {
     const id = toId(runId);
     if (id === null || i1 <= i0) return new Float64Array(0);
-    const { startIndex, values } = this.session.seriesValues(id, seriesId);
+    // Only the chunks overlapping [i0, i1), copied once into the result (a zoomed window reads little).
+    if (!this.chunkRange) {
+      const st = this.session.db.prepare(
+        'SELECT start_index AS s, count AS n, data FROM chunks WHERE run_id = ? AND series_id = ? AND start_index < ? AND start_index + count > ?',
+      );
+      this.chunkRange = (...args) => st.all(...args);
+    }
+    const rows = this.chunkRange(id, seriesId, i1, i0) as { s: number; n: number; data: Buffer }[];
     const out = new Float64Array(i1 - i0).fill(NaN);
-    const from = Math.max(i0, startIndex);
-    const to = Math.min(i1, startIndex + values.length);
-    if (to > from) out.set(values.subarray(from - startIndex, to - startIndex), from - i0);
+    const bytes = new Uint8Array(out.buffer);
+    for (const r of rows) {
+      const from = Math.max(i0, r.s);
+      const to = Math.min(i1, r.s + r.n);
+      // Byte copy: SQLite's buffer need not be 8-byte aligned (little-endian Float64, as store/blob.ts writes it).
+      bytes.set(r.data.subarray((from - r.s) * 8, (to - r.s) * 8), (from - i0) * 8);
+    }
     return out;
   }
 
