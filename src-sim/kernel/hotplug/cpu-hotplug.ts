@@ -49,7 +49,7 @@ export function cpuDown(k: Kernel, s: Scheduler, cpu: number): void {
     }
   }
   if (rq.curr) s.putPrevTask(rq, rq.curr);
-  rq.online = false;
+  s.setOnline(rq, false);
   s.updateEffective();
   s.balancer.evacuate(rq);
   if (rq.eventId) k.engine.cancel(rq.eventId);
@@ -67,7 +67,7 @@ export function cpuUp(k: Kernel, s: Scheduler, cpu: number): void {
   const rq = s.rqs[cpu]!;
   if (rq.online) return;
   s.enter();
-  rq.online = true;
+  s.setOnline(rq, true);
   rq.acctSince = k.now;
   s.updateEffective();
   s.tun.update(s.onlineCpus().length);

@@ -62,6 +62,7 @@ export class Balancer {
     const prev = ts.cpu;
     const prevOk = s.allowed(ts, prev);
     if (prevOk && this.idle(s.rqs[prev]!)) return prev;
+    if (s.nrIdle === 0) return prevOk ? prev : this.selectFork(ts);
     const llc = this.llc[prev]!;
     const n = llc.length;
     const start = llc.indexOf(prev);

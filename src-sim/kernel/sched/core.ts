@@ -56,6 +56,8 @@ export class Scheduler implements SchedulerApi {
   readonly nodeOf: Int32Array;
   /** Context switches (for /proc/stat ctxt) and forks (processes). */
   nrForks = 0;
+  /** Online CPUs with nothing running (lets wakeup placement skip the idle scan). */
+  nrIdle: number;
   /** kernel/sched/rt.c: sched_rr_timeslice (ns). */
   rrTimeslice = 100_000_000;
   private depth = 0;
@@ -67,6 +69,7 @@ export class Scheduler implements SchedulerApi {
   constructor(readonly k: Kernel) {
     const s = k.scenario;
     this.nrCpus = s.machine.cpus;
+    this.nrIdle = this.nrCpus;
     this.v1 = s.cgroupVersion === 1;
     this.tun = new FairTunables(s.kernel);
     this.tun.update(this.nrCpus);
@@ -96,6 +99,7 @@ export class Scheduler implements SchedulerApi {
       this.root.se.push(null);
     }
     this.root.effective = this.onlineCpus();
+    this.root.effMask = this.maskOf(this.root.effective);
     k.cgroups.root.sched = this.root;
     this.bw = new Bandwidth(this);
     this.rt = new RtBandwidth(this);
@@ -130,8 +134,15 @@ export class Scheduler implements SchedulerApi {
     }
     this.bw.initGroup(tg);
     tg.effective = this.computeEffective(tg);
+    tg.effMask = this.maskOf(tg.effective);
     cg.sched = tg;
     return tg;
+  }
+
+  maskOf(cpus: readonly number[]): Uint8Array {
+    const m = new Uint8Array(this.nrCpus);
+    for (const c of cpus) if (c >= 0 && c < this.nrCpus) m[c] = 1;
+    return m;
   }
 
   /** cpuset.cpus.effective: the requested CPUs ∩ the parent's effective, else the parent's. */
@@ -147,6 +158,7 @@ export class Scheduler implements SchedulerApi {
   updateEffective(): void {
     const walk = (tg: TaskGroup): void => {
       tg.effective = this.computeEffective(tg);
+      tg.effMask = this.maskOf(tg.effective);
       for (const c of tg.children) walk(c);
     };
     walk(this.root);
@@ -177,10 +189,11 @@ export class Scheduler implements SchedulerApi {
       const se = tg.se[c];
       if (!se) continue;
       this.ctx.now = this.k.now;
+      // an entity off the queue gets its weight when it is enqueued again
       if (se.onRq) {
         this.updateCfsGroup(se);
         this.arm(this.rqs[c]!);
-      } else se.weight = MIN_SHARES;
+      }
     }
     this.leave();
   }
@@ -197,10 +210,14 @@ export class Scheduler implements SchedulerApi {
 
   /** Every CPU the task may run on now (affinity ∩ cpuset ∩ online), with the kernel's fallback. */
   allowed(ts: TaskSched, cpu: number): boolean {
-    if (!this.rqs[cpu]!.online) return false;
+    if (!this.rqs[cpu]!.online || ts.tg.effMask[cpu] === 0) return false;
     const aff = ts.task.affinity;
-    if (aff.length && !aff.includes(cpu)) return false;
-    return ts.tg.effective.includes(cpu);
+    if (aff.length === 0) return true;
+    if (ts.affOf !== aff) {
+      ts.affOf = aff;
+      ts.affMask = this.maskOf(aff);
+    }
+    return ts.affMask![cpu] === 1;
   }
 
   hasAllowed(ts: TaskSched): boolean {
@@ -400,6 +417,13 @@ export class Scheduler implements SchedulerApi {
     if (running) this.requestResched(rq);
     else if (rq.curr) this.arm(rq);
     this.leave();
+  }
+
+  /** Hot-plug: mark a CPU (with nothing running) online or offline. */
+  setOnline(rq: Rq, on: boolean): void {
+    if (rq.online === on) return;
+    rq.online = on;
+    if (rq.curr === null) this.nrIdle += on ? 1 : -1;
   }
 
   onlineCpus(): number[] {
@@ -675,6 +699,7 @@ export class Scheduler implements SchedulerApi {
     if (prev.isRt) this.rt.updateCurr(rq, prev);
     else for (let se: SchedEntity | null = prev.se; se; se = se.parent) putPrevEntity(ctx, se.cfsRq, se);
     rq.curr = null;
+    if (rq.online) this.nrIdle++;
     prev.lastRan = this.k.now;
     prev.lastQueued = this.k.now;
     if (prev.task.state === 'running') prev.task.state = 'runnable';
@@ -707,6 +732,7 @@ export class Scheduler implements SchedulerApi {
   private setNextTask(rq: Rq, next: TaskSched, prev: TaskSched | null): void {
     const now = this.k.now;
     rq.curr = next;
+    if (rq.online) this.nrIdle--;
     if (next.isRt) rq.rtExecStart = now;
     next.task.state = 'running';
     if (next !== prev) {

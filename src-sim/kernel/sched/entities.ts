@@ -100,11 +100,14 @@ export class TaskSched {
   ) {
     this.tg = tg;
     this.se = new SchedEntity(cfsRq, cfsRq.se, null, this);
+    this.isRt = task.policy === 'SCHED_FIFO' || task.policy === 'SCHED_RR';
   }
 
-  get isRt(): boolean {
-    return this.task.policy === 'SCHED_FIFO' || this.task.policy === 'SCHED_RR';
-  }
+  /** SCHED_FIFO or SCHED_RR (the policy does not change at run time here). */
+  readonly isRt: boolean;
+  /** task.affinity as a per-CPU mask (null = all), rebuilt when the array is replaced. */
+  affMask: Uint8Array | null = null;
+  affOf: readonly number[] | null = null;
 }
 
 /** Per-CPU run queue (struct rq). */
@@ -168,8 +171,9 @@ export class TaskGroup {
   readonly children: TaskGroup[] = [];
   /** cpuset.cpus as written, null = not set (inherit). */
   cpusetCpus: number[] | null = null;
-  /** cpuset.cpus.effective */
+  /** cpuset.cpus.effective, and as a per-CPU mask */
   effective: number[] = [];
+  effMask: Uint8Array = new Uint8Array(0);
   /** v1 cpu.rt_runtime_us / cpu.rt_period_us */
   rtRuntimeUs: number;
   rtPeriodUs = 1_000_000;
