@@ -3,6 +3,8 @@ import { NR_CPUS_MAX, EXPECT_CPULIST, formatCpuList, parseCpuList } from './cpul
 import { flatMachine } from './defaults';
 import type { Origins, PathIssue } from './issues';
 import { baseStem, resolveRelative } from './paths';
+import { FioParseError } from '../workload/fio/job';
+import { parseFioJobFile } from '../workload/fio/parse';
 import { renderFioOptions } from './fio-inline';
 import type { BlockDeviceFileOut, RunFile, ScenarioFile, TaskFile } from './schema';
 import {
@@ -403,18 +405,27 @@ function resolveRun(
         issues.push({ path: at, message: 'expected exactly one of job (a fio job file) or options (inline fio options)' });
         return { type: 'fio', jobPath: r.job ?? null, jobText: '' };
       }
-      if (r.options !== undefined) return { type: 'fio', jobPath: null, jobText: renderFioOptions(taskName, r.options) };
+      if (r.options !== undefined) {
+        const jobText = renderFioOptions(taskName, r.options);
+        const keys = Object.keys(r.options);
+        // Line 1 is the [task] header; line n+2 is option n.
+        checkFioJob(jobText, `${taskName} (inline)`, (line) => (keys[line - 2] !== undefined ? [...at, 'options', keys[line - 2]!] : [...at, 'options']), issues);
+        return { type: 'fio', jobPath: null, jobText };
+      }
       const path = resolveRelative(opts.fileName, r.job!);
       if (!opts.readFile) {
         issues.push({ path: [...at, 'job'], message: `cannot read ${JSON.stringify(path)}: this host gave the loader no way to read files` });
         return { type: 'fio', jobPath: r.job!, jobText: '' };
       }
+      let jobText: string;
       try {
-        return { type: 'fio', jobPath: r.job!, jobText: opts.readFile(path) };
+        jobText = opts.readFile(path);
       } catch (e) {
         issues.push({ path: [...at, 'job'], message: `expected a readable fio job file, but reading ${JSON.stringify(path)} failed: ${e instanceof Error ? e.message : String(e)}` });
         return { type: 'fio', jobPath: r.job!, jobText: '' };
       }
+      checkFioJob(jobText, r.job!, () => [...at, 'job'], issues);
+      return { type: 'fio', jobPath: r.job!, jobText };
     }
   }
 }
@@ -434,3 +445,13 @@ export const DEFAULTS = {
   bs: formatSize(DEFAULT_BS),
   zipfTheta: DEFAULT_ZIPF_THETA,
 } as const;
+
+/** Parse the job as fio would, so a malformed job file is bad input here rather than a failure at boot. */
+function checkFioJob(text: string, file: string, pathOfLine: (line: number) => (string | number)[], issues: PathIssue[]): void {
+  try {
+    parseFioJobFile(text, file);
+  } catch (e) {
+    if (!(e instanceof FioParseError)) throw e;
+    issues.push({ path: pathOfLine(e.line), message: `expected a job fio accepts: ${e.message}` });
+  }
+}

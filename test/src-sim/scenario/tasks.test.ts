@@ -121,6 +121,17 @@ describe('workloads', () => {
     ]);
   });
 
+  it('a job fio would refuse is bad input at the job path, or at the inline option', () => {
+    const readFile = (): string => '[a]\nrw=randread\nfoo=bar\n';
+    const [fromFile] = issuesOf(task('{ name: f, run: { type: fio, job: jobs/x.fio } }'), 's.yaml', { ...noKernel, readFile });
+    expect(`${fromFile!.line}:${fromFile!.col} ${fromFile!.path}`).toBe('3:39 tasks[0].run.job');
+    expect(fromFile!.message).toMatch(/^expected a job fio accepts: jobs\/x\.fio:3: /);
+    const [inline, ...rest] = issuesOf(task('{ name: f, run: { type: fio, options: { rw: randread, foo: bar } } }'), 's.yaml', noKernel);
+    expect(rest).toEqual([]);
+    expect(`${inline!.line}:${inline!.col} ${inline!.path}`).toBe('3:64 tasks[0].run.options.foo');
+    expect(inline!.message).toMatch(/^expected a job fio accepts: f \(inline\):3: /);
+  });
+
   it('inline fio options become a job file named after the task', () => {
     const s = loadScenario(task('{ name: f, run: { type: fio, options: { rw: randread, bs: 4k, iodepth: 32, time_based: true, direct: false } } }'), 'f.yaml', noKernel);
     expect(s.tasks[0]!.run).toEqual({ type: 'fio', jobPath: null, jobText: '[f]\nrw=randread\nbs=4k\niodepth=32\ntime_based=1\ndirect=0\n' });
