@@ -1,5 +1,6 @@
 import { queueThroughput } from './queue-throughput';
 import type { BenchResult } from './result';
+import { benchMmScale } from './mm-scale';
 import { storeOpen, storeWindow, storeWrite } from './store-targets';
 import { benchBlockNvme } from './block-nvme';
 import { benchCpuReference } from './cpu-reference';
@@ -13,4 +14,5 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'block-nvme', run: benchBlockNvme },
   { name: 'cpu-reference', run: benchCpuReference },
   { name: 'lab-window', run: labWindow },
+  { name: 'mm-scale', run: benchMmScale },
 ];

@@ -101,7 +101,8 @@ export class Disk implements BlockDeviceInfo {
   private readonly dispatchList: Request[] = [];
   private readonly backIdx = new Map<number, Request>();
   private readonly frontIdx = new Map<number, Request>();
-  private readonly onDevice = new Set<Request>();
+  /** Requests on the driver (swap-remove array; Request.slot is the index). */
+  private readonly onDevice: Request[] = [];
   private plugList: Request[] | null = null;
   private running = false;
 
@@ -371,7 +372,8 @@ export class Disk implements BlockDeviceInfo {
     this.driverInflight++;
     rq.dispatchNs = now;
     rq.onDevice = true;
-    this.onDevice.add(rq);
+    rq.slot = this.onDevice.length;
+    this.onDevice.push(rq);
     this.histDispatch.record(now - rq.insertNs);
     const dir = rq.op === OP_READ ? 0 : 1;
     this.stats[0]!.start(dir, now);
@@ -385,7 +387,7 @@ export class Disk implements BlockDeviceInfo {
     this.driverInflight--;
     rq.onDevice = false;
     rq.ev = 0;
-    this.onDevice.delete(rq);
+    this.removeOnDevice(rq);
     this.histDevice.record(now - rq.dispatchNs);
     const dir = rq.op === OP_READ ? 0 : 1;
     this.stats[0]!.done(dir, now);
@@ -414,13 +416,27 @@ export class Disk implements BlockDeviceInfo {
     this.run();
   }
 
+  private removeOnDevice(rq: Request): void {
+    const a = this.onDevice;
+    const last = a.pop()!;
+    if (last !== rq) {
+      a[rq.slot] = last;
+      last.slot = rq.slot;
+    }
+  }
+
   private account(rq: Request, now: number): void {
     const g = rq.op === OP_READ ? 0 : rq.op === OP_WRITE ? 1 : rq.op === OP_DISCARD ? 2 : 3;
     const ns = now - rq.allocNs;
-    for (const s of rq.part !== 0 ? [this.stats[0]!, this.stats[rq.part]!] : [this.stats[0]!]) {
-      s.ios[g]!++;
-      s.sectors[g]! += rq.nrSectors;
-      s.nsecs[g]! += ns;
+    const d = this.stats[0]!;
+    d.ios[g]!++;
+    d.sectors[g]! += rq.nrSectors;
+    d.nsecs[g]! += ns;
+    if (rq.part !== 0) {
+      const p = this.stats[rq.part]!;
+      p.ios[g]!++;
+      p.sectors[g]! += rq.nrSectors;
+      p.nsecs[g]! += ns;
     }
   }
 
@@ -471,9 +487,8 @@ export class Disk implements BlockDeviceInfo {
     if (!this.alive) return;
     this.alive = false;
     const now = this.host.engine.now;
-    for (const rq of [...this.onDevice]) {
+    for (const rq of this.onDevice.splice(0)) {
       this.host.engine.cancel(rq.ev);
-      this.onDevice.delete(rq);
       this.driverInflight--;
       const dir = rq.op === OP_READ ? 0 : 1;
       this.stats[0]!.done(dir, now);

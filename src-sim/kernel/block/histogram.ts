@@ -70,8 +70,12 @@ export class LatencyHistogram {
 
 function bucketOf(v: number): number {
   if (v < SUB) return v;
-  const lg = v < 4294967296 ? 31 - Math.clz32(v) : Math.floor(Math.log2(v));
-  const e = lg - SUB_BITS + 1;
+  if (v < 4294967296) {
+    // Integer fast path: exponent from clz, mantissa by shift.
+    const e = 31 - Math.clz32(v) - SUB_BITS + 1;
+    return e * SUB + (v >>> e);
+  }
+  const e = Math.floor(Math.log2(v)) - SUB_BITS + 1;
   if (e > MAX_EXP) return (MAX_EXP + 1) * SUB - 1;
   // v / 2^e lies in [SUB/2, SUB): the mantissa keeps SUB_BITS−1 significant bits.
   return e * SUB + Math.floor(v / 2 ** e);

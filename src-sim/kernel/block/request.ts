@@ -40,6 +40,8 @@ export class Request {
   /** Pending completion event while on the device. */
   ev: EventId = 0;
   onDevice = false;
+  /** Index in the queue's on-device array. */
+  slot = 0;
   /** Elevator-private: FIFO links, kyber domain, bfq queue. */
   fifoPrev: Request | null = null;
   fifoNext: Request | null = null;
@@ -57,7 +59,8 @@ export class Request {
   }
 
   reset(): void {
-    this.bios.length = 0;
+    if (this.bios.length !== 1) this.bios.length = 0;
+    else this.bios.pop();
     this.cgroup = null;
     this.task = null;
     this.fseq = 0;

@@ -14,6 +14,9 @@ export interface Target {
   label: string;
 }
 
+/** Size assumed for a regular file that neither the job nor the scenario sizes. */
+const DEFAULT_FILE_BYTES = 1024 ** 3;
+
 interface Extent {
   dev: BlockDeviceInfo;
   start: number;
@@ -69,7 +72,11 @@ export function resolveTarget(k: Kernel, job: FioJob, clone: number): Target | s
   if (!dev) return `fio: ${path}: no block device to hold the file (declare one under machine.devices or files:)`;
   let bytes = job.size !== null && job.size > 0 ? job.size : job.filesize ?? spec?.sizeBytes ?? 0;
   if (job.size !== null && job.size < 0) bytes = Math.floor(-job.size * (job.filesize ?? spec?.sizeBytes ?? 0));
-  if (bytes <= 0) return `fio: ${job.name}: you need to specify size=`;
+  if (bytes <= 0) {
+    // fio sizes an existing file from the file itself; a simulated file that nobody sized is assumed to be 1 GiB.
+    bytes = DEFAULT_FILE_BYTES;
+    if (!job.warnings.some((w) => w.startsWith('size not given'))) job.warnings.push(`size not given for ${path}: the file is assumed to exist with 1 GiB`);
+  }
   const e = allocate(k, dev, `${dev.name}:${path}`, bytes + job.offset);
   if (typeof e === 'string') return e;
   const off = Math.floor(job.offset / 512);
