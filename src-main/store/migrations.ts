@@ -79,6 +79,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Per-block min/max of every chunk (block-summary.ts), for zoomed-out windows.
+    version: 2,
+    sql: `
+      CREATE TABLE chunk_minmax (
+        run_id INTEGER NOT NULL,
+        series_id INTEGER NOT NULL,
+        start_index INTEGER NOT NULL,
+        summary BLOB NOT NULL,
+        PRIMARY KEY (run_id, series_id, start_index)
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

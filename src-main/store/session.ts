@@ -6,7 +6,9 @@ import type { SeriesInfo } from '../../src-sim/engine/recorder';
 import type { Scenario, TimelineAction } from '../../src-sim/scenario/types';
 import { fromBlob, toBlob } from './blob';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
+import { BLOCK, blockSummary, readSummary } from './block-summary';
 import { reduceMinMax, type SeriesWindow } from './reduce';
+import { MinMaxReducer } from './reducer';
 import { APPLICATION_ID, SessionError, checkHeader, readSessionHeader } from './session-file';
 
 type Db = Database.Database;
@@ -213,7 +215,40 @@ export class Session {
     const i0 = Math.max(meta.startIndex, Math.ceil(t0 / meta.intervalNs));
     const i1 = Math.min((last.end ?? 0) - 1, Math.floor(t1 / meta.intervalNs));
     if (i1 < i0) return { t: new Float64Array(0), v: new Float64Array(0) };
-    return reduceMinMax(this.readRange(runId, seriesId, i0, i1), i0, meta.intervalNs, maxPoints);
+    const n = i1 - i0 + 1;
+    const buckets = maxPoints >> 1;
+    if (buckets < 1 || n / buckets < 4 * BLOCK) return reduceMinMax(this.readRange(runId, seriesId, i0, i1), i0, meta.intervalNs, maxPoints);
+    // Zoomed out: chunks inside the window contribute their block summaries,
+    // only the (at most two) chunks cut by the window edges their samples.
+    const r = new MinMaxReducer(i0, n, buckets);
+    const chunks = this.stmt(
+      `SELECT c.start_index AS s, c.count AS n, m.summary AS mm FROM chunks c
+       LEFT JOIN chunk_minmax m ON m.run_id = c.run_id AND m.series_id = c.series_id AND m.start_index = c.start_index
+       WHERE c.run_id = ? AND c.series_id = ? AND c.start_index <= ? AND c.start_index + c.count > ? ORDER BY c.start_index`,
+    ).all(runId, seriesId, i1, i0) as { s: number; n: number; mm: Buffer | null }[];
+    const raw = this.stmt('SELECT data FROM chunks WHERE run_id = ? AND series_id = ? AND start_index = ?');
+    for (const c of chunks) {
+      if (c.mm && c.s >= i0 && c.s + c.n - 1 <= i1) {
+        const { mm, arg, blocks } = readSummary(c.mm);
+        r.addBlocks(mm, arg, blocks, c.s);
+        continue;
+      }
+      const vals = fromBlob((raw.get(runId, seriesId, c.s) as { data: Buffer }).data);
+      r.addSamples(vals, c.s, Math.max(0, i0 - c.s), Math.min(c.n, i1 + 1 - c.s));
+    }
+    return r.finish(meta.intervalNs);
+  }
+
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  /** Prepared once per session: the window queries run many times a second while zooming. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
   }
 
   events(runId: number, f: EventFilter = {}): LogEntry[] {
@@ -331,6 +366,7 @@ export class RunWriter {
   private finished = false;
   private readonly insSeries;
   private readonly insChunk;
+  private readonly insSummary;
   private readonly insEvent;
   private readonly writeBatchTx;
   private readonly writeLogTx;
@@ -345,11 +381,15 @@ export class RunWriter {
       'INSERT OR IGNORE INTO series (run_id, series_id, path, field, start_index, interval_ns) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insChunk = db.prepare('INSERT OR REPLACE INTO chunks (run_id, series_id, start_index, count, data) VALUES (?, ?, ?, ?, ?)');
+    this.insSummary = db.prepare('INSERT OR REPLACE INTO chunk_minmax (run_id, series_id, start_index, summary) VALUES (?, ?, ?, ?)');
     this.insEvent = db.prepare('INSERT INTO events (run_id, seq, t_ns, kind, data_json) VALUES (?, ?, ?, ?, ?)');
     this.writeBatchTx = db.transaction((b: SampleBatch) => {
       for (const s of b.newSeries) this.insSeries.run(this.id, s.id, s.path, s.field, s.startIndex, this.intervalNs);
       for (const e of b.entries) {
-        this.insChunk.run(this.id, e.seriesId, e.startIndex, e.count, toBlob(b.values.subarray(e.offset, e.offset + e.count)));
+        const values = b.values.subarray(e.offset, e.offset + e.count);
+        this.insChunk.run(this.id, e.seriesId, e.startIndex, e.count, toBlob(values));
+        // Small chunks (partial flushes) are cheap to scan: no summary.
+        if (e.count >= 4 * BLOCK) this.insSummary.run(this.id, e.seriesId, e.startIndex, blockSummary(values));
       }
     });
     this.writeLogTx = db.transaction((entries: LogEntry[]) => {

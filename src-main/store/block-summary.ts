@@ -1,0 +1,55 @@
+/**
+ * Per-chunk summary for fast zoomed-out windows: for every block of BLOCK
+ * samples (from the chunk's first sample), the minimum and maximum value and
+ * their offsets in the block. Stored apart from the samples (table
+ * chunk_minmax) so a window query reads ~1/7 of the bytes and scans 1/16 of
+ * the entries, and still returns exact samples (value and time).
+ *
+ * Layout: Float64 [min0, max0, min1, max1, …] then Uint8 [argmin0, argmax0, …];
+ * offset NO_VALUE marks a block without a number (all NaN).
+ */
+export const BLOCK = 16;
+export const NO_VALUE = 255;
+
+export function blockSummary(values: Float64Array): Buffer {
+  const blocks = Math.ceil(values.length / BLOCK);
+  // Every byte is written below.
+  const buf = Buffer.allocUnsafe(blocks * 18);
+  const mm = new Float64Array(buf.buffer, buf.byteOffset, blocks * 2);
+  const arg = new Uint8Array(buf.buffer, buf.byteOffset + blocks * 16, blocks * 2);
+  for (let b = 0; b < blocks; b++) {
+    const lo = b * BLOCK;
+    const hi = Math.min(lo + BLOCK, values.length);
+    let mn = Infinity;
+    let mx = -Infinity;
+    let imn = NO_VALUE;
+    let imx = NO_VALUE;
+    for (let i = lo; i < hi; i++) {
+      const x = values[i]!;
+      if (x < mn || (imn === NO_VALUE && x === Infinity)) {
+        mn = x;
+        imn = i - lo;
+      }
+      if (x > mx || (imx === NO_VALUE && x === -Infinity)) {
+        mx = x;
+        imx = i - lo;
+      }
+    }
+    mm[2 * b] = mn;
+    mm[2 * b + 1] = mx;
+    arg[2 * b] = imn;
+    arg[2 * b + 1] = imx;
+  }
+  return buf;
+}
+
+/** Views on a stored summary (copied when SQLite's buffer is not 8-byte aligned). */
+export function readSummary(buf: Buffer): { mm: Float64Array; arg: Uint8Array; blocks: number } {
+  const blocks = buf.byteLength / 18;
+  let b = buf;
+  if (b.byteOffset % 8 !== 0) {
+    b = Buffer.alloc(buf.byteLength);
+    buf.copy(b);
+  }
+  return { mm: new Float64Array(b.buffer, b.byteOffset, blocks * 2), arg: new Uint8Array(b.buffer, b.byteOffset + blocks * 16, blocks * 2), blocks };
+}
