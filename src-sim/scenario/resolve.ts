@@ -41,6 +41,9 @@ const SECTOR = 512;
 /** kernel/sched/syscalls.c: __setparam_fair() clamps sched_runtime to 0.1–100 ms. */
 const SLICE_MIN_NS = 100_000;
 const SLICE_MAX_NS = 100_000_000;
+const DEFAULT_SAMPLE_INTERVAL_NS = 100_000_000;
+/** Samples per series a run may take: every series of every file is held in memory until it is stored. */
+const MAX_SAMPLES = 1_000_000;
 /** YCSB's default zipfian constant. */
 const DEFAULT_ZIPF_THETA = 0.99;
 
@@ -112,6 +115,15 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
     }
   });
 
+  const sampleIntervalNs = f.sample_interval ?? DEFAULT_SAMPLE_INTERVAL_NS;
+  const samples = Math.floor(durationNs / sampleIntervalNs) + 1;
+  if (samples > MAX_SAMPLES) {
+    issues.push({
+      path: [f.sample_interval !== undefined ? 'sample_interval' : 'duration'],
+      message: `expected at most ${MAX_SAMPLES} samples per series, got ${samples} (duration ${formatDuration(durationNs)} / sample_interval ${formatDuration(sampleIntervalNs)})`,
+    });
+  }
+
   (f.record ?? []).forEach((p, i) => {
     if (!p.startsWith('/')) issues.push({ path: ['record', i], message: `expected an absolute virtual file path like /proc/pressure/cpu, got ${JSON.stringify(p)}` });
   });
@@ -123,7 +135,7 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
     seed: f.seed ?? 1,
     run: f.run ?? 0,
     durationNs,
-    sampleIntervalNs: f.sample_interval ?? 100_000_000,
+    sampleIntervalNs,
     cgroupVersion: f.cgroup_version ?? 2,
     machine,
     kernel: { version: kernel.version, scheduler: kernel.scheduler, sysctl: kernel.sysctl, hz: kernel.hz },

@@ -249,3 +249,11 @@ describe('cgroup values and timeline writes checked by the scheduler’s files',
     expect(issue!.message).toMatch(/^the kernel refuses "2": Invalid argument \(EINVAL\)/);
   });
 });
+
+describe('sampling', () => {
+  it('refuses more than a million samples per series', () => {
+    expect(lines(issuesOf('duration: 60s\nsample_interval: 1us\n', 's.yaml', noKernel))).toEqual([
+      's.yaml:2:18: sample_interval: expected at most 1000000 samples per series, got 60000001 (duration 1m / sample_interval 1us)',
+    ]);
+  });
+});
