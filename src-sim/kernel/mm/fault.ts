@@ -2,7 +2,7 @@ import type { Task } from '../task';
 import { handleOverHigh } from '../memcg/over-high';
 import { COST, MEMCG_CHARGE_BATCH, PAGE_COUNTER_MAX } from './constants';
 import type { Memcg } from '../memcg/memcg';
-import type { Mm } from './mm';
+import { MAP_WORKINGSET, type Mm } from './mm';
 import type { MemObject } from './objects';
 import { PG_SWAPPED } from './objects';
 import { EV } from './stats';
@@ -69,7 +69,7 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
         m.ev[EV.pgmajfault]!++;
         m.ev[EV.pswpin]!++;
         m.ev[EV.pgpgin]!++;
-        if (r.workingset) out.workingsetMajor++;
+        if (r & MAP_WORKINGSET) out.workingsetMajor++;
       } else {
         out.minor++;
       }

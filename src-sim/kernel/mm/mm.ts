@@ -43,12 +43,10 @@ export interface Grant {
   selfKilled: boolean;
 }
 
-/** The result of faulting a page in. */
-export interface MapResult {
-  refault: boolean;
-  /** Refault of a page that was part of the workingset (PSI counts the wait as memory stall). */
-  workingset: boolean;
-}
+/** mapPage() result bits (a number, so the per-page path allocates nothing). */
+export const MAP_REFAULT = 1;
+/** Refault of a page that was part of the workingset (PSI counts the wait as memory stall). */
+export const MAP_WORKINGSET = 2;
 
 /**
  * Physical memory, LRU lists, memcg charging, kswapd and the allocator's
@@ -356,7 +354,7 @@ export class Mm implements MemoryApi {
    * list, or the active list when its shadow says it is a recent refault
    * (mm/workingset.c: workingset_refault()).
    */
-  mapPage(o: MemObject, p: number, m: Memcg): MapResult {
+  mapPage(o: MemObject, p: number, m: Memcg): number {
     const f = this.ft.alloc();
     if (f < 0) this.k.engine.fail('mm', 'no free frame for a reserved page');
     this.ft.obj[f] = o.id;
@@ -389,7 +387,7 @@ export class Mm implements MemoryApi {
     else m.anon++;
     m.ev[EV.pgalloc]!++;
     m.lruvec.addHead(list, f, this.nowSec);
-    return { refault, workingset };
+    return (refault ? MAP_REFAULT : 0) | (workingset ? MAP_WORKINGSET : 0);
   }
 
   /** workingset_age_nonresident(): the lruvec and its ancestors age together. */

@@ -1,7 +1,7 @@
 import type { Kernel } from '../../kernel/kernel';
 import { handleOverHigh } from '../../kernel/memcg/over-high';
 import { COST } from '../../kernel/mm/constants';
-import type { Mm } from '../../kernel/mm/mm';
+import { MAP_WORKINGSET, type Mm } from '../../kernel/mm/mm';
 import type { CachedFile } from '../../kernel/mm/page-cache-api';
 import { EV } from '../../kernel/mm/stats';
 import { taskMm } from '../../kernel/mm/task-mm';
@@ -88,7 +88,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     for (let i = first; i < end; i++) {
       if (o.frame[i]! >= 0) continue;
       const r = mm.mapPage(o, i, m);
-      if (r.workingset) workingset = true;
+      if (r & MAP_WORKINGSET) workingset = true;
       if (spec.mmap && i < index + pages) {
         m.ev[EV.pgfault]!++;
         m.ev[EV.pgmajfault]!++;
