@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { baseScenario } from '../../../src-sim/scenario/defaults';
-import { LATEST_VERSION } from '../../../src-main/store/migrations';
+import { LATEST_VERSION, MIGRATIONS } from '../../../src-main/store/migrations';
 import { Session } from '../../../src-main/store/session';
 import { APPLICATION_ID } from '../../../src-main/store/session-file';
 
@@ -134,5 +134,23 @@ describe('runs, series and events', () => {
     const again = Session.open(f);
     expect(again.getRun(w.id)!.status).toBe('incomplete');
     again.close();
+  });
+});
+
+describe('migrations', () => {
+  it('opens a version-1 session, migrates it to the latest version and keeps its runs', () => {
+    const f = join(dir, 'v1.klab');
+    const db = new Database(f);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.exec(MIGRATIONS[0]!.sql);
+    db.pragma('user_version = 1');
+    db.prepare(
+      `INSERT INTO runs (name, seed, run_number, app_version, scenario_json, status, started_at) VALUES ('old', 3, 0, '0.0.1', '{}', 'complete', 'then')`,
+    ).run();
+    db.close();
+    const s = Session.open(f);
+    expect(s.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(s.listRuns().map((r) => [r.name, r.seed, r.status])).toEqual([['old', 3, 'complete']]);
+    s.close();
   });
 });
