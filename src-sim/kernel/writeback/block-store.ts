@@ -1,4 +1,5 @@
 import { REQ_SYNC, type BlockApi, type BlockDeviceInfo } from '../block/bio';
+import { JOURNAL_SECTORS, JOURNAL_START_SECTOR } from '../block/journal';
 import type { Cgroup } from '../cgroup/cgroup';
 import type { BackingStore, CachedFile, PageRange } from '../mm/page-cache-api';
 import type { Task } from '../task';
@@ -8,8 +9,8 @@ const EXTENT_ALIGN = 2048;
 
 /**
  * The page cache's storage once a block layer exists: each file with a
- * device gets one contiguous extent on it (files laid out in declaration
- * order, 1 MiB aligned), and page I/O becomes bios on that extent. Files
+ * device gets one contiguous extent on it (files laid out after the journal
+ * in first-use order, 1 MiB aligned), and page I/O becomes bios on that extent. Files
  * without a device keep the previous store. Reads and task-issued writes
  * (O_DIRECT, fsync) are REQ_SYNC; the flusher's writes are async.
  */
@@ -28,7 +29,8 @@ export class BlockBackingStore implements BackingStore {
     const dev = file.device ? this.block.byName(file.device) : null;
     this.dev[file.id] = dev;
     if (dev) {
-      const start = this.nextFree.get(dev.name) ?? 0;
+      // After the filesystem journal; fio's files share the region (their extents may overlap ours: no data is modelled).
+      const start = this.nextFree.get(dev.name) ?? JOURNAL_START_SECTOR + JOURNAL_SECTORS;
       this.extent[file.id] = start;
       const sectors = Math.ceil(file.sizeBytes / 512 / EXTENT_ALIGN) * EXTENT_ALIGN;
       this.nextFree.set(dev.name, start + Math.max(sectors, EXTENT_ALIGN));

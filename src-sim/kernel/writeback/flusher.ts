@@ -3,7 +3,7 @@ import type { Kernel } from '../kernel';
 import type { CachedFile, PageCacheApi, PageRange } from '../mm/page-cache-api';
 import { bandwidthInterval, updateWriteBandwidth } from './bandwidth';
 import { domainDirtyLimits, type DirtySysctls } from './dirty-limits';
-import { wbCalcThresh, type Wb } from './wb';
+import { wbCalcThresh, type SyncWork, type Wb } from './wb';
 
 /** fs/fs-writeback.c: MIN_WRITEBACK_PAGES = 4096 >> (PAGE_SHIFT − 10): 4 MiB per inode per round. */
 export const MIN_WRITEBACK_PAGES = 1024;
@@ -19,6 +19,9 @@ export const MIN_WRITEBACK_PAGES = 1024;
  */
 export class Flusher {
   /** Observers of completed writeback (stable-page waiters, completion credit). */
+  /** Ids of each file's writes in flight (for fsync's wait). */
+  private readonly inflightIds = new Map<CachedFile, Set<number>>();
+  private lastId = 0;
   private readonly completionHooks: ((wb: Wb, file: CachedFile, range: PageRange, now: number) => void)[] = [];
 
   constructor(
@@ -86,24 +89,48 @@ export class Flusher {
     if (this.wbReclaimable(wb) > 0) this.armPeriodic(wb);
   }
 
-  /** fsync: write every dirty page of `file`, `done` once none is dirty or under writeback. */
+  /** fsync: write the pages of `file` dirty now, `done` when they and the file's in-flight writes have ended. */
   sync(file: CachedFile, done: (ok: boolean, now: number) => void): void {
     const wb = this.wbOfFile(file);
-    if (file.nrDirty === 0 && file.nrWriteback === 0) {
+    const tagged: PageRange[] = [];
+    for (let from = 0; ; ) {
+      const r = this.pc.nextDirtyRange(file, from, wb.maxRangePages);
+      if (!r) break;
+      tagged.push(r);
+      from = r.index + r.pages;
+    }
+    const work: SyncWork = { file, tagged, waitIds: new Set(this.inflightIds.get(file) ?? []), done };
+    if (tagged.length === 0 && work.waitIds.size === 0) {
       this.k.engine.after(0, (now) => done(!this.pc.takeWriteError(file), now));
       return;
     }
-    const list = wb.syncs.get(file);
-    if (list) list.push(done);
-    else wb.syncs.set(file, [done]);
+    wb.syncs.push(work);
     this.pump(wb);
+  }
+
+  /** The next tagged range of a sync work that is still dirty (parts may have been written meanwhile). */
+  private nextTagged(wb: Wb, work: SyncWork): PageRange | null {
+    while (work.tagged.length) {
+      const t = work.tagged[0]!;
+      const end = t.index + t.pages;
+      const r = this.pc.nextDirtyRange(work.file, t.index, Math.min(wb.maxRangePages, t.pages));
+      if (!r || r.index >= end) {
+        work.tagged.shift();
+        continue;
+      }
+      const pages = Math.min(r.pages, end - r.index);
+      if (r.index + pages >= end) work.tagged.shift();
+      else work.tagged[0] = { index: r.index + pages, pages: end - r.index - pages };
+      return { index: r.index, pages };
+    }
+    return null;
   }
 
   /** Pick the next range to write, or null when no work applies. */
   private nextRange(wb: Wb): { file: CachedFile; range: PageRange } | null {
-    for (const file of wb.syncs.keys()) {
-      const r = this.rangeOf(wb, file);
-      if (r) return { file, range: r };
+    for (const work of wb.syncs) {
+      const r = this.nextTagged(wb, work);
+      if (r) return { file: work.file, range: r };
     }
     if (wb.background && !this.overBgThresh(wb)) wb.background = false;
     if (!wb.background && !wb.kupdate) return null;
@@ -171,8 +198,17 @@ export class Flusher {
       wb.rates.bwTimeStamp = j;
     }
     wb.inflight++;
+    const id = ++this.lastId;
+    let ids = this.inflightIds.get(file);
+    if (!ids) {
+      ids = new Set();
+      this.inflightIds.set(file, ids);
+    }
+    ids.add(id);
+    // A sync still submitting its tagged pages also waits for writes of them issued by others.
+    for (const w of wb.syncs) if (w.file === file && w.tagged.length > 0) w.waitIds.add(id);
     const cg: Cgroup | null = this.cgroupWriteback ? this.pc.chargedTo(file, range.index) : null;
-    this.pc.backingStore.write(file, range, null, cg, (ok, now) => this.done(wb, file, range, ok, now));
+    this.pc.backingStore.write(file, range, null, cg, (ok, now) => this.done(wb, file, range, id, ok, now));
   }
 
   /** wb_update_bandwidth(): the write bandwidth only, at most every BANDWIDTH_INTERVAL. */
@@ -191,7 +227,8 @@ export class Flusher {
     wb.bwTimer = this.k.engine.after(bandwidthInterval(this.k.scenario.kernel.hz) * (1e9 / this.k.scenario.kernel.hz), () => this.maybeUpdateBandwidth(wb));
   }
 
-  private done(wb: Wb, file: CachedFile, range: PageRange, ok: boolean, now: number): void {
+  private done(wb: Wb, file: CachedFile, range: PageRange, id: number, ok: boolean, now: number): void {
+    this.inflightIds.get(file)?.delete(id);
     this.pc.endWriteback(file, range, ok);
     wb.inflight--;
     wb.written += range.pages;
@@ -200,11 +237,13 @@ export class Flusher {
     // estimate BANDWIDTH_INTERVAL later (batched with other inodes).
     if (file.nrWriteback === 0) this.scheduleBandwidthUpdate(wb);
     for (const h of this.completionHooks) h(wb, file, range, now);
-    const waiting = wb.syncs.get(file);
-    if (waiting && file.nrDirty === 0 && file.nrWriteback === 0) {
-      wb.syncs.delete(file);
-      const okAll = !this.pc.takeWriteError(file);
-      for (const cb of waiting) cb(okAll, now);
+    for (let i = 0; i < wb.syncs.length; ) {
+      const w = wb.syncs[i]!;
+      w.waitIds.delete(id);
+      if (w.file === file && w.tagged.length === 0 && w.waitIds.size === 0) {
+        wb.syncs.splice(i, 1);
+        w.done(!this.pc.takeWriteError(file), now);
+      } else i++;
     }
     this.pump(wb);
   }

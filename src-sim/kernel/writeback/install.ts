@@ -1,5 +1,6 @@
 import { fail } from '../../vfs/errors';
 import type { BlockDeviceInfo } from '../block/bio';
+import { journalFor } from '../block/journal';
 import type { Kernel } from '../kernel';
 import type { CachedFile, PageRange } from '../mm/page-cache-api';
 import type { Task } from '../task';
@@ -161,9 +162,24 @@ export function installWriteback(k: Kernel): void {
     });
     k.vfs.register(`${base}/stable_pages_required`, { read: () => (stableWrites(wb) ? '1\n' : '0\n') });
   };
+  // ---- data=ordered: a journal commit first writes the data of the files it covers ----
+  const orderedData = (dev: BlockDeviceInfo): void => {
+    journalFor(k, dev).beforeCommit.push((ready) => {
+      // ext3-style ordered mode (no delayed allocation): every dirty file of
+      // this filesystem is in the running transaction; wait for all of it.
+      // The writes are attributed like the flusher's (v2: to the owning memcg,
+      // so its io.max applies — the 2011 priority inversion).
+      const files = pc.files().filter((f) => f.nrDirty + f.nrWriteback > 0 && f.device !== null && k.block?.byName(f.device) === dev);
+      let left = files.length;
+      if (left === 0) return ready();
+      for (const f of files) flusher.sync(f, () => --left === 0 && ready());
+    });
+  };
   if (k.block) {
     for (const d of k.block.disks()) registerBdi(d);
+    for (const d of k.block.all()) orderedData(d);
     k.block.onDeviceChange((dev, action) => {
+      if (action === 'add') orderedData(dev);
       if (dev.isPartition) return;
       if (action === 'add') registerBdi(dev);
       else k.vfs.unregisterTree(`/sys/class/bdi/${dev.devt}`);

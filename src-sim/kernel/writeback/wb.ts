@@ -6,6 +6,22 @@ import { initialRates, type WbRates } from './bandwidth';
 /** mm/page-writeback.c: VM_COMPLETIONS_PERIOD_LEN = 3·HZ (the writeout-fraction half-life). */
 export const VM_COMPLETIONS_PERIOD_NS = 3e9;
 
+/**
+ * One fsync (filemap_write_and_wait_range): the pages dirty when it was
+ * called are tagged (TOWRITE) and written; it completes when those writes
+ * and the writes already in flight for the file at the call have ended.
+ * Pages dirtied afterwards are not waited for, so a busy writer cannot
+ * starve it.
+ */
+export interface SyncWork {
+  file: CachedFile;
+  /** Tagged ranges not yet submitted, in index order. */
+  tagged: PageRange[];
+  /** Ids of submitted writes still to complete. */
+  readonly waitIds: Set<number>;
+  done: (ok: boolean, now: number) => void;
+}
+
 /** A task waiting for a page under writeback (stable pages) or for completion credit. */
 export interface Waiter {
   task: Task;
@@ -45,8 +61,8 @@ export class Wb {
   /** Delayed bandwidth update after an inode's writeback ends (bw_dwork). */
   bwTimer = 0;
   lastOldFlushNs = 0;
-  /** Files with an fsync waiting, → callbacks. */
-  readonly syncs = new Map<CachedFile, ((ok: boolean, now: number) => void)[]>();
+  /** fsync works in arrival order (WB_SYNC_ALL over the pages dirty at the call). */
+  readonly syncs: SyncWork[] = [];
   readonly stableWaiters: Waiter[] = [];
 
   constructor(

@@ -57,3 +57,35 @@ describe('experiment: io.bfq.weight 100 vs 200 under BFQ (behaviour 33)', () => 
     expect(heavy / light).toBeLessThan(2.2);
   });
 });
+
+describe('experiment: a throttled group holds up the journal (2011 priority inversion)', () => {
+  const sim = load('io-journal-inversion');
+  const wios: number[] = [];
+  for (let t = 100e6; t <= 20e9; t += 100e6) {
+    sim.advance(t);
+    wios.push(stat(sim.kernel.vfs.read('/sys/fs/cgroup/web/io.stat'), '252:0').wios ?? 0);
+  }
+  /** Longest run of samples (100 ms each) in [from, to) s without a new /web write. */
+  const longestStall = (from: number, to: number): number => {
+    let best = 0;
+    let run = 0;
+    for (let i = from * 10; i < to * 10; i++) {
+      run = wios[i] === wios[i - 1] ? run + 1 : 0;
+      best = Math.max(best, run);
+    }
+    return best / 10;
+  };
+
+  it('unthrottled, the fsync-ing database commits every couple of seconds', () => {
+    expect(wios[49]!).toBeGreaterThanOrEqual(3);
+  });
+
+  it('while /backup is held to 1 MiB/s the database in /web, with no limit of its own, stalls for the whole window', () => {
+    // The commit in flight when the limit lands still finishes; after it, nothing until 15 s.
+    expect(longestStall(7, 15)).toBeGreaterThanOrEqual(7.9);
+  });
+
+  it('lifting the limit releases the journal and the database resumes', () => {
+    expect(wios[199]! - wios[150]!).toBeGreaterThanOrEqual(2);
+  });
+});
