@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../../src-sim/scenario/types';
+import { checkResolvedScenario } from '../../src-sim/scenario/load';
+import { formatIssue } from '../../src-sim/scenario/errors';
 import { KernelError } from '../../src-sim/vfs/errors';
 import type {
   EventEntry,
@@ -179,6 +181,14 @@ export class LabService {
 
   startRun(scenario: Scenario, name?: string, opts: { paused?: boolean; pace?: number | null } = {}): RunInfo {
     if (this.closing) throw refused('the service is shutting down');
+    // Cross-field and kernel checks (unknown devices, refused writes at boot…) before a worker is spent on it.
+    let issues: ReturnType<typeof checkResolvedScenario>;
+    try {
+      issues = checkResolvedScenario(scenario);
+    } catch (e) {
+      throw new LabError('invalid-request', `scenario "${scenario.name}" cannot start: ${(e as Error).message}`);
+    }
+    if (issues.length) throw new LabError('invalid-request', `scenario "${scenario.name}" is not valid:\n${issues.map(formatIssue).join('\n')}`);
     const store = this.storeForRun();
     const runName = name ?? scenario.name;
     const id = store.createRun(runName, scenario);

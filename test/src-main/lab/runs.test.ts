@@ -31,12 +31,12 @@ test('a worker that dies and a model invariant fail only their own runs; the oth
   const fine = await c.call('run/start', { scenario: probeScenario({ name: 'fine', durationNs: 2e9 }) });
   await until(() => [crash, invariant, fine].every((r) => ends.has(r.id)), 30_000, 'three runs to end');
   expect(ends.get(crash.id)).toMatchObject({ status: 'failed', error: 'simulator worker exited unexpectedly (code 70)' });
-  expect(ends.get(invariant.id)).toMatchObject({ status: 'failed', error: 'invariant failed in lab-probe at t=700000000ns: probe_invariant was set' });
+  expect(ends.get(invariant.id)).toMatchObject({ status: 'failed', error: 'invariant failed in lab-probe at t=700000001ns: probe_invariant was set' });
   expect(ends.get(fine.id)).toMatchObject({ status: 'complete', simNs: 2e9, error: null });
   // The session records the same, and keeps serving new runs.
   const listed = new Map((await c.call('run/list', {})).runs.map((r) => [r.id, r]));
   expect(listed.get(crash.id)!.status).toBe('failed');
-  expect(listed.get(invariant.id)!.error).toBe('invariant failed in lab-probe at t=700000000ns: probe_invariant was set');
+  expect(listed.get(invariant.id)!.error).toBe('invariant failed in lab-probe at t=700000001ns: probe_invariant was set');
   const again = await c.call('run/start', { scenario: probeScenario({ durationNs: 1e8 }) });
   await until(() => ends.has(again.id), 30_000, 'a new run after the failures');
   expect(ends.get(again.id)!.status).toBe('complete');
