@@ -65,7 +65,8 @@ export function parseJsonWithPositions(text: string): Result {
         ws();
         if (text[i] !== ':') expect('":"');
         i++;
-        obj[k] = value([...path, k], keyAt);
+        // defineProperty: a "__proto__" key stays a key (and is refused as unknown), as in JSON.parse.
+        Object.defineProperty(obj, k, { value: value([...path, k], keyAt), enumerable: true, writable: true, configurable: true });
         ws();
         if (text[i] === ',') {
           i++;

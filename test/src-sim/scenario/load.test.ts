@@ -257,3 +257,14 @@ describe('sampling', () => {
     ]);
   });
 });
+
+describe('keys that are special in JavaScript', () => {
+  it('"__proto__" is an unknown key like any other, in JSON and YAML', () => {
+    expect(lines(issuesOf('{"duration": "1s", "__proto__": {"seed": 5}}', 'p.json', noKernel))).toEqual([
+      expect.stringMatching(/^p\.json:1:20: __proto__: unknown key "__proto__"/),
+    ]);
+    expect(lines(issuesOf('duration: 1s\n__proto__: { seed: 5 }\n', 'p.yaml', noKernel))).toEqual([
+      expect.stringMatching(/^p\.yaml:2:1: __proto__: unknown key "__proto__"/),
+    ]);
+  });
+});
