@@ -70,7 +70,7 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
     }
     const dup = seenGroup.get(path);
     if (dup !== undefined) {
-      issues.push({ path: ['cgroups', key], part: 'key', message: `names the same group as ${JSON.stringify(dup)}; list each group once` });
+      issues.push({ path: ['cgroups', key], part: 'key', message: `expected each group once, but this is the same group as ${JSON.stringify(dup)}` });
       continue;
     }
     seenGroup.set(path, key);

@@ -313,7 +313,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   return {
     ...schema,
     patternProperties: { [`^${EXTENSION_PREFIX}`]: { description: 'Ignored by the loader: YAML anchors (task templates), notes.' } },
-    $id: 'https://kernel-lab.dev/schema/scenario@1.json',
+    $id: 'urn:kernel-lab:schema:scenario@1',
     title: 'Kernel Lab scenario (kernel-lab/scenario@1)',
   };
 }
