@@ -247,7 +247,15 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
     return best;
   }
   if (arr.length === 0) return curr;
-  if (curr && !entityEligible(q, curr)) curr = null;
+  // entity_eligible for every candidate against one V: avg ≥ key · load
+  let avg = q.avgVruntime;
+  let load = q.avgLoad;
+  const minV = q.minVruntime;
+  if (curr) {
+    avg += (curr.vruntime - minV) * curr.weight;
+    load += curr.weight;
+    if (avg < (curr.vruntime - minV - 1e-3) * load) curr = null;
+  }
   if (curr && curr.vlag === curr.deadline) return curr;
   let best: SchedEntity | null = null;
   let leftmost: SchedEntity | null = null;
@@ -255,7 +263,7 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
     const se = arr[i]!;
     if (!leftmost || se.vruntime < leftmost.vruntime) leftmost = se;
     if (best && se.deadline >= best.deadline) continue;
-    if (entityEligible(q, se)) best = se;
+    if (avg >= (se.vruntime - minV - 1e-3) * load) best = se;
   }
   if (!best || (curr && curr.deadline < best.deadline)) best = curr ?? best;
   return best ?? leftmost;
