@@ -268,3 +268,33 @@ describe('keys that are special in JavaScript', () => {
     ]);
   });
 });
+
+describe('values refused by the memory, io and writeback files', () => {
+  it('memory.max -1 and a non-numeric memory.high get EINVAL; an out-of-range sysctl gets the kernel’s error', () => {
+    const text = [
+      'duration: 1s',
+      'machine: { cpus: 2, memory: 1G }',
+      'cgroups:',
+      '  /a: { memory.max: -1, memory.high: abc }',
+      'kernel:',
+      '  sysctl: { vm.dirty_ratio: 101 }',
+      '',
+    ].join('\n');
+    const issues = issuesOf(text, 'm.yaml');
+    expect(issues.map((i) => `${i.line}:${i.col} ${i.path}`)).toEqual([
+      '4:21 cgroups["/a"]["memory.max"]',
+      '4:38 cgroups["/a"]["memory.high"]',
+      '6:29 kernel.sysctl["vm.dirty_ratio"]',
+    ]);
+    expect(issues[0]!.message).toMatch(/^the kernel refuses "-1": Invalid argument \(EINVAL\)/);
+    expect(issues[1]!.message).toMatch(/^the kernel refuses "abc": Invalid argument \(EINVAL\)/);
+    expect(issues[2]!.message).toMatch(/^the kernel refuses "101": Invalid argument \(EINVAL\)/);
+  });
+
+  it('an unknown sysctl is ENOENT at its name', () => {
+    const [issue, ...rest] = issuesOf('duration: 1s\nkernel:\n  sysctl: { vm.dirty_ratioo: 10 }\n', 'm.yaml');
+    expect(rest).toEqual([]);
+    expect(`${issue!.line}:${issue!.col} ${issue!.path}`).toBe('3:13 kernel.sysctl["vm.dirty_ratioo"]');
+    expect(issue!.message).toMatch(/^no such file \/proc\/sys\/vm\/dirty_ratioo: No such file or directory \(ENOENT\) \(\/proc\/sys\/vm\/ has .*dirty_ratio/);
+  });
+});
