@@ -8,7 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { devServerUrl, menuModel, type MenuCommand } from '../lab/desktop-policy';
 import { LabService } from '../lab/service';
-import { WorkerPool } from '../sim-host/pool';
+import { IsolatingRunner } from '../lab/isolating-runner';
 import { askOpenSession, askSaveSession, showError } from './dialogs';
 import { openExternalSafely } from './external-links';
 import { IpcBridge } from './ipc-bridge';
@@ -21,7 +21,7 @@ const dev = devServerUrl(process.env);
 const appUrl = dev ?? `file://${join(distDir, 'renderer', 'index.html')}`;
 
 let lab: LabService;
-let pool: WorkerPool;
+let pool: IsolatingRunner;
 let bridge: IpcBridge;
 let win: BrowserWindow | null = null;
 
@@ -85,7 +85,7 @@ function createWindow(): void {
 
 app.enableSandbox();
 void app.whenReady().then(() => {
-  pool = new WorkerPool({ workerPath: join(distDir, 'sim-worker.mjs') });
+  pool = new IsolatingRunner({ workerPath: join(distDir, 'sim-worker.mjs') });
   lab = new LabService({ runner: pool, sessionRoots: [app.getPath('documents'), app.getPath('home')] });
   bridge = new IpcBridge(lab, appUrl);
   applyCsp(session.defaultSession, dev ? new URL(dev).origin : null);

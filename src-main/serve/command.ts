@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Runner } from '../lab/ports';
 import { LabService } from '../lab/service';
-import { WorkerPool } from '../sim-host/pool';
+import { IsolatingRunner } from '../lab/isolating-runner';
 import { startServer, type RunningServer } from './server';
 
 export interface ServeArgs {
@@ -60,10 +60,10 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-/** Start browser mode: a worker pool (or the given runner), the lab service (optionally on a session) and the server. */
+/** Start browser mode: worker threads with a runaway watchdog (or the given runner), the lab service (optionally on a session) and the server. */
 export async function serve(args: ServeArgs, deps: { runner?: Runner } = {}): Promise<ServeHandle> {
   const session = args.session ? resolve(args.session) : null;
-  const pool = deps.runner ?? new WorkerPool();
+  const pool = deps.runner ?? new IsolatingRunner();
   const lab = new LabService({ runner: pool, sessionRoots: [process.cwd(), ...(session ? [dirname(session)] : [])] });
   try {
     if (session) {
