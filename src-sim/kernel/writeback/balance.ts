@@ -272,9 +272,11 @@ export class DirtyBalancer {
   private armDistribution(wb: Wb): void {
     const t = this.distTimers.get(wb);
     if (t && this.k.engine.isPending(t)) return;
+    // Ticks on a fixed 100 ms grid of simulated time.
+    const at = (Math.floor(this.k.now / COMPLETION_DISTRIBUTION_PERIOD_NS) + 1) * COMPLETION_DISTRIBUTION_PERIOD_NS;
     this.distTimers.set(
       wb,
-      this.k.engine.after(COMPLETION_DISTRIBUTION_PERIOD_NS, (now) => this.distribute(wb, now)),
+      this.k.engine.schedule(at, (now) => this.distribute(wb, now)),
     );
   }
 

@@ -32,6 +32,8 @@ export class TestPageCache implements PageCacheApi {
   backingStore: BackingStore;
   throttle: DirtyThrottle | null = null;
   private readonly errors = new Set<number>();
+  /** Per-memcg dirtyable memory (a group with a memory limit); default: the global figure. */
+  readonly memcgDirtyable = new Map<Cgroup, number>();
 
   constructor(
     readonly dirtyablePages: number,
@@ -143,7 +145,7 @@ export class TestPageCache implements PageCacheApi {
         if (st[i]! & WRITEBACK) fileWriteback++;
       }
     });
-    return { fileDirty, fileWriteback, file, dirtyable: this.dirtyablePages };
+    return { fileDirty, fileWriteback, file, dirtyable: this.memcgDirtyable.get(cg) ?? this.dirtyablePages };
   }
   setBackingStore(s: BackingStore): void {
     this.backingStore = s;

@@ -165,3 +165,71 @@ describe('vm.dirty_* sysctls', () => {
     expect(k.vfs.read('/sys/class/bdi/8:0/min_ratio')).toBe('40\n');
   });
 });
+
+describe('per-memcg dirty limits (cgroup v2 writeback)', () => {
+  it('a writer in a small memcg is throttled at its own freerun while the global pool is far below its own', () => {
+    const h = harness({ version: 2, dirtyablePages: 65536 });
+    const f = h.pc.addFile('/data/small', 256 * MiB, 'sda');
+    const t = h.task('dd', '/small');
+    h.pc.memcgDirtyable.set(t.cgroup, 4096);
+    const tr = writer(h, t, f, { bsPages: 16, cpuNs: 10_000, untilNs: 2e9 });
+    h.k.engine.runUntil(2e9);
+    expect(tr.pausesAt.length).toBeGreaterThan(0);
+    const [, dirtyAtFirst] = tr.pausesAt[0]!;
+    // memcg: thresh 20 % of 4096 = 819, freerun 614 pages; global freerun is 9830.
+    expect(dirtyAtFirst).toBeGreaterThanOrEqual(600);
+    expect(dirtyAtFirst).toBeLessThan(9830 * 0.5);
+  });
+
+  it('the same writer in the root group is not paused at that level', () => {
+    const h = harness({ version: 2, dirtyablePages: 65536 });
+    const f = h.pc.addFile('/data/small', 256 * MiB, 'sda');
+    const t = h.task('dd');
+    const tr = writer(h, t, f, { bsPages: 16, cpuNs: 10_000, untilNs: 10e9, totalPages: 4096 });
+    h.k.engine.runUntil(10e9);
+    expect(tr.pausesAt).toHaveLength(0);
+  });
+});
+
+describe('how throttled writers wait', () => {
+  it('balance_dirty_pages sleeps are io stalls (io_schedule_timeout sets in_iowait)', () => {
+    const h = harness({ dirtyablePages: 16384 });
+    const f = h.pc.addFile('/media/stick/iso', 512 * MiB, 'sdb');
+    const t = h.task('cp');
+    const steps: unknown[] = [];
+    const orig = h.pc.throttle!;
+    h.pc.throttle = (task, file, pages, now) => {
+      const s = orig(task, file, pages, now);
+      if (s) steps.push(s);
+      return s;
+    };
+    writer(h, t, f, { bsPages: 16, cpuNs: 10_000, untilNs: 5e9 });
+    h.k.engine.runUntil(5e9);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const s of steps) expect(s).toMatchObject({ kind: 'sleep', stall: 'io' });
+  });
+
+  it('completion distribution: a writer over its limit blocks and is released on a 100 ms distribution tick', () => {
+    const h = harness({ dirtyablePages: 16384 });
+    h.k.vfs.write('/sys/kernel/debug/kernel-lab/dirty_throttle', 'completion-distribution');
+    expect(h.k.vfs.read('/sys/kernel/debug/kernel-lab/dirty_throttle')).toBe('io-less [completion-distribution]\n');
+    const f = h.pc.addFile('/media/stick/iso', 512 * MiB, 'sdb');
+    const t = h.task('cp');
+    const wakes: number[] = [];
+    const wake = h.sched.wake.bind(h.sched);
+    h.sched.wake = (task) => {
+      wakes.push(h.k.now);
+      wake(task);
+    };
+    const tr = writer(h, t, f, { bsPages: 16, cpuNs: 10_000, untilNs: 20e9 });
+    h.k.engine.runUntil(20e9);
+    expect(tr.pausesAt.length).toBeGreaterThan(0);
+    expect(wakes.length).toBeGreaterThan(0);
+    // Releases happen on distribution ticks, every 100 ms of simulated time.
+    for (const w of wakes) expect(w % 100e6).toBe(0);
+    // Paced by the stick: what was dirtied over the run is what it wrote plus the dirty pool.
+    const written = h.wb.wbs().find((w) => w.name === '8:16')!.written;
+    expect(tr.pages).toBeLessThanOrEqual(written + 16384 * 0.25);
+    expect(() => h.k.vfs.write('/sys/kernel/debug/kernel-lab/dirty_throttle', 'fast')).toThrow('(EINVAL): expected one of io-less, completion-distribution, got "fast"');
+  });
+});
