@@ -17,6 +17,7 @@ import {
   ENQUEUE_WAKEUP,
   dequeueEntity,
   enqueueEntity,
+  entityEligible,
   pickNextEntity,
   putPrevEntity,
   reweightEntity,
@@ -30,6 +31,7 @@ import { calcDeltaFair, MIN_SHARES, niceToWeight, WEIGHT_IDLEPRIO } from './weig
 import { Bandwidth } from './bandwidth';
 import { RtBandwidth } from './rt';
 import { Balancer } from './balance';
+import { registerPidFiles } from './pid-files';
 
 const STALL_NONE = 0;
 const STALL_MEM = 1;
@@ -246,8 +248,7 @@ export class Scheduler implements SchedulerApi {
     this.nrForks++;
     this.ensureAllowed(ts);
     this.setCpu(ts, this.balancer.selectFork(ts));
-    this.k.vfs.register(`/proc/${task.pid}/schedstat`, { read: () => this.readSchedstat(ts) });
-    this.k.vfs.register(`/proc/${task.pid}/sched`, { read: () => this.readProcSched(ts) });
+    registerPidFiles(this, ts);
     this.resume(ts, ENQUEUE_INITIAL);
     this.leave();
   }
@@ -722,7 +723,7 @@ export class Scheduler implements SchedulerApi {
       if (!se) return this.k.engine.fail('sched', `cpu${rq.cpu}: cfs_rq of ${q.tg.cg.path} has nr_running ${q.nrRunning} but nothing to pick`);
       this.debug.picks++;
       // entity_eligible is evaluated with se still queued, as pick_eevdf does
-      if (this.checkEligibility && !entityEligibleLoose(q, se)) this.debug.ineligiblePicks++;
+      if (this.checkEligibility && !entityEligible(q, se)) this.debug.ineligiblePicks++;
       setNextEntity(ctx, q, se);
       if (!se.myQ) return se.task;
       q = se.myQ;
@@ -883,52 +884,4 @@ export class Scheduler implements SchedulerApi {
     }
     return u;
   }
-
-  private readSchedstat(ts: TaskSched): string {
-    const t = ts.task;
-    return `${Math.round(this.execRuntime(ts))} ${Math.round(t.runDelay)} ${t.pcount}\n`;
-  }
-
-  /** /proc/<pid>/sched (kernel/sched/debug.c: proc_sched_show_task), the fields modelled. */
-  private readProcSched(ts: TaskSched): string {
-    const t = ts.task;
-    const now = this.k.now;
-    const rq = this.rqs[ts.cpu]!;
-    let v = ts.se.vruntime;
-    if (rq.curr === ts && !ts.isRt) v += calcDeltaFair(now - ts.se.execStart, ts.se.weight);
-    const pn = (x: number): string => {
-      const ms = Math.floor(Math.abs(x) / 1e6);
-      const frac = Math.floor(Math.abs(x) % 1e6);
-      return `${x < 0 ? '-' : ''}${ms}.${String(frac).padStart(6, '0')}`;
-    };
-    const line = (name: string, val: string): string => `${name.padEnd(43)}:${val.padStart(21)}\n`;
-    const policy = { SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_IDLE: 5 }[t.policy];
-    const prio = ts.isRt ? 99 - t.rtPriority : 120 + t.nice;
-    return (
-      `${t.name} (${t.pid}, #threads: 1)\n` +
-      `${'-'.repeat(63)}\n` +
-      line('se.exec_start', pn(ts.se.execStart)) +
-      line('se.vruntime', pn(v)) +
-      line('se.sum_exec_runtime', pn(this.execRuntime(ts))) +
-      line('se.nr_migrations', String(ts.nrMigrations)) +
-      line('nr_switches', String(ts.nrSwitches)) +
-      line('se.load.weight', String(ts.se.weight * 1024)) +
-      line('se.deadline', pn(ts.se.deadline)) +
-      line('se.slice', pn(ts.se.slice)) +
-      line('policy', String(policy)) +
-      line('prio', String(prio))
-    );
-  }
-}
-
-/** entity_eligible without the tolerance direction issue: v ≤ V + 1e-3. */
-function entityEligibleLoose(q: CfsRq, se: SchedEntity): boolean {
-  let avg = q.avgVruntime;
-  let load = q.avgLoad;
-  const curr = q.curr;
-  if (curr && curr.onRq) {
-    avg += (curr.vruntime - q.minVruntime) * curr.weight;
-    load += curr.weight;
-  }
-  return avg >= (se.vruntime - q.minVruntime - 1e-3) * load;
 }

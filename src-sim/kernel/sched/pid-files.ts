@@ -1,0 +1,47 @@
+/** /proc/<pid>/schedstat and /proc/<pid>/sched (kernel/sched/stats.c, kernel/sched/debug.c). */
+import type { Scheduler } from './core';
+import type { TaskSched } from './entities';
+import { calcDeltaFair } from './weights';
+
+export function registerPidFiles(s: Scheduler, ts: TaskSched): void {
+  const pid = ts.task.pid;
+  s.k.vfs.register(`/proc/${pid}/schedstat`, { read: () => readSchedstat(s, ts) });
+  s.k.vfs.register(`/proc/${pid}/sched`, { read: () => readProcSched(s, ts) });
+}
+
+/** "sum_exec_runtime run_delay pcount" (ns, ns, count). */
+function readSchedstat(s: Scheduler, ts: TaskSched): string {
+  const t = ts.task;
+  return `${Math.round(s.execRuntime(ts))} ${Math.round(t.runDelay)} ${t.pcount}\n`;
+}
+
+/** proc_sched_show_task: the fields modelled, in its "name : value" layout (ms with 6 decimals). */
+function readProcSched(s: Scheduler, ts: TaskSched): string {
+  const t = ts.task;
+  const now = s.k.now;
+  const rq = s.rqs[ts.cpu]!;
+  let v = ts.se.vruntime;
+  if (rq.curr === ts && !ts.isRt) v += calcDeltaFair(now - ts.se.execStart, ts.se.weight);
+  const pn = (x: number): string => {
+    const ms = Math.floor(Math.abs(x) / 1e6);
+    const frac = Math.floor(Math.abs(x) % 1e6);
+    return `${x < 0 ? '-' : ''}${ms}.${String(frac).padStart(6, '0')}`;
+  };
+  const line = (name: string, val: string): string => `${name.padEnd(43)}:${val.padStart(21)}\n`;
+  const policy = { SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_IDLE: 5 }[t.policy];
+  const prio = ts.isRt ? 99 - t.rtPriority : 120 + t.nice;
+  return (
+    `${t.name} (${t.pid}, #threads: 1)\n` +
+    `${'-'.repeat(63)}\n` +
+    line('se.exec_start', pn(ts.se.execStart)) +
+    line('se.vruntime', pn(v)) +
+    line('se.sum_exec_runtime', pn(s.execRuntime(ts))) +
+    line('se.nr_migrations', String(ts.nrMigrations)) +
+    line('nr_switches', String(ts.nrSwitches)) +
+    line('se.load.weight', String(ts.se.weight * 1024)) +
+    line('se.deadline', pn(ts.se.deadline)) +
+    line('se.slice', pn(ts.se.slice)) +
+    line('policy', String(policy)) +
+    line('prio', String(prio))
+  );
+}
