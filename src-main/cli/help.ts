@@ -57,8 +57,12 @@ sample empty). json: {"format":"kernel-lab/export@1", run, series: [{path,
 field, start_index, interval_ns, values}]} (a missing sample null, "max" as
 the string "max"). Default output is stdout.
 `,
-  fio: `usage: kernel-lab fio FILE.fio
+  fio: `usage: kernel-lab fio FILE.fio [--run SECONDS]
 
-Runs an fio job file on a simulated machine and prints fio-style results.
+Parses an fio job file and prints how each job was understood (resolved
+options, warnings for options the simulator does not model). A malformed
+file prints FILE:LINE: … (exit code 2). With --run SECONDS the jobs also run
+for that long on a default machine (every /dev/<name> the file names) and
+fio-style results are printed.
 `,
 };

@@ -8,6 +8,7 @@ import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { validateCommand } from './commands/validate';
 import { CliError } from './errors';
+import { fioCommand } from './fio-command';
 import { HELP } from './help';
 
 type Command = (argv: readonly string[], out: (s: string) => void, err: (s: string) => void) => number | Promise<number>;
@@ -18,9 +19,15 @@ const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   cat: catCommand,
   export: exportCommand,
+  fio: (argv, out, err) => fioCommand([...argv], out, err),
 };
 
 export async function main(argv: string[]): Promise<number> {
+  // `kernel-lab … | head`: a closed pipe ends the output, it is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const out = (s: string): void => void process.stdout.write(s);
   const err = (s: string): void => void process.stderr.write(s);
   const [name, ...rest] = argv;

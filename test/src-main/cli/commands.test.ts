@@ -154,9 +154,17 @@ describe('sessions from the command line', () => {
   });
 });
 
+describe('kernel-lab fio', () => {
+  it('describes the jobs of a real fio job file with exit code 0', () => {
+    const r = cli('fio', '../shared/data/fio-examples/aio-read.fio');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\[[^\]]+\] \(line \d+\)/);
+  });
+});
+
 describe('help and usage', () => {
   it('every command answers --help with its usage and exit code 0', () => {
-    for (const c of ['run', 'validate', 'runs', 'cat', 'export']) {
+    for (const c of ['run', 'validate', 'runs', 'cat', 'export', 'fio']) {
       const r = cli(c, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout.startsWith(`usage: kernel-lab ${c}`)).toBe(true);
@@ -167,6 +175,6 @@ describe('help and usage', () => {
   it('an unknown command is bad input', () => {
     const r = cli('frobnicate');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kernel-lab: unknown command "frobnicate" \(commands: run, validate, runs, cat, export/);
+    expect(r.stderr).toMatch(/^kernel-lab: unknown command "frobnicate" \(commands: run, validate, runs, cat, export, fio/);
   });
 });
