@@ -75,7 +75,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const found = lookupStatic(o.rendererDir, rawPath);
     if (found.kind === 'forbidden') return plain(res, 403, `forbidden: ${found.reason}`);
-    if (found.kind === 'missing') return plain(res, 404, 'not found');
+    if (found.kind === 'missing') {
+      // Browsers ask for /favicon.ico on their own; an absent one is not an error worth a console line.
+      if (rawPath === '/favicon.ico') return void res.writeHead(204).end();
+      return plain(res, 404, 'not found');
+    }
     res.writeHead(200, { ...headers, 'Content-Type': mimeOf(found.file) });
     if (req.method === 'HEAD') return void res.end();
     createReadStream(found.file).on('error', () => res.destroy()).pipe(res);
