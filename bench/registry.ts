@@ -5,6 +5,7 @@ import { storeOpen, storeWindow, storeWrite } from './store-targets';
 import { benchBlockNvme } from './block-nvme';
 import { benchCpuReference } from './cpu-reference';
 import { labWindow } from './lab-window';
+import { benchIocgWriteback } from './iocg-writeback';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
@@ -15,4 +16,5 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'cpu-reference', run: benchCpuReference },
   { name: 'lab-window', run: labWindow },
   { name: 'mm-scale', run: benchMmScale },
+  { name: 'iocg-writeback', run: benchIocgWriteback },
 ];
