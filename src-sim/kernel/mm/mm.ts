@@ -92,6 +92,7 @@ export class Mm implements MemoryApi {
   /** vmstat counters that are not per-memcg. */
   pageoutrun = 0;
   oomNoVictim = 0;
+  lastNoVictimLogNs = -1;
 
   constructor(readonly k: Kernel) {
     const s = k.scenario;
@@ -319,13 +320,26 @@ export class Mm implements MemoryApi {
       if (r.reclaimed > 0) this.kswapdFailures = 0;
       if (this.ft.nrFree - n >= this.wmin) return { ok: true, reclaimNs, selfKilled: false };
       if (r.reclaimed > 0) continue;
-      if (retries-- > 0) continue;
+      // should_reclaim_retry(): no point retrying when even reclaiming everything reclaimable would not reach min.
+      if (retries-- > 0 && this.ft.nrFree + this.reclaimablePages() - n >= this.wmin) continue;
       const killed = this.outOfMemory({ memcg: null }, task, 'global');
       if (killed === 'self') return { ok: false, reclaimNs, selfKilled: true };
       if (killed === 'none') return { ok: this.ft.nrFree >= n, reclaimNs, selfKilled: false };
       retries = MAX_RECLAIM_RETRIES;
     }
     return { ok: this.ft.nrFree >= n, reclaimNs, selfKilled: false };
+  }
+
+  /** zone_reclaimable_pages(): file LRU pages, plus anon when swap has room. */
+  reclaimablePages(): number {
+    let file = 0;
+    let anon = 0;
+    for (const m of this.memcgs) {
+      const sz = m.lruvec.size;
+      file += sz[LRU_INACTIVE_FILE]! + sz[LRU_ACTIVE_FILE]!;
+      anon += sz[LRU_INACTIVE_ANON]! + sz[LRU_ACTIVE_ANON]!;
+    }
+    return file + (this.swapTotal - this.swapUsed > 0 ? anon : 0);
   }
 
   /** Charge then reserve frames for `n` new pages of `task` (or the kernel when null). */

@@ -83,7 +83,11 @@ function oomGroup(mm: Mm, victim: Task, scope: OomScope): Memcg | null {
 export function oomKill(mm: Mm, scope: OomScope, reason: 'memcg' | 'global'): Task[] {
   const victim = selectVictim(mm, scope);
   if (victim === null) {
-    mm.k.log.add(mm.now, 'oom_no_victim', { cgroup: scope.memcg ? scope.memcg.cg.path : '/', reason });
+    // Logged once per second at most: the allocator retries every 100 ms.
+    if (mm.now - mm.lastNoVictimLogNs >= 1e9 || mm.lastNoVictimLogNs < 0) {
+      mm.lastNoVictimLogNs = mm.now;
+      mm.k.log.add(mm.now, 'oom_no_victim', { cgroup: scope.memcg ? scope.memcg.cg.path : '/', reason });
+    }
     return [];
   }
   const killed = [victim];

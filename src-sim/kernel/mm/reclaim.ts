@@ -251,8 +251,10 @@ export class Reclaimer {
           this.shrinkInactiveList(m, lru, n, sc);
         }
       }
-      // Limit reclaim stops once it has enough (the kernel's proportional cut-off, simplified).
-      if (!sc.global && sc.reclaimed - start >= sc.nrToReclaim) break;
+      // shrink_lruvec(): stop once this lruvec gave nr_to_reclaim, except that
+      // direct global reclaim at DEF_PRIORITY keeps scanning proportionally.
+      const proportional = sc.global && !sc.kswapd && sc.priority === DEF_PRIORITY;
+      if (!proportional && sc.reclaimed - start >= sc.nrToReclaim) break;
     }
     if (sc.mayswap && this.mm.swapRoom(m) > 0 && inactiveIsLow(lv.size[LRU_INACTIVE_ANON]!, lv.size[LRU_ACTIVE_ANON]!)) {
       this.shrinkActiveList(m, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX, sc);
