@@ -41,4 +41,5 @@ export { loadScenario, validateScenario, checkResolvedScenario, type LoadOptions
 export { ScenarioError, formatIssue, formatPath, type ScenarioIssue, type SourcePath } from '../scenario/errors';
 export { DEFAULTS, partitionName, normalizeCgroupPath } from '../scenario/resolve';
 export { renderFioOptions } from '../scenario/fio-inline';
+export { toScenarioFile } from '../scenario/to-file';
 export { resolveRelative } from '../scenario/paths';

@@ -413,9 +413,17 @@ function resolveRun(
       };
     }
     case 'fio': {
-      if ((r.job === undefined) === (r.options === undefined)) {
-        issues.push({ path: at, message: 'expected exactly one of job (a fio job file) or options (inline fio options)' });
+      const forms = (['job', 'options', 'text'] as const).filter((k) => r[k] !== undefined);
+      if (forms.length !== 1) {
+        issues.push({
+          path: at,
+          message: `expected exactly one of job (a fio job file), options (inline fio options) or text (a job file's text)${forms.length ? `, got ${forms.join(' and ')}` : ''}`,
+        });
         return { type: 'fio', jobPath: r.job ?? null, jobText: '' };
+      }
+      if (r.text !== undefined) {
+        checkFioJob(r.text, `${taskName} (text)`, () => [...at, 'text'], issues);
+        return { type: 'fio', jobPath: null, jobText: r.text };
       }
       if (r.options !== undefined) {
         const jobText = renderFioOptions(taskName, r.options);

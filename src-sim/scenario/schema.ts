@@ -236,6 +236,7 @@ const Run = z.discriminatedUnion(
     strict({
       type: z.literal('fio'),
       job: text('a path to a fio job file').optional(),
+      text: text('the text of a fio job file').optional(),
       options: z
         .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: expecting('a fio option value') }), {
           error: expecting('a mapping of fio options'),

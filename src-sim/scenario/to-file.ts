@@ -1,0 +1,130 @@
+import { formatCpuList } from './cpulist';
+import type { ScenarioFileInput } from './schema';
+import type { BlockDeviceSpec, MachineSpec, RunSpec, Scenario, TaskSpec, TimelineAction } from './types';
+import { formatBandwidth, formatDuration, formatRate, formatSize } from './units';
+
+type FileObject = Record<string, unknown>;
+
+/**
+ * The resolved Scenario written back in the file format (kernel-lab/scenario@1),
+ * so an edited or replayed scenario can be saved and loaded again:
+ * loadScenario(stringify(toScenarioFile(s))) gives s back. Defaults are left
+ * out. Fio jobs are written as `text` (the job file's content), so the file
+ * stands alone; the original job path is not kept. A workingset's theta is
+ * written only for pattern zipf, the only one that uses it.
+ */
+export function toScenarioFile(s: Scenario): ScenarioFileInput {
+  const out: FileObject = { format: s.format, name: s.name };
+  if (s.description) out.description = s.description;
+  out.seed = s.seed;
+  if (s.run) out.run = s.run;
+  out.duration = formatDuration(s.durationNs);
+  out.sample_interval = formatDuration(s.sampleIntervalNs);
+  out.cgroup_version = s.cgroupVersion;
+  out.machine = machineFile(s.machine);
+  const kernel: FileObject = { version: s.kernel.version, scheduler: s.kernel.scheduler, hz: s.kernel.hz };
+  if (s.kernel.sysctl.length) kernel.sysctl = Object.fromEntries(s.kernel.sysctl);
+  out.kernel = kernel;
+  if (s.cgroups.length) out.cgroups = Object.fromEntries(s.cgroups.map((g) => [g.path, g.writes.length ? Object.fromEntries(g.writes) : null]));
+  if (s.files.length) out.files = s.files.map((f) => ({ path: f.path, size: formatSize(f.sizeBytes), ...(f.device !== null ? { device: f.device } : {}) }));
+  if (s.tasks.length) out.tasks = s.tasks.map(taskFile);
+  if (s.timeline.length) out.timeline = s.timeline.map(actionFile);
+  if (s.record.length) out.record = [...s.record];
+  return out as ScenarioFileInput;
+}
+
+function isFlat(m: MachineSpec): boolean {
+  const [node, ...more] = m.numa.nodes;
+  return (
+    node !== undefined &&
+    more.length === 0 &&
+    node.memoryBytes === m.memoryBytes &&
+    node.cpus.length === m.cpus &&
+    node.cpus.every((c, i) => c === i) &&
+    m.numa.distances.length === 1 &&
+    m.numa.distances[0]?.length === 1 &&
+    m.numa.distances[0][0] === 10
+  );
+}
+
+function machineFile(m: MachineSpec): FileObject {
+  const out: FileObject = isFlat(m)
+    ? { cpus: m.cpus, memory: formatSize(m.memoryBytes) }
+    : {
+        numa: {
+          nodes: m.numa.nodes.map((n) => ({ cpus: formatCpuList(n.cpus), memory: formatSize(n.memoryBytes) })),
+          distances: m.numa.distances.map((r) => [...r]),
+        },
+      };
+  if (m.swap) {
+    out.swap =
+      m.swap.device !== null
+        ? { size: formatSize(m.swap.sizeBytes), device: m.swap.device }
+        : { size: formatSize(m.swap.sizeBytes), latency: formatDuration(m.swap.latencyNs), bandwidth: formatBandwidth(Math.round(m.swap.bandwidthBytesPerSec)) };
+  }
+  if (m.devices.length) out.devices = m.devices.map(deviceFile);
+  return out;
+}
+
+function deviceFile(d: BlockDeviceSpec): FileObject {
+  const out: FileObject = { name: d.name, type: d.type, size: formatSize(d.sizeBytes), major: d.major, minor: d.minor, model: d.model, serial: d.serial };
+  if (d.partitions.length) out.partitions = d.partitions.map(formatSize);
+  if (Object.keys(d.params).length) out.params = { ...d.params };
+  if (d.badSectors.length) out.bad_sectors = d.badSectors.map((b) => ({ start: b.start, end: b.end, op: b.op }));
+  return out;
+}
+
+function taskFile(t: TaskSpec): FileObject {
+  const out: FileObject = { name: t.name };
+  if (t.cgroup !== '/') out.cgroup = t.cgroup;
+  if (t.cpus.length) out.cpus = formatCpuList(t.cpus);
+  if (t.nice) out.nice = t.nice;
+  if (t.policy !== 'SCHED_OTHER') out.policy = t.policy;
+  if (t.rtPriority) out.rt_priority = t.rtPriority;
+  if (t.count !== 1) out.count = t.count;
+  if (t.oomScoreAdj) out.oom_score_adj = t.oomScoreAdj;
+  if (t.startNs) out.start = formatDuration(t.startNs);
+  if (t.sliceNs) out.slice = formatDuration(t.sliceNs);
+  out.run = runFile(t.run);
+  return out;
+}
+
+function runFile(r: RunSpec): FileObject {
+  switch (r.type) {
+    case 'cpu':
+      return { type: 'cpu' };
+    case 'periodic':
+      return { type: 'periodic', busy: formatDuration(r.busyNs), period: formatDuration(r.periodNs), ...(r.jitter ? { jitter: r.jitter } : {}) };
+    case 'alloc':
+      return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then };
+    case 'workingset':
+      return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec) };
+    case 'read':
+    case 'write':
+      return {
+        type: r.type,
+        file: r.file,
+        size: formatSize(r.sizeBytes),
+        bs: formatSize(r.bs),
+        pattern: r.pattern,
+        direct: r.direct,
+        loop: r.loop,
+        ...(r.type === 'write' ? { fsync: formatSize(r.fsyncEveryBytes) } : {}),
+        ...(r.mmap !== undefined ? { mmap: r.mmap } : {}),
+      };
+    case 'fio':
+      return { type: 'fio', text: r.jobText };
+  }
+}
+
+function actionFile(a: TimelineAction): FileObject {
+  const at = formatDuration(a.atNs);
+  switch (a.kind) {
+    case 'write':
+      return { at, write: { [a.path]: a.value } };
+    case 'plug':
+      return { at, plug: deviceFile(a.device) };
+    case 'unplug':
+      return { at, unplug: a.device };
+  }
+}
