@@ -36,7 +36,12 @@ export async function executeRun(scenario: Scenario, opts: ExecuteOptions = {}):
     log.push(...entries);
     writer?.addLog(entries);
   });
-  if (opts.onProgress) handle.onProgress(opts.onProgress);
+  // A failed run reports only its error: keep where it had got to.
+  let last: Progress | null = null;
+  handle.onProgress((p) => {
+    last = p;
+    opts.onProgress?.(p);
+  });
   const onSigint = (): void => handle.cancel();
   process.once('SIGINT', onSigint);
   let result: RunResult;
@@ -47,7 +52,16 @@ export async function executeRun(scenario: Scenario, opts: ExecuteOptions = {}):
     await pool.close();
   }
   if (result.status === 'failed') {
-    writer?.finish({ status: 'failed', error: result.error, simulatedNs: 0, wallMs: 0, events: 0, actions: [], summary: null });
+    const p = last as Progress | null;
+    writer?.finish({
+      status: 'failed',
+      error: result.error,
+      simulatedNs: p?.simNs ?? 0,
+      wallMs: p?.wallMs ?? 0,
+      events: p?.events ?? 0,
+      actions: [],
+      summary: null,
+    });
     return { result, summary: null, runId: writer?.id ?? null };
   }
   const summary = buildSummary(scenario, result, log);

@@ -1,5 +1,6 @@
 import { intOption, parseArgs, positionals } from '../args';
-import { parseDurationOption } from '../duration';
+import type { Progress } from '../../sim-host/protocol';
+import { parseDurationOption, showDuration } from '../duration';
 import { CliError } from '../errors';
 import { executeRun } from '../execute';
 import { readScenarioFile } from '../scenario-input';
@@ -21,7 +22,14 @@ export async function runCommand(argv: readonly string[], out: (s: string) => vo
   const sessionFile = args.values.get('session');
   const session = sessionFile === undefined ? undefined : openForWrite(sessionFile);
   try {
-    const { result, summary, runId } = await executeRun(scenario, { session, source: { file: loaded.file, text: loaded.text } });
+    // Progress on a terminal only: stdout stays clean for --json and pipes.
+    const tty = process.stderr.isTTY === true;
+    const onProgress = tty
+      ? (p: Progress): void =>
+          err(`\r${showDuration(p.simNs)} / ${showDuration(p.durationNs)} simulated, ${(p.eventsPerSec / 1e6).toFixed(2)} M events/s   `)
+      : undefined;
+    const { result, summary, runId } = await executeRun(scenario, { session, source: { file: loaded.file, text: loaded.text }, onProgress });
+    if (tty) err('\r\x1b[K');
     if (result.status === 'failed') throw new CliError(1, `kernel-lab run: ${file}: ${result.error}`);
     if (args.flags.has('json')) out(`${JSON.stringify(summary)}\n`);
     else {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +141,17 @@ describe('sessions from the command line', () => {
       code: 2,
       stderr: 'kernel-lab export: --format: expected csv or json, got "xml"\n',
     });
+  });
+
+  it('a stored run whose scenario cannot be read back is an internal error (exit code 1)', () => {
+    const f = join(dir, 'broken.klab');
+    cli('run', fixture('idle.yaml'), '--session', f);
+    const db = new Database(f);
+    db.prepare("UPDATE runs SET scenario_json = '{' WHERE id = 1").run();
+    db.close();
+    const r = cli('cat', f, '/proc/diskstats', '--at', '1s');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^kernel-lab cat: internal error: SyntaxError/);
   });
 
   it('refuses a file that is not a session with exit code 2 and leaves it unchanged', () => {
