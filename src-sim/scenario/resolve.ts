@@ -130,7 +130,7 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
 
   const scenario: Scenario = {
     format: SCENARIO_FORMAT,
-    name: f.name ?? baseStem(opts.fileName),
+    name: f.name ?? (baseStem(opts.fileName) || 'unnamed'),
     description: f.description ?? '',
     seed: f.seed ?? 1,
     run: f.run ?? 0,
