@@ -12,9 +12,9 @@ export interface Transport {
   on<E extends EventName>(event: E, fn: (data: Events[E]) => void): () => void;
 }
 
-/** What the Electron preload exposes (contextBridge.exposeInMainWorld('kernelLab', …)). */
+/** What the Electron preload exposes (src-main/electron/preload.ts: window.kernelLab). */
 export interface PreloadApi {
-  call(channel: string, payload: unknown): Promise<unknown>;
+  invoke(channel: string, payload: unknown): Promise<unknown>;
   on(event: string, fn: (data: unknown) => void): () => void;
 }
 
@@ -33,7 +33,13 @@ export class ServiceError extends Error {
 export function preloadTransport(api: PreloadApi): Transport {
   return {
     kind: 'electron',
-    call: async <C extends Channel>(channel: C, req: Req<C>) => (await api.call(channel, req)) as Res<C>,
+    call: async <C extends Channel>(channel: C, req: Req<C>) => {
+      try {
+        return (await api.invoke(channel, req)) as Res<C>;
+      } catch (e) {
+        throw new ServiceError((e as { code?: string }).code ?? 'internal', (e as Error).message, channel);
+      }
+    },
     on: <E extends EventName>(event: E, fn: (data: Events[E]) => void) => api.on(event, (d) => fn(d as Events[E])),
   };
 }

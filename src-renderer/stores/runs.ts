@@ -27,6 +27,8 @@ export interface LiveRun {
   lostBatches: number;
 }
 
+const FINAL = new Set(['complete', 'failed', 'cancelled', 'incomplete']);
+
 /** Keep live charts cheap: at most this many points per series (older points are thinned 2:1). */
 const LIVE_POINTS = 4000;
 
@@ -99,7 +101,10 @@ export const useRuns = defineStore('runs', () => {
         version.value++;
         triggerRef(live);
       }),
-      s.on('onRunStatus', (e) => upsert(e.run)),
+      s.on('onRunStatus', (e) => {
+        upsert(e.run);
+        if (FINAL.has(e.run.status) && live.value?.runId === e.run.id) void loadEvents(e.run.id);
+      }),
     ];
   }
 
@@ -135,6 +140,15 @@ export const useRuns = defineStore('runs', () => {
       triggerRef(live);
     }
     return atNs;
+  }
+
+  /** The whole event log once a run has ended (the live stream may have started after the first events). */
+  async function loadEvents(runId: string): Promise<void> {
+    const { events } = await svc().call('query/events', { runId, limit: 5000 });
+    if (live.value?.runId !== runId) return;
+    live.value.events = events;
+    version.value++;
+    triggerRef(live);
   }
 
   async function loadCatalogue(runId: string): Promise<SeriesMeta[]> {

@@ -1,0 +1,73 @@
+// Page components: where things are on screen. Actions (../actions) use these;
+// tests never spell selectors themselves.
+import type { Page } from 'playwright-core';
+
+export const app = (p: Page) => ({
+  ready: () => p.locator('html[data-ready="1"]'),
+  nav: (view: string) => p.locator(`[data-nav="${view}"]`),
+  sessionName: () => p.locator('[data-role="session-name"]'),
+  toast: () => p.locator('[data-role="toast"]'),
+});
+
+export const machinePage = (p: Page) => ({
+  importInput: () => p.locator('[data-field="import-topology"]'),
+  notes: () => p.locator('[data-role="import-notes"]'),
+  totals: () => p.locator('[data-role="machine-totals"]'),
+  error: () => p.locator('[data-role="machine-error"]'),
+  addNode: () => p.locator('[data-action="add-node"]'),
+});
+
+export const cgroupsPage = (p: Page) => ({
+  node: (path: string) => p.locator(`[data-cgroup="${path}"]`),
+  nameInput: () => p.locator('[data-field="cgroup-name"]'),
+  add: () => p.locator('[data-action="add-cgroup"]'),
+  file: (name: string) => p.locator(`[data-field="file-${name}"]`),
+  fileRow: (name: string) => p.locator(`tr[data-file="${name}"]`),
+  kernelError: (name: string) => p.locator(`tr[data-file="${name}"] [data-role="kernel-error"]`),
+});
+
+export const workloadsPage = (p: Page) => ({
+  add: () => p.locator('[data-action="add-task"]'),
+  task: (name: string) => p.locator(`[data-task="${name}"]`),
+  name: () => p.locator('[data-field="task-name"]'),
+  cgroup: () => p.locator('[data-field="task-cgroup"]'),
+  count: () => p.locator('[data-field="task-count"]'),
+  type: () => p.locator('[data-field="task-type"]'),
+});
+
+export const runPage = (p: Page) => ({
+  name: () => p.locator('[data-field="run-name"]'),
+  duration: () => p.locator('[data-field="run-duration"]'),
+  pace: () => p.locator('[data-field="pace"]'),
+  start: () => p.locator('[data-action="start-run"]'),
+  cancel: () => p.locator('[data-action="cancel-run"]'),
+  state: () => p.locator('[data-role="run-state"]'),
+  runError: () => p.locator('[data-role="run-error"]'),
+  unplugDevice: () => p.locator('[data-field="unplug-device"]'),
+  unplug: () => p.locator('[data-action="unplug"]'),
+  markers: () => p.locator('[data-role="marker"]'),
+  actError: () => p.locator('[data-role="act-error"]'),
+  log: () => p.locator('[data-role="event-log"]'),
+  logRows: (kind: string) => p.locator(`[data-role="event-log"] tr[data-kind="${kind}"]`),
+  charts: () => p.locator('.chart-panel'),
+});
+
+export const comparePage = (p: Page) => ({
+  run: (name: string) => p.locator(`[data-role="compare-runs"] input[data-run="${name}"]`),
+  group: (id: string) => p.locator(`[data-panel-group="${id}"]`),
+  charts: () => p.locator('.chart-panel'),
+  chart: (i: number) => p.locator('.chart-panel').nth(i),
+  summaryRows: () => p.locator('[data-role="summary"] tr'),
+  exportReport: () => p.locator('[data-action="export-report"]'),
+});
+
+export const sessionsPage = (p: Page) => ({
+  path: () => p.locator('[data-field="session-path"]'),
+  current: () => p.locator('[data-role="session-path"]'),
+  create: () => p.locator('[data-action="session-new"]'),
+  open: () => p.locator('[data-action="session-open"]'),
+  saveAs: () => p.locator('[data-action="session-save-as"]'),
+  close: () => p.locator('[data-action="session-close"]'),
+  runRow: (name: string) => p.locator(`[data-role="session-runs"] tr[data-run="${name}"]`),
+  recent: () => p.locator('[data-role="recent"] li'),
+});

@@ -1,0 +1,168 @@
+// End to end in real Chromium against browser mode: import a topology, build
+// cgroups and workloads, run, unplug a disk mid-run, compare two runs,
+// export PNG/SVG/CSV/HTML, save, close and reopen the session.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServeHandle } from '../../src-main/serve/command';
+import {
+  addCgroup,
+  addTask,
+  compareRuns,
+  downloadVia,
+  go,
+  importTopology,
+  sessionAction,
+  startRun,
+  unplugDisk,
+  waitRunState,
+  writeCgroupFile,
+} from './actions/workbench';
+import { app, cgroupsPage, comparePage, machinePage, runPage, sessionsPage } from './pages/app';
+import { chromiumAvailable, launch } from './support/browser';
+import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
+import { startLab } from './support/lab';
+
+const shots = join(repoRoot, 'test-results/e2e');
+const hwloc = resolve(repoRoot, '../shared/data/hwloc-xml/24em64t-2n6c2t-pci.xml');
+
+describe.runIf(chromiumAvailable())('workbench in Chromium (browser mode)', () => {
+  let dir: string;
+  let lab: ServeHandle;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await ensureRendererBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'klab-e2e-'));
+    lab = await startLab(join(dir, 'first.klab'));
+    browser = await launch();
+    const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    page = await ctx.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(lab.server.url);
+    await app(page).ready().waitFor({ timeout: 20_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports the HP SL390s hwloc XML: 24 CPUs on 2 nodes, sda and four NICs', async () => {
+    await shot('01-sessions');
+    await importTopology(page, hwloc);
+    const m = machinePage(page);
+    await expect.poll(() => m.totals().textContent()).toContain('24 CPUs · 2 nodes');
+    expect(await m.totals().textContent()).toContain('1 disks');
+    expect(await m.notes().textContent()).toContain('24em64t-2n6c2t-pci.xml: 24 CPUs, 2 NUMA nodes, 1 disks, 4 NICs (hwloc-xml-v2)');
+    await shot('02-machine');
+  });
+
+  it('builds /batch and /web; cpu.weight 0 shows the kernel’s ERANGE inline and is not written', async () => {
+    await addCgroup(page, '/', 'batch');
+    await addCgroup(page, '/', 'web');
+    await writeCgroupFile(page, '/web', 'cpu.weight', '300');
+    await writeCgroupFile(page, '/batch', 'cpu.weight', '0');
+    const c = cgroupsPage(page);
+    await expect.poll(() => c.kernelError('cpu.weight').textContent()).toContain('Numerical result out of range (ERANGE)');
+    await shot('03-cgroups-error');
+    await writeCgroupFile(page, '/batch', 'cpu.weight', '100');
+    await expect.poll(() => c.kernelError('cpu.weight').count()).toBe(0);
+    await writeCgroupFile(page, '/batch', 'io.max', '8:0 rbps=20971520');
+    await expect.poll(() => c.kernelError('io.max').count()).toBe(0);
+    await shot('04-cgroups');
+  });
+
+  it('adds two workloads: CPU hogs in /web and a reader of a file on sda in /batch', async () => {
+    await addTask(page, { name: 'hog', cgroup: '/web', type: 'cpu', count: 2 });
+    await addTask(page, { name: 'reader', cgroup: '/batch', type: 'read' });
+    await shot('05-workloads');
+    await go(page, 'timeline');
+    await shot('06-timeline');
+  });
+
+  it('runs, and unplugging sda mid-run leaves a marker, a remove uevent and I/O errors in the log', async () => {
+    await startRun(page, 'first', '5s', '1');
+    const r = runPage(page);
+    try {
+      await waitRunState(page, /running/);
+      await page.waitForTimeout(1200);
+      await unplugDisk(page, 'sda');
+      await expect.poll(() => r.markers().first().textContent(), { timeout: 10_000 }).toContain('unplug sda');
+      await expect.poll(() => r.logRows('io_error').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      const uevent = r.logRows('uevent').filter({ hasText: 'ACTION=remove' });
+      await expect.poll(() => uevent.count()).toBeGreaterThan(0);
+      expect(await uevent.first().textContent()).toContain('DEVNAME=sda');
+      expect(await r.logRows('io_error').first().textContent()).toContain('errno=EIO');
+      expect(await r.charts().count()).toBeGreaterThan(0);
+      await shot('07-run');
+    } finally {
+      // The user stops the run; the simulator keeps it going otherwise (see the report).
+      await r.cancel().click();
+      await waitRunState(page, /cancelled|complete|failed/, 30_000);
+    }
+    expect(await r.runError().count()).toBe(0);
+  }, 180_000);
+
+  it('runs a second time with another weight and compares both runs', async () => {
+    await writeCgroupFile(page, '/web', 'cpu.weight', '100');
+    await startRun(page, 'second', '2s');
+    await waitRunState(page, /complete|failed/, 60_000);
+    await compareRuns(page, ['first', 'second'], 'sched');
+    const c = comparePage(page);
+    await expect.poll(() => c.summaryRows().count(), { timeout: 20_000 }).toBeGreaterThan(1);
+    expect(await c.charts().count()).toBe(4);
+    await shot('08-compare');
+  }, 180_000);
+
+  it('exports a chart as PNG, SVG and CSV and the comparison as one HTML report', async () => {
+    const c = comparePage(page);
+    const chart = c.chart(0);
+    const png = await downloadVia(page, () => chart.locator('[data-action="export-png"]').click());
+    const pngBytes = readFileSync((await png.path())!);
+    expect([...pngBytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(pngBytes.length).toBeGreaterThan(5000);
+
+    const svg = readFileSync((await (await downloadVia(page, () => chart.locator('[data-action="export-svg"]').click())).path())!, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('usage_usec');
+
+    const csv = readFileSync((await (await downloadVia(page, () => chart.locator('[data-action="export-csv"]').click())).path())!, 'utf8');
+    const [head, ...rows] = csv.trim().split('\n');
+    expect(head).toMatch(/^time_s,first · /);
+    expect(head).toContain('second · ');
+    expect(rows.length).toBeGreaterThan(10);
+
+    const html = readFileSync((await (await downloadVia(page, () => c.exportReport().click())).path())!, 'utf8');
+    expect(html).toContain('<table id="summary">');
+    expect(html).toContain('<svg');
+    expect(html).toContain('cpu.weight');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it('saves the session as a new file, closes it, reopens it and finds both runs and the machine', async () => {
+    const second = join(dir, 'second.klab');
+    await sessionAction(page, 'saveAs', second);
+    const s = sessionsPage(page);
+    await expect.poll(() => s.current().textContent()).toBe(second);
+    await sessionAction(page, 'close');
+    await expect.poll(() => s.current().textContent()).toBe('none open');
+    await sessionAction(page, 'open', second);
+    await expect.poll(() => s.runRow('first').count()).toBe(1);
+    expect(await s.runRow('second').count()).toBe(1);
+    await shot('09-sessions-reopened');
+    await go(page, 'machine');
+    await expect.poll(() => machinePage(page).totals().textContent()).toContain('24 CPUs · 2 nodes');
+    await go(page, 'cgroups');
+    await cgroupsPage(page).node('/web').click();
+    expect(await cgroupsPage(page).file('cpu.weight').inputValue()).toBe('100');
+    await go(page, 'gallery');
+    await shot('10-gallery');
+  });
+});
