@@ -35,11 +35,12 @@ export class IoStat {
       c[DIOS]!++;
       return;
     }
+    // blk_cgroup_io_type(): an empty flush is submitted as REQ_OP_WRITE |
+    // REQ_PREFLUSH (blkdev_issue_flush), so it counts as a write IO of 0 bytes.
     if (bio.op === 'read') {
       c[RBYTES]! += bio.bytes;
       c[RIOS]!++;
     } else {
-      // op_is_write(): writes and flushes
       c[WBYTES]! += bio.bytes;
       c[WIOS]!++;
     }

@@ -19,4 +19,6 @@ export interface WritebackApi {
   syncFile(file: CachedFile, task: Task | null, done: (ok: boolean, now: number) => void): void;
   /** Dirty pages per bdi (device name) as the flusher sees them, for traces. */
   wbDirty(device: string): number;
+  /** global_dirty_limits() in pages: /proc/vmstat nr_dirty_threshold and nr_dirty_background_threshold. */
+  globalDirtyLimits(): { thresh: number; bgThresh: number };
 }

@@ -7,7 +7,7 @@ import type { Task } from '../task';
 import type { WritebackApi } from './api';
 import { BlockBackingStore } from './block-store';
 import { DirtyBalancer, type PauseStats, type ThrottlePolicy } from './balance';
-import { defaultSysctls } from './dirty-limits';
+import { defaultSysctls, domainDirtyLimits } from './dirty-limits';
 import { Flusher } from './flusher';
 import { registerDirtySysctls } from './sysctl-files';
 import { Wb, type Waiter } from './wb';
@@ -203,6 +203,7 @@ export function installWriteback(k: Kernel): void {
       return wb ? flusher.wbDirty(wb) : 0;
     },
     wbs: () => [...wbs.values()],
+    globalDirtyLimits: () => domainDirtyLimits(pc.dirtyableMemory(), s),
     pauseStats(task) {
       return balancer.stats.get(task.pid) ?? { pauses: 0, totalNs: 0, maxNs: 0 };
     },

@@ -181,3 +181,12 @@ describe('io.latency', () => {
     expect(lat[0]!).toBeLessThan(5 * 5e6);
   });
 });
+
+describe('io.stat quirks', () => {
+  it('an empty flush counts as a write IO of 0 bytes (blkdev_issue_flush submits REQ_OP_WRITE | REQ_PREFLUSH)', () => {
+    const { k, block } = v2();
+    block.submitBio({ ...bio(k, block.byName('sdb')!, 'write', 0, '/backup'), op: 'flush' });
+    k.engine.runUntil(1e9);
+    expect(k.vfs.read('/sys/fs/cgroup/backup/io.stat')).toBe('8:16 rbytes=0 wbytes=0 rios=0 wios=1 dbytes=0 dios=0\n');
+  });
+});
