@@ -15,6 +15,7 @@ import { CfsRq, Rq, SchedEntity, TaskGroup, TaskSched } from './entities';
 import {
   ENQUEUE_INITIAL,
   ENQUEUE_WAKEUP,
+  defaultFeatures,
   dequeueEntity,
   enqueueEntity,
   entityEligible,
@@ -63,6 +64,8 @@ export class Scheduler implements SchedulerApi {
   /** kernel/sched/rt.c: sched_rr_timeslice (ns). */
   rrTimeslice = 100_000_000;
   private depth = 0;
+  /** Set by timeToEvent: ns until the tick-driven checks are due (unaligned). */
+  private tickDue = Infinity;
   private readonly pendingResched: Rq[] = [];
   private readonly throttleList: CfsRq[] = [];
   readonly v1: boolean;
@@ -77,6 +80,7 @@ export class Scheduler implements SchedulerApi {
     this.tun.update(this.nrCpus);
     this.ctx = {
       eevdf: s.kernel.scheduler === 'eevdf',
+      feat: defaultFeatures(),
       tun: this.tun,
       tickNs: Math.round(1e9 / s.kernel.hz),
       lagLimitMaxSlice: versionAtLeast(s.kernel.version, 6, 15),
@@ -654,7 +658,7 @@ export class Scheduler implements SchedulerApi {
     const cp = curr.task.policy;
     const pp = p.task.policy;
     if (cp === 'SCHED_IDLE' && pp !== 'SCHED_IDLE') preempt = true;
-    else if (pp === 'SCHED_OTHER') {
+    else if (pp === 'SCHED_OTHER' && ctx.feat.WAKEUP_PREEMPTION) {
       // find_matching_se
       let se: SchedEntity = curr.se;
       let pse: SchedEntity = p.se;
@@ -786,34 +790,50 @@ export class Scheduler implements SchedulerApi {
     rq.eventId = engine.schedule(at, rq.eventFn);
   }
 
-  /** Wall ns from now until the running task needs attention (all pending accounting included). */
+  /**
+   * Wall ns from now until the running task needs attention. The task's own
+   * step ends exactly; what the kernel notices from the scheduler tick (slice
+   * or deadline used up, quota or RT runtime exhausted, RR timeslice) is
+   * checked at the next tick boundary, as without HRTICK. `tickDue` keeps the
+   * unaligned tick-driven part (≤ 0 when already due).
+   */
   private timeToEvent(rq: Rq, ts: TaskSched): number {
     const now = this.k.now;
+    let step: number;
+    let tick = Infinity;
     if (ts.isRt) {
       const ran = now - rq.rtExecStart;
-      let t = ts.stepLeft - ran;
-      if (ts.task.policy === 'SCHED_RR') t = Math.min(t, ts.rrLeft - ran);
+      step = ts.stepLeft - ran;
+      if (ts.task.policy === 'SCHED_RR') tick = ts.rrLeft - ran;
       const lim = this.rt.runtimeLeft(rq);
-      if (lim !== Infinity) t = Math.min(t, lim - ran + 1);
-      return t;
-    }
-    const ctx = this.ctx;
-    const leaf = ts.se;
-    let t = ts.stepLeft - (now - leaf.execStart);
-    const hNr = rq.cfs.hNrRunning;
-    for (let se: SchedEntity | null = leaf; se; se = se.parent) {
-      const q = se.cfsRq;
-      const ran = now - se.execStart;
-      if (q.nrRunning > 1) {
-        const s = sliceLeft(ctx, q, hNr) - ran;
-        if (s < t) t = s;
+      if (lim !== Infinity) tick = Math.min(tick, lim - ran + 1);
+    } else {
+      const ctx = this.ctx;
+      const leaf = ts.se;
+      step = ts.stepLeft - (now - leaf.execStart);
+      const hNr = rq.cfs.hNrRunning;
+      const hrtick = ctx.feat.HRTICK;
+      for (let se: SchedEntity | null = leaf; se; se = se.parent) {
+        const q = se.cfsRq;
+        const ran = now - se.execStart;
+        if (q.nrRunning > 1) {
+          const sl = sliceLeft(ctx, q, hNr) - ran;
+          // HRTICK: a high-resolution timer ends the slice exactly (hrtick_start_fair)
+          if (hrtick) {
+            if (sl < step) step = sl;
+          } else if (sl < tick) tick = sl;
+        }
+        if (q.runtimeEnabled) {
+          const r = q.runtimeRemaining - ran;
+          if (r < tick) tick = r;
+        }
       }
-      if (q.runtimeEnabled) {
-        const r = q.runtimeRemaining - ran;
-        if (r < t) t = r;
-      }
     }
-    return t;
+    this.tickDue = Math.min(tick, this.ctx.feat.HRTICK ? step : Infinity);
+    if (tick === Infinity) return step;
+    const tickNs = this.ctx.tickNs;
+    const aligned = Math.ceil((now + Math.max(0, tick)) / tickNs) * tickNs - now;
+    return aligned < step ? aligned : step;
   }
 
   /** The per-CPU event: account, finish steps, preempt or re-arm. */
@@ -837,8 +857,8 @@ export class Scheduler implements SchedulerApi {
       resched = true;
     }
     if (!resched && rq.curr === ts) {
-      const t = this.timeToEvent(rq, ts);
-      if (t < 0.5 || ctx.resched) resched = true;
+      this.timeToEvent(rq, ts);
+      if (this.tickDue < 0.5 || ctx.resched) resched = true;
     }
     if (resched) this.requestResched(rq);
     else this.arm(rq);

@@ -11,8 +11,32 @@ import type { FairTunables } from './tunables';
 export const ENQUEUE_WAKEUP = 1;
 export const ENQUEUE_INITIAL = 2;
 
+/** kernel/sched/features.h: the scheduler features modelled (toggled via debugfs `features`). */
+export interface SchedFeatures {
+  PLACE_LAG: boolean;
+  PLACE_DEADLINE_INITIAL: boolean;
+  RUN_TO_PARITY: boolean;
+  WAKEUP_PREEMPTION: boolean;
+  GENTLE_FAIR_SLEEPERS: boolean;
+  START_DEBIT: boolean;
+  HRTICK: boolean;
+}
+
+export function defaultFeatures(): SchedFeatures {
+  return {
+    PLACE_LAG: true,
+    PLACE_DEADLINE_INITIAL: true,
+    RUN_TO_PARITY: true,
+    WAKEUP_PREEMPTION: true,
+    GENTLE_FAIR_SLEEPERS: true,
+    START_DEBIT: true,
+    HRTICK: false,
+  };
+}
+
 export interface FairCtx {
   eevdf: boolean;
+  feat: SchedFeatures;
   tun: FairTunables;
   /** TICK_NSEC (1e9 / HZ). */
   tickNs: number;
@@ -161,7 +185,7 @@ function placeEeevdf(ctx: FairCtx, q: CfsRq, se: SchedEntity, flags: number): vo
   se.slice = se.customSlice > 0 ? se.customSlice : ctx.tun.baseSlice;
   let vslice = calcDeltaFair(se.slice, se.weight);
   let lag = 0;
-  if (q.nrRunning > 0 && se.vlag !== 0) {
+  if (ctx.feat.PLACE_LAG && q.nrRunning > 0 && se.vlag !== 0) {
     // PLACE_LAG: inflate the lag so that it survives joining, (W + w_i)/W
     let load = q.avgLoad;
     if (q.curr && q.curr.onRq) load += q.curr.weight;
@@ -169,15 +193,15 @@ function placeEeevdf(ctx: FairCtx, q: CfsRq, se: SchedEntity, flags: number): vo
   }
   se.vruntime = V - lag;
   // PLACE_DEADLINE_INITIAL: new tasks get half a slice for their first deadline
-  if (flags & ENQUEUE_INITIAL) vslice /= 2;
+  if (ctx.feat.PLACE_DEADLINE_INITIAL && flags & ENQUEUE_INITIAL) vslice /= 2;
   se.deadline = se.vruntime + vslice;
 }
 
 /** kernel/sched/fair.c: place_entity (CFS, ≤ 6.5): START_DEBIT and GENTLE_FAIR_SLEEPERS. */
 function placeCfs(ctx: FairCtx, q: CfsRq, se: SchedEntity, initial: boolean, hNrRunning: number): void {
   let v = q.minVruntime;
-  if (initial) v += calcDeltaFair(schedSlice(ctx, se, hNrRunning), se.weight);
-  else v -= ctx.tun.latency / 2;
+  if (initial && ctx.feat.START_DEBIT) v += calcDeltaFair(schedSlice(ctx, se, hNrRunning), se.weight);
+  else if (!initial) v -= ctx.feat.GENTLE_FAIR_SLEEPERS ? ctx.tun.latency / 2 : ctx.tun.latency;
   se.vruntime = initial ? v : Math.max(se.vruntime, v);
 }
 
@@ -256,7 +280,7 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
     load += curr.weight;
     if (avg < (curr.vruntime - minV - 1e-3) * load) curr = null;
   }
-  if (curr && curr.vlag === curr.deadline) return curr;
+  if (ctx.feat.RUN_TO_PARITY && curr && curr.vlag === curr.deadline) return curr;
   let best: SchedEntity | null = null;
   let leftmost: SchedEntity | null = null;
   for (let i = 0; i < arr.length; i++) {

@@ -137,6 +137,22 @@ function registerTunables(s: Scheduler): void {
   }
   u32('migration_cost_ns', () => tun.migrationCost, (v) => (tun.migrationCost = v));
   u32('nr_migrate', () => tun.nrMigrate, (v) => (tun.nrMigrate = v));
+  // kernel/sched/debug.c: sched_feat_write — "NAME" sets, "NO_NAME" clears, unknown names EINVAL
+  const feat = s.ctx.feat;
+  const names = (eevdf
+    ? ['PLACE_LAG', 'PLACE_DEADLINE_INITIAL', 'RUN_TO_PARITY', 'WAKEUP_PREEMPTION', 'HRTICK']
+    : ['GENTLE_FAIR_SLEEPERS', 'START_DEBIT', 'WAKEUP_PREEMPTION', 'HRTICK']) as (keyof typeof feat)[];
+  vfs.register(old ? '/sys/kernel/debug/sched_features' : `${dir}features`, {
+    read: () => `${names.map((n) => (feat[n] ? n : `NO_${n}`)).join(' ')} \n`,
+    write: (d) => {
+      const tok = d.trim();
+      const on = !tok.startsWith('NO_');
+      const name = (on ? tok : tok.slice(3)) as keyof typeof feat;
+      if (!names.includes(name)) fail('EINVAL', `unknown scheduler feature "${tok}" (known: ${names.join(' ')})`);
+      feat[name] = on;
+      for (const rq of s.rqs) if (rq.curr) s.arm(rq);
+    },
+  });
   // kernel/sched/debug.c: sched_scaling_write — 0 none, 1 log, 2 linear
   vfs.register(`${dir}tunable_scaling`, {
     read: () => `${tun.scaling}\n`,

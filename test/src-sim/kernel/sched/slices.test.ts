@@ -21,10 +21,12 @@ describe('CFS slices (kernels ≤ 6.5)', () => {
     }
   });
 
-  test('sixteen hogs stretch the period to 16 × 0.75 ms = 12 ms (0.75 ms slices)', () => {
+  test('sixteen hogs stretch the period to 16 × 0.75 ms = 12 ms (0.75 ms slices, seen with HRTICK)', () => {
     const s = cfs(1, 16);
     s.durationNs = 1.2 * S;
-    const sim = run(s, 0.2 * S);
+    const sim = run(s, 0);
+    sim.act({ kind: 'write', path: '/sys/kernel/debug/sched/features', value: 'HRTICK' });
+    sim.advance(0.2 * S);
     const names = Array.from({ length: 16 }, (_, i) => `h#${i}`);
     const before = names.map((n) => schedstat(sim, n));
     sim.advance(1.2 * S);
@@ -39,6 +41,31 @@ describe('CFS slices (kernels ≤ 6.5)', () => {
       expect(Math.abs(runs - 1000 / 12)).toBeLessThanOrEqual(2);
     });
     expect(Math.abs(exec / pcount / MS - 0.75)).toBeLessThan(0.01);
+  });
+});
+
+describe('tick granularity', () => {
+  test('without HRTICK (the default) slices end at the next tick: sixteen hogs run 1 ms each at HZ=1000', () => {
+    const s = cfs(1, 16);
+    const sim = run(s);
+    let exec = 0;
+    let pcount = 0;
+    for (let i = 0; i < 16; i++) {
+      const st = schedstat(sim, `h#${i}`);
+      exec += st.exec;
+      pcount += st.pcount;
+    }
+    expect(Math.abs(exec / pcount / MS - 1)).toBeLessThan(0.02);
+  });
+
+  test('scheduler features read as NAME / NO_NAME and reject unknown names with EINVAL', () => {
+    const sim = new Simulation(baseScenario({ machine: flatMachine(2) }));
+    const p = '/sys/kernel/debug/sched/features';
+    expect(sim.kernel.vfs.read(p)).toBe('PLACE_LAG PLACE_DEADLINE_INITIAL RUN_TO_PARITY WAKEUP_PREEMPTION NO_HRTICK \n');
+    sim.act({ kind: 'write', path: p, value: 'NO_RUN_TO_PARITY' });
+    sim.act({ kind: 'write', path: p, value: 'HRTICK' });
+    expect(sim.kernel.vfs.read(p)).toBe('PLACE_LAG PLACE_DEADLINE_INITIAL NO_RUN_TO_PARITY WAKEUP_PREEMPTION HRTICK \n');
+    expect(() => sim.act({ kind: 'write', path: p, value: 'NO_SUCH_THING' })).toThrow(`${p}: Invalid argument (EINVAL)`);
   });
 });
 

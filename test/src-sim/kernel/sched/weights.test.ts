@@ -33,8 +33,8 @@ describe('nice → weight', () => {
     const sim = run(scenario(1, [taskSpec({ name: 'hi', nice: -20 }), taskSpec({ name: 'lo', nice: 19 })], { durationNs: 30 * S }));
     const lo = schedstat(sim, 'lo').exec / (30 * S);
     const expected = 15 / (88761 + 15);
-    // Served in whole slices (0.7 ms) every ~4 s, so allow one slice either way over 30 s.
-    expect(Math.abs(lo - expected)).toBeLessThan(0.7e6 / (30 * S) + 1e-6);
+    // Served in whole ticks (a 0.7 ms slice ends at the next 1 ms tick) every ~6 s: allow one either way over 30 s.
+    expect(Math.abs(lo - expected)).toBeLessThan(1e6 / (30 * S) + 1e-6);
     expect(lo).toBeGreaterThan(0);
   });
 
