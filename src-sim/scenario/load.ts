@@ -50,6 +50,9 @@ export function checkResolvedScenario(s: Scenario): ScenarioIssue[] {
 }
 
 function check(value: unknown, file: string, opts: LoadOptions, doc: SourceDoc | null): Scenario {
+  if (value === null || value === undefined) {
+    throw new ScenarioError(place([{ path: [], message: 'expected a scenario mapping (at least "duration: 10s"), got an empty file' }], file, doc));
+  }
   const parsed = ScenarioFileSchema.safeParse(withoutExtensions(value), { reportInput: true, error: fallbackMessage });
   if (!parsed.success) throw new ScenarioError(place(parsed.error.issues.flatMap(fromZod), file, doc));
   const { scenario, origins, issues } = resolveScenario(parsed.data, { fileName: file, ...(opts.readFile ? { readFile: opts.readFile } : {}) });

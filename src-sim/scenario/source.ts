@@ -45,9 +45,7 @@ export function parseSource(text: string, file: string): SourceDoc {
   // merge: `<<: *defaults` lets many similar tasks share one template.
   const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false, merge: true });
   if (doc.errors.length) {
-    throw new ScenarioError(
-      doc.errors.map((e) => issueAt(file, lineStarts, e.pos[0], `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`)),
-    );
+    throw new ScenarioError(doc.errors.map((e) => issueAt(file, lineStarts, e.pos[0], `invalid YAML: ${yamlMessage(e.code, e.message, text, e.pos[0])}`)));
   }
   const spans = new Map<string, SourceSpan>();
   if (doc.contents) walkYaml(doc.contents, [], text, spans);
@@ -58,6 +56,16 @@ export function parseSource(text: string, file: string): SourceDoc {
     throw new ScenarioError([issueAt(file, lineStarts, 0, `invalid YAML: ${(e as Error).message}`)]);
   }
   return { file, value, spans, lineStarts };
+}
+
+/** The yaml package's message, minus its position suffix and its API advice. */
+function yamlMessage(code: string, message: string, text: string, at: number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^\s*("[^"]*"|'[^']*'|[^:\n]*?)\s*:/.exec(text.slice(at))?.[1];
+    return key ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : JSON.stringify(key)} (each key once per mapping)` : 'duplicate key (each key once per mapping)';
+  }
+  if (code === 'MULTIPLE_DOCS') return 'a scenario file holds one document; remove the "---" separator';
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
 function walkYaml(node: Node, path: (string | number)[], text: string, spans: Map<string, SourceSpan>, keyOffset?: number): void {

@@ -164,6 +164,12 @@ describe('bad input: each class gives FILE:LINE:COL: path: what was expected', (
     expect(lines(issuesOf('{"duration": "1s", "duration": "2s"}', 'a.json'))).toEqual(['a.json:1:20: : invalid JSON: duplicate key "duration"']);
   });
 
+  it('YAML duplicate keys, several documents and an empty file say what is wrong', () => {
+    expect(lines(issuesOf('duration: 1s\nseed: 1\nseed: 2\n', 'a.yaml'))).toEqual(['a.yaml:3:1: : invalid YAML: duplicate key "seed" (each key once per mapping)']);
+    expect(lines(issuesOf('duration: 1s\n---\nseed: 2\n', 'a.yaml'))).toEqual(['a.yaml:2:1: : invalid YAML: a scenario file holds one document; remove the "---" separator']);
+    expect(lines(issuesOf('', 'a.yaml'))).toEqual(['a.yaml:1:1: : expected a scenario mapping (at least "duration: 10s"), got an empty file']);
+  });
+
   it('JSON issues carry LINE:COL like YAML ones', () => {
     const text = '{\n  "duration": "10s",\n  "tasks": [{ "name": "a", "nice": 40, "run": { "type": "cpu" } }]\n}\n';
     expect(lines(issuesOf(text, 'a.json', noKernel))).toEqual(['a.json:3:36: tasks[0].nice: expected an integer from -20 to 19, got 40']);
