@@ -462,6 +462,7 @@ export class Disk implements BlockDeviceInfo {
   }
 
   private admitWaiters(): void {
+    if (this.waiters.length === 0) return;
     while (this.waitHead < this.waiters.length && this.allocated < this.requestLimit) {
       const w = this.waiters[this.waitHead]!;
       this.waiters[this.waitHead++] = undefined as unknown as Waiter;
