@@ -69,6 +69,7 @@ export class LabService {
   readonly paths: SessionPaths;
   private readonly untitledDir: string;
   private readonly replayer = new Replayer();
+  private readonly inputs = new Map<string, NonNullable<ReturnType<SessionStore['runInputs']>>>();
   private savedAt: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closing = false;
@@ -155,6 +156,7 @@ export class LabService {
     await new Promise<void>((r) => setImmediate(r));
     this.flushDisplays();
     this.replayer.clear();
+    this.inputs.clear();
     const old = this.store;
     this.store = null;
     old?.close();
@@ -330,10 +332,19 @@ export class LabService {
     return this.runInfo(s);
   }
 
+  /** A finished run's scenario and live actions never change: parsed once per session (run/list of 100 runs stays cheap). */
+  private inputsOf(runId: string, status: StoredRun['status']): ReturnType<SessionStore['runInputs']> {
+    const cached = this.inputs.get(runId);
+    if (cached) return cached;
+    const inputs = this.store?.runInputs(runId);
+    if (inputs && status !== 'running') this.inputs.set(runId, inputs);
+    return inputs;
+  }
+
   private runInfo(s: StoredRun): RunInfo {
     const live = this.live.get(s.id);
     if (live && !live.ended) return live.info();
-    const inputs = this.store?.runInputs(s.id);
+    const inputs = this.inputsOf(s.id, s.status);
     return {
       id: s.id,
       name: s.name,
@@ -402,7 +413,7 @@ export class LabService {
     const store = this.requireStore();
     const live = this.live.get(runId);
     if (live) return { store, scenario: live.scenario, live: live.liveActions };
-    const inputs = store.runInputs(runId);
+    const inputs = this.inputsOf(runId, store.getRun(runId)?.status ?? 'running');
     if (!inputs) throw notFound(`no run ${runId} in this session`);
     return { store, scenario: inputs.scenario, live: inputs.liveActions };
   }
