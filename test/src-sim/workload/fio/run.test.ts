@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baseScenario, flatMachine, taskSpec } from '../../../../src-sim/scenario/defaults';
 import type { BlockDeviceSpec } from '../../../../src-sim/scenario/types';
@@ -67,6 +68,37 @@ describe('fio jobs on the block layer', () => {
     expect(s.write.iops).toBeLessThan(plain.write.iops / 20);
     const flushes = Number(synced.sim.kernel.vfs.read('/proc/diskstats').trim().split(/\s+/)[18]);
     expect(flushes).toBeGreaterThanOrEqual(2 * s.fsyncs);
+  });
+
+  it('puts cgroup= jobs in their cgroup at their nice level', () => {
+    const s = baseScenario({
+      durationNs: 20e6,
+      machine: { ...flatMachine(4), devices: [NVME] },
+      tasks: [taskSpec({ name: 'fio', run: { type: 'fio', jobPath: 'c.fio', jobText: '[a]\nfilename=/dev/nvme0n1\ncgroup=batch/fio\nnice=5\nruntime=10ms\ntime_based\n' } })],
+    });
+    const sim = new Simulation(s);
+    sim.advance(5e6);
+    const cg = sim.kernel.cgroups.get('/batch/fio')!;
+    expect(cg.tasks.map((t) => [t.name, t.nice])).toEqual([['a', 5]]);
+    expect(sim.kernel.vfs.read('/sys/fs/cgroup/batch/fio/io.stat')).toMatch(/^259:0 rbytes=[1-9]/);
+  });
+
+  it('is deterministic: same seed, same results; another seed, another random stream', () => {
+    const text = '[m]\nfilename=/dev/sda\nrw=randrw\nrwmixread=70\nbssplit=4k/50:64k/50\nioengine=libaio\niodepth=8\ndirect=1\nruntime=200ms\ntime_based\n';
+    const hdd = diskSpec({ name: 'sda', type: 'hdd' });
+    const result = (seed: number): string => {
+      const s = baseScenario({ seed, durationNs: 250e6, machine: { ...flatMachine(2), devices: [hdd] }, tasks: [taskSpec({ name: 'fio', run: { type: 'fio', jobPath: 'm.fio', jobText: text } })], record: ['/proc/diskstats'] });
+      const sim = new Simulation(s);
+      sim.runToEnd();
+      return sim.kernel.vfs.read('/sys/kernel/debug/kernel-lab/fio/fio/m.json') + sim.kernel.vfs.read('/proc/diskstats');
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        expect(result(seed)).toBe(result(seed));
+        expect(result(seed)).not.toBe(result(seed + 1));
+      }),
+      { numRuns: 4 },
+    );
   });
 
   it('runs every example job file that describes block I/O', () => {
