@@ -187,6 +187,35 @@ export class Balancer {
     this.armPeriodic(rq);
   }
 
+  /**
+   * kernel/sched/rt.c: push_rt_task — an RT task left waiting behind a
+   * higher-priority one moves to a CPU where it would run now (idle, running
+   * a fair task, or a lower RT priority).
+   */
+  pushRt(rq: Rq): void {
+    const s = this.s;
+    const curr = rq.curr;
+    for (const t of rq.rtQueue) {
+      if (t === curr) continue;
+      let dst: Rq | null = null;
+      let dstPrio = Infinity;
+      for (const o of s.rqs) {
+        if (o === rq || !o.online || o.rtThrottled || !s.allowed(t, o.cpu)) continue;
+        // lowest priority running there (−1: idle or fair); only if below ours
+        let prio = -1;
+        for (const r of o.rtQueue) if (r.task.rtPriority > prio) prio = r.task.rtPriority;
+        if (prio >= t.task.rtPriority || prio >= dstPrio) continue;
+        dst = o;
+        dstPrio = prio;
+        if (prio < 0 && o.curr === null) break;
+      }
+      if (!dst) continue;
+      this.move(t, rq, dst);
+      s.checkPreempt(dst, t);
+      return;
+    }
+  }
+
   /** CPU going down: every task queued there moves to an allowed online CPU (migrate_tasks). */
   evacuate(rq: Rq): void {
     const s = this.s;

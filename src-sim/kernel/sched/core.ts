@@ -766,6 +766,7 @@ export class Scheduler implements SchedulerApi {
     }
     if (next) this.setNextTask(rq, next, prev);
     this.arm(rq);
+    if (rq.rtQueue.length > 1) this.balancer.pushRt(rq);
   }
 
   /** Program the CPU's next interesting moment. */

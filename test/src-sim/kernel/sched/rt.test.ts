@@ -59,4 +59,20 @@ describe('real-time classes', () => {
     const sim = run(s);
     for (let i = 0; i < 4; i++) expect(schedstat(sim, `f#${i}`).exec).toBe(1 * S);
   });
+
+  test('an RT task preempted by a higher priority is pushed to a CPU running only fair work', () => {
+    const s = scenario(
+      2,
+      [
+        taskSpec({ name: 'low', policy: 'SCHED_FIFO', rtPriority: 10 }),
+        taskSpec({ name: 'fair', cpus: [1] }),
+        taskSpec({ name: 'high', policy: 'SCHED_FIFO', rtPriority: 20, cpus: [0], startNs: 5 * MS, run: { type: 'periodic', busyNs: 1 * MS, periodNs: 10 * MS, jitter: 0 } }),
+      ],
+      { durationNs: 1 * S, kernel: { version: '6.18', scheduler: 'eevdf', sysctl: [['kernel.sched_rt_runtime_us', '-1']], hz: 1000 } },
+    );
+    const sim = run(s);
+    expect(schedstat(sim, 'low').exec).toBe(1 * S);
+    expect(schedstat(sim, 'low').delay).toBe(0);
+    expect(schedstat(sim, 'fair').exec).toBe(5 * MS);
+  });
 });
