@@ -10,7 +10,7 @@ import { DirtyBalancer, type PauseStats, type ThrottlePolicy } from './balance';
 import { defaultSysctls, domainDirtyLimits } from './dirty-limits';
 import { Flusher } from './flusher';
 import { registerDirtySysctls } from './sysctl-files';
-import { Wb, type Waiter } from './wb';
+import { Wb, wbCalcThresh, type Waiter } from './wb';
 import { wakeWhenBlocked } from './wake';
 
 /** Simulator-only switch between the kernel's throttling and the 2011 proposal (debugfs: not a kernel ABI). */
@@ -161,6 +161,42 @@ export function installWriteback(k: Kernel): void {
       },
     });
     k.vfs.register(`${base}/stable_pages_required`, { read: () => (stableWrites(wb) ? '1\n' : '0\n') });
+    k.vfs.register(`/sys/kernel/debug/bdi/${disk.devt}/stats`, { read: () => bdiStats(wb) });
+  };
+
+  /** mm/backing-dev.c: bdi_debug_stats_show(). b_io/b_more_io lists are not kept (0). */
+  const bdiStats = (wb: Wb): string => {
+    const K = (pages: number): number => pages * 4;
+    const { thresh, bgThresh } = domainDirtyLimits(pc.dirtyableMemory(), s);
+    let writeback = 0;
+    let reclaimable = 0;
+    let dirtyInodes = 0;
+    for (const f of pc.files()) {
+      if (wbOfFile(f) !== wb) continue;
+      writeback += f.nrWriteback;
+      reclaimable += f.nrDirty;
+      if (f.nrDirty > 0) dirtyInodes++;
+    }
+    const wbThresh = wbCalcThresh(wb, [...wbs.values()], thresh, k.now);
+    // WB_registered | WB_writeback_running | WB_has_dirty_io
+    const state = 1 | (wb.inflight > 0 ? 2 : 0) | (reclaimable + writeback > 0 ? 4 : 0);
+    const row = (name: string, v: number, unit = ''): string => `${`${name}:`.padEnd(20)}${String(v).padStart(10)}${unit}\n`;
+    return (
+      row('BdiWriteback', K(writeback), ' kB') +
+      row('BdiReclaimable', K(reclaimable), ' kB') +
+      row('BdiDirtyThresh', K(wbThresh), ' kB') +
+      row('DirtyThresh', K(thresh), ' kB') +
+      row('BackgroundThresh', K(bgThresh), ' kB') +
+      row('BdiDirtied', K(wb.dirtied), ' kB') +
+      row('BdiWritten', K(wb.written), ' kB') +
+      row('BdiWriteBandwidth', K(wb.rates.writeBw), ' kBps') +
+      row('b_dirty', dirtyInodes) +
+      row('b_io', 0) +
+      row('b_more_io', 0) +
+      row('b_dirty_time', 0) +
+      row('bdi_list', 1) +
+      `${'state:'.padEnd(20)}${state.toString(16).padStart(10)}\n`
+    );
   };
   // ---- data=ordered: a journal commit first writes the data of the files it covers ----
   const orderedData = (dev: BlockDeviceInfo): void => {
@@ -182,7 +218,10 @@ export function installWriteback(k: Kernel): void {
       if (action === 'add') orderedData(dev);
       if (dev.isPartition) return;
       if (action === 'add') registerBdi(dev);
-      else k.vfs.unregisterTree(`/sys/class/bdi/${dev.devt}`);
+      else {
+        k.vfs.unregisterTree(`/sys/class/bdi/${dev.devt}`);
+        k.vfs.unregisterTree(`/sys/kernel/debug/bdi/${dev.devt}`);
+      }
     });
   }
 

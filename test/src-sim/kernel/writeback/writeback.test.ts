@@ -233,3 +233,36 @@ describe('how throttled writers wait', () => {
     expect(() => h.k.vfs.write('/sys/kernel/debug/kernel-lab/dirty_throttle', 'fast')).toThrow('(EINVAL): expected one of io-less, completion-distribution, got "fast"');
   });
 });
+
+describe('determinism', () => {
+  it('the same writers on the same devices give identical pauses, counters and io.stat (two runs, both policies)', () => {
+    const run = (policy: string) => {
+      const h = harness({ dirtyablePages: 16384 });
+      h.k.vfs.write('/sys/kernel/debug/kernel-lab/dirty_throttle', policy);
+      const usb = h.pc.addFile('/media/stick/iso', 256 * MiB, 'sdb');
+      const ssd = h.pc.addFile('/home/log', 256 * MiB, 'sda');
+      const a = writer(h, h.task('cp'), usb, { bsPages: 64, cpuNs: 20_000, untilNs: 8e9 });
+      const b = writer(h, h.task('app'), ssd, { bsPages: 4, cpuNs: 5_000, untilNs: 8e9 });
+      h.k.engine.runUntil(8e9);
+      return JSON.stringify([a, b, h.k.vfs.read('/sys/fs/cgroup/io.stat'), h.pc.nrFileDirty(), h.pc.nrWriteback()]);
+    };
+    for (const p of ['io-less', 'completion-distribution']) expect(run(p)).toBe(run(p));
+  });
+});
+
+describe('/sys/kernel/debug/bdi/<bdi>/stats', () => {
+  it('prints the bdi’s counters and thresholds in bdi_debug_stats_show’s layout', () => {
+    const h = harness({ dirtyablePages: 65536 });
+    const f = h.pc.addFile('/data/x', 64 * MiB, 'sda');
+    h.pc.markDirty(f, { index: 0, pages: 100 }, h.task('w'), 0);
+    const text = h.k.vfs.read('/sys/kernel/debug/bdi/8:0/stats');
+    // "%-20s%10lu kB": label column of 20, value right-aligned in 10.
+    const line = (label: string, v: number, unit = ' kB'): string => `${`${label}:`.padEnd(20)}${String(v).padStart(10)}${unit}\n`;
+    expect(text.split('\n')[1]).toBe('BdiReclaimable:            400 kB');
+    // floor(20·4096/100) = 819 per page → 819·65536/4096 = 13104 pages; 10 %: 409 → 6544 pages.
+    expect(text).toContain(line('DirtyThresh', 52416));
+    expect(text).toContain(line('BackgroundThresh', 26176));
+    expect(text).toContain(line('b_dirty', 1, ''));
+    expect(text.trimEnd().split('\n')).toHaveLength(14);
+  });
+});
