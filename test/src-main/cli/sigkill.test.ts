@@ -32,10 +32,19 @@ describe('crash safety', () => {
     before.close();
 
     const child = cliAsync('run', fixture('long.yaml'), '--session', f);
-    const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_c, sig) => res(sig)));
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    let gone = false;
+    const exited = new Promise<NodeJS.Signals | null>((res) =>
+      child.on('exit', (_c, sig) => {
+        gone = true;
+        res(sig);
+      }),
+    );
     // Wait until the second run has committed some series chunks, then kill -9.
     const deadline = Date.now() + 60_000;
     while (chunksOf(f, 2) < 3) {
+      if (gone) throw new Error(`the long run ended before it could be killed: ${stderr}`);
       if (Date.now() > deadline) throw new Error('the long run never committed a chunk');
       await new Promise((r) => setTimeout(r, 50));
     }
