@@ -3,7 +3,7 @@ import type { Disk } from '../block/disk';
 import { registerDiskFiles, unregisterDiskFiles } from '../block/sysfs';
 import type { DeviceHotplugApi, Kernel } from '../kernel';
 import type { BlockDeviceSpec } from '../../scenario/types';
-import { fail } from '../../vfs/errors';
+import { fail, KernelError } from '../../vfs/errors';
 import { byIdName, devPath } from './disk-names';
 import { emitUevent } from './uevent';
 
@@ -35,12 +35,15 @@ export class DiskHotplug implements DeviceHotplugApi {
   }
 
   plug(spec: BlockDeviceSpec): void {
+    const present = this.layer.byName(spec.name) ?? this.layer.byDevt(spec.major, spec.minor);
+    if (present) throw new KernelError('EBUSY', `/dev/${spec.name}`, `${present.name} (${present.devt}) is already present`);
     this.attach(spec, true);
   }
 
   unplug(name: string): void {
     const disk = this.layer.diskByName(name);
-    if (!disk) this.k.engine.fail('block', `unplug: no disk named ${name}`);
+    // Refused like a write to a missing device: the run goes on (the host logs it).
+    if (!disk) throw new KernelError('ENODEV', `/dev/${name}`, 'no disk of that name is present');
     this.detach(disk);
   }
 

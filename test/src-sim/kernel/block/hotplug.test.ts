@@ -58,6 +58,13 @@ describe('disk hot-plug', () => {
     expect(base.errors).toEqual([]);
   });
 
+  it('refuses to plug a name or MAJ:MIN that is present, and to unplug a missing disk, without stopping the run', () => {
+    const { k } = blockKernel([diskSpec({ name: 'sda', type: 'ssd' })]);
+    expect(() => k.devices!.plug(diskSpec({ name: 'sda', type: 'ssd', minor: 16 }))).toThrow('/dev/sda: Device or resource busy (EBUSY): sda (8:0) is already present');
+    expect(() => k.devices!.plug(diskSpec({ name: 'sdb', type: 'ssd', minor: 0 }))).toThrow(/EBUSY/);
+    expect(() => k.devices!.unplug('sdz')).toThrow('/dev/sdz: No such device (ENODEV): no disk of that name is present');
+  });
+
   it('removes a SCSI disk through device/delete and brings it back with a host scan', () => {
     const { k } = blockKernel([diskSpec({ name: 'sda', type: 'hdd' }), diskSpec({ name: 'sdb', type: 'hdd', minor: 16, partitions: [GiB] })]);
     k.vfs.write('/sys/block/sdb/device/delete', '1');
