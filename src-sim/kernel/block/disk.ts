@@ -240,7 +240,7 @@ export class Disk implements BlockDeviceInfo {
         if (sector + nr === last.sector) return this.doMerge(last, bio, nr, true, part, false);
       }
     }
-    if (this.nomerges === 1) return false;
+    if (this.nomerges === 1 || this.backIdx.size === 0) return false;
     const back = this.backIdx.get(sector * 4 + op);
     if (back !== undefined && back.cgroup === bio.cgroup && back.nrSectors + nr <= maxSectors && this.elevator.allowMerge(back, bio, false)) {
       return this.doMerge(back, bio, nr, false, part, true);
