@@ -39,7 +39,7 @@ export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): 
   let stepStart = 0;
   let held = false;
   let paceUntil = 0;
-  const q = new StepQueue();
+  const q = new StepQueue(() => k.sched.wake(task));
 
   const next = (t: Task, now: number): Step => {
     const tm = taskMm(t);
@@ -85,7 +85,7 @@ export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): 
     const advanced = out.failed ? 0 : out.done === want.length ? stepLeft : indexOfPage(order, cursor, want[out.done]!) - cursor;
     cursor += advanced;
     stepLeft -= advanced;
-    outcomeSteps(k, mm, t, out, 0, q);
+    outcomeSteps(mm, out, 0, q);
     if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
     else if (stepLeft === 0) paceUntil = stepStart + spec.everyNs;
     return q.shift() ?? { kind: 'cpu', ns: 1000 };

@@ -33,7 +33,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   const blocks = Math.max(1, Math.floor(span / bsPages));
   const totalBlocks = Math.max(1, Math.ceil(spec.sizeBytes / spec.bs));
   const rng = k.rng.fork(`${spec.type}:${task.pid}`);
-  const q = new StepQueue();
+  const q = new StepQueue(() => k.sched.wake(task));
   const o = pc.objectOf(file);
   let done = 0;
   let seqBlock = 0;
@@ -41,8 +41,6 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   /** Pages to mark accessed once the read I/O has completed. */
   let pendingAccess: { index: number; pages: number } | null = null;
   let ioDone = true;
-
-  const wake = (): void => k.sched.wake(task);
 
   const finishRead = (): void => {
     if (pendingAccess === null || !ioDone) return;
@@ -56,8 +54,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   const doRead = (t: Task, index: number, pages: number): void => {
     const m = mm.memcgOf(t.cgroup);
     if (spec.direct) {
-      pc.backingStore.read(file, { index, pages }, t, t.cgroup, wake);
-      q.push({ kind: 'block', stall: 'io' });
+      q.pushIo('io', (done) => pc.backingStore.read(file, { index, pages }, t, t.cgroup, done));
       return;
     }
     let first = -1;
@@ -97,11 +94,12 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     m.ev[EV.pgpgin]! += missing * 4;
     pendingAccess = { index, pages };
     ioDone = false;
-    pc.backingStore.read(file, { index: first, pages: end - first }, t, t.cgroup, () => {
-      ioDone = true;
-      wake();
-    });
-    q.push({ kind: 'block', stall: workingset ? 'mem' : 'io' });
+    q.pushIo(workingset ? 'mem' : 'io', (done) =>
+      pc.backingStore.read(file, { index: first, pages: end - first }, t, t.cgroup, () => {
+        ioDone = true;
+        done();
+      }),
+    );
     const h = handleOverHigh(mm, t);
     if (h.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(h.reclaimNs), stall: 'mem' });
     if (h.sleepNs > 0) q.push({ kind: 'sleep', ns: h.sleepNs, stall: 'mem' });
@@ -109,8 +107,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
 
   const doWrite = (t: Task, index: number, pages: number): void => {
     if (spec.direct) {
-      pc.backingStore.write(file, { index, pages }, t, t.cgroup, wake);
-      q.push({ kind: 'block', stall: 'io' });
+      q.pushIo('io', (done) => pc.backingStore.write(file, { index, pages }, t, t.cgroup, done));
       return;
     }
     const m = mm.memcgOf(t.cgroup);
@@ -137,8 +134,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     sinceFsync += pages * 4096;
     if (spec.fsyncEveryBytes > 0 && sinceFsync >= spec.fsyncEveryBytes) {
       sinceFsync = 0;
-      pc.writeback(file, t, wake);
-      q.push({ kind: 'block', stall: 'io' });
+      q.pushIo('io', (done) => pc.writeback(file, t, done));
     }
   };
 

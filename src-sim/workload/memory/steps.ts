@@ -1,11 +1,25 @@
-import type { Kernel } from '../../kernel/kernel';
 import type { FaultOutcome } from '../../kernel/mm/fault';
 import type { Mm } from '../../kernel/mm/mm';
-import type { Step, Task } from '../../kernel/task';
+import type { Step } from '../../kernel/task';
 
-/** Steps a behaviour has decided on but not yet handed to the scheduler. */
+/** A wait whose I/O is submitted only when the task actually blocks on it. */
+interface PendingIo {
+  kind: 'io';
+  stall: 'mem' | 'io';
+  /** Start the I/O; call `done` when it completes (always from a later event). */
+  submit: (done: () => void) => void;
+}
+
+/**
+ * Steps a behaviour has decided on but not yet handed to the scheduler.
+ * An I/O wait is queued as a PendingIo and submitted when it is dequeued:
+ * a completion that arrived while the task was still running earlier steps
+ * would find it not blocked, and the wake-up would be lost.
+ */
 export class StepQueue {
-  private readonly q: Step[] = [];
+  private readonly q: (Step | PendingIo)[] = [];
+
+  constructor(private readonly wake: () => void) {}
 
   get empty(): boolean {
     return this.q.length === 0;
@@ -16,16 +30,23 @@ export class StepQueue {
     this.q.push(s);
   }
 
+  /** Block with `stall` on an I/O that `submit` starts when the task gets there. */
+  pushIo(stall: 'mem' | 'io', submit: (done: () => void) => void): void {
+    this.q.push({ kind: 'io', stall, submit });
+  }
+
   shift(): Step | undefined {
-    return this.q.shift();
+    const s = this.q.shift();
+    if (s === undefined || s.kind !== 'io') return s;
+    s.submit(this.wake);
+    return { kind: 'block', stall: s.stall };
   }
 }
 
 /** Wait for `pages` of swap-in as dependent faults (one latency each), blocked, then woken. */
-export function swapInWait(k: Kernel, mm: Mm, task: Task, pages: number, workingset: boolean, q: StepQueue): void {
+export function swapInWait(mm: Mm, pages: number, workingset: boolean, q: StepQueue): void {
   if (pages === 0) return;
-  mm.swapStore.submit('swap', pages, () => k.sched.wake(task), pages);
-  q.push({ kind: 'block', stall: workingset ? 'mem' : 'io' });
+  q.pushIo(workingset ? 'mem' : 'io', (done) => mm.swapStore.submit('swap', pages, done, pages));
 }
 
 /**
@@ -33,10 +54,10 @@ export function swapInWait(k: Kernel, mm: Mm, task: Task, pages: number, working
  * faults' own CPU work plus `extraCpuNs`, the swap-in wait, then the
  * memory.high penalty sleep (memory stall).
  */
-export function outcomeSteps(k: Kernel, mm: Mm, task: Task, o: FaultOutcome, extraCpuNs: number, q: StepQueue): void {
+export function outcomeSteps(mm: Mm, o: FaultOutcome, extraCpuNs: number, q: StepQueue): void {
   if (o.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(o.reclaimNs), stall: 'mem' });
   q.push({ kind: 'cpu', ns: Math.round(o.faultNs + extraCpuNs) });
-  swapInWait(k, mm, task, o.major, o.workingsetMajor > 0, q);
+  swapInWait(mm, o.major, o.workingsetMajor > 0, q);
   if (o.sleepNs > 0) q.push({ kind: 'sleep', ns: o.sleepNs, stall: 'mem' });
 }
 

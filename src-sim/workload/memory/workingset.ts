@@ -31,7 +31,7 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
   let want: Int32Array | null = null;
   /** Per bucket: no never-touched page lies below this index. */
   let virginCursor: Int32Array | null = null;
-  const q = new StepQueue();
+  const q = new StepQueue(() => k.sched.wake(task));
 
   const next = (t: Task): Step => {
     if (taskMm(t).killed) return { kind: 'exit' };
@@ -82,7 +82,7 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
     const out = faultAnonPages(mm, t, o, total, pick, emptyOutcome());
     mm.current = null;
     if (out.killed) return { kind: 'exit' };
-    outcomeSteps(k, mm, t, out, WS_TICK_NS, q);
+    outcomeSteps(mm, out, WS_TICK_NS, q);
     if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
     return q.shift() ?? { kind: 'cpu', ns: WS_TICK_NS };
   };
