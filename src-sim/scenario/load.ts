@@ -45,7 +45,15 @@ export function validateScenario(value: unknown, opts: LoadOptions & { fileName?
  * semantic rules. Paths name the resolved fields.
  */
 export function checkResolvedScenario(s: Scenario): ScenarioIssue[] {
-  const issues = [...resolvedIssues(s), ...semanticIssues(s), ...kernelIssues(s, syntheticOrigins(s))];
+  const issues = [...resolvedIssues(s), ...semanticIssues(s)];
+  try {
+    issues.push(...kernelIssues(s, syntheticOrigins(s)));
+  } catch (e) {
+    // An editor calls this on every change: a draft the simulator cannot
+    // boot is one more issue to show, not an exception.
+    if (!(e instanceof Error)) throw e;
+    issues.push({ path: [], message: `the simulator cannot boot this scenario: ${e.message}` });
+  }
   return place(issues, s.name, null);
 }
 

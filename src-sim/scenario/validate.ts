@@ -120,7 +120,8 @@ export function resolvedIssues(s: Scenario): PathIssue[] {
   const issues: PathIssue[] = [];
   const n = s.machine.cpus;
   const nodeCpus = s.machine.numa.nodes.reduce((sum, node) => sum + node.cpus.length, 0);
-  if (nodeCpus !== n) issues.push({ path: ['machine', 'cpus'], message: `expected ${nodeCpus} (the CPUs of the NUMA nodes), got ${n}` });
+  if (n < 1) issues.push({ path: ['machine', 'cpus'], message: `expected at least one CPU, got ${n}` });
+  else if (nodeCpus !== n) issues.push({ path: ['machine', 'cpus'], message: `expected ${nodeCpus} (the CPUs of the NUMA nodes), got ${n}` });
   s.machine.numa.distances.forEach((row, i) =>
     row.forEach((d, j) => {
       if ((i === j && d !== 10) || (i !== j && d <= 10)) {

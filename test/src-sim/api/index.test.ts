@@ -52,3 +52,15 @@ describe('checkResolvedScenario on an edited draft', () => {
     ]);
   });
 });
+
+describe('checkResolvedScenario never throws at an editor', () => {
+  it('a draft the simulator cannot boot is an issue', () => {
+    const s = api.baseScenario({
+      name: 'draft',
+      machine: { ...api.flatMachine(1), cpus: 0, numa: { nodes: [{ cpus: [], memoryBytes: 2 ** 30 }], distances: [[10]] } },
+      tasks: [api.taskSpec({ name: 'a' })],
+    });
+    const issues = api.checkResolvedScenario(s);
+    expect(issues[0]).toEqual({ file: 'draft', line: 0, col: 0, path: 'machine.cpus', message: 'expected at least one CPU, got 0' });
+  });
+});
