@@ -26,7 +26,7 @@ let bridge: IpcBridge;
 let win: BrowserWindow | null = null;
 
 function refreshMenu(): void {
-  Menu.setApplicationMenu(buildMenu(menuModel(lab.recent.list(), lab.sessionInfo().path !== null), (c) => void runCommand(c)));
+  Menu.setApplicationMenu(buildMenu(menuModel(lab.recentSessions(), lab.sessionInfo().path !== null), (c) => void runCommand(c)));
 }
 
 async function runCommand(c: MenuCommand): Promise<void> {

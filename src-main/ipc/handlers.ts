@@ -16,7 +16,7 @@ function handlers(lab: LabService, c: LabConnection): Handlers {
     'session/open': (r) => lab.openSession(r.path),
     'session/saveAs': (r) => lab.saveSessionAs(r.path),
     'session/close': () => lab.closeSession(),
-    'session/recent': () => ({ paths: lab.recent.list() }),
+    'session/recent': () => ({ paths: lab.recentSessions() }),
     'run/start': (r) => lab.startRun(r.scenario, r.name, { paused: r.paused, pace: r.pace }),
     'run/cancel': (r) => lab.cancelRun(r.runId),
     'run/pause': (r) => lab.pauseRun(r.runId),

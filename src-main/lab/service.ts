@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../../src-sim/scenario/types';
 import { checkResolvedScenario } from '../../src-sim/scenario/load';
@@ -102,6 +102,11 @@ export class LabService {
   }
 
   // ---- sessions ----------------------------------------------------------
+
+  /** Recent sessions that still exist (a moved or deleted file drops out of File › Open Recent). */
+  recentSessions(): string[] {
+    return this.recent.list().filter((p) => existsSync(p));
+  }
 
   sessionInfo(): SessionInfo {
     return { path: this.store?.path ?? null, runCount: this.store ? this.store.listRuns().length : 0, savedAt: this.savedAt };

@@ -79,6 +79,12 @@ test('new, run, save as, close, reopen: the runs come along and the recent list 
     expect(reopened.runCount).toBe(1);
     expect((await c.call('run/list', {})).runs[0]).toMatchObject({ status: 'complete', simNs: 1e8 });
     expect((await c.call('session/recent', {})).paths).toEqual([join(f.dir, 'kept.klab')]);
+    // A deleted session drops out of the recent list.
+    await c.call('session/new', { path: 'gone.klab' });
+    expect((await c.call('session/recent', {})).paths).toEqual([join(f.dir, 'gone.klab'), join(f.dir, 'kept.klab')]);
+    await c.call('session/open', { path: 'kept.klab' });
+    rmSync(join(f.dir, 'gone.klab'));
+    expect((await c.call('session/recent', {})).paths).toEqual([join(f.dir, 'kept.klab')]);
     const exists = await c.call('session/new', { path: 'kept.klab' }).catch((e: Error) => e.message);
     expect(exists).toBe(`${join(f.dir, 'kept.klab')}: a file with this name already exists`);
   } finally {
