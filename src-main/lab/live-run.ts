@@ -43,6 +43,22 @@ export class LiveRun {
     };
   }
 
+  /**
+   * Disks present now as far as the run's actions tell (boot devices, then
+   * plug/unplug of the timeline so far and of live control, in time order).
+   * name → "major:minor". A sysfs device/delete write is not followed.
+   */
+  presentDisks(): Map<string, string> {
+    const present = new Map<string, string>();
+    for (const d of this.scenario.machine.devices) present.set(d.name, `${d.major}:${d.minor}`);
+    const actions = [...this.scenario.timeline.filter((a) => a.atNs <= this.simNs), ...this.liveActions].sort((a, b) => a.atNs - b.atNs);
+    for (const a of actions) {
+      if (a.kind === 'plug') present.set(a.device.name, `${a.device.major}:${a.device.minor}`);
+      else if (a.kind === 'unplug') present.delete(a.device);
+    }
+    return present;
+  }
+
   toEntries(entries: { t_ns: number; kind: string; [k: string]: string | number | boolean | null }[]): EventEntry[] {
     return entries.map((e) => {
       const { t_ns, kind, ...fields } = e;

@@ -317,6 +317,19 @@ export class LabService {
   /** Apply a live action between chunks; it joins the run's timeline. */
   async act(runId: string, action: LiveActionRequest): Promise<{ atNs: number }> {
     const r = this.live_(runId);
+    // The block layer treats a plug of a present disk or an unplug of an absent one as a broken invariant
+    // (the whole run would fail): refuse those here, where it is only a mistake in the request.
+    if (action.kind === 'plug' || action.kind === 'unplug') {
+      const disks = r.presentDisks();
+      const list = [...disks.keys()].join(', ') || 'none';
+      if (action.kind === 'unplug' && !disks.has(action.device)) throw refused(`no disk named "${action.device}" is plugged in (present: ${list})`);
+      if (action.kind === 'plug') {
+        const devt = `${action.device.major}:${action.device.minor}`;
+        if (disks.has(action.device.name)) throw refused(`a disk named "${action.device.name}" is already plugged in`);
+        const clash = [...disks].find(([, d]) => d === devt);
+        if (clash) throw refused(`device number ${devt} is already used by ${clash[0]}`);
+      }
+    }
     const reply = await r.handle.act(action);
     if (!reply.ok) throw new LabError('kernel-error', reply.error);
     r.liveActions.push(reply.action);

@@ -29,6 +29,13 @@ test('a disk plugged and unplugged live is in the timeline and the event log, an
   await c.call('run/resume', { runId: run.id });
   await new Promise((r) => setTimeout(r, 100));
   const plugged = await c.call('run/act', { runId: run.id, action: { kind: 'plug', device: disk } });
+  // Mistakes are refused without touching the run: a second sdb, a clashing 8:16, an absent disk.
+  const again = await c.call('run/act', { runId: run.id, action: { kind: 'plug', device: disk } }).catch((e: Error) => e.message);
+  expect(again).toBe('run/act: a disk named "sdb" is already plugged in');
+  const clash = await c.call('run/act', { runId: run.id, action: { kind: 'plug', device: { ...disk, name: 'sdc' } } }).catch((e: Error) => e.message);
+  expect(clash).toBe('run/act: device number 8:16 is already used by sdb');
+  const absent = await c.call('run/act', { runId: run.id, action: { kind: 'unplug', device: 'sdz' } }).catch((e: Error) => e.message);
+  expect(absent).toBe('run/act: no disk named "sdz" is plugged in (present: sdb)');
   await new Promise((r) => setTimeout(r, 100));
   const unplugged = await c.call('run/act', { runId: run.id, action: { kind: 'unplug', device: 'sdb' } });
   expect(unplugged.atNs).toBeGreaterThan(plugged.atNs);
