@@ -48,6 +48,20 @@ describe('experiment: io.max on a backup job vs an interactive reader (HDD)', ()
 });
 
 describe('experiment: io.bfq.weight 100 vs 200 under BFQ (behaviour 33)', () => {
+  it('io.weight (iocost’s file, iocost disabled) leaves BFQ at 1:1', () => {
+    const s = loadScenario(readFileSync(path.join(scenarios, 'io-weight-bfq.yaml'), 'utf8'), 'io-weight-bfq.yaml');
+    s.cgroups = [
+      { path: '/light', writes: [['io.weight', '100']] },
+      { path: '/heavy', writes: [['io.weight', '200']] },
+    ];
+    const sim = new Simulation(s);
+    sim.runToEnd();
+    const light = stat(sim.kernel.vfs.read('/sys/fs/cgroup/light/io.stat'), '8:0').rbytes!;
+    const heavy = stat(sim.kernel.vfs.read('/sys/fs/cgroup/heavy/io.stat'), '8:0').rbytes!;
+    expect(heavy / light).toBeGreaterThan(0.9);
+    expect(heavy / light).toBeLessThan(1.1);
+  });
+
   it('two sequential readers share the disk about 1:2', () => {
     const sim = load('io-weight-bfq');
     sim.runToEnd();
