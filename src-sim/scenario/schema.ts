@@ -185,6 +185,9 @@ const Kernel = strict({
   hz: z.union([z.literal(100), z.literal(250), z.literal(300), z.literal(1000)], { error: expecting('one of 100, 250, 300, 1000') }).optional(),
 });
 
+/** JSON Schema for editors: exactly one of these keys (the loader checks it with a clearer message). */
+const exactlyOne = (...keys: string[]) => ({ oneOf: keys.map((k) => ({ required: [k] })) });
+
 const sequentialOrRandom = oneOf(['sequential', 'random']).optional();
 
 const Run = z.discriminatedUnion(
@@ -242,7 +245,7 @@ const Run = z.discriminatedUnion(
           error: expecting('a mapping of fio options'),
         })
         .optional(),
-    }),
+    }).meta(exactlyOne('job', 'options', 'text')),
   ],
   { error: expecting('a run mapping like { type: cpu }') },
 );
@@ -270,7 +273,7 @@ const Timeline = strict({
   write: z.record(z.string(), echoValue, { error: expecting('a mapping of file path → value') }).optional(),
   plug: BlockDeviceFile.optional(),
   unplug: text('a block device name').optional(),
-});
+}).meta(exactlyOne('write', 'plug', 'unplug'));
 
 const FileDecl = strict({
   path: text('an absolute file path').regex(/^\//, { error: expecting('an absolute file path like /data/log') }),
