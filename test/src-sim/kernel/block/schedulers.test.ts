@@ -33,6 +33,30 @@ describe('bfq', () => {
   });
 });
 
+describe('bfq low_latency', () => {
+  it('weight-raises a newly started reader so it gets most of the disk against a long-running one', () => {
+    const share = (lowLatency: string): number => {
+      const { k, block } = blockKernel([diskSpec({ name: 'sda', type: 'hdd', sizeBytes: 1000 * GiB })]);
+      k.vfs.write('/sys/block/sda/queue/scheduler', 'bfq');
+      k.vfs.write('/sys/block/sda/queue/iosched/low_latency', lowLatency);
+      const sda = block.byName('sda')!;
+      const common = { op: 'read' as const, bytes: 64 * 1024, depth: 1, random: false, span: 100 * GiB / 512 };
+      const old = closedLoop(k, sda, { ...common, start: 0, task: fakeTask(1, k.cgroups.root), until: 8e9 });
+      let young = { bytes: 0 };
+      let oldAt5 = 0;
+      k.engine.schedule(5e9, () => {
+        oldAt5 = old.bytes;
+        young = closedLoop(k, sda, { ...common, start: 500 * GiB / 512, task: fakeTask(2, k.cgroups.root), until: 8e9 });
+      });
+      k.engine.runUntil(8e9);
+      return young.bytes / (young.bytes + old.bytes - oldAt5);
+    };
+    // Raised ×30 (bfq_wr_coeff) for its first seconds vs plain fair share.
+    expect(share('1')).toBeGreaterThan(0.8);
+    expect(share('0')).toBeCloseTo(0.5, 1);
+  });
+});
+
 describe('kyber (block/kyber-iosched.c)', () => {
   it('throttles the domain with good latency when reads miss their 2 ms target (behaviour 34, as the kernel code does it)', () => {
     // A slow virtio disk: every read takes 5 ms on the device, far over the 2 ms read target.
