@@ -5,7 +5,7 @@
  * kernel/sched/topology.c (sd_init). Two domain levels: the CPU's NUMA node
  * (treated as the LLC) and the whole machine.
  */
-import type { CfsRq, Rq, TaskSched } from './entities';
+import type { CfsRq, Rq, SchedEntity, TaskSched } from './entities';
 import type { Scheduler } from './core';
 
 /** kernel/sched/topology.c: sd_init — imbalance_pct for LLC and above. */
@@ -14,12 +14,14 @@ const IMBALANCE_PCT = 117;
 const BUSY_FACTOR = 16;
 
 export class Balancer {
-  /** CPUs of each CPU's node (the LLC domain). */
+  /** CPUs of each CPU's node (the LLC domain), and all CPUs. */
   private readonly llc: number[][];
+  private readonly all: number[];
 
   constructor(private readonly s: Scheduler) {
     const nodes = s.k.scenario.machine.numa.nodes;
     this.llc = [];
+    this.all = s.rqs.map((r) => r.cpu);
     for (let c = 0; c < s.nrCpus; c++) this.llc.push(nodes[s.nodeOf[c]!]?.cpus ?? [c]);
     for (const rq of s.rqs) rq.balanceFn = (now) => this.periodic(rq, now);
   }
@@ -157,26 +159,92 @@ export class Balancer {
     }
     const local = this.busiest(rq, this.llc[rq.cpu]!);
     if (local && this.pullOne(local, rq)) return;
-    const all = this.busiest(rq, s.rqs.map((r) => r.cpu));
+    const all = this.busiest(rq, this.all);
     if (all) this.pullOne(all, rq);
   }
 
-  /** Periodic load_balance at each domain level: move tasks while the imbalance exceeds imbalance_pct. */
+  /**
+   * Bring every group entity weight below `q` up to date (what each CPU's
+   * tick does through update_cfs_group), so CPU loads compare fairly.
+   */
+  private refreshShares(q: CfsRq): void {
+    const visit = (se: SchedEntity): void => {
+      if (!se.myQ) return;
+      this.refreshShares(se.myQ);
+      this.s.updateCfsGroup(se);
+    };
+    for (let i = 0; i < q.queue.length; i++) visit(q.queue[i]!);
+    if (q.curr) visit(q.curr);
+  }
+
+  /** A waiting fair task's share of its CPU's load (task_h_load): its weight scaled by each group level. */
+  private hLoad(ts: TaskSched): number {
+    let w = ts.se.weight;
+    for (let q: CfsRq = ts.se.cfsRq; q.se; q = q.se.cfsRq) w = (w * q.se.weight) / Math.max(q.load, 1);
+    return w;
+  }
+
+  /** Waiting fair tasks below `q` (the running one excluded). */
+  private waiting(q: CfsRq, out: TaskSched[]): void {
+    for (const se of q.queue) {
+      if (se.task) out.push(se.task);
+      else if (se.myQ) this.waiting(se.myQ, out);
+    }
+    if (q.curr?.myQ) this.waiting(q.curr.myQ, out);
+  }
+
+  /**
+   * kernel/sched/fair.c: load_balance, as seen from `rq`: the CPU with the
+   * highest fair load (sum of top-level entity weights, group entities
+   * already split by calc_group_shares) gives up waiting tasks while its load
+   * exceeds ours by imbalance_pct, each no larger than the remaining
+   * imbalance (detach_tasks), cache-hot ones last, at most nr_migrate.
+   */
+  private loadBalance(rq: Rq, cpus: readonly number[]): boolean {
+    const s = this.s;
+    let busiest: Rq | null = null;
+    this.refreshShares(rq.cfs);
+    for (const c of cpus) {
+      const o = s.rqs[c]!;
+      if (o === rq || !o.online) continue;
+      this.refreshShares(o.cfs);
+      const waiting = o.cfs.hNrRunning - (o.curr && !o.curr.isRt ? 1 : 0);
+      if (waiting <= 0) continue;
+      if (!busiest || o.cfs.load > busiest.cfs.load) busiest = o;
+    }
+    if (!busiest) return false;
+    const local = rq.cfs.load;
+    const far = busiest.cfs.load;
+    if (local > 0 && far * 100 <= local * IMBALANCE_PCT) return false;
+    let imbalance = (far - local) / 2;
+    if (imbalance <= 0) return false;
+    const cand: TaskSched[] = [];
+    this.waiting(busiest.cfs, cand);
+    const now = s.k.now;
+    // cache-cold tasks first (can_migrate_task / task_hot)
+    cand.sort((x, y) => Number(now - x.lastRan < s.tun.migrationCost) - Number(now - y.lastRan < s.tun.migrationCost));
+    let moved = 0;
+    for (const t of cand) {
+      if (moved >= s.tun.nrMigrate || imbalance <= 0) break;
+      if (!s.allowed(t, rq.cpu)) continue;
+      const load = this.hLoad(t);
+      // an idle CPU takes any task; otherwise never one heavier than the imbalance
+      if (local > 0 && load > imbalance) continue;
+      this.move(t, busiest, rq);
+      imbalance -= load;
+      moved++;
+    }
+    return moved > 0;
+  }
+
+  /** Periodic rebalance_domains: the node (LLC) level, then the whole machine. */
   private periodic(rq: Rq, now: number): void {
     const s = this.s;
     if (rq.online) {
       s.enter();
       s.ctx.now = now;
-      for (const cpus of [this.llc[rq.cpu]!, s.rqs.map((r) => r.cpu)]) {
-        const busiest = this.busiest(rq, cpus);
-        if (!busiest) continue;
-        const local = rq.nrRunning;
-        const far = busiest.nrRunning;
-        if (far - local < 2 || far * 100 <= local * IMBALANCE_PCT) continue;
-        const want = Math.min(Math.floor((far - local) / 2), s.tun.nrMigrate);
-        let moved = 0;
-        while (moved < want && this.pullOne(busiest, rq)) moved++;
-        if (moved) {
+      for (const cpus of [this.llc[rq.cpu]!, this.all]) {
+        if (this.loadBalance(rq, cpus)) {
           if (rq.curr) s.checkPreempt(rq, rq.curr);
           else s.requestResched(rq);
           break;

@@ -181,7 +181,7 @@ export class Scheduler implements SchedulerApi {
   }
 
   /** kernel/sched/fair.c: update_cfs_group */
-  private updateCfsGroup(se: SchedEntity): void {
+  updateCfsGroup(se: SchedEntity): void {
     const q = se.myQ;
     if (!q) return;
     const w = this.calcGroupShares(q);
@@ -848,6 +848,8 @@ export class Scheduler implements SchedulerApi {
     ctx.now = now;
     ctx.resched = false;
     this.updateCurrTask(rq);
+    // entity_tick: update_cfs_group for every group level of the running chain
+    if (!ts.isRt) for (let se = ts.se.parent; se; se = se.parent) this.updateCfsGroup(se);
     let resched = ctx.resched;
     if (ts.stepLeft <= 0.5) {
       // The step is done; the next one may keep the CPU (it is re-picked).

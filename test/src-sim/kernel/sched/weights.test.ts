@@ -132,3 +132,22 @@ describe('cgroup weights', () => {
     expect(weightFromCgroup(10000)).toBe(102400);
   });
 });
+
+describe('SMP group fairness through load balancing', () => {
+  test('equal-weight groups with 1 and 3 hogs on 2 CPUs each get one CPU (load, not task count, is balanced)', () => {
+    const s = scenario(2, [taskSpec({ name: 'a', cgroup: '/A' }), taskSpec({ name: 'b', cgroup: '/B', count: 3 })], { durationNs: 6 * S });
+    const sim = run(s, 1 * S);
+    const ua0 = Number(/usage_usec (\d+)/.exec(sim.kernel.vfs.read('/sys/fs/cgroup/A/cpu.stat'))![1]);
+    sim.advance(6 * S);
+    const ua = Number(/usage_usec (\d+)/.exec(sim.kernel.vfs.read('/sys/fs/cgroup/A/cpu.stat'))![1]) - ua0;
+    expect(Math.abs(ua / 5e6 - 1)).toBeLessThan(0.05);
+  });
+
+  test('a heavy task alone on its CPU is not joined by light ones (nice −10 vs three nice 0 on 2 CPUs)', () => {
+    const s = scenario(2, [taskSpec({ name: 'heavy', nice: -10 }), taskSpec({ name: 'light', count: 3 })], { durationNs: 6 * S });
+    const sim = run(s, 1 * S);
+    const h0 = schedstat(sim, 'heavy').exec;
+    sim.advance(6 * S);
+    expect(Math.abs((schedstat(sim, 'heavy').exec - h0) / (5 * S) - 1)).toBeLessThan(0.05);
+  });
+});
