@@ -48,7 +48,7 @@ export const PANEL_GROUPS: PanelGroup[] = [
     title: 'Scheduler',
     panels: [
       { id: 'sched-share', title: 'CPU use per cgroup (cpu.stat usage_usec), CPUs', unit: 'CPUs', transform: 'rate', scale: 1e-6, pick: [{ file: /cpu\.stat$/, field: /^usage_usec$/ }] },
-      { id: 'sched-delay', title: 'Run delay (/proc/PID/schedstat) per second', unit: 'ns/s', transform: 'rate', pick: [{ file: /schedstat$/, field: /^(run_delay|run_delay_ns|1)$/ }] },
+      { id: 'sched-delay', title: 'Run delay (/proc/PID/schedstat) per second', unit: 'ns/s', transform: 'rate', pick: [{ file: /schedstat$/, field: /run_delay|^1$/ }] },
       { id: 'sched-throttle', title: 'Throttling (cpu.stat nr_throttled, throttled_usec)', unit: '/s', transform: 'rate', pick: [{ file: /cpu\.stat$/, field: /^(nr_throttled|throttled_usec)$/ }] },
       { id: 'sched-psi', title: 'PSI cpu (some avg10)', unit: '%', transform: 'value', pick: [{ file: /(cpu\.pressure|pressure\/cpu)$/, field: /^(some|full)\.avg10$/ }] },
     ],

@@ -28,8 +28,6 @@ export function buildTopologyOption(d: TopologyGraphData, theme: ChartTheme): EC
   const data = [
     ...nodes.map((node, i) => {
       const id = `node${i}`;
-      const first = node.cpus[0];
-      const last = node.cpus[node.cpus.length - 1];
       return {
         id,
         name: id,
@@ -40,7 +38,9 @@ export function buildTopologyOption(d: TopologyGraphData, theme: ChartTheme): EC
         label: {
           show: true,
           color: '#fff',
-          formatter: `${id}\n${node.cpus.length ? `CPU ${first}-${last}` : 'no CPUs'} · ${formatBytes(node.memoryBytes)}`,
+          fontSize: 11,
+          lineHeight: 15,
+          formatter: `${id}\n${node.cpus.length ? `${node.cpus.length} CPUs` : 'no CPUs'} · ${formatBytes(node.memoryBytes)}`,
         },
         category: 0,
       };
@@ -53,9 +53,9 @@ export function buildTopologyOption(d: TopologyGraphData, theme: ChartTheme): EC
         ...pos(id, i, 0, 1),
         ...(d.positions[id] ? {} : { x: 120 + i * 110, y: 560 }),
         symbol: 'rect',
-        symbolSize: [90, 34],
+        symbolSize: [104, 38],
         itemStyle: { color: theme.palette[1], borderColor: d.selected === id ? theme.marker : theme.fg, borderWidth: d.selected === id ? 3 : 1 },
-        label: { show: true, color: '#fff', formatter: `${disk.name}\n${disk.type} ${formatBytes(disk.sizeBytes)}` },
+        label: { show: true, color: '#fff', fontSize: 11, lineHeight: 15, formatter: `${disk.name}\n${disk.type} ${formatBytes(disk.sizeBytes)}` },
         category: 1,
       };
     }),

@@ -17,7 +17,7 @@ describe('buildTopologyOption', () => {
     const o = buildTopologyOption({ machine, nics: [], positions: {}, selected: 'node0' }, LIGHT_THEME) as unknown as GraphOpt;
     const g = o.series[0]!;
     expect(g.data).toHaveLength(8);
-    expect(g.data[1]!.label.formatter).toBe('node1\nCPU 8-15 · 16 GiB');
+    expect(g.data[1]!.label.formatter).toBe('node1\n8 CPUs · 16 GiB');
     expect(g.links).toHaveLength((8 * 7) / 2);
     expect(g.links.find((l) => l.source === 'node0' && l.target === 'node3')!.value).toBe(22);
     expect(new Set(g.links.map((l) => l.value))).toEqual(new Set([16, 22]));
