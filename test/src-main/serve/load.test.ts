@@ -14,7 +14,7 @@ import { probeScenario } from '../fixtures/probe';
 const CLIENTS = 8;
 const RUNS = 4;
 const SIM_NS = 30e9;
-const INTERVAL_NS = 1e6;
+const INTERVAL_NS = 1e7;
 
 let f: LabFixture;
 let server: RunningServer;
