@@ -22,12 +22,14 @@ const COMMANDS: Record<string, Command> = {
   fio: (argv, out, err) => fioCommand([...argv], out, err),
 };
 
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+}
+
 export async function main(argv: string[]): Promise<number> {
   // `kernel-lab … | head`: a closed pipe ends the output, it is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
+  if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
   const out = (s: string): void => void process.stdout.write(s);
   const err = (s: string): void => void process.stderr.write(s);
   const [name, ...rest] = argv;

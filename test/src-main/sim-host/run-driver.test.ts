@@ -52,7 +52,7 @@ describe('RunDriver', () => {
           expect(replay.end!.actions).toEqual(live.end!.actions);
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 8 },
     );
   });
 
