@@ -30,8 +30,8 @@ interface PooledBio extends Bio {
 /**
  * One fio job clone as a task. Sync engines (psync…) issue one I/O and block
  * until it completes; async engines (libaio, io_uring, posixaio) submit up to
- * iodepth I/Os in one plugged batch and block until at least one completes
- * (iodepth_batch_complete_min=1). Between batches the task is on CPU for
+ * iodepth I/Os in one plugged batch and block until iodepth_batch_complete_min
+ * (default 1) have completed. Between batches the task is on CPU for
  * CPU_PER_IO_NS per I/O. rate / rate_iops pace submissions (linear, or
  * exponential gaps with rate_process=poisson); thinktime sleeps after every
  * thinktime_blocks I/Os once they have completed; fsync=N commits after every
@@ -43,6 +43,9 @@ export class FioJobTask implements Behaviour {
   private startNs = 0;
   private inflight = 0;
   private blocked = false;
+  /** Completions since the task last blocked (io_getevents min_nr). */
+  private reaped = 0;
+  private readonly minReap: number;
   private bytesIssued = 0;
   private iosIssued = 0;
   private seqPos = 0;
@@ -72,6 +75,7 @@ export class FioJobTask implements Behaviour {
     private readonly onDone: (now: number) => void,
   ) {
     this.depth = isSyncEngine(job.ioengine) ? 1 : job.iodepth;
+    this.minReap = isSyncEngine(job.ioengine) ? 1 : Math.min(job.batchCompleteMin, this.depth);
     this.total = job.ioSize ?? target.sectors * 512;
     this.cpuPerIo = CPU_PER_IO_NS[job.ioengine];
     this.rampEnd = job.rampTimeNs;
@@ -136,6 +140,7 @@ export class FioJobTask implements Behaviour {
 
   private block(): Step {
     this.blocked = true;
+    this.reaped = 0;
     return { kind: 'block', stall: 'io' };
   }
 
@@ -293,7 +298,8 @@ export class FioJobTask implements Behaviour {
       if (now > this.result.endNs) this.result.endNs = now;
     }
     this.pool.push(bio);
-    this.wake();
+    // io_getevents(min_nr): wake after enough completions, or when nothing is left in flight.
+    if (++this.reaped >= this.minReap || this.inflight === 0 || this.result.error !== null) this.wake();
   }
 
   /** fsync(2): a journal commit for a file on the filesystem; blkdev_fsync → a cache flush for a raw device. */

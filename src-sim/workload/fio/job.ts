@@ -31,6 +31,8 @@ export interface FioJob {
   directory: string | null;
   ioengine: IoEngine;
   iodepth: number;
+  /** iodepth_batch_complete_min: completions the task waits for before it runs again (async engines). */
+  batchCompleteMin: number;
   direct: boolean;
   numjobs: number;
   runtimeNs: number;
@@ -95,6 +97,7 @@ export function defaultJob(name: string, line: number): FioJob {
     directory: null,
     ioengine: 'psync',
     iodepth: 1,
+    batchCompleteMin: 1,
     direct: false,
     numjobs: 1,
     runtimeNs: 0,

@@ -167,6 +167,9 @@ export const APPLIED: Record<string, Handler> = {
   iodepth: (j, v) => {
     j.iodepth = int('iodepth', 1, 65536)(v);
   },
+  iodepth_batch_complete_min: (j, v) => {
+    j.batchCompleteMin = Math.max(1, int('iodepth_batch_complete_min', 0, 65536)(v));
+  },
   direct: (j, v) => {
     j.direct = bool('direct')(v);
   },
@@ -242,6 +245,7 @@ export const ALIASES: Record<string, string> = {
   io_limit: 'io_size',
   timeout: 'runtime',
   wait_for_previous: 'stonewall',
+  iodepth_batch_complete: 'iodepth_batch_complete_min',
   thread: 'thread',
   threads: 'thread',
   ss: 'steadystate',
@@ -300,8 +304,6 @@ export const NOT_SIMULATED: Record<string, string> = {
   io_submit_mode: 'submission is inline in the job task',
   iodepth_batch: 'the job submits up to iodepth at once and reaps at least one',
   iodepth_batch_submit: 'the job submits up to iodepth at once and reaps at least one',
-  iodepth_batch_complete: 'the job submits up to iodepth at once and reaps at least one',
-  iodepth_batch_complete_min: 'the job submits up to iodepth at once and reaps at least one',
   iodepth_batch_complete_max: 'the job submits up to iodepth at once and reaps at least one',
   iodepth_low: 'the job refills its queue as soon as one I/O completes',
   numa_cpu_nodes: 'placement is left to the scheduler',
