@@ -6,8 +6,9 @@ import { resolveScenario } from './resolve';
 import { ALLOWED_KEYS_PREFIX, EXTENSION_PREFIX, ScenarioFileSchema } from './schema';
 import { lineCol, offsetOf, parseSource, pathKey, type SourceDoc } from './source';
 import type { Scenario } from './types';
+import { closest } from './suggest';
 import { show } from './units';
-import { resolvedIssues, semanticIssues } from './validate';
+import { resolvedIssues, semanticIssues, warnings } from './validate';
 
 export interface LoadOptions {
   /**
@@ -18,6 +19,8 @@ export interface LoadOptions {
   readFile?: (path: string) => string;
   /** Boot a scratch kernel to check cgroup, sysctl and timeline writes (default true). */
   kernelChecks?: boolean;
+  /** Told about things that load but look unintended (a task's group declared nowhere), after a successful load. */
+  onWarning?: (warning: ScenarioIssue) => void;
 }
 
 /**
@@ -76,6 +79,7 @@ function check(value: unknown, file: string, opts: LoadOptions, doc: SourceDoc |
     }
   }
   if (issues.length) throw new ScenarioError(place(issues, file, doc));
+  if (opts.onWarning) for (const w of place(warnings(scenario), file, doc)) opts.onWarning(w);
   return scenario;
 }
 
@@ -115,8 +119,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function fromZod(iss: z.core.$ZodIssue): PathIssue[] {
   const path = iss.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (iss.code === 'unrecognized_keys') {
-    const allowed = iss.message.startsWith(ALLOWED_KEYS_PREFIX) ? ` (${iss.message})` : '';
-    return iss.keys.map((k) => ({ path: [...path, k], part: 'key' as const, message: `unknown key ${JSON.stringify(k)}${allowed}` }));
+    const known = iss.message.startsWith(ALLOWED_KEYS_PREFIX) ? iss.message.slice(ALLOWED_KEYS_PREFIX.length).split(', ') : [];
+    return iss.keys.map((k) => {
+      const hint = closest(k, known);
+      const allowed = known.length ? ` (${hint ? `did you mean ${JSON.stringify(hint)}? ` : ''}${iss.message})` : '';
+      return { path: [...path, k], part: 'key' as const, message: `unknown key ${JSON.stringify(k)}${allowed}` };
+    });
   }
   if (iss.code === 'invalid_union' && 'options' in iss && Array.isArray(iss.options) && 'discriminator' in iss) {
     const input = isRecord(iss.input) ? iss.input[String(iss.discriminator)] : undefined;

@@ -1,6 +1,7 @@
 import type { PathIssue } from './issues';
 import { partitionName } from './resolve';
 import type { BlockDeviceSpec, Scenario } from './types';
+import { closest } from './suggest';
 import { formatDuration } from './units';
 
 /**
@@ -138,4 +139,23 @@ export function resolvedIssues(s: Scenario): PathIssue[] {
     if (a.atNs > s.durationNs) issues.push({ path: ['timeline', i, 'atNs'], message: `expected a time within the duration (${formatDuration(s.durationNs)}), got ${formatDuration(a.atNs)}` });
   });
   return issues;
+}
+
+/**
+ * Things that load but are probably not what was meant. A task may create
+ * its group (mkdir -p), but a group named nowhere else is more often a typo.
+ */
+export function warnings(s: Scenario): PathIssue[] {
+  const out: PathIssue[] = [];
+  const declared = s.cgroups.map((g) => g.path);
+  if (declared.length === 0) return out;
+  s.tasks.forEach((t, i) => {
+    if (t.cgroup === '/' || declared.some((p) => p === t.cgroup || p.startsWith(`${t.cgroup}/`))) return;
+    const hint = closest(t.cgroup, declared);
+    out.push({
+      path: ['tasks', i, 'cgroup'],
+      message: `${t.cgroup} is not declared under cgroups, so it is created with default settings${hint ? ` (did you mean ${hint}?)` : ''}`,
+    });
+  });
+  return out;
 }

@@ -173,3 +173,13 @@ describe('templates', () => {
     ]);
   });
 });
+
+describe('warnings', () => {
+  it('a task in a group declared nowhere loads, with a warning and a did-you-mean', () => {
+    const seen: string[] = [];
+    const text = 'duration: 1s\ncgroups: { /batch: { cpu.weight: 100 } }\ntasks:\n  - { name: a, cgroup: /bacth, run: { type: cpu } }\n';
+    const s = loadScenario(text, 'w.yaml', { ...noKernel, onWarning: (w) => seen.push(`${w.file}:${w.line}:${w.col}: ${w.path}: ${w.message}`) });
+    expect(s.tasks[0]!.cgroup).toBe('/bacth');
+    expect(seen).toEqual(['w.yaml:4:24: tasks[0].cgroup: /bacth is not declared under cgroups, so it is created with default settings (did you mean /batch?)']);
+  });
+});
