@@ -22,7 +22,8 @@ type Reply = Extract<ServerMessage, { ok: boolean }> extends infer R ? (R extend
 contextBridge.exposeInMainWorld('kernelLab', {
   /** Resolves with the result, rejects with an Error whose message is the service's; `code` says why. */
   call: async (channel: string, payload: unknown): Promise<unknown> => {
-    if (!channels.has(channel)) throw new Error(`unknown channel "${channel}"`);
+    // Refused here, with the service's own wording and code: nothing outside the contract reaches ipcMain.
+    if (!channels.has(channel)) throw Object.assign(new Error(`unknown channel ${JSON.stringify(channel)}`), { code: 'unknown-channel' });
     const reply = (await ipcRenderer.invoke(`${IPC_PREFIX}${channel}`, payload)) as Reply;
     if (reply.ok) return reply.result;
     throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
