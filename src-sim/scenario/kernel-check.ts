@@ -5,6 +5,7 @@ import { KernelError } from '../vfs/errors';
 import type { Origins, PathIssue } from './issues';
 import { baseScenario, flatMachine } from './defaults';
 import { RUN_TYPES } from './schema';
+import { closest } from './suggest';
 import type { Scenario } from './types';
 
 /** Memory of the probe kernel: small, so probing costs little. */
@@ -123,6 +124,7 @@ function noSuchFile(k: Kernel, path: string): string {
     .map((p) => p.slice(dir.length))
     .filter((p) => !p.includes('/'));
   const listed = siblings.length > LIST_LIMIT ? `${siblings.slice(0, LIST_LIMIT).join(', ')}, …` : siblings.join(', ');
-  const where = siblings.length ? ` (${dir} has ${listed})` : ` (nothing of this build lives in ${dir})`;
+  const hint = closest(path.slice(dir.length), siblings);
+  const where = siblings.length ? ` (${hint ? `did you mean ${hint}? ` : ''}${dir} has ${listed})` : ` (nothing of this build lives in ${dir})`;
   return `no such file ${path}: No such file or directory (ENOENT)${where}`;
 }

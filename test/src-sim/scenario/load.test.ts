@@ -129,7 +129,7 @@ describe('bad input: each class gives FILE:LINE:COL: path: what was expected', (
     expect(rest).toEqual([]);
     expect(`${issue!.line}:${issue!.col}`).toBe('5:14');
     expect(issue!.message).toMatch(
-      /^no such file \/sys\/fs\/cgroup\/web\/cgroup\.prox: No such file or directory \(ENOENT\) \(\/sys\/fs\/cgroup\/web\/ has .*cgroup\.procs/,
+      /^no such file \/sys\/fs\/cgroup\/web\/cgroup\.prox: No such file or directory \(ENOENT\) \(did you mean cgroup\.procs\? \/sys\/fs\/cgroup\/web\/ has .*cgroup\.procs/,
     );
   });
 
@@ -301,6 +301,6 @@ describe('values refused by the memory, io and writeback files', () => {
     const [issue, ...rest] = issuesOf('duration: 1s\nkernel:\n  sysctl: { vm.dirty_ratioo: 10 }\n', 'm.yaml');
     expect(rest).toEqual([]);
     expect(`${issue!.line}:${issue!.col} ${issue!.path}`).toBe('3:13 kernel.sysctl["vm.dirty_ratioo"]');
-    expect(issue!.message).toMatch(/^no such file \/proc\/sys\/vm\/dirty_ratioo: No such file or directory \(ENOENT\) \(\/proc\/sys\/vm\/ has .*dirty_ratio/);
+    expect(issue!.message).toMatch(/^no such file \/proc\/sys\/vm\/dirty_ratioo: No such file or directory \(ENOENT\) \(did you mean dirty_ratio\? \/proc\/sys\/vm\/ has .*dirty_ratio/);
   });
 });
