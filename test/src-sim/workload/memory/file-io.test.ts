@@ -3,7 +3,7 @@ import { baseScenario, flatMachine, taskSpec } from '../../../../src-sim/scenari
 import type { RunSpec } from '../../../../src-sim/scenario/types';
 import { bootMm, GiB, MiB } from '../../kernel/mm/boot-mm';
 
-const io = (over: Partial<Extract<RunSpec, { type: 'read' }>> & { type: 'read' | 'write' }): RunSpec => ({
+const io = (over: Partial<Extract<RunSpec, { type: 'read' | 'write' }>> & { type: 'read' | 'write' }): RunSpec => ({
   file: '/data/f',
   sizeBytes: 64 * MiB,
   bs: 1 * MiB,
@@ -55,7 +55,7 @@ describe('read and write behaviours', () => {
         files: [{ path: '/data/f', sizeBytes: 64 * MiB, device: null }],
         tasks: [
           taskSpec({ name: 'w', cgroup: '/w', run: io({ type: 'write', sizeBytes: 16 * MiB }) }),
-          taskSpec({ name: 's', cgroup: '/s', startNs: 1e9, run: { ...io({ type: 'write', sizeBytes: 16 * MiB, fsyncEveryBytes: 16 * MiB }), file: '/data/g' } }),
+          taskSpec({ name: 's', cgroup: '/s', startNs: 1e9, run: io({ type: 'write', file: '/data/g', sizeBytes: 16 * MiB, fsyncEveryBytes: 16 * MiB }) }),
         ],
       }),
     );
