@@ -186,13 +186,12 @@ export class DirtyBalancer {
     let owed = ts.nrDirtied;
     let total = 0;
     let sleeps = 0;
-    let first = true;
-    while (sleeps < MAX_SLEEPS_PER_WRITE) {
+    for (let first = true; sleeps < MAX_SLEEPS_PER_WRITE; first = false) {
       const limit = Math.max(1, wb.dirtyExceeded ? Math.min(ts.nrDirtiedPause, 8) : ts.nrDirtiedPause);
+      // The caller came in because nr_dirtied reached its limit: the first pass always runs.
       if (!first && owed < limit) break;
-      const pages = first ? Math.max(limit, Math.min(owed, limit)) : limit;
-      first = false;
-      owed = Math.max(0, owed - pages);
+      const pages = Math.min(owed, limit);
+      owed -= pages;
       const { pause } = computePause(ts, {
         now: j + total,
         pagesDirtied: pages,
