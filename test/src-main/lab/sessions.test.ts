@@ -91,3 +91,31 @@ test('new, run, save as, close, reopen: the runs come along and the recent list 
     await f.dispose();
   }
 });
+
+test('a truncated session file is refused with a clear error and left byte for byte as it was', async () => {
+  const f = makeLab();
+  try {
+    const c = f.client();
+    const ended = new Set<string>();
+    c.on('onRunStatus', (e) => e.run.status === 'complete' && ended.add(e.run.id));
+    await c.call('session/new', { path: 'cut.klab' });
+    const run = await c.call('run/start', { scenario: probeScenario({ durationNs: 5e8 }) });
+    await until(() => ended.has(run.id));
+    await c.call('session/close', {});
+    const file = join(f.dir, 'cut.klab');
+    const whole = readFileSync(file);
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
+    const before = readFileSync(file);
+    const err = await c.call('session/open', { path: 'cut.klab' }).then(
+      () => null,
+      (e: Error & { reply?: { code: string } }) => e,
+    );
+    expect(err?.reply?.code).toBe('refused');
+    expect(err?.message.startsWith(`${file}: `)).toBe(true);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    // The service is still usable.
+    expect((await c.call('session/info', {})).path).toBe(null);
+  } finally {
+    await f.dispose();
+  }
+});
