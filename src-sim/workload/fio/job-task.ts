@@ -46,6 +46,8 @@ export class FioJobTask implements Behaviour {
   /** Completions since the task last blocked (io_getevents min_nr). */
   private reaped = 0;
   private readonly minReap: number;
+  private readonly random: boolean;
+  private readonly writeFlags: number;
   private bytesIssued = 0;
   private iosIssued = 0;
   private seqPos = 0;
@@ -76,6 +78,9 @@ export class FioJobTask implements Behaviour {
   ) {
     this.depth = isSyncEngine(job.ioengine) ? 1 : job.iodepth;
     this.minReap = isSyncEngine(job.ioengine) ? 1 : Math.min(job.batchCompleteMin, this.depth);
+    this.random = job.rw.startsWith('rand');
+    // Synchronous writes (pwrite from psync) carry REQ_SYNC; async engines' writes do not.
+    this.writeFlags = isSyncEngine(job.ioengine) ? REQ_SYNC : 0;
     this.total = job.ioSize ?? target.sectors * 512;
     this.cpuPerIo = CPU_PER_IO_NS[job.ioengine];
     this.rampEnd = job.rampTimeNs;
@@ -217,7 +222,7 @@ export class FioJobTask implements Behaviour {
 
   private offset(nr: number): number {
     const t = this.target;
-    const random = this.job.rw.startsWith('rand');
+    const random = this.random;
     if (random && this.seqLeft <= 0) {
       const blocks = Math.max(1, Math.floor(t.sectors / nr));
       this.randBase = Math.floor(this.rng.next() * blocks) * nr;
@@ -247,7 +252,7 @@ export class FioJobTask implements Behaviour {
       bio.op = DIR_OP[dir]!;
       bio.sector = sector;
       bio.bytes = nr * 512;
-      bio.flags = dir === 1 && isSyncEngine(this.job.ioengine) ? REQ_SYNC : 0;
+      bio.flags = dir === 1 ? this.writeFlags : 0;
       bio.cgroup = this.task!.cgroup;
       bio.task = this.task;
       this.inflight++;
