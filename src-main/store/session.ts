@@ -408,6 +408,7 @@ export class RunWriter {
   finish(f: RunFinish): void {
     if (this.finished) return;
     this.finished = true;
+    this.compact();
     this.db
       .prepare(
         `UPDATE runs SET status = ?, error = ?, finished_at = ?, simulated_ns = ?, wall_ms = ?, events = ?,
@@ -426,7 +427,52 @@ export class RunWriter {
       );
     this.release();
   }
+
+  /**
+   * Merge runs of small contiguous chunks (partial flushes of a slow or paced
+   * run) into chunks of up to COMPACT_SAMPLES, so windows over the run read
+   * few rows. Full chunks are left alone: a fast run costs nothing here.
+   * One transaction: a kill during it leaves the chunks as they were.
+   */
+  private compact(): void {
+    const db = this.db;
+    const small = db
+      .prepare('SELECT series_id AS s, start_index AS i, count AS n FROM chunks WHERE run_id = ? AND count < ? ORDER BY series_id, start_index')
+      .all(this.id, FULL_CHUNK) as { s: number; i: number; n: number }[];
+    if (small.length < 2) return;
+    const groups: { s: number; i: number; n: number; parts: number[] }[] = [];
+    for (const c of small) {
+      const g = groups[groups.length - 1];
+      if (g && g.s === c.s && g.i + g.n === c.i && g.n + c.n <= COMPACT_SAMPLES) {
+        g.n += c.n;
+        g.parts.push(c.i);
+      } else groups.push({ s: c.s, i: c.i, n: c.n, parts: [c.i] });
+    }
+    const read = db.prepare('SELECT data FROM chunks WHERE run_id = ? AND series_id = ? AND start_index = ?');
+    const del = db.prepare('DELETE FROM chunks WHERE run_id = ? AND series_id = ? AND start_index = ?');
+    const delSummary = db.prepare('DELETE FROM chunk_minmax WHERE run_id = ? AND series_id = ? AND start_index = ?');
+    db.transaction(() => {
+      for (const g of groups) {
+        if (g.parts.length < 2) continue;
+        const merged = new Float64Array(g.n);
+        let at = 0;
+        for (const i of g.parts) {
+          const v = fromBlob((read.get(this.id, g.s, i) as { data: Buffer }).data);
+          merged.set(v, at);
+          at += v.length;
+          del.run(this.id, g.s, i);
+          delSummary.run(this.id, g.s, i);
+        }
+        this.insChunk.run(this.id, g.s, g.i, g.n, toBlob(merged));
+        if (g.n >= 4 * BLOCK) this.insSummary.run(this.id, g.s, g.i, blockSummary(merged));
+      }
+    })();
+  }
 }
+
+/** The recorder's chunk: what a fast run stores per row. */
+const FULL_CHUNK = 1024;
+const COMPACT_SAMPLES = 4096;
 
 interface RawRun {
   id: number;

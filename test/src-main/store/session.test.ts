@@ -154,3 +154,26 @@ describe('migrations', () => {
     s.close();
   });
 });
+
+describe('compaction', () => {
+  it('merges the small chunks of a slow run into few rows on finish, keeping every sample', () => {
+    const f = join(dir, 'c.klab');
+    const s = Session.open(f);
+    const w = s.beginRun({ appVersion: '0', scenario: baseScenario() });
+    const all: number[] = [];
+    for (let k = 0; k < 300; k++) {
+      // Partial flushes of 7 samples, then one full chunk in the middle.
+      const n = k === 150 ? 1024 : 7;
+      const start = all.length;
+      const values = Float64Array.from({ length: n }, (_, i) => Math.sqrt(start + i));
+      all.push(...values);
+      w.addBatch({ newSeries: k === 0 ? [{ id: 0, path: '/p', field: '', startIndex: 0 }] : [], entries: [{ seriesId: 0, startIndex: start, offset: 0, count: n }], values });
+    }
+    w.finish({ status: 'complete', simulatedNs: 0, wallMs: 0, events: 0, actions: [], summary: null });
+    const rows = s.db.prepare('SELECT count FROM chunks WHERE run_id = ? ORDER BY start_index').all(w.id) as { count: number }[];
+    // 150 × 7 = 1050 small samples before and 149 × 7 = 1043 after the full chunk: one row each side.
+    expect(rows.map((r) => r.count)).toEqual([1050, 1024, 1043]);
+    expect(Array.from(s.seriesValues(w.id, 0).values)).toEqual(all);
+    s.close();
+  });
+});
