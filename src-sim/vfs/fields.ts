@@ -5,6 +5,7 @@
  *   flat keyed              "usage_usec 123"           → "usage_usec"
  *   nested keyed            "some avg10=0.00 total=5"  → "some.avg10", "some.total"
  *                           "8:16 rbytes=1 wbytes=2"   → "8:16.rbytes"
+ *   meminfo style           "MemFree:   1234 kB"       → "MemFree" (kB)
  * "max" reads as +Infinity; non-numeric tokens are skipped.
  */
 export function parseFields(text: string): Map<string, number> {
@@ -20,6 +21,12 @@ export function parseFields(text: string): Map<string, number> {
       continue;
     }
     const head = tokens[0]!;
+    // /proc/meminfo style: "MemFree:   123456 kB" → "MemFree" (value in kB, as printed).
+    if (tokens.length === 3 && tokens[2] === 'kB' && head.endsWith(':')) {
+      const v = toNumber(tokens[1]!);
+      if (v !== undefined) out.set(head.slice(0, -1), v);
+      continue;
+    }
     if (tokens.length === 2 && !tokens[1]!.includes('=')) {
       const v = toNumber(tokens[1]!);
       if (v !== undefined) out.set(head, v);
