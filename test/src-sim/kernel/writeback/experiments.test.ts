@@ -25,7 +25,8 @@ function runDirtyExperiment(name: string) {
   }
   const wb = k.writeback as WritebackState;
   const byName = (n: string) => wb.pauseStats([...k.tasks.values()].find((x) => x.name === n)!);
-  return { dirtyShare, appExitNs, cp: byName('cp'), app: byName('app') };
+  const psiSomeUs = Number(/^some .* total=(\d+)$/m.exec(k.vfs.read('/proc/pressure/io'))![1]);
+  return { dirtyShare, appExitNs, cp: byName('cp'), app: byName('app'), psiSomeUs };
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -41,6 +42,14 @@ describe('experiment: IO-less dirty throttling vs completion distribution, SSD +
     const late = ioless.dirtyShare.slice(-50);
     expect(mean(late)).toBeGreaterThan(0.16);
     expect(mean(late)).toBeLessThan(0.19);
+  });
+
+  it('throttling sleeps show up as io pressure: /proc/pressure/io some total covers the writers’ pauses', () => {
+    // "some" counts wall time with at least one task stalled: at least the longest writer's, at most the sum.
+    for (const r of [ioless, compl]) {
+      expect(r.psiSomeUs * 1000).toBeGreaterThanOrEqual(Math.max(r.cp.totalNs, r.app.totalNs) * 0.95);
+      expect(r.psiSomeUs * 1000).toBeLessThanOrEqual((r.cp.totalNs + r.app.totalNs) * 1.05 + 1e9);
+    }
   });
 
   it('completion distribution: dirty pages sit at the 20 % limit and the SSD writer waits seconds at a time', () => {
