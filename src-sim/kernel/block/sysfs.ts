@@ -10,10 +10,14 @@ import type { LatencyHistogram } from './histogram';
 /** Registered elevators in module-load order (the order `scheduler` lists them). */
 export const ELEVATORS: ElevatorName[] = ['mq-deadline', 'kyber', 'bfq'];
 
-/** block/elevator.c: elv_iosched_show() */
+/**
+ * block/elevator.c: elv_iosched_show() (6.x): "none" first, the current one
+ * in brackets, every name followed by a space, then a newline.
+ */
 export function schedulerLine(cur: ElevatorName): string {
-  if (cur === 'none') return `[none] ${ELEVATORS.join(' ')} \n`;
-  return `${ELEVATORS.map((e) => (e === cur ? `[${e}]` : e)).join(' ')} none\n`;
+  let out = cur === 'none' ? '[none] ' : 'none ';
+  for (const e of ELEVATORS) out += e === cur ? `[${e}] ` : `${e} `;
+  return `${out}\n`;
 }
 
 const ro = (read: () => string, observable = false): VirtualFile => ({ read, observable });

@@ -33,12 +33,12 @@ describe('nr_requests (block/blk-mq-sched.c, behaviour 32)', () => {
 });
 
 describe('queue/scheduler', () => {
-  it('prints the kernel format and defaults to mq-deadline for single-queue and none for NVMe', () => {
+  it('prints the 6.x elv_iosched_show format and defaults to mq-deadline for single-queue and none for NVMe', () => {
     const { k } = blockKernel([diskSpec({ name: 'sda', type: 'hdd' }), diskSpec({ name: 'nvme0n1', type: 'nvme', major: 259 })]);
-    expect(k.vfs.read('/sys/block/sda/queue/scheduler')).toBe('[mq-deadline] kyber bfq none\n');
+    expect(k.vfs.read('/sys/block/sda/queue/scheduler')).toBe('none [mq-deadline] kyber bfq \n');
     expect(k.vfs.read('/sys/block/nvme0n1/queue/scheduler')).toBe('[none] mq-deadline kyber bfq \n');
     k.vfs.write('/sys/block/sda/queue/scheduler', 'bfq\n');
-    expect(k.vfs.read('/sys/block/sda/queue/scheduler')).toBe('mq-deadline kyber [bfq] none\n');
+    expect(k.vfs.read('/sys/block/sda/queue/scheduler')).toBe('none mq-deadline kyber [bfq] \n');
     expect(k.vfs.read('/sys/block/sda/queue/iosched/slice_idle')).toBe('8\n');
     expect(k.vfs.read('/sys/block/sda/queue/iosched/low_latency')).toBe('1\n');
     expect(k.vfs.read('/sys/block/sda/queue/iosched/timeout_sync')).toBe('125\n');
