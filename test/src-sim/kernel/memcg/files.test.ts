@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseScenario, flatMachine } from '../../../../src-sim/scenario/defaults';
+import { baseScenario, flatMachine, taskSpec } from '../../../../src-sim/scenario/defaults';
 import { bootMm, GiB } from '../mm/boot-mm';
 
 describe('memcg interface files', () => {
@@ -58,5 +58,51 @@ describe('memcg interface files', () => {
     expect(() => rig.k.vfs.write(p, '-5')).toThrow('(EINVAL)');
     expect(rig.read('/sys/fs/cgroup/memory/g/memory.oom_control')).toBe('oom_kill_disable 0\nunder_oom 0\noom_kill 0\n');
     expect(rig.read('/sys/fs/cgroup/memory/g/memory.stat')).toMatch(/^cache 0\nrss 0\n/);
+  });
+});
+
+describe('memcg files under load', () => {
+  const readerIn = (cgroupVersion: 1 | 2, writes: [string, string][]): ReturnType<typeof bootMm> =>
+    bootMm(
+      baseScenario({
+        cgroupVersion,
+        durationNs: 2e9,
+        machine: flatMachine(2, 1 * GiB),
+        files: [{ path: '/data/f', sizeBytes: 64 * 1024 * 1024, device: null }],
+        cgroups: [{ path: '/g', writes }],
+        tasks: [taskSpec({ name: 'r', cgroup: '/g', run: { type: 'read', file: '/data/f', sizeBytes: 64 * 1024 * 1024, bs: 1024 * 1024, pattern: 'sequential', direct: false, fsyncEveryBytes: 0, loop: false } })],
+      }),
+    );
+
+  it('memory.reclaim takes the requested amount of page cache; memory.peak keeps the high-water mark until written', () => {
+    const rig = readerIn(2, []);
+    rig.run(2e9);
+    const before = Number(rig.read('/sys/fs/cgroup/g/memory.current'));
+    expect(before).toBe(64 * 1024 * 1024);
+    rig.k.vfs.write('/sys/fs/cgroup/g/memory.reclaim', '16M');
+    const after = Number(rig.read('/sys/fs/cgroup/g/memory.current'));
+    expect(before - after).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+    expect(Number(rig.read('/sys/fs/cgroup/g/memory.peak'))).toBe(before);
+    rig.k.vfs.write('/sys/fs/cgroup/g/memory.peak', 'reset');
+    expect(Number(rig.read('/sys/fs/cgroup/g/memory.peak'))).toBe(after);
+  });
+
+  it('v1: hitting memory.limit_in_bytes counts failcnt, usage stays under the limit, max_usage_in_bytes records the peak', () => {
+    const rig = readerIn(1, [['memory.limit_in_bytes', '16M']]);
+    rig.run(2e9);
+    const dir = '/sys/fs/cgroup/memory/g';
+    expect(Number(rig.read(`${dir}/memory.failcnt`))).toBeGreaterThan(0);
+    expect(Number(rig.read(`${dir}/memory.usage_in_bytes`))).toBeLessThanOrEqual(16 * 1024 * 1024);
+    expect(Number(rig.read(`${dir}/memory.max_usage_in_bytes`))).toBeLessThanOrEqual(16 * 1024 * 1024);
+    expect(Number(rig.read(`${dir}/memory.max_usage_in_bytes`))).toBeGreaterThan(15 * 1024 * 1024);
+    expect(rig.field(`${dir}/memory.stat`, 'total_cache')).toBe(rig.field(`${dir}/memory.stat`, 'cache'));
+  });
+
+  it('writing memory.max below usage reclaims down to it at once', () => {
+    const rig = readerIn(2, []);
+    rig.run(2e9);
+    rig.k.vfs.write('/sys/fs/cgroup/g/memory.max', '8M');
+    expect(Number(rig.read('/sys/fs/cgroup/g/memory.current'))).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(rig.k.log.entries.filter((e) => e.kind === 'oom_kill')).toEqual([]);
   });
 });
