@@ -4,7 +4,6 @@ import type { Cgroup } from '../cgroup/cgroup';
 // block/blk-iolatency.c
 export const BLKIOLATENCY_MIN_WIN_SIZE = 100e6;
 export const BLKIOLATENCY_MAX_WIN_SIZE = 1e9;
-const SCALE_DOWN_FACTOR = 2;
 const SCALE_UP_FACTOR = 4;
 
 /** One group's io.latency state on one disk (struct iolatency_grp). */
@@ -128,9 +127,11 @@ export class IoLatency {
     for (const g of all) {
       const tighterMissed = missers.some((m) => m !== g && m.cg.parent === g.cg.parent && m.targetNs < g.targetNs);
       if (tighterMissed) {
+        // scale_change(down): the depth is halved, never below 1.
         g.maxDepth = Math.max(Math.min(g.maxDepth, this.nrRequests) >> 1, 1);
         g.scaleDowns++;
       } else if (missers.length === 0 && g.maxDepth < this.nrRequests) {
+        // scale_amount(up): max(nr_requests >> SCALE_UP_FACTOR, 1) per window.
         g.maxDepth = Math.min(this.nrRequests, g.maxDepth + Math.max(this.nrRequests >> SCALE_UP_FACTOR, 1));
         this.drain(g);
       }
@@ -140,9 +141,4 @@ export class IoLatency {
     }
     if (this.groups.size) this.arm();
   }
-}
-
-/** Exported for tests: how much a depth moves per window (scale_amount). */
-export function scaleAmount(qd: number, up: boolean): number {
-  return Math.max(up ? qd >> SCALE_UP_FACTOR : qd >> SCALE_DOWN_FACTOR, 1);
 }
