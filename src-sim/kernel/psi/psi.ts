@@ -67,6 +67,8 @@ export class PsiGroup {
   readonly avg = new Float64Array((NR_PSI_STATES - 1) * 3);
   avgLastUpdate = 0;
   avgNextUpdate: number;
+  /** Scratch mark for finding the common ancestor in switchOncpu. */
+  mark = 0;
 
   constructor(
     readonly nrCpus: number,
@@ -111,6 +113,23 @@ export class Psi {
   /** kernel/sched/psi.c: psi_task_change — walk the group and its ancestors. */
   change(group: PsiGroup, cpu: number, clear: number, set: number, now: number): void {
     for (let g: PsiGroup | null = group; g; g = g.parent) this.groupChange(g, cpu, clear, set, now);
+  }
+
+  private epoch = 0;
+
+  /**
+   * kernel/sched/psi.c: psi_task_switch — move ONCPU from `prev`'s groups to
+   * `next`'s. Groups on both paths keep it and are only revisited when the
+   * reclaiming state of the CPU's current task changed (MEM_FULL).
+   */
+  switchOncpu(prev: PsiGroup | null, next: PsiGroup | null, cpu: number, now: number, memChanged: boolean): void {
+    const e = ++this.epoch;
+    for (let g = next; g; g = g.parent) g.mark = e;
+    let common = prev;
+    for (; common && common.mark !== e; common = common.parent) this.groupChange(common, cpu, TSK_ONCPU, 0, now);
+    if (!prev) common = null;
+    for (let n = next; n && n !== common; n = n.parent) this.groupChange(n, cpu, 0, TSK_ONCPU, now);
+    if (memChanged) for (let c = common; c; c = c.parent) this.groupChange(c, cpu, 0, 0, now);
   }
 
   /** kernel/sched/psi.c: psi_group_change */

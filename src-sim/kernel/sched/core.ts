@@ -350,6 +350,7 @@ export class Scheduler implements SchedulerApi {
       this.dequeueTask(rq, ts);
       this.requestResched(rq);
     }
+    this.flushPsi(ts);
     this.setPsi(ts, 0);
     task.state = 'exited';
     if (task.exitCode === null) task.exitCode = 0;
@@ -381,6 +382,7 @@ export class Scheduler implements SchedulerApi {
     const running = rq.curr === ts;
     const queued = ts.queued;
     if (running) this.putPrevTask(rq, ts);
+    this.flushPsi(ts);
     if (queued) this.dequeueTask(rq, ts);
     const flags = ts.psiFlags;
     this.setPsi(ts, 0);
@@ -449,6 +451,7 @@ export class Scheduler implements SchedulerApi {
   setCpu(ts: TaskSched, cpu: number): void {
     if (cpu === ts.cpu && ts.se.cfsRq === ts.tg.cfsRq[cpu]) return;
     const oldQ = ts.se.cfsRq;
+    this.flushPsi(ts);
     if (cpu !== ts.cpu) ts.nrMigrations++;
     const flags = ts.psiFlags;
     if (flags) this.setPsi(ts, 0);
@@ -468,14 +471,29 @@ export class Scheduler implements SchedulerApi {
     return ts.stall === STALL_MEM ? TSK_MEMSTALL : ts.stall === STALL_IO ? TSK_IOWAIT : 0;
   }
 
-  /** psi_task_change with the difference between the accounted and the wanted flags. */
+  /**
+   * psi_task_change with the difference between the accounted and the wanted
+   * task-count flags. ONCPU is not touched here: it moves only on a switch.
+   */
   setPsi(ts: TaskSched, flags: number): void {
-    const old = ts.psiFlags;
-    if (old === flags) return;
+    const oncpu = ts.psiFlags & TSK_ONCPU;
+    const old = ts.psiFlags & ~TSK_ONCPU;
+    const want = flags & ~TSK_ONCPU;
+    if (old === want) return;
     const rq = this.rqs[ts.cpu]!;
-    if (((old ^ flags) & TSK_IOWAIT) !== 0 && rq.curr === null) this.acctCpu(rq);
-    ts.psiFlags = flags;
-    this.psi.change(ts.tg.psi, ts.cpu, old & ~flags, flags & ~old, this.k.now);
+    if (((old ^ want) & TSK_IOWAIT) !== 0 && rq.curr === null) this.acctCpu(rq);
+    ts.psiFlags = want | oncpu;
+    this.psi.change(ts.tg.psi, ts.cpu, old & ~want, want & ~old, this.k.now);
+  }
+
+  /** Hand over a deferred ONCPU now (the task is about to change group or CPU). */
+  flushPsi(ts: TaskSched): void {
+    const rq = this.rqs[ts.cpu]!;
+    if (rq.psiPending !== ts) return;
+    rq.psiPending = null;
+    ts.psiFlags &= ~TSK_ONCPU;
+    this.psi.currInMemstall[rq.cpu] = 0;
+    this.psi.change(ts.tg.psi, rq.cpu, TSK_ONCPU, 0, this.k.now);
   }
 
   // ---------------------------------------------------------------- reentrancy
@@ -697,7 +715,7 @@ export class Scheduler implements SchedulerApi {
     for (let se: SchedEntity | null = ts.se; se; se = se.parent) updateCurr(ctx, se.cfsRq);
   }
 
-  putPrevTask(rq: Rq, prev: TaskSched): void {
+  putPrevTask(rq: Rq, prev: TaskSched, deferPsi = false): void {
     const ctx = this.ctx;
     ctx.now = this.k.now;
     this.acctCpu(rq);
@@ -708,9 +726,14 @@ export class Scheduler implements SchedulerApi {
     prev.lastRan = this.k.now;
     prev.lastQueued = this.k.now;
     if (prev.task.state === 'running') prev.task.state = 'runnable';
-    this.psi.currInMemstall[rq.cpu] = 0;
-    this.psi.change(prev.tg.psi, rq.cpu, TSK_ONCPU, 0, this.k.now);
-    prev.psiFlags &= ~TSK_ONCPU;
+    if (rq.psiPending) this.flushPsi(rq.psiPending);
+    // Within one schedule the ONCPU hand-over is done once, at setNextTask.
+    if (deferPsi) rq.psiPending = prev;
+    else {
+      this.psi.currInMemstall[rq.cpu] = 0;
+      this.psi.change(prev.tg.psi, rq.cpu, TSK_ONCPU, 0, this.k.now);
+      prev.psiFlags &= ~TSK_ONCPU;
+    }
   }
 
   private pickNextTask(rq: Rq): TaskSched | null {
@@ -746,8 +769,13 @@ export class Scheduler implements SchedulerApi {
       next.nrSwitches++;
       rq.nrSwitches++;
     }
-    this.psi.currInMemstall[rq.cpu] = next.stall === STALL_MEM ? 1 : 0;
-    this.psi.change(next.tg.psi, rq.cpu, 0, TSK_ONCPU, now);
+    const mem = next.stall === STALL_MEM ? 1 : 0;
+    const pend = rq.psiPending;
+    rq.psiPending = null;
+    const memChanged = this.psi.currInMemstall[rq.cpu] !== mem;
+    this.psi.currInMemstall[rq.cpu] = mem;
+    if (pend) pend.psiFlags &= ~TSK_ONCPU;
+    this.psi.switchOncpu(pend ? pend.tg.psi : null, next.tg.psi, rq.cpu, now, memChanged);
     next.psiFlags |= TSK_ONCPU;
   }
 
@@ -756,7 +784,7 @@ export class Scheduler implements SchedulerApi {
     rq.needResched = false;
     const prev = rq.curr;
     if (prev) {
-      this.putPrevTask(rq, prev);
+      this.putPrevTask(rq, prev, true);
       if (!prev.isRt) this.bw.checkRuntimeAfterPut(prev);
     } else this.acctCpu(rq);
     let next = rq.online ? this.pickNextTask(rq) : null;
@@ -765,6 +793,7 @@ export class Scheduler implements SchedulerApi {
       next = this.pickNextTask(rq);
     }
     if (next) this.setNextTask(rq, next, prev);
+    else if (rq.psiPending) this.flushPsi(rq.psiPending);
     this.arm(rq);
     if (rq.rtQueue.length > 1) this.balancer.pushRt(rq);
   }
@@ -853,7 +882,7 @@ export class Scheduler implements SchedulerApi {
     let resched = ctx.resched;
     if (ts.stepLeft <= 0.5) {
       // The step is done; the next one may keep the CPU (it is re-picked).
-      this.putPrevTask(rq, ts);
+      this.putPrevTask(rq, ts, true);
       const r = this.advance(ts);
       if (r === 'run') this.setPsi(ts, this.runFlags(ts));
       else if (ts.queued) this.dequeueTask(rq, ts);

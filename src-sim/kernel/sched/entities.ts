@@ -124,6 +124,8 @@ export class Rq {
   eventAt = Infinity;
   eventFn: (now: number) => void = () => undefined;
   needResched = false;
+  /** A task put off this CPU whose ONCPU has not been handed over yet (psi_task_switch). */
+  psiPending: TaskSched | null = null;
   balanceFn: (now: number) => void = () => undefined;
   // /proc/stat accounting (ns)
   userNs = 0;
