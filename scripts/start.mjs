@@ -72,7 +72,9 @@ function openBrowser(url) {
 }
 
 const electron = electronBinary();
-run(process.execPath, ['scripts/build.mjs']);
+// KERNEL_LAB_NO_BUILD=1: dist/ is known to be fresh (tests, whose global setup built it; rebuilding
+// would rewrite dist/sim-worker.mjs under workers that other tests are starting).
+if (process.env.KERNEL_LAB_NO_BUILD !== '1') run(process.execPath, ['scripts/build.mjs']);
 buildRendererIfNeeded();
 
 if (electron) {

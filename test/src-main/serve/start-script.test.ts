@@ -17,7 +17,7 @@ test('npm start without an Electron binary serves browser mode, prints the URL w
   chmodSync(browser, 0o755);
   const child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0'], {
     cwd: repoRoot,
-    env: { ...process.env, BROWSER: browser, KERNEL_LAB_NO_RENDERER_BUILD: '1', KERNEL_LAB_CONFIG_DIR: join(dir, 'config') },
+    env: { ...process.env, BROWSER: browser, KERNEL_LAB_NO_RENDERER_BUILD: '1', KERNEL_LAB_NO_BUILD: '1', KERNEL_LAB_CONFIG_DIR: join(dir, 'config') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
