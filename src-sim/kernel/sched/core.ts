@@ -249,6 +249,7 @@ export class Scheduler implements SchedulerApi {
     ts.se.weight = this.taskWeight(task);
     ts.se.customSlice = task.sliceNs > 0 ? Math.min(100e6, Math.max(100e3, task.sliceNs)) : 0;
     ts.timerFn = () => this.timerWake(ts);
+    ts.forkedAt = this.k.now;
     this.nrForks++;
     this.ensureAllowed(ts);
     this.setCpu(ts, this.balancer.selectFork(ts));

@@ -92,6 +92,8 @@ export class TaskSched {
   rrLeft = 0;
   nrMigrations = 0;
   nrSwitches = 0;
+  /** When the task was forked (ns since boot). */
+  forkedAt = 0;
 
   constructor(
     readonly task: Task,

@@ -1,4 +1,7 @@
-/** /proc/<pid>/schedstat and /proc/<pid>/sched (kernel/sched/stats.c, kernel/sched/debug.c). */
+/**
+ * /proc/<pid>/schedstat, /proc/<pid>/sched and /proc/<pid>/stat
+ * (kernel/sched/stats.c, kernel/sched/debug.c, fs/proc/array.c).
+ */
 import type { Scheduler } from './core';
 import type { TaskSched } from './entities';
 import { calcDeltaFair } from './weights';
@@ -7,6 +10,28 @@ export function registerPidFiles(s: Scheduler, ts: TaskSched): void {
   const pid = ts.task.pid;
   s.k.vfs.register(`/proc/${pid}/schedstat`, { read: () => readSchedstat(s, ts) });
   s.k.vfs.register(`/proc/${pid}/sched`, { read: () => readProcSched(s, ts) });
+  s.k.vfs.register(`/proc/${pid}/stat`, { read: () => readStat(s, ts) });
+}
+
+const POLICY = { SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_IDLE: 5 } as const;
+
+/**
+ * fs/proc/array.c: do_task_stat — all 52 fields; what the simulator does not
+ * model (memory sizes, signals, addresses, faults) reads 0. Times in USER_HZ.
+ */
+function readStat(s: Scheduler, ts: TaskSched): string {
+  const t = ts.task;
+  const ticks = (ns: number): number => Math.floor(ns / 10_000_000);
+  const state =
+    t.state === 'running' || t.state === 'runnable' || t.state === 'new' ? 'R' : t.state === 'blocked' && ts.stall !== 0 ? 'D' : 'S';
+  const priority = ts.isRt ? -1 - t.rtPriority : 20 + t.nice;
+  const f = [
+    t.pid, `(${t.name.slice(0, 15)})`, state, 1, t.pid, t.pid, 0, -1, 0, 0, 0, 0, 0,
+    ticks(s.execRuntime(ts)), 0, 0, 0, priority, ts.isRt ? 0 : t.nice, 1, 0, ticks(ts.forkedAt),
+    0, 0, '18446744073709551615', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17,
+    ts.cpu, ts.isRt ? t.rtPriority : 0, POLICY[t.policy], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  ];
+  return `${f.join(' ')}\n`;
 }
 
 /** "sum_exec_runtime run_delay pcount" (ns, ns, count). */
@@ -28,7 +53,7 @@ function readProcSched(s: Scheduler, ts: TaskSched): string {
     return `${x < 0 ? '-' : ''}${ms}.${String(frac).padStart(6, '0')}`;
   };
   const line = (name: string, val: string): string => `${name.padEnd(43)}:${val.padStart(21)}\n`;
-  const policy = { SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_IDLE: 5 }[t.policy];
+  const policy = POLICY[t.policy];
   const prio = ts.isRt ? 99 - t.rtPriority : 120 + t.nice;
   return (
     `${t.name} (${t.pid}, #threads: 1)\n` +

@@ -31,7 +31,12 @@ describe('CPU hot-plug', () => {
     const off = sim.log.filter((e) => e.kind === 'uevent');
     expect(off).toEqual([{ t_ns: 1 * S, kind: 'uevent', ACTION: 'offline', DEVPATH: '/devices/system/cpu/cpu3', SUBSYSTEM: 'cpu', SEQNUM: 1 }]);
     sim.advance(2 * S);
-    for (const n of on3) expect(cpuOf(sim, n)).not.toBe(3);
+    for (const n of on3) {
+      expect(cpuOf(sim, n)).not.toBe(3);
+      // field 39 of /proc/<pid>/stat: the CPU it last ran on
+      const pid = [...sim.kernel.tasks.values()].find((t) => t.name === n)!.pid;
+      expect(sim.kernel.vfs.read(`/proc/${pid}/stat`).split(' ')[38]).not.toBe('3');
+    }
     // the pinned task lost its only CPU: affinity broken, as the kernel does
     expect(cpuOf(sim, 'pinned')).not.toBe(3);
     expect(sim.log.some((e) => e.kind === 'printk' && /no longer affine to cpu3/.test(String(e.message)))).toBe(true);

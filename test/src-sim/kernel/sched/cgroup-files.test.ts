@@ -169,6 +169,20 @@ describe('global files', () => {
     expect(s.kernel.vfs.read('/proc/stat')).toMatch(/\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n/);
   });
 
+  test('/proc/<pid>/stat has 52 fields with state, priority, nice, utime, processor and policy', () => {
+    const s = sim2();
+    s.advance(0.25e9);
+    const pid = [...s.kernel.tasks.values()][0]!.pid;
+    const f = s.kernel.vfs.read(`/proc/${pid}/stat`).trim().split(' ');
+    expect(f).toHaveLength(52);
+    expect(f.slice(0, 3)).toEqual([String(pid), '(t)', 'R']);
+    expect(f[13]).toBe('25');
+    expect(f[17]).toBe('20');
+    expect(f[18]).toBe('0');
+    expect(Number(f[38])).toBeGreaterThanOrEqual(0);
+    expect(f[40]).toBe('0');
+  });
+
   test('/proc/<pid>/schedstat reads "sum_exec_runtime run_delay pcount"', () => {
     const s = sim2();
     s.advance(0.25e9);
