@@ -20,25 +20,34 @@ export function blockSummary(values: Float64Array): Buffer {
   for (let b = 0; b < blocks; b++) {
     const lo = b * BLOCK;
     const hi = Math.min(lo + BLOCK, values.length);
-    let mn = Infinity;
-    let mx = -Infinity;
-    let imn = NO_VALUE;
-    let imx = NO_VALUE;
-    for (let i = lo; i < hi; i++) {
+    // Start from the first number in the block (NaN compares false and is skipped).
+    let j = lo;
+    while (j < hi && Number.isNaN(values[j]!)) j++;
+    if (j === hi) {
+      mm[2 * b] = NaN;
+      mm[2 * b + 1] = NaN;
+      arg[2 * b] = NO_VALUE;
+      arg[2 * b + 1] = NO_VALUE;
+      continue;
+    }
+    let mn = values[j]!;
+    let mx = mn;
+    let imn = j;
+    let imx = j;
+    for (let i = j + 1; i < hi; i++) {
       const x = values[i]!;
-      if (x < mn || (imn === NO_VALUE && x === Infinity)) {
+      if (x < mn) {
         mn = x;
-        imn = i - lo;
-      }
-      if (x > mx || (imx === NO_VALUE && x === -Infinity)) {
+        imn = i;
+      } else if (x > mx) {
         mx = x;
-        imx = i - lo;
+        imx = i;
       }
     }
     mm[2 * b] = mn;
     mm[2 * b + 1] = mx;
-    arg[2 * b] = imn;
-    arg[2 * b + 1] = imx;
+    arg[2 * b] = imn - lo;
+    arg[2 * b + 1] = imx - lo;
   }
   return buf;
 }
