@@ -199,7 +199,14 @@ export class LabService {
     const store = this.storeForRun();
     const runName = name ?? scenario.name;
     const id = store.createRun(runName, scenario);
-    const handle = this.runner.start(scenario, { paused: opts.paused ?? false, pace: opts.pace ?? null });
+    let handle: ReturnType<Runner['start']>;
+    try {
+      handle = this.runner.start(scenario, { paused: opts.paused ?? false, pace: opts.pace ?? null });
+    } catch (e) {
+      // No worker to run it (the runner is shutting down): the row says so instead of reading as incomplete.
+      store.finishRun(id, { status: 'failed', error: (e as Error).message, simNs: 0, wallMs: 0, events: 0, liveActions: [], summary: null });
+      throw refused(`run ${id} could not start: ${(e as Error).message}`);
+    }
     const run = new LiveRun(id, runName, scenario, handle);
     run.pace = opts.pace ?? null;
     this.live.set(id, run);
