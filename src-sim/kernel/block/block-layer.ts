@@ -46,7 +46,7 @@ export class BlockLayer implements BlockApi, DiskHost {
   private readonly completions: CompletionHook[] = [];
   private readonly changes: DeviceChangeHook[] = [];
   private weightSource: BfqWeightSource | null = null;
-  private plugged: Disk[] = [];
+  private readonly plugged: Disk[] = [];
   private plugDepth = 0;
   /** Failed requests per disk name, kept after removal. */
   readonly ioErrorCounts = new Map<string, number>();
@@ -112,7 +112,8 @@ export class BlockLayer implements BlockApi, DiskHost {
     const dev = bio.dev;
     const disk = dev.disk as Disk;
     const part = dev.isPartition ? (dev as { index: number } & BlockDeviceInfo).index : 0;
-    if (this.plugDepth > 0 && !this.plugged.includes(disk)) {
+    if (this.plugDepth > 0 && !disk.plugged) {
+      disk.plugged = true;
       disk.startPlug();
       this.plugged.push(disk);
     }
@@ -171,8 +172,13 @@ export class BlockLayer implements BlockApi, DiskHost {
   finishPlug(): void {
     if (this.plugDepth === 0 || --this.plugDepth > 0) return;
     const disks = this.plugged;
-    this.plugged = [];
-    for (const d of disks) d.finishPlug();
+    // Reused array: finishing a plug cannot open another one synchronously (completions are events).
+    for (let i = 0; i < disks.length; i++) {
+      const d = disks[i]!;
+      d.plugged = false;
+      d.finishPlug();
+    }
+    disks.length = 0;
   }
 
   // ---- DiskHost -----------------------------------------------------------

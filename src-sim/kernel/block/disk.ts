@@ -103,7 +103,12 @@ export class Disk implements BlockDeviceInfo {
   private readonly frontIdx = new Map<number, Request>();
   /** Requests on the driver (swap-remove array; Request.slot is the index). */
   private readonly onDevice: Request[] = [];
+  /** The plug (blk_plug) while one is open; the arrays are reused, never reallocated. */
   private plugList: Request[] | null = null;
+  private readonly plugBuf: Request[] = [];
+  private readonly flushBuf: Request[] = [];
+  /** Set by the block layer while this disk is on the open plug's list. */
+  plugged = false;
   private running = false;
 
   constructor(
@@ -168,15 +173,25 @@ export class Disk implements BlockDeviceInfo {
   }
 
   startPlug(): void {
-    if (this.plugList === null) this.plugList = [];
+    if (this.plugList === null) this.plugList = this.plugBuf;
   }
 
   finishPlug(): void {
     const list = this.plugList;
     if (list === null) return;
     this.plugList = null;
-    for (const rq of list) this.insert(rq);
+    this.flushPlug(list);
     this.run();
+  }
+
+  /** Hand the plugged requests to the elevator (blk_mq_flush_plug_list). */
+  private flushPlug(list: Request[]): void {
+    // Copy out first: inserting may run the queue and complete requests that open a new plug.
+    const buf = this.flushBuf;
+    for (let i = 0; i < list.length; i++) buf.push(list[i]!);
+    list.length = 0;
+    for (let i = 0; i < buf.length; i++) this.insert(buf[i]!);
+    buf.length = 0;
   }
 
   /** A bio that passed the throttle stage; `sector` is absolute on the disk. */
@@ -218,11 +233,7 @@ export class Disk implements BlockDeviceInfo {
     const rq = this.newRequest(bio, op, sector, part, flags, now);
     if (this.plugList !== null) {
       this.plugList.push(rq);
-      if (this.plugList.length >= BLK_MAX_REQUEST_COUNT) {
-        const list = this.plugList;
-        this.plugList = [];
-        for (const r of list) this.insert(r);
-      }
+      if (this.plugList.length >= BLK_MAX_REQUEST_COUNT) this.flushPlug(this.plugList);
       return;
     }
     this.insert(rq);
@@ -496,7 +507,9 @@ export class Disk implements BlockDeviceInfo {
       if (rq.part !== 0) this.stats[rq.part]!.done(dir, now);
       this.failRequest(rq, now);
     }
-    const queued = [...this.dispatchList, ...this.elevator.drain(), ...(this.plugList ?? [])];
+    const queued = [...this.dispatchList, ...this.elevator.drain(), ...(this.plugList ?? []), ...this.flushBuf];
+    this.flushBuf.length = 0;
+    this.plugBuf.length = 0;
     this.dispatchList.length = 0;
     this.plugList = null;
     this.backIdx.clear();
