@@ -32,13 +32,18 @@ export class MemObject {
   /** Touches per second while the owner runs the pattern. */
   rate = 0;
   /**
-   * Non-resident pages per bucket, for drawing the page a fault lands on:
-   * perm[lo_b .. lo_b + nonres_b) are the non-resident pages of bucket b,
-   * pos[page] is where a page sits in perm.
+   * Non-resident pages per bucket, for drawing the page a fault lands on.
+   * Bucket b's slice of perm is laid out as
+   *   [lo_b, lo_b + nv_b)              non-resident pages touched before (swapped, evicted)
+   *   [lo_b + nv_b, lo_b + nonres_b)   never-touched pages
+   *   [lo_b + nonres_b, lo_b+1)        resident pages
+   * and pos[page] is where a page sits in perm. Never-touched pages are
+   * interchangeable, so a fault can take one without a random probe.
    */
   perm: Int32Array | null = null;
   pos: Int32Array | null = null;
   nonres: Int32Array | null = null;
+  nv: Int32Array | null = null;
 
   constructor(
     readonly id: number,
@@ -53,7 +58,7 @@ export class MemObject {
     this.memcg = new Uint16Array(pages);
   }
 
-  /** Attach a touch pattern; sets up the non-resident index (all pages non-resident). */
+  /** Attach a touch pattern; sets up the non-resident index. */
   setPattern(pattern: AccessPattern, rate: number): void {
     this.pattern = pattern;
     this.rate = rate;
@@ -69,41 +74,68 @@ export class MemObject {
     this.perm = perm;
     this.pos = pos;
     this.nonres = nonres;
+    this.nv = new Int32Array(pattern.buckets);
     for (let i = 0; i < n; i++) {
       if (this.frame[i]! >= 0) this.markResident(i);
+      else if (this.state[i] !== 0) this.moveToTouched(i);
     }
+  }
+
+  private swap(a: number, b: number): void {
+    const perm = this.perm!;
+    const pos = this.pos!;
+    const pa = perm[a]!;
+    const pb = perm[b]!;
+    perm[a] = pb;
+    pos[pb] = a;
+    perm[b] = pa;
+    pos[pa] = b;
+  }
+
+  /** A non-resident never-touched slot holds a touched page: move it into the touched part. */
+  private moveToTouched(page: number): void {
+    const pat = this.pattern!;
+    const b = pat.bucket(page);
+    this.swap(this.pos![page]!, pat.lo[b]! + this.nv![b]!++);
   }
 
   /** Keep the non-resident index in step (no-op without a pattern). */
   markResident(page: number): void {
-    const perm = this.perm;
-    if (perm === null) return;
+    if (this.perm === null) return;
     const pat = this.pattern!;
-    const pos = this.pos!;
     const b = pat.bucket(page);
     const lo = pat.lo[b]!;
-    const last = lo + --this.nonres![b]!;
-    const p = pos[page]!;
-    const other = perm[last]!;
-    perm[p] = other;
-    pos[other] = p;
-    perm[last] = page;
-    pos[page] = last;
+    const nv = this.nv!;
+    const p = this.pos![page]!;
+    if (p < lo + nv[b]!) {
+      // Leave the touched part (its last slot moves into the hole), then the non-resident part.
+      this.swap(p, lo + --nv[b]!);
+      this.swap(lo + nv[b]!, lo + --this.nonres![b]!);
+    } else {
+      this.swap(p, lo + --this.nonres![b]!);
+    }
   }
 
+  /** A resident page was evicted or unmapped: it joins the touched, non-resident part. */
   markNonResident(page: number): void {
-    const perm = this.perm;
-    if (perm === null) return;
+    if (this.perm === null) return;
     const pat = this.pattern!;
-    const pos = this.pos!;
     const b = pat.bucket(page);
-    const first = pat.lo[b]! + this.nonres![b]!++;
-    const p = pos[page]!;
-    const other = perm[first]!;
-    perm[p] = other;
-    pos[other] = p;
-    perm[first] = page;
-    pos[page] = first;
+    const lo = pat.lo[b]!;
+    this.swap(this.pos![page]!, lo + this.nonres![b]!++);
+    this.swap(lo + this.nonres![b]! - 1, lo + this.nv![b]!++);
+  }
+
+  /**
+   * The page a fault in bucket b lands on, uniform over its non-resident
+   * pages, from a uniform u in [0, 1). Never-touched pages are taken from
+   * the end of their part (they are interchangeable).
+   */
+  pickNonResident(b: number, u: number): number {
+    const lo = this.pattern!.lo[b]!;
+    const j = Math.floor(u * this.nonres![b]!);
+    if (j < this.nv![b]!) return this.perm![lo + j]!;
+    return this.perm![lo + this.nonres![b]! - 1]!;
   }
 
   /** Touch rate of one page (per second) under the pattern; 0 without one. */

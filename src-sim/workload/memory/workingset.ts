@@ -29,8 +29,6 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
   let obj: MemObject | null = null;
   let pat: AccessPattern | null = null;
   let want: Int32Array | null = null;
-  /** Per bucket: no never-touched page lies below this index. */
-  let virginCursor: Int32Array | null = null;
   const q = new StepQueue(() => k.sched.wake(task));
 
   const next = (t: Task): Step => {
@@ -42,7 +40,6 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
       pat = spec.pattern === 'zipf' ? AccessPattern.zipf(pages, spec.theta) : AccessPattern.uniform(pages);
       obj.setPattern(pat, spec.ratePerSec);
       want = new Int32Array(pat.buckets);
-      virginCursor = Int32Array.from(pat.lo.subarray(0, pat.buckets));
     }
     const o = obj;
     const p = pat!;
@@ -60,23 +57,11 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
       total += w[b]!;
     }
     let cur = 0;
-    const frame = o.frame;
-    const state = o.state;
-    const virgin = virginCursor!;
     const pick = (): number => {
       while (w[cur] === 0) cur++;
       w[cur]!--;
-      const lo = p.lo[cur]!;
       // One 32-bit draw is plenty for a bucket of < 2^32 pages (and half the cost of rng.int).
-      const page = o.perm![lo + Math.floor((rng.uint32() / 4294967296) * o.nonres![cur]!)]!;
-      if (state[page] !== 0) return page;
-      // Never-touched pages of a bucket are interchangeable (same rate, no
-      // history), so take them in index order: same statistics, and the
-      // per-page arrays are walked sequentially instead of at random.
-      let c = virgin[cur]!;
-      while (frame[c]! >= 0 || state[c] !== 0) c++;
-      virgin[cur] = c + 1;
-      return c;
+      return o.pickNonResident(cur, rng.uint32() / 4294967296);
     };
     mm.current = t;
     const out = faultAnonPages(mm, t, o, total, pick, emptyOutcome());
