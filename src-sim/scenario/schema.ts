@@ -176,8 +176,8 @@ const Machine = strict({
 });
 
 const Kernel = strict({
-  version: text('a kernel version like 6.18')
-    .regex(/^\d+\.\d+$/, { error: expecting('a kernel version like 6.18') })
+  version: text('a kernel version like 6.18 or 6.6.30')
+    .regex(/^\d+\.\d+(\.\d+)?$/, { error: expecting('a kernel version like 6.18 or 6.6.30') })
     .optional(),
   scheduler: oneOf(['eevdf', 'cfs']).optional(),
   sysctl: z.record(z.string(), echoValue, { error: expecting('a mapping of sysctl name → value') }).optional(),

@@ -130,3 +130,13 @@ describe('block devices', () => {
     expect(s.machine.swap).toEqual({ sizeBytes: 2 * GiB, device: null, latencyNs: 100_000, bandwidthBytesPerSec: 500 * 2 ** 20 });
   });
 });
+
+describe('kernel version', () => {
+  it('picks CFS before 6.6 and refuses EEVDF there; takes a patch level', () => {
+    expect(loadScenario('duration: 1s\nkernel: { version: "5.15" }\n', 'k.yaml', noKernel).kernel.scheduler).toBe('cfs');
+    expect(loadScenario('duration: 1s\nkernel: { version: "6.6.30" }\n', 'k.yaml', noKernel).kernel.scheduler).toBe('eevdf');
+    expect(lines(issuesOf('duration: 1s\nkernel: { version: "6.1", scheduler: eevdf }\n', 'k.yaml', noKernel))).toEqual([
+      'k.yaml:2:38: kernel.scheduler: expected cfs: EEVDF replaced CFS in 6.6 and kernel.version is 6.1',
+    ]);
+  });
+});
