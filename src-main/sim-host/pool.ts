@@ -89,6 +89,7 @@ export class WorkerPool {
 
   start(scenario: Scenario, options: RunOptions = {}): RunHandle {
     if (this.closed) throw new Error('WorkerPool: start() after close()');
+    checkPace(options.pace ?? null);
     let resolve!: (r: RunResult) => void;
     const done = new Promise<RunResult>((r) => (resolve = r));
     const job: Job = {
@@ -120,6 +121,7 @@ export class WorkerPool {
       onLog: (fn) => void job.log.push(fn),
       control: (msg) => {
         if (msg.type === 'cancel') return this.cancel(job);
+        if (msg.type === 'pace') checkPace(msg.pace);
         send(msg);
       },
       act: (action) =>
@@ -209,6 +211,13 @@ export class WorkerPool {
     this.running.delete(job);
     job.resolve(result);
     this.pump();
+  }
+}
+
+/** A pace is a positive, finite speed-up factor, or null for as fast as possible. */
+function checkPace(pace: number | null): void {
+  if (pace !== null && !(Number.isFinite(pace) && pace > 0)) {
+    throw new RangeError(`pace: expected a positive number (N× real time) or null (as fast as possible), got ${pace}`);
   }
 }
 

@@ -47,6 +47,16 @@ describe('WorkerPool', () => {
     await pool.close();
   });
 
+  it('refuses a pace that is not a positive factor', async () => {
+    const pool = new WorkerPool({ size: 1 });
+    expect(() => pool.start(scenario(1), { pace: 0 })).toThrow('pace: expected a positive number (N× real time) or null (as fast as possible), got 0');
+    const h = pool.start(scenario(1), { paused: true });
+    expect(() => h.control({ type: 'pace', pace: -2 })).toThrow(RangeError);
+    h.cancel();
+    expect((await h.done).status).toBe('cancelled');
+    await pool.close();
+  });
+
   it('sizes itself to cores − 1, at least one', () => {
     expect(new WorkerPool().size).toBeGreaterThanOrEqual(1);
     expect(new WorkerPool({ size: 0 }).size).toBe(1);
