@@ -66,6 +66,8 @@ export class FioJobTask implements Behaviour {
   private endFsyncDone = false;
   private readonly pool: PooledBio[] = [];
   private readonly rampEnd: number;
+  /** Error of a failed buffered write, reported by the next fsync (errseq_t). */
+  private mappingError: BioStatus | null = null;
   task: Task | null = null;
 
   constructor(
@@ -293,7 +295,18 @@ export class FioJobTask implements Behaviour {
 
   private complete(bio: PooledBio, status: BioStatus, now: number): void {
     this.inflight--;
-    if (status !== 0) {
+    if (status !== 0 && bio.dir === 1 && !this.job.direct) {
+      // A buffered write that fails is not seen by write(): it marks the mapping (AS_EIO / errseq),
+      // and the next fsync() reports it (mm/filemap.c: filemap_check_errors; kernel-reference §10).
+      if (this.mappingError === null) {
+        this.mappingError = status;
+        this.k.log.add(now, 'io_error', {
+          dev: this.target.dev.name,
+          errno: status,
+          message: `Buffer I/O error on dev ${this.target.dev.name}, logical block ${Math.floor(bio.sector / 8)}, lost async page write`,
+        });
+      }
+    } else if (status !== 0) {
       if (this.result.error === null) this.result.error = status;
     } else if (now >= this.startNs + this.rampEnd) {
       const d = this.result.dirs[bio.dir]!;
@@ -313,7 +326,10 @@ export class FioJobTask implements Behaviour {
     const done = (st: BioStatus): void => {
       this.syncing = false;
       this.result.fsyncs++;
-      if (st !== 0 && this.result.error === null) this.result.error = st;
+      // fsync returns the flush's error, or a write error recorded on the mapping since the last fsync.
+      const err = st !== 0 ? st : this.mappingError;
+      this.mappingError = null;
+      if (err !== null && err !== 0 && this.result.error === null) this.result.error = err;
       this.wake();
     };
     const task = this.task!;

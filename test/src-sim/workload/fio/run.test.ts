@@ -84,6 +84,23 @@ describe('fio jobs on the block layer', () => {
     expect(eight.iops / one.iops).toBeGreaterThan(0.6);
   });
 
+  it('reports a lost buffered write at the next fsync, not at write() (behaviour 49)', () => {
+    const ssd = diskSpec({ name: 'sdb', type: 'ssd', minor: 16, badSectors: [{ start: 2048 + 262144 + 12000, end: 2048 + 262144 + 12008, op: 'write' }] });
+    const text = (direct: number): string => `[w]\nfilename=data\nsize=16m\nrw=write\nbs=4k\ndirect=${direct}\nioengine=psync\nfsync=1024\n`;
+    const buffered = runFio(text(0), [ssd], 2e9);
+    const b = buffered.job('w');
+    // The file starts after the 128 MiB journal; its failing 4 KiB block is write #1501, after the first fsync
+    // (write 1024). write() does not see it: the writer carries on, and the fsync after write 2048 returns EIO.
+    expect(b.error).toBe('EIO');
+    expect(b.fsyncs).toBe(2);
+    expect(b.write.total_ios).toBe(2047);
+    expect(buffered.sim.log.find((e) => e.kind === 'io_error' && String(e.message).includes('lost async page write'))).toBeDefined();
+    const direct = runFio(text(1), [ssd], 2e9).job('w');
+    // O_DIRECT sees the error on the write itself.
+    expect(direct.error).toBe('EIO');
+    expect(direct.write.total_ios).toBe(1500);
+  });
+
   it('puts cgroup= jobs in their cgroup at their nice level', () => {
     const s = baseScenario({
       durationNs: 20e6,
