@@ -5,8 +5,8 @@
  */
 import { app, BrowserWindow, Menu, session } from 'electron';
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { devServerUrl, menuModel, type MenuCommand } from '../lab/desktop-policy';
+import { join, sep } from 'node:path';
+import { devServerUrl, menuModel, unpackedPath, type MenuCommand } from '../lab/desktop-policy';
 import { LabService } from '../lab/service';
 import { IsolatingRunner } from '../lab/isolating-runner';
 import { askOpenSession, askSaveSession, showError } from './dialogs';
@@ -85,7 +85,7 @@ function createWindow(): void {
 
 app.enableSandbox();
 void app.whenReady().then(() => {
-  pool = new IsolatingRunner({ workerPath: join(distDir, 'sim-worker.mjs') });
+  pool = new IsolatingRunner({ workerPath: unpackedPath(join(distDir, 'sim-worker.mjs'), sep) });
   lab = new LabService({ runner: pool, sessionRoots: [app.getPath('documents'), app.getPath('home')] });
   bridge = new IpcBridge(lab, appUrl);
   applyCsp(session.defaultSession, dev ? new URL(dev).origin : null);

@@ -144,3 +144,12 @@ export const SESSION_FILTERS = [{ name: 'Kernel Lab session', extensions: ['klab
 export function withKlabExtension(path: string): string {
   return path.toLowerCase().endsWith('.klab') ? path : `${path}.klab`;
 }
+
+/**
+ * Where an asarUnpack'ed file really is: worker threads load their script with
+ * Node's own loader, which cannot read inside app.asar, so the packaged app
+ * starts dist/sim-worker.mjs from app.asar.unpacked (electron-builder.yml).
+ */
+export function unpackedPath(p: string, sep = '/'): string {
+  return p.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`);
+}

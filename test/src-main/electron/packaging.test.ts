@@ -33,6 +33,10 @@ test('targets AppImage and deb, dmg, nsis; better-sqlite3 unpacked from asar and
   expect(config.mac.target).toBe('dmg');
   expect(config.win.target).toBe('nsis');
   expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**');
+  // The worker runs from app.asar.unpacked with the packages it imports (every non-Node import of src-sim).
+  for (const p of ['dist/sim-worker.mjs', 'node_modules/zod/**', 'node_modules/yaml/**', 'node_modules/pure-rand/**', 'node_modules/hdr-histogram-js/**']) {
+    expect(config.asarUnpack).toContain(p);
+  }
   expect(config.npmRebuild).toBe(true);
   expect(config.fileAssociations.map((a) => a.ext)).toEqual(['klab']);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { desktopCsp, devServerUrl, isAppUrl, isSafeExternalUrl, menuModel, withKlabExtension } from '../../../src-main/lab/desktop-policy';
+import { desktopCsp, devServerUrl, isAppUrl, isSafeExternalUrl, menuModel, unpackedPath, withKlabExtension } from '../../../src-main/lab/desktop-policy';
 
 test('only https links without credentials may leave the app', () => {
   expect(isSafeExternalUrl('https://docs.kernel.org/admin-guide/cgroup-v2.html')).toBe(true);
@@ -44,4 +44,10 @@ test('menus: File (New, Open…, Open Recent, Save As…, Export), Edit, View, H
 test('a session name chosen in a save dialog always ends in .klab', () => {
   expect(withKlabExtension('/x/lab')).toBe('/x/lab.klab');
   expect(withKlabExtension('/x/lab.KLAB')).toBe('/x/lab.KLAB');
+});
+
+test('the packaged worker script is taken from app.asar.unpacked; unpackaged paths are left alone', () => {
+  expect(unpackedPath('/opt/Kernel Lab/resources/app.asar/dist/sim-worker.mjs')).toBe('/opt/Kernel Lab/resources/app.asar.unpacked/dist/sim-worker.mjs');
+  expect(unpackedPath('C:\\KL\\resources\\app.asar\\dist\\sim-worker.mjs', '\\')).toBe('C:\\KL\\resources\\app.asar.unpacked\\dist\\sim-worker.mjs');
+  expect(unpackedPath('/work/main/dist/sim-worker.mjs')).toBe('/work/main/dist/sim-worker.mjs');
 });
