@@ -82,6 +82,13 @@ function parseBssplit(j: FioJob, v: string): { bs: number; perc: number }[][] {
   return [r, w, t];
 }
 
+/** fio engines that exist but are not modelled as such (engines/*.c). */
+const OTHER_ENGINES = new Set([
+  'mmap', 'splice', 'sg', 'net', 'netsplice', 'e4defrag', 'falloc', 'ftruncate', 'filecreate', 'filestat', 'filedelete', 'dircreate',
+  'dirstat', 'dirdelete', 'dev-dax', 'libpmem', 'exec', 'http', 'nfs', 'rados', 'rbd', 'libcufile', 'xnvme', 'io_uring_cmd',
+  'windowsaio', 'solarisaio', 'libhdfs', 'libiscsi', 'nbd', 'rdma', 'gfapi', 'gfapi_async', 'mtd', 'guasi', 'external',
+]);
+
 /** Options the simulation applies. Aliases map to the same handler (fio's .alias). */
 export const APPLIED: Record<string, Handler> = {
   description: (j, v) => void (j.description = v ?? ''),
@@ -161,8 +168,16 @@ export const APPLIED: Record<string, Handler> = {
   ioengine: (j, v) => {
     const s = need(v, 'ioengine');
     const e = ENGINES[s];
-    if (!e) throw new OptionValueError(`engine ${s} not loadable`);
-    j.ioengine = e;
+    if (e) {
+      j.ioengine = e;
+    } else if (OTHER_ENGINES.has(s)) {
+      // A real fio engine whose mechanism is not modelled: it still moves data through the block layer.
+      const async = s === 'windowsaio' || s === 'solarisaio' || s === 'xnvme' || s === 'io_uring_cmd';
+      j.ioengine = async ? 'libaio' : 'psync';
+      j.warnings.push(`ioengine=${s}: simulated as ${j.ioengine}`);
+    } else {
+      throw new OptionValueError(`engine ${s} not loadable`);
+    }
   },
   iodepth: (j, v) => {
     j.iodepth = int('iodepth', 1, 65536)(v);

@@ -66,6 +66,12 @@ describe('fio job files', () => {
 
   it("rejects an unknown option with fio's own message and the line", () => {
     expect(() => parse('[global]\nbs=4k\n[j]\nbogus=1\n')).toThrow('x.fio:4: Bad option <bogus=1>');
+    expect(() => parse('[j]\nioengine=warpdrive\n')).toThrow('x.fio:2: engine warpdrive not loadable');
+  });
+
+  it('accepts real engines it does not model, with a warning naming the stand-in', () => {
+    const j = parse('[j]\nioengine=mmap\ndirect=1\n').jobs[0]!;
+    expect([j.ioengine, j.warnings[0]]).toEqual(['psync', 'ioengine=mmap: simulated as psync']);
   });
 
   it('rejects options before any section, bad values, bad headers and dangling wait_for, naming the line', () => {
