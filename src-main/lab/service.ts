@@ -70,6 +70,7 @@ export class LabService {
   private readonly untitledDir: string;
   private readonly replayer = new Replayer();
   private readonly inputs = new Map<string, NonNullable<ReturnType<SessionStore['runInputs']>>>();
+  private readonly catalogues = new Map<string, SeriesMeta[]>();
   private savedAt: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closing = false;
@@ -162,6 +163,7 @@ export class LabService {
     this.flushDisplays();
     this.replayer.clear();
     this.inputs.clear();
+    this.catalogues.clear();
     const old = this.store;
     this.store = null;
     old?.close();
@@ -443,15 +445,24 @@ export class LabService {
     return { store, scenario: inputs.scenario, live: inputs.liveActions };
   }
 
+  /** A finished run's catalogue never changes: read once per session (every zoom asks for it). */
+  private catalogueOf(store: SessionStore, runId: string): SeriesMeta[] {
+    const cached = this.catalogues.get(runId);
+    if (cached) return cached;
+    const cat = store.seriesCatalogue(runId);
+    if (!this.live.has(runId) && store.getRun(runId)?.status !== 'running') this.catalogues.set(runId, cat);
+    return cat;
+  }
+
   seriesCatalogue(runId: string): { sampleIntervalNs: number; series: SeriesMeta[] } {
     const { store, scenario } = this.intervalOf(runId);
-    return { sampleIntervalNs: scenario.sampleIntervalNs, series: store.seriesCatalogue(runId) };
+    return { sampleIntervalNs: scenario.sampleIntervalNs, series: this.catalogueOf(store, runId) };
   }
 
   window(runId: string, seriesIds: number[], t0Ns: number, t1Ns: number, points: number, method: ReduceMethod): SeriesPoints[] {
     const { store, scenario } = this.intervalOf(runId);
     const dt = scenario.sampleIntervalNs;
-    const catalogue = new Map(store.seriesCatalogue(runId).map((s) => [s.id, s]));
+    const catalogue = new Map(this.catalogueOf(store, runId).map((s) => [s.id, s]));
     return seriesIds.map((id) => {
       const s = catalogue.get(id);
       if (!s) throw notFound(`run ${runId} has no series ${id}`);
@@ -510,7 +521,7 @@ export class LabService {
 
   exportSeries(runId: string, seriesIds: number[], format: 'csv' | 'json'): ExportFile {
     const { store, scenario } = this.intervalOf(runId);
-    const catalogue = new Map(store.seriesCatalogue(runId).map((s) => [s.id, s]));
+    const catalogue = new Map(this.catalogueOf(store, runId).map((s) => [s.id, s]));
     const series = seriesIds.map((id) => {
       const s = catalogue.get(id);
       if (!s) throw notFound(`run ${runId} has no series ${id}`);
