@@ -15,26 +15,25 @@ export function summaryTable(s: RunSummary, cpus: number): string {
     const text = files[path];
     return text === undefined ? undefined : parseFields(text).get(name);
   };
-  const groups = Object.keys(files)
-    .filter((p) => p.startsWith('/sys/fs/cgroup') && (p.endsWith('/cpu.stat') || p.endsWith('/cpuacct.usage')))
-    .map((p) => p.slice(0, p.lastIndexOf('/')))
-    .filter((g, i, a) => a.indexOf(g) === i)
-    .sort();
+  const groups = cgroupFiles(Object.keys(files));
   const capacityUs = (s.simulated_ns / 1e3) * cpus;
   const cgRows: string[][] = [];
-  for (const g of groups) {
-    const stat = `${g}/cpu.stat`;
-    const usageUs = field(stat, 'usage_usec') ?? ((field(`${g}/cpuacct.usage`, '') ?? NaN) / 1e3);
+  for (const [name, g] of groups) {
+    const stat = g.stat ?? '';
+    // v2 cpu.stat usage_usec; v1 cpuacct.usage (ns).
+    const usageUs = field(stat, 'usage_usec') ?? ((g.usage ? field(g.usage, '') : undefined) ?? NaN) / 1e3;
+    const pressure = g.pressure ?? '';
     cgRows.push([
-      g.replace(/^\/sys\/fs\/cgroup/, '') || '/',
+      name,
       num(usageUs / 1e3, 1),
       capacityUs > 0 ? pct(usageUs / capacityUs) : '-',
       num(field(stat, 'nr_periods')),
       num(field(stat, 'nr_throttled')),
+      // v2 throttled_usec; v1 throttled_time (ns).
       num(field(stat, 'throttled_usec') ?? (field(stat, 'throttled_time') ?? NaN) / 1e3, 0),
-      num(field(`${g}/cpu.pressure`, 'some.avg10'), 2),
-      num(field(`${g}/cpu.pressure`, 'full.avg10'), 2),
-      num((field(`${g}/cpu.pressure`, 'some.total') ?? NaN) / 1e3, 1),
+      num(field(pressure, 'some.avg10'), 2),
+      num(field(pressure, 'full.avg10'), 2),
+      num((field(pressure, 'some.total') ?? NaN) / 1e3, 1),
     ]);
   }
   if (cgRows.length) {
@@ -55,6 +54,44 @@ export function summaryTable(s: RunSummary, cpus: number): string {
   if (global !== undefined) lines.push('', '/proc/pressure/cpu', ...global.trimEnd().split('\n').map((l) => `  ${l}`));
   if (s.log.length) lines.push('', `${s.log.length} log entries (see --json)`);
   return `${lines.join('\n')}\n`;
+}
+
+interface GroupFiles {
+  stat?: string;
+  usage?: string;
+  pressure?: string;
+}
+
+/**
+ * Group path → its CPU files. v2: /sys/fs/cgroup/<group>/{cpu.stat,cpu.pressure};
+ * v1: /sys/fs/cgroup/cpu/<group>/cpu.stat and /sys/fs/cgroup/cpuacct/<group>/cpuacct.usage
+ * (no per-group PSI on v1).
+ */
+function cgroupFiles(paths: string[]): [string, GroupFiles][] {
+  const out = new Map<string, GroupFiles>();
+  const at = (g: string): GroupFiles => {
+    let e = out.get(g);
+    if (!e) out.set(g, (e = {}));
+    return e;
+  };
+  const v1 = paths.some((p) => p.startsWith('/sys/fs/cgroup/cpuacct/'));
+  for (const p of paths) {
+    if (!p.startsWith('/sys/fs/cgroup/')) continue;
+    const dir = p.slice('/sys/fs/cgroup'.length, p.lastIndexOf('/'));
+    const file = p.slice(p.lastIndexOf('/') + 1);
+    if (v1) {
+      const m = /^\/(cpu|cpuacct)(\/.*)?$/.exec(dir);
+      if (!m) continue;
+      const g = m[2] ?? '/';
+      if (m[1] === 'cpu' && file === 'cpu.stat') at(g).stat = p;
+      if (m[1] === 'cpuacct' && file === 'cpuacct.usage') at(g).usage = p;
+    } else {
+      const g = dir || '/';
+      if (file === 'cpu.stat') at(g).stat = p;
+      if (file === 'cpu.pressure') at(g).pressure = p;
+    }
+  }
+  return [...out].filter(([, f]) => f.stat || f.usage).sort((a, b) => a[0].localeCompare(b[0]));
 }
 
 function num(v: number | undefined, digits = 0): string {

@@ -77,6 +77,16 @@ describe('kernel-lab run', () => {
     expect(Number(row('web')[2])).toBeCloseTo(web, 0);
   });
 
+  it('on cgroup v1 the table joins the cpu and cpuacct hierarchies per group', () => {
+    const r = cli('run', fixture('weights-v1.yaml'));
+    expect(r.code).toBe(0);
+    const row = (name: string): string[] => r.stdout.split('\n').find((l) => l.trim().startsWith(`${name} `))!.trim().split(/\s+/);
+    // group, usage ms (cpuacct.usage), machine %, nr_periods, nr_throttled (cpu.stat)
+    expect(Number(row('/web')[1]) + Number(row('/batch')[1])).toBeCloseTo(1000, -1);
+    expect(Number(row('/web')[3])).toBeGreaterThan(0);
+    expect(r.stdout).not.toMatch(/\/cpuacct/);
+  });
+
   it('writes nothing to a session when the scenario is invalid', () => {
     const f = join(dir, 'never.klab');
     const r = cli('run', fixture('bad-units.yaml'), '--session', f);
