@@ -6,6 +6,9 @@ import { benchBlockNvme } from './block-nvme';
 import { benchCpuReference } from './cpu-reference';
 import { labWindow } from './lab-window';
 import { benchIocgWriteback } from './iocg-writeback';
+import { benchUiStart } from './ui-start';
+import { benchUiCompare } from './ui-compare';
+import { benchUiStream } from './ui-stream';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
@@ -17,4 +20,7 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'lab-window', run: labWindow },
   { name: 'mm-scale', run: benchMmScale },
   { name: 'iocg-writeback', run: benchIocgWriteback },
+  { name: 'ui-start', run: benchUiStart },
+  { name: 'ui-compare', run: benchUiCompare },
+  { name: 'ui-stream', run: benchUiStream },
 ];
