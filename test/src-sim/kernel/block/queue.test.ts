@@ -75,6 +75,22 @@ describe('merging, splitting, plugging', () => {
     expect([f[0], f[1], f[2]]).toEqual([2, 14, 128]);
   });
 
+  it('front-merges only while front_merges=1, and merges nothing with nomerges=2', () => {
+    const merged = (setup: (w: (p: string, v: string) => void) => void): number => {
+      const { k } = blockKernel([diskSpec({ name: 'sda', type: 'hdd', params: { queue_depth: 1 } })]);
+      k.vfs.write('/sys/block/sda/queue/nr_requests', '64');
+      setup((p, v) => k.vfs.write(`/sys/block/sda/queue/${p}`, v));
+      const sda = k.block!.byName('sda')!;
+      submit(k, sda, 'read', 0, 4096); // occupies the disk
+      for (let i = 15; i >= 1; i--) submit(k, sda, 'read', 100_000 + i * 8, 4096); // descending: front merges
+      k.engine.runUntil(1e9);
+      return diskstats(k.vfs.read('/proc/diskstats'), 'sda')[1]!;
+    };
+    expect(merged(() => undefined)).toBe(14);
+    expect(merged((w) => w('iosched/front_merges', '0'))).toBe(0);
+    expect(merged((w) => w('nomerges', '2'))).toBe(0);
+  });
+
   it('splits a bio larger than max_sectors_kb and completes the bio once', () => {
     const { k } = blockKernel([diskSpec({ name: 'nvme0n1', type: 'nvme', major: 259 })]);
     expect(k.vfs.read('/sys/block/nvme0n1/queue/max_sectors_kb')).toBe('128\n');
