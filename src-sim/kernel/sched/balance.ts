@@ -17,11 +17,14 @@ export class Balancer {
   /** CPUs of each CPU's node (the LLC domain), and all CPUs. */
   private readonly llc: number[][];
   private readonly all: number[];
+  /** sd->nr_balance_failed, per CPU (one counter for both levels). */
+  private readonly nrBalanceFailed: Int32Array;
 
   constructor(private readonly s: Scheduler) {
     const nodes = s.k.scenario.machine.numa.nodes;
     this.llc = [];
     this.all = s.rqs.map((r) => r.cpu);
+    this.nrBalanceFailed = new Int32Array(s.nrCpus);
     for (let c = 0; c < s.nrCpus; c++) this.llc.push(nodes[s.nodeOf[c]!]?.cpus ?? [c]);
     for (const rq of s.rqs) rq.balanceFn = (now) => this.periodic(rq, now);
   }
@@ -93,8 +96,12 @@ export class Balancer {
     return this.selectFork(ts);
   }
 
-  /** Move a queued (not running) task to another CPU (detach_task + attach_task). */
-  move(ts: TaskSched, src: Rq, dst: Rq): void {
+  /**
+   * Move a queued (not running) task to another CPU (detach_task +
+   * attach_task, which checks wakeup preemption there). `toScheduling` is
+   * set when `dst` is the CPU in the middle of picking (newidle).
+   */
+  move(ts: TaskSched, src: Rq, dst: Rq, toScheduling = false): void {
     const s = this.s;
     s.ctx.now = s.k.now;
     s.dequeueTask(src, ts);
@@ -102,6 +109,7 @@ export class Balancer {
     s.ctx.resched = false;
     s.enqueueTask(dst, ts, 0);
     if (src.curr) s.arm(src);
+    if (!toScheduling) s.checkPreempt(dst, ts);
   }
 
   /** A queued fair task below `q` that may run on `dst` (cache-hot ones only with allowHot). */
@@ -126,10 +134,11 @@ export class Balancer {
     return null;
   }
 
+  /** newidle: pull one waiting fair task to the CPU that is picking. */
   private pullOne(src: Rq, dst: Rq): boolean {
     const t = this.findFair(src.cfs, dst.cpu, false) ?? this.findFair(src.cfs, dst.cpu, true);
     if (!t) return false;
-    this.move(t, src, dst);
+    this.move(t, src, dst, true);
     return true;
   }
 
@@ -152,7 +161,7 @@ export class Balancer {
       if (src === rq || src.rtQueue.length < 2) continue;
       for (const t of src.rtQueue) {
         if (t !== src.curr && s.allowed(t, rq.cpu)) {
-          this.move(t, src, rq);
+          this.move(t, src, rq, true);
           return;
         }
       }
@@ -224,16 +233,19 @@ export class Balancer {
     // cache-cold tasks first (can_migrate_task / task_hot)
     cand.sort((x, y) => Number(now - x.lastRan < s.tun.migrationCost) - Number(now - y.lastRan < s.tun.migrationCost));
     let moved = 0;
+    const failed = this.nrBalanceFailed[rq.cpu]!;
     for (const t of cand) {
       if (moved >= s.tun.nrMigrate || imbalance <= 0) break;
       if (!s.allowed(t, rq.cpu)) continue;
       const load = this.hLoad(t);
-      // an idle CPU takes any task; otherwise never one heavier than the imbalance
-      if (local > 0 && load > imbalance) continue;
+      // an idle CPU takes any task; otherwise none heavier than the imbalance,
+      // a bar that halves with every failed attempt (shr_bound(load, nr_balance_failed))
+      if (local > 0 && load / 2 ** failed > imbalance) continue;
       this.move(t, busiest, rq);
       imbalance -= load;
       moved++;
     }
+    this.nrBalanceFailed[rq.cpu] = moved > 0 ? 0 : Math.min(failed + 1, 30);
     return moved > 0;
   }
 
@@ -243,13 +255,7 @@ export class Balancer {
     if (rq.online) {
       s.enter();
       s.ctx.now = now;
-      for (const cpus of [this.llc[rq.cpu]!, this.all]) {
-        if (this.loadBalance(rq, cpus)) {
-          if (rq.curr) s.checkPreempt(rq, rq.curr);
-          else s.requestResched(rq);
-          break;
-        }
-      }
+      for (const cpus of [this.llc[rq.cpu]!, this.all]) if (this.loadBalance(rq, cpus)) break;
       s.leave();
     }
     this.armPeriodic(rq);
@@ -279,7 +285,6 @@ export class Balancer {
       }
       if (!dst) continue;
       this.move(t, rq, dst);
-      s.checkPreempt(dst, t);
       return;
     }
   }
@@ -295,9 +300,7 @@ export class Balancer {
     for (const ts of victims) {
       s.ensureAllowed(ts);
       const dstCpu = ts.isRt ? this.selectRt(ts) : this.selectWake(ts);
-      const dst = s.rqs[dstCpu]!;
-      this.move(ts, rq, dst);
-      s.checkPreempt(dst, ts);
+      this.move(ts, rq, s.rqs[dstCpu]!);
     }
   }
 }

@@ -260,7 +260,12 @@ export class Scheduler implements SchedulerApi {
 
   wake(task: Task): void {
     const ts = this.ts(task);
-    if (!ts || (task.state !== 'sleeping' && task.state !== 'blocked')) return;
+    if (!ts) return;
+    if (task.state === 'running' || task.state === 'runnable') {
+      ts.wakePending = true;
+      return;
+    }
+    if (task.state !== 'sleeping' && task.state !== 'blocked') return;
     this.enter();
     this.k.engine.cancel(ts.timerId);
     ts.timerId = 0;
@@ -323,6 +328,11 @@ export class Scheduler implements SchedulerApi {
           this.setPsi(ts, this.sleepFlags(ts));
           return 'off';
         case 'block':
+          if (ts.wakePending) {
+            // The wait's condition came true before the task got here.
+            ts.wakePending = false;
+            continue;
+          }
           ts.stall = step.stall === 'mem' ? STALL_MEM : step.stall === 'io' ? STALL_IO : STALL_NONE;
           task.state = 'blocked';
           this.setPsi(ts, this.sleepFlags(ts));

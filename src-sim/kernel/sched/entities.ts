@@ -94,6 +94,14 @@ export class TaskSched {
   nrSwitches = 0;
   /** When the task was forked (ns since boot). */
   forkedAt = 0;
+  /**
+   * A wake-up arrived while the task was still running toward its `block`
+   * step. In the kernel the sleeper does set_current_state() before checking
+   * its condition, so such a wake makes it TASK_RUNNING again and the
+   * schedule() that follows returns at once; the next `block` step consumes
+   * this token instead of blocking.
+   */
+  wakePending = false;
 
   constructor(
     readonly task: Task,
