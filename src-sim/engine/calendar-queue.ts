@@ -44,6 +44,8 @@ export class CalendarQueue implements EventQueue {
 
   private cost = 0;
   private ops = 0;
+  /** A cost-triggered rebuild found no better width: wait for the next resize before trying again. */
+  private futile = false;
 
   constructor(capacity = 1024) {
     this.time = new Float64Array(capacity);
@@ -190,7 +192,12 @@ export class CalendarQueue implements EventQueue {
     const perOp = this.cost / this.ops;
     this.cost = 0;
     this.ops = 0;
-    if (perOp > COST_LIMIT && this.n > 1) this.rebuild(this.nb);
+    if (perOp > COST_LIMIT && this.n > 1 && !this.futile) {
+      const before = this.width;
+      this.rebuild(this.nb);
+      // Equal times (a burst at one instant) cannot be spread by any width.
+      this.futile = this.width === before;
+    }
   }
 
   /** Re-bucket every entry into `nb` buckets with a width estimated from the earliest entries. */
@@ -200,6 +207,7 @@ export class CalendarQueue implements EventQueue {
     const time = this.time;
     const seq = this.seq;
     order.sort((a, b) => time[a]! - time[b]! || seq[a]! - seq[b]!);
+    if (nb !== this.nb) this.futile = false;
     this.width = estimateWidth(time, order, this.width);
     this.inv = 1 / this.width;
     this.nb = nb;
