@@ -87,7 +87,8 @@ export class Disk implements BlockDeviceInfo {
   nomerges = 0;
   /** queue/write_cache: the volatile cache is used ("write back"). */
   writeBack: boolean;
-  readonly deviceDepth: number;
+  /** Requests the driver keeps on the device (SCSI device/queue_depth can lower it). */
+  deviceDepth: number;
   readonly histQueue = new LatencyHistogram();
   readonly histDispatch = new LatencyHistogram();
   readonly histDevice = new LatencyHistogram();

@@ -105,6 +105,18 @@ export function registerDiskFiles(k: Kernel, disk: Disk): void {
   registerIosched(k, disk);
 
   vfs.register(`${base}/device/model`, ro(() => `${disk.spec.model}\n`));
+  if (lim.bus === 'ata' || lim.bus === 'usb') {
+    vfs.register(`${base}/device/queue_depth`, {
+      read: () => `${disk.deviceDepth}\n`,
+      write: (v) => {
+        // drivers/scsi/scsi_sysfs.c: sdev_store_queue_depth() — 1 … can_queue; "echo 1" turns NCQ off.
+        const d = parseUnsignedLong(v);
+        if (d < 1 || d > lim.queueDepth) fail('EINVAL', `queue_depth must be between 1 and ${lim.queueDepth}`);
+        disk.deviceDepth = d;
+        disk.run();
+      },
+    });
+  }
   let state: 'running' | 'offline' = 'running';
   vfs.register(`${base}/device/state`, {
     read: () => `${state}\n`,

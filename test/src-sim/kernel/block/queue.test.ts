@@ -23,6 +23,18 @@ describe('nr_requests (block/blk-mq-sched.c, behaviour 32)', () => {
     expect(nr('nvme0n1')).toBe('256\n');
   });
 
+  it('lets device/queue_depth lower the SCSI device depth (NCQ off) without changing nr_requests', () => {
+    const { k } = blockKernel([diskSpec({ name: 'sda', type: 'hdd' })]);
+    k.vfs.write('/sys/block/sda/device/queue_depth', '1');
+    expect(k.vfs.read('/sys/block/sda/device/queue_depth')).toBe('1\n');
+    expect(k.vfs.read('/sys/block/sda/queue/nr_requests')).toBe('64\n');
+    expect(() => k.vfs.write('/sys/block/sda/device/queue_depth', '64')).toThrow(/EINVAL/);
+    const sda = k.block!.byName('sda')!;
+    for (let i = 0; i < 4; i++) submit(k, sda, 'read', i * 100_000, 4096);
+    k.engine.runUntil(0);
+    expect(k.vfs.read('/sys/block/sda/inflight')).toBe('       1        0\n');
+  });
+
   it('raises writes below BLKDEV_MIN_RQ to 4 and refuses depths beyond the tags with EINVAL', () => {
     const { k } = blockKernel([diskSpec({ name: 'sda', type: 'hdd' }), diskSpec({ name: 'nvme0n1', type: 'nvme', major: 259 })]);
     k.vfs.write('/sys/block/sda/queue/nr_requests', '1');
