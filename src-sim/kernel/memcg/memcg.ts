@@ -46,6 +46,9 @@ export class Memcg {
   emin = 0;
   elow = 0;
 
+  /** This group and its descendants, parents before children (kept as an array: reclaim walks it constantly). */
+  readonly subtree: Memcg[] = [this];
+
   constructor(
     readonly index: number,
     readonly cg: Cgroup,
@@ -53,6 +56,7 @@ export class Memcg {
     readonly lruvec: Lruvec,
   ) {
     parent?.children.push(this);
+    for (let g = parent; g !== null; g = g.parent) g.subtree.push(this);
   }
 
   get isRoot(): boolean {
@@ -72,23 +76,39 @@ export class Memcg {
     return (local ? this.eventsLocal : this.events)[MEMCG_EVENTS.indexOf(e)]!;
   }
 
-  /** Pre-order walk of the subtree. */
-  *walk(): Generator<Memcg> {
-    yield this;
-    for (const c of this.children) yield* c.walk();
+  /** The subtree, parents before children. */
+  walk(): readonly Memcg[] {
+    return this.subtree;
   }
 
   /** Sum of a local event counter over the subtree (hierarchical memory.stat). */
   evTotal(i: number): number {
+    const t = this.subtree;
     let s = 0;
-    for (const m of this.walk()) s += m.ev[i]!;
+    for (let k = 0; k < t.length; k++) s += t[k]!.ev[i]!;
     return s;
   }
 
   /** Sum of a local field over the subtree. */
   sum(get: (m: Memcg) => number): number {
     let s = 0;
-    for (const m of this.walk()) s += get(m);
+    for (const m of this.subtree) s += get(m);
+    return s;
+  }
+
+  /** Pages on one LRU list over the subtree (memcg lruvec statistics are hierarchical). */
+  lruTotal(lru: number): number {
+    const t = this.subtree;
+    let s = 0;
+    for (let k = 0; k < t.length; k++) s += t[k]!.lruvec.size[lru]!;
+    return s;
+  }
+
+  /** Pages on all LRU lists over the subtree. */
+  lruAll(): number {
+    const t = this.subtree;
+    let s = 0;
+    for (let k = 0; k < t.length; k++) s += t[k]!.lruvec.total();
     return s;
   }
 }

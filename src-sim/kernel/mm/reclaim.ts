@@ -156,9 +156,7 @@ export class Reclaimer {
   }
 
   private subtreeSize(m: Memcg, lru: number): number {
-    let s = 0;
-    for (const g of m.walk()) s += g.lruvec.size[lru]!;
-    return s;
+    return m.lruTotal(lru);
   }
 
   /** mm/vmscan.c: shrink_node_memcgs(): every group under the target, protection first. */
@@ -355,9 +353,7 @@ export class Reclaimer {
       const lv = g.lruvec;
       if (file) lv.fileCost += cost;
       else lv.anonCost += cost;
-      let size = 0;
-      for (const c of g.walk()) size += c.lruvec.total();
-      if (lv.fileCost + lv.anonCost > size / 4) {
+      if (lv.fileCost + lv.anonCost > g.lruAll() / 4) {
         lv.fileCost /= 2;
         lv.anonCost /= 2;
       }
