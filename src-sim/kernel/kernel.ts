@@ -19,7 +19,12 @@ import type { Behaviour, Task } from './task';
 export interface SchedulerApi {
   /** A new task becomes runnable (wake_up_new_task). */
   fork(task: Task): void;
-  /** Wake a sleeping or blocked task (try_to_wake_up). No-op if it is not waiting. */
+  /**
+   * Wake a sleeping or blocked task (try_to_wake_up). A wake that arrives
+   * while the task is still running toward its `block` step is remembered:
+   * that block step then returns at once (the kernel's set_current_state()
+   * ordering), so a behaviour must re-check its condition after any block.
+   */
   wake(task: Task): void;
   /** Remove a task for good (exit or kill). */
   exit(task: Task, now: number): void;
