@@ -51,7 +51,7 @@ function rendered(chart: ECharts): Promise<void> {
   return new Promise((resolve) => chart.on('finished', () => resolve()));
 }
 
-async function compare(runs: number, seriesPerRun: number, samples: number, width: number, variant = ''): Promise<CompareResult> {
+async function compare(runs: number, seriesPerRun: number, samples: number, width: number): Promise<CompareResult> {
   registerCharts();
   const intervalNs = 1e6;
   const t = new Float64Array(samples);
@@ -72,12 +72,7 @@ async function compare(runs: number, seriesPerRun: number, samples: number, widt
     const series = data.map((v, k) => ({ ...reduceMinMax(t, v, i0, i1, width), name: `run${Math.floor(k / seriesPerRun)} · s${k % seriesPerRun}` }));
     const b = performance.now();
     const done = rendered(chart);
-    const o = buildLineOption({ title: 'compare', unit: '', series, markers: [{ tNs: t[i0]!, label: 'write' }] }, LIGHT_THEME) as Record<string, unknown>;
-    if (variant.includes('nolegend')) delete o['legend'];
-    if (variant.includes('nozoom')) delete o['dataZoom'];
-    if (variant.includes('notooltip')) delete o['tooltip'];
-    if (variant.includes('lttb')) (o['series'] as Record<string, unknown>[]).forEach((x) => (x['sampling'] = 'lttb'));
-    if (variant.includes('silent')) (o['series'] as Record<string, unknown>[]).forEach((x) => { x['silent'] = true; x['emphasis'] = { disabled: true }; });
+    const o = buildLineOption({ title: 'compare', unit: '', series, markers: [{ tNs: t[i0]!, label: 'write' }] }, LIGHT_THEME);
     chart.setOption(o, { notMerge: true });
     await done;
     return { reduce: b - a, render: performance.now() - b };
@@ -157,7 +152,8 @@ async function stream(runs: number, seriesPerRun: number, seconds: number, sampl
       }
       charts[r]!.setOption(
         buildLineOption({ title: `run ${r}`, unit: '', markers: [], series: buf[r]!.map((s, j) => ({ name: `s${j}`, t: s.t, v: s.v })) }, LIGHT_THEME),
-        { notMerge: true },
+        // As the Run view does: the option is replaced now, drawn on the next frame.
+        { notMerge: true, lazyUpdate: true },
       );
     }
     k++;

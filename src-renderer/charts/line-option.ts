@@ -30,6 +30,7 @@ export interface LineChartData {
 }
 
 export function buildLineOption(d: LineChartData, theme: ChartTheme): EChartsCoreOption {
+  const many = d.series.length > 20;
   const markLine =
     d.markers.length === 0
       ? undefined
@@ -64,17 +65,29 @@ export function buildLineOption(d: LineChartData, theme: ChartTheme): EChartsCor
       splitLine: { lineStyle: { color: theme.grid } },
     },
     dataZoom: [{ type: 'inside', filterMode: 'none' }, { type: 'slider', height: 18, bottom: 8, filterMode: 'none' }],
+    // One dataset per series as keyed columns {x, y}: ECharts reads the arrays
+    // as they are, about 4× faster to draw than [x, y] pairs for 200 series
+    // (bench/ui-compare.ts).
+    dataset: d.series.map((s) => ({ source: { x: toSeconds(s.t), y: s.v } })),
     series: d.series.map((s, i) => ({
       name: s.name,
       type: 'line',
+      datasetIndex: i,
+      encode: { x: 'x', y: 'y' },
       showSymbol: false,
-      sampling: undefined,
       connectNulls: false,
       lineStyle: { width: 1.5 },
-      data: zip(s.t, s.v),
+      // Hover emphasis redraws every series; with many series it costs more than it tells.
+      ...(many ? { emphasis: { disabled: true } } : {}),
       ...(i === 0 && markLine ? { markLine } : {}),
     })),
   };
+}
+
+export function toSeconds(t: readonly number[]): number[] {
+  const out = new Array<number>(t.length);
+  for (let i = 0; i < t.length; i++) out[i] = t[i]! / 1e9;
+  return out;
 }
 
 /** [[seconds, value], …]; null stays a gap. */

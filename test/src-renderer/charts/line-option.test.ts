@@ -3,7 +3,8 @@ import { buildLineOption, rate, zip } from '../../../src-renderer/charts/line-op
 import { LIGHT_THEME } from '../../../src-renderer/charts/theme';
 
 interface Opt {
-  series: { name: string; data: [number, number | null][]; markLine?: { data: { name: string; xAxis: number }[] } }[];
+  dataset: { source: { x: number[]; y: (number | null)[] } }[];
+  series: { name: string; datasetIndex: number; encode: { x: string; y: string }; markLine?: { data: { name: string; xAxis: number }[] } }[];
   xAxis: { min?: number; max?: number };
   color: string[];
 }
@@ -21,12 +22,11 @@ describe('buildLineOption', () => {
 
   it('puts samples at seconds and keeps a missing sample as a gap', () => {
     const o = buildLineOption(data, LIGHT_THEME) as unknown as Opt;
-    expect(o.series[0]!.data).toEqual([
-      [0, 0],
-      [0.1, 5],
-      [0.2, null],
+    expect(o.dataset[0]!.source).toEqual({ x: [0, 0.1, 0.2], y: [0, 5, null] });
+    expect(o.series.map((s) => [s.datasetIndex, s.encode])).toEqual([
+      [0, { x: 'x', y: 'y' }],
+      [1, { x: 'x', y: 'y' }],
     ]);
-    expect(o.series).toHaveLength(2);
   });
 
   it('draws each live action once, as a marker at its simulated time', () => {
