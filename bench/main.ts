@@ -3,6 +3,7 @@
  * the command line) and prints figures and ratios against their targets.
  * Never pass/fail: the machines are shared and noisy.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { benches } from './registry';
 import type { BenchResult } from './result';
 
@@ -23,6 +24,8 @@ function print(r: BenchResult): void {
 
 async function runAll(filter: string[]): Promise<void> {
   const chosen = filter.length ? benches.filter((b) => filter.some((f) => b.name.includes(f))) : benches;
+  // Wall-clock figures on a shared machine mean little without its load.
+  process.stdout.write(`Kernel Lab benchmarks — node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   const results: BenchResult[] = [];
   for (const b of chosen) {
     try {
