@@ -4,7 +4,6 @@
  * can be tested lives in src-main/lab; this file wires Electron to it.
  */
 import { app, BrowserWindow, Menu, session } from 'electron';
-import { existsSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { devServerUrl, menuModel, unpackedPath, type MenuCommand } from '../lab/desktop-policy';
 import { LabService } from '../lab/service';
@@ -35,11 +34,8 @@ async function runCommand(c: MenuCommand): Promise<void> {
     switch (c.kind) {
       case 'session-new': {
         const path = await askSaveSession(focused, 'New Session');
-        if (path) {
-          // The dialog already confirmed overwriting; a new session starts empty.
-          if (existsSync(path)) rmSync(path);
-          await lab.newSession(path, { trusted: true });
-        }
+        // The dialog already confirmed overwriting; a new session starts empty.
+        if (path) await lab.newSession(path, { trusted: true, replace: true });
         break;
       }
       case 'session-open': {

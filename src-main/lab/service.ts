@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../../src-sim/scenario/types';
 import { checkResolvedScenario } from '../../src-sim/scenario/load';
@@ -113,9 +113,17 @@ export class LabService {
     return { path: this.store?.path ?? null, runCount: this.store ? this.store.listRuns().length : 0, savedAt: this.savedAt };
   }
 
-  /** `trusted`: the path comes from the desktop's own file dialog, not from a client. */
-  async newSession(path: string, opts: { trusted?: boolean } = {}): Promise<SessionInfo> {
+  /**
+   * `trusted`: the path comes from the desktop's own file dialog, not from a client.
+   * `replace`: the user confirmed overwriting (save dialog): the old file and its
+   * WAL/SHM companions go first, so no stale WAL is replayed into the new session.
+   */
+  async newSession(path: string, opts: { trusted?: boolean; replace?: boolean } = {}): Promise<SessionInfo> {
     const abs = this.paths.resolve(path, opts);
+    if (opts.replace && existsSync(abs)) {
+      if (abs === this.store?.path) throw refused('that session is open; close it before replacing it');
+      for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) rmSync(f, { force: true });
+    }
     await this.switchTo(() => this.stores.create(abs));
     this.recent.add(abs);
     return this.changed();

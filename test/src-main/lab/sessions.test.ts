@@ -119,3 +119,24 @@ test('a truncated session file is refused with a clear error and left byte for b
     await f.dispose();
   }
 });
+
+test('New Session over a file the user agreed to replace starts empty, WAL and all; the open session cannot be replaced', async () => {
+  const f = makeLab();
+  try {
+    const c = f.client();
+    const ended = new Set<string>();
+    c.on('onRunStatus', (e) => e.run.status === 'complete' && ended.add(e.run.id));
+    await c.call('session/new', { path: 'old.klab' });
+    const run = await c.call('run/start', { scenario: probeScenario({ durationNs: 1e8 }) });
+    await until(() => ended.has(run.id));
+    const file = join(f.dir, 'old.klab');
+    await expect(f.lab.newSession(file, { trusted: true, replace: true })).rejects.toThrow('that session is open; close it before replacing it');
+    await c.call('session/close', {});
+    writeFileSync(`${file}-wal`, 'stale wal');
+    const fresh = await f.lab.newSession(file, { trusted: true, replace: true });
+    expect(fresh.runCount).toBe(0);
+    expect((await c.call('run/list', {})).runs).toEqual([]);
+  } finally {
+    await f.dispose();
+  }
+});
