@@ -48,7 +48,7 @@ async function runCommand(c: MenuCommand): Promise<void> {
         break;
       case 'session-save-as': {
         const path = await askSaveSession(focused, 'Save Session As');
-        if (path) await lab.saveSessionAs(path, { trusted: true });
+        if (path) await lab.saveSessionAs(path, { trusted: true, replace: true });
         break;
       }
       case 'renderer':

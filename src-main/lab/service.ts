@@ -138,11 +138,16 @@ export class LabService {
     return this.changed();
   }
 
-  async saveSessionAs(path: string, opts: { trusted?: boolean } = {}): Promise<SessionInfo> {
+  /** `replace`: the user confirmed overwriting an existing file (desktop save dialog). */
+  async saveSessionAs(path: string, opts: { trusted?: boolean; replace?: boolean } = {}): Promise<SessionInfo> {
     const abs = this.paths.resolve(path, opts);
     const store = this.requireStore();
     if (this.live.size) throw refused('runs are in progress; wait for them to finish or cancel them before "Save As"');
     if (abs === store.path) throw refused('that is the file already open');
+    if (existsSync(abs)) {
+      if (!opts.replace) throw refused(`${abs} already exists`);
+      for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) rmSync(f, { force: true });
+    }
     store.copyTo(abs);
     const next = this.stores.open(abs);
     await this.switchTo(() => next);

@@ -85,6 +85,11 @@ test('new, run, save as, close, reopen: the runs come along and the recent list 
     await c.call('session/open', { path: 'kept.klab' });
     rmSync(join(f.dir, 'gone.klab'));
     expect((await c.call('session/recent', {})).paths).toEqual([join(f.dir, 'kept.klab')]);
+    const taken = await c.call('session/saveAs', { path: 'gone2.klab' }).then(async () => {
+      await c.call('session/open', { path: 'kept.klab' });
+      return c.call('session/saveAs', { path: 'gone2.klab' }).catch((e: Error) => e.message);
+    });
+    expect(taken).toBe(`session/saveAs: ${join(f.dir, 'gone2.klab')} already exists`);
     const exists = await c.call('session/new', { path: 'kept.klab' }).catch((e: Error) => e.message);
     expect(exists).toBe(`${join(f.dir, 'kept.klab')}: a file with this name already exists`);
   } finally {
