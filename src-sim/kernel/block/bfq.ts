@@ -41,7 +41,13 @@ class BfqQueue {
   wrUntil = 0;
   lastActive = -Infinity;
   isNew = true;
-  constructor(readonly sync: boolean) {}
+  /** Counted among its group's busy queues. */
+  busy = false;
+  constructor(
+    readonly sync: boolean,
+    /** The group (cgroup, or null for the root) whose weight this queue shares. */
+    readonly group: unknown,
+  ) {}
 }
 
 /**
@@ -52,7 +58,9 @@ class BfqQueue {
  * empties — a sync queue then keeps the device idle for slice_idle waiting
  * for its next request. The next queue is the eligible one (S ≤ V) with the
  * smallest virtual finish time F = S + charged/weight. Weight = the group's
- * weight on this disk (io.bfq.weight) × 30 while weight-raised (low_latency).
+ * weight on this disk (io.bfq.weight) divided by the group's busy queues at
+ * activation (the group hierarchy flattened to one level), × 30 while
+ * weight-raised (low_latency).
  */
 export class Bfq implements Elevator {
   readonly name = 'bfq' as const;
@@ -71,6 +79,8 @@ export class Bfq implements Elevator {
   private readonly queues = new Map<unknown, BfqQueue>();
   private idleTimer: EventId = 0;
   private count = 0;
+  /** Busy queues per group: a group's weight is shared by them (bfq_group entity over its queues). */
+  private readonly busyPerGroup = new Map<unknown, number>();
   readonly tunables: Record<string, Tunable>;
 
   constructor(private readonly ctx: ElevatorContext) {
@@ -110,7 +120,7 @@ export class Bfq implements Elevator {
     const key = sync && rq.task !== null ? rq.task : rq.cgroup;
     let q = this.queues.get(key);
     if (q === undefined) {
-      q = new BfqQueue(sync);
+      q = new BfqQueue(sync, rq.cgroup);
       this.queues.set(key, q);
     }
     return q;
@@ -133,7 +143,12 @@ export class Bfq implements Elevator {
   }
 
   private activate(q: BfqQueue, rq: Request, now: number): void {
-    const base = this.ctx.groupWeight(rq);
+    if (!q.busy) {
+      q.busy = true;
+      this.busyPerGroup.set(q.group, (this.busyPerGroup.get(q.group) ?? 0) + 1);
+    }
+    // One level of B-WF2Q+: the group's weight split over its busy queues stands in for the group entity.
+    const base = this.ctx.groupWeight(rq) / this.busyPerGroup.get(q.group)!;
     if (this.lowLatency && q.sync && (q.isNew || now - q.lastActive > BFQ_WR_MIN_IDLE_NS)) q.wrUntil = now + BFQ_WR_DURATION_NS;
     q.isNew = false;
     q.weight = base * (this.lowLatency && now < q.wrUntil ? BFQ_WR_COEFF : 1);
@@ -179,6 +194,10 @@ export class Bfq implements Elevator {
       this.idleTimer = 0;
     }
     if (q.fifo.size > 0) this.activate(q, q.fifo.head!, now);
+    else if (q.busy) {
+      q.busy = false;
+      this.busyPerGroup.set(q.group, this.busyPerGroup.get(q.group)! - 1);
+    }
   }
 
   dispatch(now: number): Request | null {
@@ -249,6 +268,8 @@ export class Bfq implements Elevator {
     for (const q of this.queues.values()) for (let r = q.fifo.shift(); r; r = q.fifo.shift()) out.push(r);
     this.count = 0;
     this.activeQueues.length = 0;
+    this.busyPerGroup.clear();
+    for (const q of this.queues.values()) q.busy = false;
     this.inService = null;
     if (this.idleTimer !== 0) this.ctx.engine.cancel(this.idleTimer);
     this.idleTimer = 0;

@@ -20,6 +20,24 @@ describe('bfq', () => {
     expect(rb.bytes / ra.bytes).toBeLessThan(2 * 1.15);
   });
 
+  it('shares a group\'s weight among its readers: two readers at 100 vs one at 200 still get ≈1:2', () => {
+    const { k, block } = blockKernel([diskSpec({ name: 'sda', type: 'hdd', sizeBytes: 1000 * GiB })]);
+    k.vfs.write('/sys/block/sda/queue/scheduler', 'bfq');
+    k.vfs.write('/sys/block/sda/queue/iosched/low_latency', '0');
+    const a = k.cgroups.create('/a');
+    const b = k.cgroups.create('/b');
+    block.setBfqWeightSource((cg) => (cg === b ? 200 : 100));
+    const sda = block.byName('sda')!;
+    const common = { op: 'read' as const, bytes: 128 * 1024, depth: 1, random: false, span: 100 * GiB / 512, until: 20e9 };
+    const a1 = closedLoop(k, sda, { ...common, start: 0, task: fakeTask(1, a), cgroup: a });
+    const a2 = closedLoop(k, sda, { ...common, start: 300 * GiB / 512, task: fakeTask(2, a), cgroup: a });
+    const b1 = closedLoop(k, sda, { ...common, start: 700 * GiB / 512, task: fakeTask(3, b), cgroup: b });
+    k.engine.runUntil(20e9);
+    const ratio = b1.bytes / (a1.bytes + a2.bytes);
+    expect(ratio).toBeGreaterThan(2 * 0.8);
+    expect(ratio).toBeLessThan(2 * 1.2);
+  });
+
   it('splits equally between equal weights', () => {
     const { k, block } = blockKernel([diskSpec({ name: 'sda', type: 'hdd', sizeBytes: 1000 * GiB })]);
     k.vfs.write('/sys/block/sda/queue/scheduler', 'bfq');
