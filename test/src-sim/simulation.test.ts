@@ -9,7 +9,9 @@ describe('Simulation boundaries', () => {
     sim.kernel.vfs.register('/test/counter', { read: () => `${sim.now}\n`, observable: true });
     sim.runToEnd();
     expect(sim.recorder.samples).toBe(11);
-    const [batch] = sim.recorder.take(true);
+    // Subsystems register observable files too (meminfo, vmstat…): pick this series by path.
+    const id = sim.recorder.series.find((x) => x.path === '/test/counter')!.id;
+    const batch = sim.recorder.take(true).find((b) => b.seriesId === id);
     expect(Array.from(batch!.values)).toEqual(Array.from({ length: 11 }, (_, k) => k * 100_000_000));
     expect(sim.done).toBe(true);
   });
