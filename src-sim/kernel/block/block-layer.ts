@@ -1,4 +1,5 @@
 import type { Engine } from '../../engine/engine';
+import type { Rng } from '../../engine/rng';
 import { createDeviceModel } from '../../hw/block/create';
 import { FaultMap } from '../../hw/block/faults';
 import type { OpCode } from '../../hw/block/model';
@@ -54,8 +55,12 @@ export class BlockLayer implements BlockApi, DiskHost {
   private rlCount = 0;
   private rlMissed = 0;
 
+  /** The block layer's own stream: plugging a disk mid-run draws from it, not from the kernel's. */
+  private readonly rng: Rng;
+
   constructor(readonly k: Kernel) {
     this.engine = k.engine;
+    this.rng = k.rng.fork('block');
   }
 
   // ---- BlockApi -----------------------------------------------------------
@@ -252,7 +257,7 @@ export class BlockLayer implements BlockApi, DiskHost {
     if (present && present.alive) throw new Error(`block: a disk named ${spec.name} is already present`);
     const clash = this.byDevtMap.get(`${spec.major}:${spec.minor}`);
     if (clash && clash.alive) throw new Error(`block: ${spec.major}:${spec.minor} is already used by ${clash.name}`);
-    const model = createDeviceModel(spec, this.k.rng.fork(`block:${spec.name}`), this.k.scenario.machine.cpus);
+    const model = createDeviceModel(spec, this.rng.fork(`block:${spec.name}`), this.k.scenario.machine.cpus);
     const disk = new Disk(spec, model, new FaultMap(spec), this, defaultElevator(model.limits.nrHwQueues));
     if (spec.params['controller_failed'] === true) disk.faults.controllerFailed = true;
     this.diskList.push(disk);

@@ -1,3 +1,4 @@
+import type { Rng } from '../../engine/rng';
 import type { Kernel } from '../../kernel/kernel';
 import type { Behaviour, Step, Task } from '../../kernel/task';
 import { FioJobTask } from './job-task';
@@ -5,6 +6,22 @@ import { isBlockJob, type FioJobFile } from './job';
 import { JobResult } from './results';
 import { spawnTask } from './spawn';
 import { resolveTarget } from './targets';
+
+const streams = new WeakMap<Kernel, Rng>();
+
+/**
+ * fio's random stream, forked from the kernel's once: jobs started later
+ * (stonewall, startdelay) then draw from fio's stream only, so other models'
+ * draws and hot-plug timing cannot shift them.
+ */
+export function fioRng(k: Kernel): Rng {
+  let r = streams.get(k);
+  if (!r) {
+    r = k.rng.fork('fio');
+    streams.set(k, r);
+  }
+  return r;
+}
 
 /** Where results go: /sys/kernel/debug/kernel-lab/fio/<fio task>/<job>.{json,txt}. */
 export function fioResultDir(task: Task): string {
@@ -94,7 +111,7 @@ export class FioMain implements Behaviour {
         cloneDone(now);
         continue;
       }
-      const rng = this.k.rng.fork(`fio:${this.task!.name}:${job.name}:${c}`);
+      const rng = fioRng(this.k).fork(`fio:${this.task!.name}:${job.name}:${c}`);
       const beh = new FioJobTask(this.k, job, target, res, rng, cloneDone);
       spawnTask(this.k, this.task!, job.numjobs === 1 ? job.name : `${job.name}#${c}`, job.cgroup, job.nice, beh);
     }

@@ -1,10 +1,12 @@
 import type { Kernel } from '../../kernel/kernel';
-import { FioMain } from './fio-main';
+import { FioMain, fioRng } from './fio-main';
 import { FioParseError } from './job';
 import { parseFioJobFile } from './parse';
 
 /** Register the `fio` run type: the task becomes fio's main process for the job file. */
 export function installFio(k: Kernel): void {
+  // Fork fio's stream at boot, in install order, so when jobs start cannot matter to anyone else.
+  fioRng(k);
   k.registerBehaviour('fio', (kk, _task, spec) => {
     if (spec.type !== 'fio') return kk.engine.fail('fio', `run type ${spec.type} handed to fio`);
     try {
