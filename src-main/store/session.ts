@@ -405,6 +405,15 @@ export class RunWriter {
     if (entries.length) this.writeLogTx(entries);
   }
 
+  /**
+   * Record a live action as soon as it is applied, so even a run killed
+   * mid-way can be replayed with the actions it had (finish() writes the
+   * full list again).
+   */
+  addAction(action: TimelineAction): void {
+    this.db.prepare("UPDATE runs SET actions_json = json_insert(actions_json, '$[#]', json(?)) WHERE id = ?").run(JSON.stringify(action), this.id);
+  }
+
   finish(f: RunFinish): void {
     if (this.finished) return;
     this.finished = true;

@@ -125,14 +125,20 @@ describe('runs, series and events', () => {
     s.close();
   });
 
-  it('a run whose writer was closed before finishing reads as incomplete after reopening', () => {
+  it('a run whose writer was closed before finishing reads as incomplete, with the live actions it had', () => {
     const f = join(dir, 'i.klab');
     const s = Session.open(f);
     const w = s.beginRun({ appVersion: '0', scenario: baseScenario() });
+    w.addAction({ atNs: 5, kind: 'write', path: '/sys/fs/cgroup/a/cpu.max', value: '1000 100000' });
+    w.addAction({ atNs: 9, kind: 'unplug', device: 'sdb' });
     expect(s.getRun(w.id)!.status).toBe('running');
     s.close();
     const again = Session.open(f);
     expect(again.getRun(w.id)!.status).toBe('incomplete');
+    expect(again.runInputs(w.id)!.actions).toEqual([
+      { atNs: 5, kind: 'write', path: '/sys/fs/cgroup/a/cpu.max', value: '1000 100000' },
+      { atNs: 9, kind: 'unplug', device: 'sdb' },
+    ]);
     again.close();
   });
 });
