@@ -67,7 +67,7 @@ export function describeJob(j: FioJob): string {
   const lines = [
     `[${j.name}] (line ${j.line})${isBlockJob(j) ? '' : ' — not block I/O, not run'}`,
     `  target: ${j.filename ?? `${j.name}.N.0`}${j.directory ? ` in ${j.directory}` : ''}, size ${size}${j.offset ? `, offset ${fmtBytes(j.offset)}` : ''}`,
-    `  io: ${dirs}, ${bs}, ioengine ${j.ioengine}, iodepth ${j.iodepth}, direct ${j.direct ? 1 : 0}, numjobs ${j.numjobs}`,
+    `  io: ${dirs}, ${bs}, ioengine ${j.ioengine}, iodepth ${j.iodepth}${j.batchCompleteMin > 1 ? ` (reap ≥${j.batchCompleteMin})` : ''}, direct ${j.direct ? 1 : 0}, numjobs ${j.numjobs}`,
     `  time: ${j.runtimeNs ? `runtime ${j.runtimeNs / 1e9}s` : 'until size is done'}${j.timeBased ? ', time_based' : ''}${j.startdelayNs ? `, startdelay ${j.startdelayNs / 1e9}s` : ''}${j.stonewall ? ', stonewall' : ''}${j.waitFor ? `, wait_for ${j.waitFor}` : ''}`,
   ];
   if (j.rate.some((r) => r > 0) || j.rateIops.some((r) => r > 0)) {
