@@ -20,7 +20,7 @@ import {
   waitRunState,
   writeCgroupFile,
 } from './actions/workbench';
-import { app, cgroupsPage, comparePage, machinePage, runPage, sessionsPage } from './pages/app';
+import { app, cgroupsPage, comparePage, galleryPage, machinePage, runPage, sessionsPage } from './pages/app';
 import { chromiumAvailable, launch } from './support/browser';
 import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
 import { startLab } from './support/lab';
@@ -33,7 +33,10 @@ describe.runIf(chromiumAvailable())('workbench in Chromium (browser mode)', () =
   let lab: ServeHandle;
   let browser: Browser;
   let page: Page;
-  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  const shot = async (name: string): Promise<void> => {
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  };
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
@@ -162,7 +165,16 @@ describe.runIf(chromiumAvailable())('workbench in Chromium (browser mode)', () =
     await go(page, 'cgroups');
     await cgroupsPage(page).node('/web').click();
     expect(await cgroupsPage(page).file('cpu.weight').inputValue()).toBe('100');
+  });
+
+  it('opens the cpu-weights preset from the experiments gallery with its explanation', async () => {
     await go(page, 'gallery');
+    const g = galleryPage(page);
+    await g.preset('cpu-weights.yaml').waitFor();
+    expect(await g.preset('cpu-weights.yaml').textContent()).toContain('/web (300) and /batch (100)');
     await shot('10-gallery');
+    await g.open('cpu-weights.yaml').click();
+    await expect.poll(() => machinePage(page).totals().textContent()).toContain('4 CPUs · 1 nodes · 8 GiB');
+    expect(await g.error().count()).toBe(0);
   });
 });

@@ -71,3 +71,9 @@ export const sessionsPage = (p: Page) => ({
   runRow: (name: string) => p.locator(`[data-role="session-runs"] tr[data-run="${name}"]`),
   recent: () => p.locator('[data-role="recent"] li'),
 });
+
+export const galleryPage = (p: Page) => ({
+  preset: (file: string) => p.locator(`[data-preset="${file}"]`),
+  open: (file: string) => p.locator(`[data-preset="${file}"] [data-action="preset-open"]`),
+  error: () => p.locator('[data-role="gallery-error"]'),
+});
