@@ -11,13 +11,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Chunks of run `id` committed so far, read through a separate read-only connection. */
 function chunksOf(file: string, id: number): number {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  let db: Database.Database | null = null;
   try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
     return (db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE run_id = ?').get(id) as { n: number }).n;
   } catch {
-    return 0; // the table may not be visible yet
+    return 0; // the file or the table may not exist yet
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
@@ -66,5 +67,27 @@ describe('crash safety', () => {
     expect(s.seriesValues(2, partial[0]!.seriesId).values.length).toBeGreaterThanOrEqual(1);
     s.close();
     expect(cli('runs', f).stdout).toMatch(/\n2\s+long\s+2\s+0\s+incomplete/);
+  });
+
+  it('Ctrl-C (SIGINT) cancels the run, which is stored as cancelled with what it recorded', async () => {
+    const f = join(dir, 'int.klab');
+    const child = cliAsync('run', fixture('long.yaml'), '--session', f);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const deadline = Date.now() + 60_000;
+    while (chunksOf(f, 1) < 1) {
+      if (Date.now() > deadline) throw new Error(`the long run never committed a chunk: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stderr).toMatch(/kernel-lab run: cancelled at \d+ ns\n$/);
+    const s = Session.open(f);
+    const run = s.getRun(1)!;
+    expect(run.status).toBe('cancelled');
+    expect(run.simulatedNs).toBeGreaterThan(0);
+    expect(run.simulatedNs).toBeLessThan(900e9);
+    s.close();
   });
 });
