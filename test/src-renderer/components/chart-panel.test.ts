@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
-import { describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, onMounted } from 'vue';
 import ChartPanel from '../../../src-renderer/components/ChartPanel.vue';
 
@@ -18,6 +19,8 @@ vi.mock('vue-echarts', () => ({
 }));
 
 describe('ChartPanel', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
   it('turns a zoom into the time window to fetch: 50–75 % of 0–4 s is 2–3 s', () => {
     const w = mount(ChartPanel, {
       props: { slug: 'x', data: { title: 'cpu.stat', unit: '', markers: [], series: [{ name: 'a', t: [0, 1e9, 2e9, 3e9, 4e9], v: [1, 2, 3, 4, 5] }] } },
