@@ -97,4 +97,15 @@ describe('memory experiments (resources/scenarios/mem-*.yaml)', () => {
     for (const l of rr) expect(l).toBeGreaterThan(10 * MiB);
     expect(Math.max(...rr) / Math.min(...rr)).toBeLessThan(2);
   });
+
+  it('a preset run is reproducible: same scenario and seed give identical memory files and event log', () => {
+    const snapshot = (): string => {
+      const sim = load('mem-high-vs-max');
+      sim.runToEnd();
+      const f = sim.files();
+      const keys = Object.keys(f).filter((k) => /memory\.(stat|events|current)$|\/proc\/(vmstat|meminfo)$/.test(k));
+      return JSON.stringify([keys.map((k) => f[k]), sim.log]);
+    };
+    expect(snapshot()).toBe(snapshot());
+  });
 });
