@@ -11,6 +11,7 @@ commands:
   cat SESSION PATH    print a virtual file of a stored run (final, or at --at T)
   export SESSION      export a stored run's series as CSV or JSON
   fio FILE.fio        run an fio job file on a simulated machine
+  serve               browser mode: the workbench UI on http://127.0.0.1 with a token
 
 Every command takes --help. Exit codes: 0 ok, 2 bad input, 1 internal error.
 `,
@@ -29,6 +30,17 @@ per task (runtime, run delay), read from the virtual files at the end.
                         with the final content of every virtual file and the log
 
 Ctrl-C cancels the run (stored as cancelled).
+`,
+  serve: `usage: kernel-lab serve [--port P] [--session FILE.klab] [--renderer DIR]
+
+Browser mode: serves the workbench UI (dist/renderer/, built by
+\`npm run build:renderer\`) over HTTP and the lab service over a WebSocket,
+bound to 127.0.0.1 only. Prints the URL with a random token; requests
+without the token are refused. Runs until Ctrl-C.
+
+  --port P              port to listen on (default: a free one)
+  --session FILE.klab   open this session at start
+  --renderer DIR        serve the UI from DIR instead of dist/renderer/
 `,
   validate: `usage: kernel-lab validate SCENARIO
 

@@ -8,6 +8,7 @@ import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { validateCommand } from './commands/validate';
 import { CliError } from './errors';
+import { serveCommand } from '../serve/command';
 import { fioCommand } from './fio-command';
 import { HELP } from './help';
 
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   cat: catCommand,
   export: exportCommand,
   fio: (argv, out, err) => fioCommand([...argv], out, err),
+  serve: (argv) => serveCommand([...argv]),
 };
 
 function onStdoutError(e: NodeJS.ErrnoException): void {
