@@ -21,14 +21,14 @@ import {
   writeCgroupFile,
 } from './actions/workbench';
 import { app, cgroupsPage, comparePage, galleryPage, machinePage, runPage, sessionsPage } from './pages/app';
-import { chromiumAvailable, launch } from './support/browser';
+import { launch } from './support/browser';
 import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
 import { startLab } from './support/lab';
 
 const shots = join(repoRoot, 'test-results/e2e');
 const hwloc = resolve(repoRoot, '../shared/data/hwloc-xml/24em64t-2n6c2t-pci.xml');
 
-describe.runIf(chromiumAvailable())('workbench in Chromium (browser mode)', () => {
+describe('workbench in Chromium (browser mode)', () => {
   let dir: string;
   let lab: ServeHandle;
   let browser: Browser;
