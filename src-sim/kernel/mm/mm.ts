@@ -63,6 +63,7 @@ export class Mm implements MemoryApi {
   readonly pageCache: PageCache;
   readonly store: FixedLatencyStore;
   readonly swapStore: FixedLatencyStore;
+  private readonly engine: Kernel['engine'];
 
   // Sysctls (vm.*).
   swappiness = DEFAULT_SWAPPINESS;
@@ -96,6 +97,7 @@ export class Mm implements MemoryApi {
 
   constructor(readonly k: Kernel) {
     const s = k.scenario;
+    this.engine = k.engine;
     this.rng = k.rng.fork('mm');
     // Each node's frames minus its memmap (struct page array) are managed pages.
     this.zones = s.machine.numa.nodes.map((n, node) => {
@@ -120,7 +122,7 @@ export class Mm implements MemoryApi {
   }
 
   get nowSec(): number {
-    return this.k.engine.now / 1e9;
+    return this.engine.now * 1e-9;
   }
 
   /** mm/page_alloc.c: setup_per_zone_wmarks() over every zone; the allocator checks the sums. */

@@ -299,8 +299,9 @@ export class Reclaimer {
       const st = o.state[p]!;
       // The accessed bit, derived from the owner's touch rate since the page was last looked at.
       const rate = o.pattern === null ? 0 : o.pageRate(p);
-      const dt = now - ft.time[f]!;
-      const young = rate > 0 && dt > 0 && rng.next() < 1 - Math.exp(-rate * dt);
+      const x = rate * (now - ft.time[f]!);
+      // P(touched since last look) = 1 − e^(−λΔt); beyond λΔt = 40 it is 1 to double precision.
+      const young = x > 0 && (x > 40 || rng.next() < 1 - Math.exp(-x));
       const referenced = (st & PG_REFERENCED) !== 0;
       if (young) {
         lv.remove(f);
