@@ -47,7 +47,9 @@ export function buildLineOption(d: LineChartData, theme: ChartTheme): EChartsCor
     backgroundColor: theme.bg,
     title: { text: d.title, left: 8, top: 4, textStyle: { color: theme.fg, fontSize: 13, fontWeight: 600 } },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${formatValue(v)} ${d.unit}` : String(v)) },
-    legend: { type: 'scroll', top: 24, textStyle: { color: theme.muted } },
+    // A legend of hundreds of entries is unreadable and costs more to lay out
+    // than the lines (bench/ui-compare.ts); the summary table names them instead.
+    ...(many ? {} : { legend: { type: 'scroll', top: 24, textStyle: { color: theme.muted } } }),
     grid: { left: 64, right: 24, top: 56, bottom: 56 },
     xAxis: {
       type: 'value',
@@ -78,7 +80,7 @@ export function buildLineOption(d: LineChartData, theme: ChartTheme): EChartsCor
       connectNulls: false,
       lineStyle: { width: 1.5 },
       // Hover emphasis redraws every series; with many series it costs more than it tells.
-      ...(many ? { emphasis: { disabled: true } } : {}),
+      ...(many ? { emphasis: { disabled: true }, silent: true } : {}),
       ...(i === 0 && markLine ? { markLine } : {}),
     })),
   };

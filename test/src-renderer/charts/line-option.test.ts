@@ -35,6 +35,14 @@ describe('buildLineOption', () => {
     expect(o.series[1]!.markLine).toBeUndefined();
   });
 
+  it('beyond 20 series drops the legend and hover emphasis (the summary table names the series)', () => {
+    const many = { ...data, series: Array.from({ length: 21 }, (_, i) => ({ name: `s${i}`, t: [0], v: [i] })) };
+    const o = buildLineOption(many, LIGHT_THEME) as unknown as { legend?: unknown; series: { silent?: boolean; emphasis?: { disabled: boolean } }[] };
+    expect(o.legend).toBeUndefined();
+    expect(o.series.every((s) => s.silent === true && s.emphasis?.disabled === true)).toBe(true);
+    expect((buildLineOption(data, LIGHT_THEME) as unknown as { legend?: unknown }).legend).toBeDefined();
+  });
+
   it('takes its colours from the theme and the window from the zoom', () => {
     const o = buildLineOption({ ...data, window: { start: 1, end: 2 } }, { ...LIGHT_THEME, palette: ['#000'] }) as unknown as Opt;
     expect(o.color).toEqual(['#000']);
