@@ -15,6 +15,7 @@ export const TSK_RUNNING = 4;
 export const TSK_MEMSTALL_RUNNING = 8;
 export const TSK_ONCPU = 16;
 const NR_PSI_TASK_COUNTS = 4;
+const TSK_COUNT_MASK = (1 << NR_PSI_TASK_COUNTS) - 1;
 
 // include/linux/psi_types.h: enum psi_states
 export const PSI_IO_SOME = 0;
@@ -140,13 +141,16 @@ export class Psi {
     let mask = g.stateMask[cpu]! & PSI_ONCPU_BIT;
     if (clear & TSK_ONCPU) mask = 0;
     if (set & TSK_ONCPU) mask = PSI_ONCPU_BIT;
-    for (let t = 0; t < NR_PSI_TASK_COUNTS; t++) {
-      const bit = 1 << t;
-      if (clear & bit) {
-        if (tasks[base + t]! <= 0) throw new Error(`psi: task count ${t} underflow on cpu ${cpu}`);
-        tasks[base + t]!--;
+    // Most changes move only ONCPU (bit 4): skip the count loop then.
+    if (((clear | set) & TSK_COUNT_MASK) !== 0) {
+      for (let t = 0; t < NR_PSI_TASK_COUNTS; t++) {
+        const bit = 1 << t;
+        if (clear & bit) {
+          if (tasks[base + t]! <= 0) throw new Error(`psi: task count ${t} underflow on cpu ${cpu}`);
+          tasks[base + t]!--;
+        }
+        if (set & bit) tasks[base + t]!++;
       }
-      if (set & bit) tasks[base + t]!++;
     }
     const iowait = tasks[base]!;
     const memstall = tasks[base + 1]!;
@@ -167,13 +171,21 @@ export class Psi {
 
   /** kernel/sched/psi.c: record_times */
   private recordTimes(g: PsiGroup, cpu: number, now: number): void {
-    const delta = now - g.stateStart[cpu]!;
-    g.stateStart[cpu] = now;
+    const start = g.stateStart;
+    const delta = now - start[cpu]!;
+    start[cpu] = now;
     const mask = g.stateMask[cpu]!;
     if (delta <= 0 || (mask & (1 << PSI_NONIDLE)) === 0) return;
     const t = g.times;
     const b = cpu * NR_PSI_STATES;
-    for (let s = 0; s < NR_PSI_STATES; s++) if (mask & (1 << s)) t[b + s] += delta;
+    // unrolled over the 7 states (hot: every task state change of every group)
+    if (mask & (1 << PSI_IO_SOME)) t[b + PSI_IO_SOME] += delta;
+    if (mask & (1 << PSI_IO_FULL)) t[b + PSI_IO_FULL] += delta;
+    if (mask & (1 << PSI_MEM_SOME)) t[b + PSI_MEM_SOME] += delta;
+    if (mask & (1 << PSI_MEM_FULL)) t[b + PSI_MEM_FULL] += delta;
+    if (mask & (1 << PSI_CPU_SOME)) t[b + PSI_CPU_SOME] += delta;
+    if (mask & (1 << PSI_CPU_FULL)) t[b + PSI_CPU_FULL] += delta;
+    t[b + PSI_NONIDLE] += delta;
   }
 
   /**

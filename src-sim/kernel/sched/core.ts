@@ -817,6 +817,11 @@ export class Scheduler implements SchedulerApi {
       this.ctx.now = this.k.now;
       t = this.timeToEvent(rq, ts);
     }
+    this.program(rq, t);
+  }
+
+  /** Set the CPU's event `t` ns from now (Infinity: none); kept when the moment did not change. */
+  private program(rq: Rq, t: number): void {
     const engine = this.k.engine;
     if (t === Infinity) {
       if (rq.eventId) engine.cancel(rq.eventId);
@@ -899,11 +904,16 @@ export class Scheduler implements SchedulerApi {
       else if (ts.queued) this.dequeueTask(rq, ts);
       resched = true;
     }
+    let t = 0;
+    let known = false;
     if (!resched && rq.curr === ts) {
-      this.timeToEvent(rq, ts);
+      t = this.timeToEvent(rq, ts);
+      known = true;
       if (this.tickDue < 0.5 || ctx.resched) resched = true;
     }
     if (resched) this.requestResched(rq);
+    // timeToEvent is pure and nothing changed since: program its answer (what arm would compute)
+    else if (known) this.program(rq, t);
     else this.arm(rq);
     this.leave();
   }

@@ -51,6 +51,14 @@ export class CfsRq {
   /** EEVDF: Σ (v_i − min_vruntime)·w_i and Σ w_i over `queue` (curr excluded). */
   avgVruntime = 0;
   avgLoad = 0;
+  /**
+   * Smallest vruntime in `queue` (Infinity when empty), valid while
+   * `leftValid`: the rb-tree's cached leftmost, so update_min_vruntime does
+   * not scan the queue on every update_curr. Recomputed lazily after the
+   * leftmost leaves.
+   */
+  leftV = Infinity;
+  leftValid = true;
   // cfs bandwidth (kernel/sched/fair.c)
   runtimeEnabled = false;
   runtimeRemaining = 0;

@@ -61,6 +61,7 @@ function setLoad(q: CfsRq, delta: number): void {
 function queueAdd(q: CfsRq, se: SchedEntity): void {
   se.qIndex = q.queue.length;
   q.queue.push(se);
+  if (se.vruntime < q.leftV) q.leftV = se.vruntime;
   q.avgVruntime += key(q, se) * se.weight;
   q.avgLoad += se.weight;
 }
@@ -74,6 +75,7 @@ function queueRemove(q: CfsRq, se: SchedEntity): void {
     last.qIndex = i;
   }
   se.qIndex = -1;
+  if (se.vruntime === q.leftV) q.leftValid = false;
   q.avgVruntime -= key(q, se) * se.weight;
   q.avgLoad -= se.weight;
 }
@@ -103,12 +105,23 @@ export function entityEligible(q: CfsRq, se: SchedEntity): boolean {
   return avg >= (key(q, se) - 1e-3) * load;
 }
 
+/** The smallest vruntime waiting in `q` (Infinity if none): the cached leftmost. */
+export function leftmostVruntime(q: CfsRq): number {
+  if (!q.leftValid) {
+    const arr = q.queue;
+    let v = Infinity;
+    for (let i = 0; i < arr.length; i++) if (arr[i]!.vruntime < v) v = arr[i]!.vruntime;
+    q.leftV = v;
+    q.leftValid = true;
+  }
+  return q.leftV;
+}
+
 /** kernel/sched/fair.c: update_min_vruntime (monotonic). */
 export function updateMinVruntime(q: CfsRq): void {
-  const curr = q.curr && q.curr.onRq ? q.curr : null;
-  let v = curr ? curr.vruntime : Infinity;
-  const arr = q.queue;
-  for (let i = 0; i < arr.length; i++) if (arr[i]!.vruntime < v) v = arr[i]!.vruntime;
+  const curr = q.curr;
+  let v = leftmostVruntime(q);
+  if (curr && curr.onRq && curr.vruntime < v) v = curr.vruntime;
   if (v === Infinity || v <= q.minVruntime) return;
   // avg_vruntime_update: keys shift by the delta
   q.avgVruntime -= q.avgLoad * (v - q.minVruntime);
@@ -169,8 +182,7 @@ export function sliceLeft(ctx: FairCtx, q: CfsRq, hNrRunning: number): number {
   const ideal = schedSlice(ctx, curr, hNrRunning);
   const ran = curr.sumExec - curr.prevSumExec;
   let t = ideal - ran;
-  let leftV = Infinity;
-  for (const se of q.queue) if (se.vruntime < leftV) leftV = se.vruntime;
+  const leftV = leftmostVruntime(q);
   if (leftV !== Infinity) {
     const tv = ((leftV + ideal - curr.vruntime) * curr.weight) / 1024;
     const t2 = Math.max(ctx.tun.minGranularity - ran, tv);
