@@ -41,6 +41,12 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   /** Pages to mark accessed once the read I/O has completed. */
   let pendingAccess: { index: number; pages: number } | null = null;
   let ioDone = true;
+  /** A read or direct write returned EIO: the program sees the error and gives up, as dd or cat do. */
+  let ioFailed = false;
+  const onIo = (done: () => void) => (ok: boolean): void => {
+    if (!ok) ioFailed = true;
+    done();
+  };
 
   const finishRead = (): void => {
     if (pendingAccess === null || !ioDone) return;
@@ -54,7 +60,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   const doRead = (t: Task, index: number, pages: number): void => {
     const m = mm.memcgOf(t.cgroup);
     if (spec.direct) {
-      q.pushIo('io', (done) => pc.backingStore.read(file, { index, pages }, t, t.cgroup, done));
+      q.pushIo('io', (done) => pc.backingStore.read(file, { index, pages }, t, t.cgroup, onIo(done)));
       return;
     }
     let first = -1;
@@ -95,8 +101,9 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     pendingAccess = { index, pages };
     ioDone = false;
     q.pushIo(workingset ? 'mem' : 'io', (done) =>
-      pc.backingStore.read(file, { index: first, pages: end - first }, t, t.cgroup, () => {
+      pc.backingStore.read(file, { index: first, pages: end - first }, t, t.cgroup, (ok) => {
         ioDone = true;
+        if (!ok) ioFailed = true;
         done();
       }),
     );
@@ -107,7 +114,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
 
   const doWrite = (t: Task, index: number, pages: number): void => {
     if (spec.direct) {
-      q.pushIo('io', (done) => pc.backingStore.write(file, { index, pages }, t, t.cgroup, done));
+      q.pushIo('io', (done) => pc.backingStore.write(file, { index, pages }, t, t.cgroup, onIo(done)));
       return;
     }
     const m = mm.memcgOf(t.cgroup);
@@ -140,6 +147,13 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
 
   const next = (t: Task): Step => {
     if (taskMm(t).killed) return { kind: 'exit' };
+    if (ioFailed) {
+      // read()/write() returned -EIO (a dead or failing disk): the program
+      // reports it and exits instead of retrying at CPU speed.
+      t.exitCode = 1;
+      k.log.add(k.now, 'task_io_error', { pid: t.pid, task: t.name, file: spec.file, op: spec.type, errno: 'EIO' });
+      return { kind: 'exit' };
+    }
     finishRead();
     const queued = q.shift();
     if (queued) return queued;
