@@ -6,18 +6,25 @@
  *   nested keyed            "some avg10=0.00 total=5"  → "some.avg10", "some.total"
  *                           "8:16 rbytes=1 wbytes=2"   → "8:16.rbytes"
  *   meminfo style           "MemFree:   1234 kB"       → "MemFree" (kB)
+ *   one line of numbers     "512 1024 3" (schedstat)   → "0", "1", "2" (by position)
  * "max" reads as +Infinity; non-numeric tokens are skipped.
  */
 export function parseFields(text: string): Map<string, number> {
   const out = new Map<string, number>();
   const lines = text.split('\n');
+  const nonEmpty = lines.filter((l) => l.trim() !== '').length;
   for (const raw of lines) {
     const line = raw.trim();
     if (line === '') continue;
     const tokens = line.split(/\s+/);
     if (tokens.length === 1) {
       const v = toNumber(tokens[0]!);
-      if (v !== undefined && lines.filter((l) => l.trim() !== '').length === 1) out.set('', v);
+      if (v !== undefined && nonEmpty === 1) out.set('', v);
+      continue;
+    }
+    if (nonEmpty === 1 && tokens.every((t) => toNumber(t) !== undefined)) {
+      // /proc/<pid>/schedstat, cpu.max "50000 100000": fields by position.
+      tokens.forEach((t, i) => out.set(String(i), toNumber(t)!));
       continue;
     }
     const head = tokens[0]!;

@@ -21,8 +21,15 @@ describe('parseFields reads numeric fields the way the kernel prints them', () =
     expect(parseFields('8:16 rbytes=4096 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n').get('8:16.rbytes')).toBe(4096);
   });
 
-  it('cpu.max "max 100000" gives no single value but skips non-numbers', () => {
-    const f = parseFields('max 100000\n');
-    expect(f.get('max')).toBe(100000);
+  it('a single line of numbers (schedstat, cpu.max) gives fields by position', () => {
+    expect([...parseFields('1500000 250000 12\n')]).toEqual([
+      ['0', 1500000],
+      ['1', 250000],
+      ['2', 12],
+    ]);
+    expect([...parseFields('max 100000\n')]).toEqual([
+      ['0', Infinity],
+      ['1', 100000],
+    ]);
   });
 });
