@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { Scenario, TimelineAction } from '../../src-sim/scenario/types';
+import { toScenarioFile } from '../../src-sim/scenario/to-file';
 import { replayScenario } from '../sim-host/run-driver';
 
 export const SERIES_FORMAT = 'kernel-lab/series@1';
@@ -72,9 +73,13 @@ export function seriesJson(base: string, runId: string, intervalNs: number, seri
   return { filename: `${base}.json`, mime: 'application/json', text: `${JSON.stringify(doc)}\n` };
 }
 
-/** The scenario with the run's live actions folded into its timeline: rerunning it reproduces the run. */
+/**
+ * The scenario with the run's live actions folded into its timeline, in the
+ * scenario file format (kernel-lab/scenario@1, units written out): it can be
+ * edited, and `kernel-lab run` or the workbench reruns it to the same result.
+ */
 export function scenarioFile(base: string, scenario: Scenario, live: readonly TimelineAction[], format: 'yaml' | 'json'): ExportFile {
-  const s = replayScenario(scenario, live);
+  const s = toScenarioFile(replayScenario(scenario, live));
   if (format === 'json') return { filename: `${base}.scenario.json`, mime: 'application/json', text: `${JSON.stringify(s, null, 2)}\n` };
   return { filename: `${base}.scenario.yaml`, mime: 'application/yaml', text: stringify(s) };
 }

@@ -2,6 +2,7 @@ import { afterAll, expect, test } from 'vitest';
 import type { LabClient } from '../../../src-main/ipc/client';
 import type { RunInfo } from '../../../src-main/ipc/contract';
 import { baseScenario, taskSpec } from '../../../src-sim/scenario/defaults';
+import { loadScenario } from '../../../src-sim/scenario/load';
 import type { Scenario } from '../../../src-sim/scenario/types';
 import { makeLab, until } from '../fixtures/lab';
 
@@ -41,7 +42,8 @@ test('with the real kernel models: a live cpu.weight and cpu.max change mid-run,
   await until(() => ends.has(live.id), 60_000, 'live run to end');
   expect(ends.get(live.id)!.status).toBe('complete');
 
-  const exported = JSON.parse((await c.call('export/scenario', { runId: live.id, format: 'json' })).text) as Scenario;
+  const file = await c.call('export/scenario', { runId: live.id, format: 'yaml' });
+  const exported = loadScenario(file.text, file.filename);
   expect(exported.timeline.map((a) => (a.kind === 'write' ? `${a.path}=${a.value}` : a.kind))).toEqual([
     '/sys/fs/cgroup/a/cpu.weight=400',
     '/sys/fs/cgroup/b/cpu.max=100000 100000',
