@@ -9,36 +9,9 @@
  *   standing for an infinitely set tail (hwloc/bitmap.c: hwloc_bitmap_sscanf).
  */
 
-/** Parses a cpulist; returns the sorted, de-duplicated CPU numbers. Throws a message naming what was expected. */
-export function parseCpuList(list: string): number[] {
-  const out = new Set<number>();
-  const trimmed = list.trim();
-  if (trimmed === '') return [];
-  for (const part of trimmed.split(',')) {
-    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
-    if (!m) throw new Error(`a CPU list like "0-3,8-11" or "0-62:2", found "${part}" in "${list}"`);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    const step = m[3] === undefined ? 1 : Number(m[3]);
-    if (b < a) throw new Error(`a range with start ≤ end, found "${part}" in "${list}"`);
-    if (step < 1) throw new Error(`a stride ≥ 1, found "${part}" in "${list}"`);
-    for (let c = a; c <= b; c += step) out.add(c);
-  }
-  return [...out].sort((x, y) => x - y);
-}
-
-/** Formats CPU numbers as the kernel's compact cpulist ("0-3,8"). */
-export function formatCpuList(cpus: readonly number[]): string {
-  const s = [...new Set(cpus)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length; ) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(j === i ? `${s[i]}` : `${s[i]}-${s[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
+// Linux cpulists are parsed and printed by the scenario's kernel-faithful
+// implementation (lib/bitmap-str.c rules plus util-linux strides).
+export { formatCpuList, parseCpuList } from '../../scenario/cpulist';
 
 /**
  * Parses an hwloc bitmap string into the set bits below `limit`

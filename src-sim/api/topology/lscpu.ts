@@ -6,7 +6,8 @@
  * util-linux's tests/expected/lscpu files). lscpu never reports memory sizes
  * or NUMA distances: those stay null and the notes say so.
  */
-import { parseCpuList } from './cpulist';
+import { parseCpuList } from '../../scenario/cpulist';
+import { KernelError } from '../../vfs/errors';
 import { TopologyImportError, type ImportedMachine, type ImportedNode, type TopologyFormat } from './machine';
 
 // `lscpu -e` header: "CPU" then upper-case column names (sys-utils/lscpu.c: coldescs_cpu).
@@ -160,7 +161,7 @@ function build(p: Parsed, file: string, fail: Fail): ImportedMachine {
     try {
       return parseCpuList(f.value);
     } catch (e) {
-      return fail(f.line, f.key, (e as Error).message);
+      return fail(f.line, f.key, e instanceof KernelError ? e.detail.replace(/^expected /, '') : (e as Error).message);
     }
   };
   const intField = (k: string): number | null => {

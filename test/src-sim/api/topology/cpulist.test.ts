@@ -11,8 +11,8 @@ describe('cpulist', () => {
   });
 
   it('names the bad part of a malformed list', () => {
-    expect(() => parseCpuList('0-3,x')).toThrow('a CPU list like "0-3,8-11" or "0-62:2", found "x" in "0-3,x"');
-    expect(() => parseCpuList('5-2')).toThrow('a range with start ≤ end, found "5-2"');
+    expect(() => parseCpuList('0-3,x')).toThrow('expected a CPU list like "0-3,8,10-11" (ranges A-B, strides A-B:S or A-B:used/group), got "x"');
+    expect(() => parseCpuList('5-2')).toThrow('got "5-2"');
   });
 
   it('format then parse gives the same set for any CPU set', () => {

@@ -104,7 +104,7 @@ describe('lscpu errors', () => {
 
   it('a malformed CPU list names the field', () => {
     expect(() => importLscpu('CPU(s): 4\nOn-line CPU(s) list: 0-3,z\n', 'bad.txt')).toThrow(
-      'bad.txt:2:1: On-line CPU(s) list: a CPU list like "0-3,8-11" or "0-62:2", found "z" in "0-3,z"',
+      'bad.txt:2:1: On-line CPU(s) list: a CPU list like "0-3,8,10-11" (ranges A-B, strides A-B:S or A-B:used/group), got "z"',
     );
   });
 
