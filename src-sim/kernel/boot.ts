@@ -8,7 +8,7 @@ import { installCgroupCore } from './cgroup/core-files';
 import { CgroupTree } from './cgroup/tree';
 import { Kernel } from './kernel';
 import { SUBSYSTEMS } from './subsystems';
-import type { Task } from './task';
+import { createTask } from './task-factory';
 
 /** sysctl name as `sysctl -w` takes it → /proc/sys path. */
 export function sysctlPath(name: string): string {
@@ -76,29 +76,12 @@ export function taskNames(spec: TaskSpec): string[] {
   return Array.from({ length: spec.count }, (_, i) => `${spec.name}#${i}`);
 }
 
-function createTasks(k: Kernel, spec: TaskSpec): void {
-  const cg = k.cgroups.create(spec.cgroup);
+/** Create a task spec's tasks (pids in file order) and fork them at their start time. */
+export function createTasks(k: Kernel, spec: TaskSpec): void {
+  const cgroup = k.cgroups.create(spec.cgroup);
   for (const name of taskNames(spec)) {
-    const task: Task = {
-      pid: k.allocPid(),
-      name,
-      cgroup: cg,
-      nice: spec.nice,
-      policy: spec.policy,
-      rtPriority: spec.rtPriority,
-      affinity: spec.cpus,
-      oomScoreAdj: spec.oomScoreAdj,
-      sliceNs: spec.sliceNs,
-      state: 'new',
-      behaviour: { next: () => ({ kind: 'exit' }) },
-      sumExecRuntime: 0,
-      runDelay: 0,
-      pcount: 0,
-      exitCode: null,
-    };
-    task.behaviour = k.behaviourFor(task, spec.run);
-    k.tasks.set(task.pid, task);
-    cg.tasks.push(task);
+    const init = { name, cgroup, nice: spec.nice, policy: spec.policy, rtPriority: spec.rtPriority, affinity: spec.cpus, oomScoreAdj: spec.oomScoreAdj, sliceNs: spec.sliceNs };
+    const task = createTask(k, init, (t) => k.behaviourFor(t, spec.run));
     if (spec.startNs === 0) k.sched.fork(task);
     else k.engine.schedule(spec.startNs, () => k.sched.fork(task));
   }

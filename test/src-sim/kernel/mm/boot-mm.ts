@@ -1,7 +1,7 @@
 import { Engine } from '../../../../src-sim/engine/engine';
 import { EventLog } from '../../../../src-sim/engine/event-log';
 import { Rng } from '../../../../src-sim/engine/rng';
-import { controllerOf, sysctlPath, taskNames } from '../../../../src-sim/kernel/boot';
+import { controllerOf, createTasks, sysctlPath } from '../../../../src-sim/kernel/boot';
 import { installCgroupCore } from '../../../../src-sim/kernel/cgroup/core-files';
 import { CgroupTree } from '../../../../src-sim/kernel/cgroup/tree';
 import { Kernel } from '../../../../src-sim/kernel/kernel';
@@ -39,33 +39,7 @@ export function bootMm(s: Scenario): MmRig {
     const g = k.cgroups.create(cg.path);
     for (const [file, value] of cg.writes) vfs.write(k.cgroups.filePath(g, controllerOf(file), file), value);
   }
-  for (const spec of s.tasks) {
-    const cg = k.cgroups.create(spec.cgroup);
-    for (const name of taskNames(spec)) {
-      const task: Task = {
-        pid: k.allocPid(),
-        name,
-        cgroup: cg,
-        nice: spec.nice,
-        policy: spec.policy,
-        rtPriority: spec.rtPriority,
-        affinity: spec.cpus,
-        oomScoreAdj: spec.oomScoreAdj,
-        sliceNs: spec.sliceNs,
-        state: 'new',
-        behaviour: { next: () => ({ kind: 'exit' }) },
-        sumExecRuntime: 0,
-        runDelay: 0,
-        pcount: 0,
-        exitCode: null,
-      };
-      task.behaviour = k.behaviourFor(task, spec.run);
-      k.tasks.set(task.pid, task);
-      cg.tasks.push(task);
-      if (spec.startNs === 0) sched.fork(task);
-      else k.engine.schedule(spec.startNs, () => sched.fork(task));
-    }
-  }
+  for (const spec of s.tasks) createTasks(k, spec);
   const read = (path: string): string => vfs.read(path);
   return {
     k,

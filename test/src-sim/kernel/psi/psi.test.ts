@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { calcLoad, EXP_10S, EXP_300S, EXP_60S, formatAvg } from '../../../../src-sim/kernel/psi/psi';
 import type { Behaviour, Step, Task } from '../../../../src-sim/kernel/task';
+import { createTask } from '../../../../src-sim/kernel/task-factory';
 import { Simulation } from '../../../../src-sim/simulation';
 import { MS, S, baseScenario, flatMachine, pressure, run, scenario, taskSpec } from '../sched/helpers';
 
@@ -9,25 +10,11 @@ function spawn(sim: Simulation, name: string, next: (now: number) => Step, cgrou
   const k = sim.kernel;
   const cg = k.cgroups.create(cgroup);
   const behaviour: Behaviour = { next: (_t, now) => next(now) };
-  const task: Task = {
-    pid: k.allocPid(),
-    name,
-    cgroup: cg,
-    nice: 0,
-    policy: 'SCHED_OTHER',
-    rtPriority: 0,
-    affinity: [],
-    oomScoreAdj: 0,
-    sliceNs: 0,
-    state: 'new',
-    behaviour,
-    sumExecRuntime: 0,
-    runDelay: 0,
-    pcount: 0,
-    exitCode: null,
-  };
-  k.tasks.set(task.pid, task);
-  cg.tasks.push(task);
+  const task = createTask(
+    k,
+    { name, cgroup: cg, nice: 0, policy: 'SCHED_OTHER', rtPriority: 0, affinity: [], oomScoreAdj: 0, sliceNs: 0 },
+    () => behaviour,
+  );
   k.sched.fork(task);
   return task;
 }

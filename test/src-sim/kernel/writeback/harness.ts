@@ -10,6 +10,7 @@ import { Kernel, type SchedulerApi } from '../../../../src-sim/kernel/kernel';
 import type { MemoryApi } from '../../../../src-sim/kernel/mm/api';
 import type { BackingStore, CachedFile, DirtyThrottle, MemcgDirtyInfo, PageCacheApi, PageRange } from '../../../../src-sim/kernel/mm/page-cache-api';
 import type { Step, Task } from '../../../../src-sim/kernel/task';
+import { createTask } from '../../../../src-sim/kernel/task-factory';
 import { installWriteback, type WritebackState } from '../../../../src-sim/kernel/writeback/install';
 import { baseScenario, flatMachine } from '../../../../src-sim/scenario/defaults';
 import type { BlockDeviceSpec } from '../../../../src-sim/scenario/types';
@@ -233,28 +234,15 @@ export function harness(opts: { version?: 1 | 2; dirtyablePages?: number; device
   k.mm = mem;
   installIocg(k);
   installWriteback(k);
-  let pid = 100;
   const task = (name: string, cgroup = '/'): Task => {
     const cg = k.cgroups.create(cgroup);
-    const t: Task = {
-      pid: pid++,
-      name,
-      cgroup: cg,
-      nice: 0,
-      policy: 'SCHED_OTHER',
-      rtPriority: 0,
-      affinity: [],
-      oomScoreAdj: 0,
-      sliceNs: 0,
-      state: 'running',
-      behaviour: { next: () => ({ kind: 'exit' }) },
-      sumExecRuntime: 0,
-      runDelay: 0,
-      pcount: 0,
-      exitCode: null,
-    };
-    k.tasks.set(t.pid, t);
-    cg.tasks.push(t);
+    const t = createTask(
+      k,
+      { name, cgroup: cg, nice: 0, policy: 'SCHED_OTHER', rtPriority: 0, affinity: [], oomScoreAdj: 0, sliceNs: 0 },
+      () => ({ next: () => ({ kind: 'exit' }) }),
+    );
+    // Driven by hand, never forked: it stands for a task running on a CPU.
+    t.state = 'running';
     return t;
   };
   return { k, pc, wb: k.writeback as WritebackState, sched, task };
