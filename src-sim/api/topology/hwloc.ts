@@ -37,7 +37,7 @@ interface Walk {
   models: string[];
   architecture: string;
   osdevs: { el: XmlElement; path: string }[];
-  /** v1: objects by nesting depth, in document order, with their type. */
+  /** v1: objects by nesting depth, in file order, with their type. */
   byDepth: { type: string; el: XmlElement }[][];
   v1Distances: { holderDepth: number; el: XmlElement; path: string }[];
   complete: number[];
@@ -240,7 +240,7 @@ function v1NodeDistances(w: Walk, nodes: NodeRec[], notes: string[], err: Fail):
     const vals = d.el.children.filter((c) => c.name === 'latency').map((c) => Number(c.attrs['value']) * base);
     if (vals.length !== nb * nb || vals.some((v) => !Number.isFinite(v)))
       err(d.el, d.path, `${nb}×${nb} = ${nb * nb} <latency value=…/> entries, found ${vals.length}`);
-    // Matrix order is the logical (document) order of the NUMA nodes.
+    // Matrix order is the logical (file) order of the NUMA nodes.
     const logical = target.map((o) => Number(o.el.attrs['os_index']));
     const pos = new Map(nodes.map((n, i) => [n.osIndex, i]));
     const out = defaultDistances(nodes.length);

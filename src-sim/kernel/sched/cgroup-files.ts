@@ -54,7 +54,7 @@ function pressureFile(s: Scheduler, tg: TaskGroup, res: 'cpu' | 'memory' | 'io')
   return {
     read: () => s.psi.show(tg.psi, res, s.k.now),
     write: (d) => {
-      if (!parseTrigger(d)) fail('EINVAL', `expected "<some|full> <stall us> <window us>" with window 500000..10000000`);
+      if (!parseTrigger(d)) fail('EINVAL', `expected "<some|full> <stall us> <window_us>" with window_us 500000..10000000`);
     },
     observable: true,
   };

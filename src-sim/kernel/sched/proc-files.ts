@@ -56,7 +56,7 @@ export function registerProcFiles(s: Scheduler): void {
     vfs.register(`/proc/pressure/${res}`, {
       read: () => s.psi.show(s.psi.system, res, s.k.now),
       write: (d) => {
-        if (!parseTrigger(d)) fail('EINVAL', 'expected "<some|full> <stall us> <window us>" with window 500000..10000000');
+        if (!parseTrigger(d)) fail('EINVAL', 'expected "<some|full> <stall us> <window_us>" with window_us 500000..10000000');
       },
       observable: true,
     });
