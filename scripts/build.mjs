@@ -35,6 +35,10 @@ if (existsSync('src-main/electron/main.ts')) {
     format: 'cjs',
     target: 'node20',
     external: ['electron', 'better-sqlite3'],
+    // The shared Node code locates dist/sim-worker.mjs from import.meta.url;
+    // in this CommonJS bundle that is the bundle's own file URL.
+    define: { 'import.meta.url': '__kernelLabBundleUrl' },
+    banner: { js: "const __kernelLabBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
 }
