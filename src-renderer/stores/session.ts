@@ -1,9 +1,9 @@
 /** The open session (.klab file): new, open, save as, close, recent; asks before dropping unsaved edits. */
+import { loadScenario } from '../../src-sim/api';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { SessionInfo } from '../../src-main/ipc/contract.ts';
 import { newScenario } from '../model/scenario';
-import type { Scenario } from '../model/types';
 import { useRuns } from './runs';
 import { useScenario } from './scenario';
 import { useService } from './service';
@@ -44,8 +44,8 @@ export const useSession = defineStore('session', () => {
       sc.replace(newScenario(), { clean: true });
       return;
     }
-    const { text } = await useService().call('export/scenario', { runId: newest.id, format: 'json' });
-    sc.replace(JSON.parse(text) as Scenario, { clean: true });
+    const { text, filename } = await useService().call('export/scenario', { runId: newest.id, format: 'json' });
+    sc.replace(loadScenario(text, filename, { kernelChecks: false }), { clean: true });
   }
 
   async function create(path: string): Promise<boolean> {

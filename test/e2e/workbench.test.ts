@@ -106,7 +106,7 @@ describe('workbench in Chromium (browser mode)', () => {
       expect(await r.charts().count()).toBeGreaterThan(0);
       await shot('07-run');
     } finally {
-      // The user stops the run; the simulator keeps it going otherwise (see the report).
+      // The user stops the run before its 5 s are up.
       await r.cancel().click();
       await waitRunState(page, /cancelled|complete|failed/, 30_000);
     }
