@@ -5,7 +5,7 @@
  * Target: frame times under 16 ms (issue 6).
  */
 import type { BenchResult } from './result';
-import { benchPage, launchChromium } from './ui-support';
+import { evaluateInBenchPage } from './ui-support';
 
 interface StreamResult {
   ticks: number;
@@ -20,31 +20,22 @@ interface StreamResult {
 }
 
 export async function benchUiStream(): Promise<BenchResult> {
-  const url = await benchPage();
-  const browser = await launchChromium();
-  try {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(url);
-    await page.waitForSelector('html[data-bench="ready"]', { state: 'attached' });
-    const r = (await page.evaluate('window.klBench.stream(4, 12, 6, 5)')) as StreamResult;
-    return {
-      name: 'ui-live-stream-4-runs',
-      figures: {
-        ticks: r.ticks,
-        'update work per tick p50 ms': r.workMsP50,
-        'update work per tick p95 ms': r.workMsP95,
-        'update work per tick max ms': r.workMsMax,
-        'frame interval p50 ms': r.frameMsP50,
-        'frame interval p95 ms': r.frameMsP95,
-        'frame interval max ms': r.frameMsMax,
-        'frames > 25 ms': r.framesOver16,
-        frames: r.frames,
-      },
-      target: 'frame times < 16 ms (update work per tick p95)',
-      ratio: 16 / r.workMsP95,
-      notes: '4 charts × 12 series, 5 samples per series per batch at 20 Hz, ≤ 4000 points kept per series; headless Chromium without GPU',
-    };
-  } finally {
-    await browser.close();
-  }
+  const r = await evaluateInBenchPage<StreamResult>('window.klBench.stream(4, 12, 6, 5)');
+  return {
+    name: 'ui-live-stream-4-runs',
+    figures: {
+      ticks: r.ticks,
+      'update work per tick p50 ms': r.workMsP50,
+      'update work per tick p95 ms': r.workMsP95,
+      'update work per tick max ms': r.workMsMax,
+      'frame interval p50 ms': r.frameMsP50,
+      'frame interval p95 ms': r.frameMsP95,
+      'frame interval max ms': r.frameMsMax,
+      'frames > 25 ms': r.framesOver16,
+      frames: r.frames,
+    },
+    target: 'frame times < 16 ms (update work per tick p95)',
+    ratio: 16 / r.workMsP95,
+    notes: '4 charts × 12 series, 5 samples per series per batch at 20 Hz, ≤ 4000 points kept per series; headless Chromium without GPU',
+  };
 }

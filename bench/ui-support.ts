@@ -17,6 +17,23 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * Opens the in-browser bench page in a fresh Chromium, waits until it is
+ * ready, evaluates `expression` (a call on window.klBench) and closes the browser.
+ */
+export async function evaluateInBenchPage<T>(expression: string): Promise<T> {
+  const url = await benchPage();
+  const browser = await launchChromium();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await page.goto(url);
+    await page.waitForSelector('html[data-bench="ready"]', { state: 'attached' });
+    return (await page.evaluate(expression)) as T;
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Bundles the in-browser bench into a temp folder; returns the file:// URL of its page. */
 export async function benchPage(): Promise<string> {
   const { build } = await import('esbuild');

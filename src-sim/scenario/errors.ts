@@ -6,7 +6,7 @@ export interface ScenarioIssue {
   file: string;
   line: number;
   col: number;
-  /** Formatted path ("tasks[1].run.busy", 'cgroups["/web"]["cpu.max"]'), "" for the whole document. */
+  /** Formatted path ("tasks[1].run.busy", 'cgroups["/web"]["cpu.max"]'), "" for the whole file. */
   path: string;
   message: string;
 }

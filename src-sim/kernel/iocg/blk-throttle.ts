@@ -175,7 +175,7 @@ export class ThrotlData<T extends Throttled> {
     this.timer = this.engine.schedule(at, () => this.timerFn());
   }
 
-  /** throtl_pending_timer_fn(): dispatch rounds until the window closes. */
+  /** throtl_pending_timer_fn(): dispatch rounds while some group is due, then re-arm for the next one. */
   private timerFn(): void {
     this.timer = 0;
     this.timerAt = Infinity;

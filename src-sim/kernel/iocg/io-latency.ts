@@ -16,7 +16,7 @@ export interface IolatGrp {
   inflight: number;
   /** Bios held because inflight reached maxDepth, FIFO. */
   readonly waiting: (() => void)[];
-  // Current window's samples.
+  // Samples of the current period.
   nrSamples: number;
   sumLatNs: number;
   nrMissed: number;
@@ -27,11 +27,11 @@ export interface IolatGrp {
 
 /**
  * io.latency for one disk: each configured group's completion latencies are
- * checked once per window (target × 16, clamped to 100 ms – 1 s). A group
+ * checked once per period (target × 16, clamped to 100 ms – 1 s). A group
  * that misses its target (mean latency on rotational disks, more than 10 %
  * of IOs over target on SSDs) halves the queue depth of its siblings with a
  * looser target; while every sibling meets its target the depths grow back
- * by nr_requests/16 per window. Work conserving while targets are met.
+ * by nr_requests/16 per period. Work conserving while targets are met.
  */
 export class IoLatency {
   private readonly groups = new Map<Cgroup, IolatGrp>();
@@ -70,7 +70,7 @@ export class IoLatency {
     this.arm();
   }
 
-  /** The window: min target × 16, clamped (iolatency_set_min_lat_nsec). */
+  /** The checking period: min target × 16, clamped (iolatency_set_min_lat_nsec). */
   windowNs(): number {
     let min = Infinity;
     for (const g of this.groups.values()) min = Math.min(min, g.targetNs);
@@ -131,7 +131,7 @@ export class IoLatency {
         g.maxDepth = Math.max(Math.min(g.maxDepth, this.nrRequests) >> 1, 1);
         g.scaleDowns++;
       } else if (missers.length === 0 && g.maxDepth < this.nrRequests) {
-        // scale_amount(up): max(nr_requests >> SCALE_UP_FACTOR, 1) per window.
+        // scale_amount(up): max(nr_requests >> SCALE_UP_FACTOR, 1) per period.
         g.maxDepth = Math.min(this.nrRequests, g.maxDepth + Math.max(this.nrRequests >> SCALE_UP_FACTOR, 1));
         this.drain(g);
       }

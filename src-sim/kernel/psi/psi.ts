@@ -64,7 +64,7 @@ export class PsiGroup {
   /** Aggregated stall ns per state (group->total[PSI_AVGS]). */
   readonly total = new Float64Array(NR_PSI_STATES - 1);
   readonly avgTotal = new Float64Array(NR_PSI_STATES - 1);
-  /** avg[state][window] in FIXED_1 fixed point of a percentage. */
+  /** avg[state][10s|60s|300s] in FIXED_1 fixed point of a percentage. */
   readonly avg = new Float64Array((NR_PSI_STATES - 1) * 3);
   avgLastUpdate = 0;
   avgNextUpdate: number;
@@ -268,7 +268,7 @@ export function parseTrigger(data: string): { full: boolean; thresholdUs: number
   if (!m) return null;
   const windowUs = Number(m[3]);
   const thresholdUs = Number(m[2]);
-  // WINDOW_MIN_US 500000, WINDOW_MAX_US 10000000; threshold must be in (0, window]
+  // WINDOW_MIN_US 500000, WINDOW_MAX_US 10000000; threshold must be in (0, window_us]
   if (windowUs < 500_000 || windowUs > 10_000_000) return null;
   if (thresholdUs === 0 || thresholdUs > windowUs) return null;
   return { full: m[1] === 'full', thresholdUs, windowUs };

@@ -38,7 +38,7 @@ function roundupPow2(n: number): number {
 
 /**
  * wb_update_write_bandwidth(): blend the rate over `elapsed` into a ~3 s
- * window (period = roundup_pow_of_two(3·HZ)), then move the average 1/8 of
+ * span (period = roundup_pow_of_two(3·HZ)), then move the average 1/8 of
  * the way when both agree on the direction (filters spikes).
  */
 export function updateWriteBandwidth(r: WbRates, elapsed: number, written: number, hz: number): void {

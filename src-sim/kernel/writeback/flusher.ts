@@ -190,7 +190,7 @@ export class Flusher {
       // do_writepages() returned for this inode's chunk: sample bandwidth if due.
       if (wb.currentPages >= MIN_WRITEBACK_PAGES) this.maybeUpdateBandwidth(wb);
     }
-    // wb_bandwidth_estimate_start(): after an idle spell, restart the estimation window.
+    // wb_bandwidth_estimate_start(): after an idle spell, restart the estimation period.
     const j = this.jiffies();
     if (wb.inflight === 0 && j - wb.rates.bwTimeStamp > bandwidthInterval(this.k.scenario.kernel.hz)) {
       wb.rates.writtenStamp = wb.written;

@@ -10,7 +10,7 @@ const SLOW_RETRY_NS = 1_000_000;
  * Wake `task` once it is actually waiting. A behaviour may queue the `block`
  * step that writeback returned behind a cpu step (the copy of the written
  * data), so the condition can come true before the task sleeps; the kernel
- * closes that window with set_current_state() before the check. Here the
+ * closes that race with set_current_state() before the check. Here the
  * wake is retried until the task is blocked — the next block it enters is
  * the one writeback asked for — or has exited. A CPU-starved task is
  * polled every millisecond.

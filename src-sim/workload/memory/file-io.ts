@@ -20,7 +20,7 @@ export const VM_READAHEAD_PAGES = 32;
  * hits are marked accessed (two touches activate a page), misses are read
  * from the backing store with the task blocked (iowait, or a memory stall
  * when a refaulting page was part of the workingset). Sequential misses
- * also read the readahead window (max(read_ahead_kb, request)) in the same
+ * also read the readahead span (max(read_ahead_kb, request)) in the same
  * I/O. Buffered writes dirty the pages and ask balance_dirty_pages (the
  * writeback model) for a pause; fsync writes the file's dirty pages back.
  * Direct I/O bypasses the cache.
