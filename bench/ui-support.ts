@@ -6,10 +6,11 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 
 export const repoRoot = resolve(import.meta.dirname ?? process.cwd(), '..');
-export const CHROMIUM = '/usr/bin/chromium';
+/** CHROME_PATH, or Debian's/Ubuntu's Chromium. */
+export const CHROMIUM = process.env['CHROME_PATH'] ?? (existsSync('/usr/bin/chromium-browser') ? '/usr/bin/chromium-browser' : '/usr/bin/chromium');
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium, or set CHROME_PATH`);
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,

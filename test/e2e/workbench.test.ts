@@ -26,7 +26,7 @@ import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
 import { startLab } from './support/lab';
 
 const shots = join(repoRoot, 'test-results/e2e');
-const hwloc = resolve(repoRoot, '../shared/data/hwloc-xml/24em64t-2n6c2t-pci.xml');
+const hwloc = resolve(repoRoot, 'test/fixtures/data/hwloc-xml/24em64t-2n6c2t-pci.xml');
 
 describe('workbench in Chromium (browser mode)', () => {
   let dir: string;

@@ -180,7 +180,7 @@ describe('sessions from the command line', () => {
 
 describe('kernel-lab fio', () => {
   it('describes the jobs of a real fio job file with exit code 0', () => {
-    const r = cli('fio', '../shared/data/fio-examples/aio-read.fio');
+    const r = cli('fio', 'test/fixtures/data/fio-examples/aio-read.fio');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\[[^\]]+\] \(line \d+\)/);
   });

@@ -103,13 +103,13 @@ describe('workloads', () => {
       asked.push(p);
       return readFileSync(p, 'utf8');
     };
-    const s = loadScenario(task('{ name: f, run: { type: fio, job: ../../shared/data/fio-examples/fio-rand-read.fio } }'), scenarioFile, {
+    const s = loadScenario(task('{ name: f, run: { type: fio, job: fixtures/data/fio-examples/fio-rand-read.fio } }'), scenarioFile, {
       ...noKernel,
       readFile,
     });
-    const expectedPath = path.resolve(repoRoot, '../shared/data/fio-examples/fio-rand-read.fio');
+    const expectedPath = path.resolve(repoRoot, 'test/fixtures/data/fio-examples/fio-rand-read.fio');
     expect(asked).toEqual([expectedPath]);
-    expect(s.tasks[0]!.run).toEqual({ type: 'fio', jobPath: '../../shared/data/fio-examples/fio-rand-read.fio', jobText: readFileSync(expectedPath, 'utf8') });
+    expect(s.tasks[0]!.run).toEqual({ type: 'fio', jobPath: 'fixtures/data/fio-examples/fio-rand-read.fio', jobText: readFileSync(expectedPath, 'utf8') });
   });
 
   it('an unreadable fio job file is an issue at its path', () => {

@@ -5,7 +5,7 @@ import { dataFiles, readData } from './data';
 // Every real topology sample must import into a machine the scenario accepts:
 // CPUs 0..n-1 each on exactly one node, a square distance matrix with 10 on
 // the diagonal (the kernel's LOCAL_DISTANCE).
-describe('every file in ../shared/data/hwloc-xml and ../shared/data/lscpu imports', () => {
+describe('every file in test/fixtures/data/hwloc-xml and test/fixtures/data/lscpu imports', () => {
   const files = [...dataFiles('hwloc-xml'), ...dataFiles('lscpu')];
   it('finds the samples', () => {
     expect(files.length).toBeGreaterThanOrEqual(20 + 14);

@@ -1,10 +1,10 @@
-// Locates ../shared/data (the real input samples) from the repository root.
+// Locates test/fixtures/data (the real input samples) from the repository root.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
-export const dataDir = resolve(repoRoot, '../shared/data');
+export const dataDir = resolve(repoRoot, 'test/fixtures/data');
 
 export function readData(rel: string): string {
   return readFileSync(join(dataDir, rel), 'utf8');

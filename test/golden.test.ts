@@ -1,0 +1,40 @@
+// Every preset's `kernel-lab run --json` summary must stay byte-identical to
+// test/golden/ (wall_ms aside): speed work never changes a result, and a
+// deliberate modelling change regenerates the file (node scripts/golden.mjs NAME)
+// and says why in its commit.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const presets = readdirSync(join(root, 'resources/scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+
+function runJson(file: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['bin/kernel-lab.mjs', 'run', join('resources/scenarios', file), '--json'], { cwd: root });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`${file}: exit ${code}\n${err}`))));
+  });
+}
+
+function normalise(json: string): string {
+  const summary = JSON.parse(json) as Record<string, unknown>;
+  delete summary['wall_ms'];
+  return JSON.stringify(summary, null, 1) + '\n';
+}
+
+describe('golden outputs of the preset scenarios', () => {
+  it('covers every preset', () => {
+    const golden = readdirSync(join(root, 'test/golden')).map((f) => basename(f, '.json'));
+    expect(golden.sort()).toEqual(presets.map((f) => basename(f, '.yaml')).sort());
+  });
+  it.each(presets)('%s is unchanged', async (file) => {
+    const want = readFileSync(join(root, 'test/golden', `${basename(file, '.yaml')}.json`), 'utf8');
+    expect(normalise(await runJson(file))).toBe(want);
+  });
+});
