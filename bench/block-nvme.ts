@@ -1,12 +1,12 @@
 import { baseScenario, flatMachine, taskSpec } from '../src-sim/scenario/defaults';
-import type { BlockDeviceSpec } from '../src-sim/scenario/types';
+import type { BlockDeviceSpec, Scenario } from '../src-sim/scenario/types';
 import { Simulation } from '../src-sim/simulation';
 import type { BenchResult } from './result';
 
 const SIM_SECONDS = 10;
 
 /** 8 fio jobs of 4 KiB random reads at iodepth 32 on an NVMe able to do ≈1 M IOPS. */
-const job = (batchMin: number): string => `[global]
+const job = (batchMin: number, seconds: number): string => `[global]
 ioengine=io_uring
 iodepth_batch_complete_min=${batchMin}
 direct=1
@@ -14,7 +14,7 @@ rw=randread
 bs=4k
 iodepth=32
 time_based
-runtime=${SIM_SECONDS}
+runtime=${seconds}
 filename=/dev/nvme0n1
 
 [nvme]
@@ -52,15 +52,20 @@ export async function benchBlockNvme(): Promise<BenchResult> {
   };
 }
 
-function runOnce(batchMin: number): Record<string, number> {
-  const s = baseScenario({
-    name: 'bench-block-nvme',
-    durationNs: SIM_SECONDS * 1e9 + 1e6,
+/** The NVMe benchmark's scenario: `seconds` of fio (plus 1 ms for the last completions). */
+export function blockNvmeScenario(batchMin: number, seconds = SIM_SECONDS): Scenario {
+  return baseScenario({
+    name: batchMin === 1 ? 'bench-block-nvme' : `bench-block-nvme-batch${batchMin}`,
+    durationNs: seconds * 1e9 + 1e6,
     sampleIntervalNs: 100e6,
     machine: { ...flatMachine(8), devices: [NVME] },
-    tasks: [taskSpec({ name: 'fio', run: { type: 'fio', jobPath: 'bench.fio', jobText: job(batchMin) } })],
+    tasks: [taskSpec({ name: 'fio', run: { type: 'fio', jobPath: 'bench.fio', jobText: job(batchMin, seconds) } })],
     record: ['/proc/diskstats'],
   });
+}
+
+function runOnce(batchMin: number): Record<string, number> {
+  const s = blockNvmeScenario(batchMin);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const sim = new Simulation(s);

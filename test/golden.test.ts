@@ -8,11 +8,14 @@ import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
-const presets = readdirSync(join(root, 'resources/scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+// The presets, and the benchmark scenarios at reduced durations (written by
+// `node dist/bench.mjs --write-scenarios` from bench/scenarios.ts).
+const dirs = ['resources/scenarios', 'test/fixtures/bench-scenarios'];
+const presets = dirs.flatMap((dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f)));
 
 function runJson(file: string): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['bin/kernel-lab.mjs', 'run', join('resources/scenarios', file), '--json'], { cwd: root });
+    const child = spawn(process.execPath, ['bin/kernel-lab.mjs', 'run', file, '--json'], { cwd: root });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
