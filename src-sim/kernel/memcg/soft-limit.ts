@@ -37,9 +37,11 @@ export function softLimitReclaim(mm: Mm, want: number, kswapd: boolean): Reclaim
     }
     return total;
   }
+  // The turn carries over between calls (mm.softLimitTurn), so small requests do not always start at the first group.
   for (let loops = 0; loops < MEM_CGROUP_MAX_RECLAIM_LOOPS && total.reclaimed < want; loops++) {
     let progress = 0;
-    for (const m of over) {
+    for (let i = 0; i < over.length; i++) {
+      const m = over[mm.softLimitTurn++ % over.length]!;
       if (excess(m) <= 0) continue;
       const r = mm.reclaim.shrinkOne(m, Math.min(SWAP_CLUSTER_MAX, excess(m)), kswapd);
       total.scanned += r.scanned;

@@ -39,15 +39,22 @@ function highApplies(m: Memcg): boolean {
 
 /**
  * Fault in `n` non-resident pages of anon object `o`, chosen one at a time
- * by `pick`. Charges go in MEMCG_CHARGE_BATCH batches when memory.high is
- * set anywhere above (each batch is one return to user space that may
- * sleep); the run stops early at a penalty, a kill or a failure.
+ * by `pick`. The kernel faults page by page; try_charge() charges
+ * MEMCG_CHARGE_BATCH pages at once for the per-CPU stock and falls back to
+ * the single page when the batch does not fit (mm/memcontrol.c: `if (batch >
+ * nr_pages) { batch = nr_pages; goto retry; }`). So pages are granted in
+ * batches of MEMCG_CHARGE_BATCH, cut to the room left under the nearest
+ * memory.max, and one page at a time at the limit: usage reaches the limit
+ * exactly and the faulting task holds everything it faulted when the OOM
+ * killer compares badness (however large the workload's step). Each batch
+ * is one return to user space that may sleep for memory.high; the run stops
+ * early at a penalty, a kill or a failure.
  */
 export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick: () => number, out: FaultOutcome): FaultOutcome {
   const m = mm.memcgOf(task.cgroup);
-  const batch = highApplies(m) ? MEMCG_CHARGE_BATCH : n;
+  const high = highApplies(m);
   while (out.done < n) {
-    const b = Math.min(batch, n - out.done);
+    const b = Math.max(1, Math.min(MEMCG_CHARGE_BATCH, n - out.done, mm.chargeRoom(m)));
     const g = mm.grant(task, m, b);
     out.reclaimNs += g.reclaimNs;
     if (g.selfKilled) {
@@ -76,6 +83,7 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
     }
     out.done += b;
     out.faultNs += b * COST.minorFaultNs;
+    if (!high) continue;
     const h = handleOverHigh(mm, task);
     out.reclaimNs += h.reclaimNs;
     if (h.sleepNs > 0) {

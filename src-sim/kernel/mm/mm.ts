@@ -77,6 +77,8 @@ export class Mm implements MemoryApi {
   pageCluster = 3;
   /** Simulator knob vm.lab_soft_limit_policy (v1 soft-limit reclaim variant). */
   softLimitPolicy: 'largest-excess' | 'round-robin' = 'largest-excess';
+  /** Next group's turn in round-robin soft-limit reclaim. */
+  softLimitTurn = 0;
 
   wmin = 0;
   wlow = 0;
@@ -252,6 +254,13 @@ export class Mm implements MemoryApi {
 
   uncharge(m: Memcg, n: number): void {
     for (let g: Memcg | null = m; g !== null; g = g.parent) g.usage -= n;
+  }
+
+  /** Pages `m` may still charge before it or an ancestor reaches memory.max. */
+  chargeRoom(m: Memcg): number {
+    let room = Infinity;
+    for (let g: Memcg | null = m; g !== null && !g.isRoot; g = g.parent) room = Math.min(room, g.max - g.usage);
+    return room;
   }
 
   /** The nearest group whose memory.max `n` more pages would exceed. */

@@ -90,3 +90,45 @@ describe('OOM killer', () => {
     expect(rig.field('/proc/vmstat', 'oom_kill')).toBe(kills.length);
   });
 });
+
+describe('OOM victim of an allocation made in one large step (issue 18)', () => {
+  const oneStep = (size: number): RunSpec => ({ type: 'alloc', sizeBytes: size, stepBytes: size, everyNs: 10e6, touch: 'sequential', then: 'hold' });
+  const killedNames = (rig: ReturnType<typeof bootMm>): string[] => rig.k.log.entries.filter((e) => e.kind === 'oom_kill').map((e) => String(e.task));
+
+  it('global OOM: the allocator faults page by page, grows past the 800 MiB bystander and is the one killed', () => {
+    const rig = bootMm(
+      baseScenario({
+        durationNs: 4e9,
+        machine: flatMachine(2, 2 * GiB),
+        tasks: [taskSpec({ name: 'bystander', run: hold(800 * MiB) }), taskSpec({ name: 'grow', startNs: 2.5e9, run: oneStep(1536 * MiB) })],
+      }),
+    );
+    rig.run(2.4e9);
+    expect(rig.mm.taskRss(rig.task('bystander'))).toBe((800 * MiB) / 4096);
+    rig.run(4e9);
+    expect(killedNames(rig)).toEqual(['grow']);
+    const kill = rig.k.log.entries.find((e) => e.kind === 'oom_kill')!;
+    // It held everything but the bystander, the watermarks and the memmap: well above 800 MiB.
+    expect(Number(kill.anon_rss_kb)).toBeGreaterThan(1100 * 1024);
+    expect(rig.task('bystander').state).not.toBe('exited');
+  });
+
+  it('memcg OOM: usage reaches memory.max exactly (memory.peak = 300M) and the allocator, not the resident task, dies', () => {
+    const rig = bootMm(
+      baseScenario({
+        durationNs: 2e9,
+        machine: flatMachine(2, 2 * GiB),
+        cgroups: [{ path: '/box', writes: [['memory.max', '300M']] }],
+        tasks: [
+          taskSpec({ name: 'resident', cgroup: '/box', run: hold(100 * MiB) }),
+          taskSpec({ name: 'grow', cgroup: '/box', startNs: 500e6, run: oneStep(400 * MiB) }),
+        ],
+      }),
+    );
+    rig.run(2e9);
+    expect(killedNames(rig)).toEqual(['grow']);
+    expect(rig.read('/sys/fs/cgroup/box/memory.peak')).toBe(`${300 * MiB}\n`);
+    expect(rig.task('resident').state).not.toBe('exited');
+    expect(rig.read('/sys/fs/cgroup/box/memory.current')).toBe(`${100 * MiB}\n`);
+  });
+});
