@@ -14,6 +14,12 @@ export const layers = [
   { root: 'src-main/electron', roots: ['src-main', 'src-sim'], packages: [NODE, 'electron', 'ws', ...SIM_LIBS] },
   // Only src-main/store talks to SQLite.
   { root: 'src-main/store', roots: ['src-main', 'src-sim'], packages: [NODE, 'better-sqlite3', ...SIM_LIBS] },
+  // Experiments use a maintained statistics package and the BullMQ job engine (issue 12).
+  {
+    root: 'src-main/experiments',
+    roots: ['src-main', 'src-sim'],
+    packages: [NODE, 'bullmq', '@stdlib/stats-ttest2', '@stdlib/stats-base-dists-t-quantile', ...SIM_LIBS],
+  },
   { root: 'src-main', roots: ['src-main', 'src-sim'], packages: [NODE, 'ws', ...SIM_LIBS] },
   // The simulator is pure: no Node, no DOM, no Electron, nothing of the hosts.
   { root: 'src-sim', roots: ['src-sim'], packages: SIM_LIBS },

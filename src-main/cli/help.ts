@@ -15,7 +15,8 @@ commands:
 
 Every command takes --help. Exit codes: 0 ok, 2 bad input, 1 internal error.
 `,
-  run: `usage: kernel-lab run SCENARIO [--seed N] [--duration T] [--session FILE.klab] [--json]
+  run: `usage: kernel-lab run SCENARIO [--seed N | --seeds FIRST..LAST [--jobs N] [--progress]]
+                        [--duration T] [--session FILE.klab] [--json]
 
 Runs SCENARIO (YAML or JSON, format kernel-lab/scenario@1) in a simulator
 worker thread and prints a table per cgroup (CPU usage, throttling, PSI) and
@@ -28,6 +29,16 @@ per task (runtime, run delay), read from the virtual files at the end.
                         scenario is invalid
   --json                print exactly one JSON document (kernel-lab/summary@1)
                         with the final content of every virtual file and the log
+
+Replications: --seeds 1..30 (or a list 1,4,9) runs the scenario once per
+seed on the worker pool (one worker per core, or --jobs N) and prints every
+table cell as mean ± the half-width of its 95 % confidence interval (Student
+t, n − 1 degrees of freedom). With --json: one kernel-lab/replications@1
+document (runs, and mean/sd/ci95 of every numeric field of every final file).
+With --session every run is stored as part of one experiment; running the
+same command again resumes it (seeds already stored are not run again).
+--progress prints "done/total runs, ETA" lines on stderr (on a terminal the
+line is always shown).
 
 Ctrl-C cancels the run (stored as cancelled).
 `,

@@ -92,6 +92,37 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Experiments (issue 12): replications and sweeps, one row per finished
+    // point × seed (the primary key makes a point computed twice stored once),
+    // and forks (a run started from its parent's state at fork_at_ns).
+    version: 3,
+    sql: `
+      CREATE TABLE experiments (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('replications', 'sweep')),
+        name TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX experiments_by_identity ON experiments (identity);
+      CREATE TABLE experiment_points (
+        experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+        point INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        knobs_json TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(id),
+        status TEXT NOT NULL CHECK (status IN ('complete', 'failed')),
+        error TEXT,
+        metrics_json TEXT NOT NULL DEFAULT '{}',
+        worker TEXT,
+        PRIMARY KEY (experiment_id, point, seed)
+      );
+      ALTER TABLE runs ADD COLUMN parent_run_id INTEGER REFERENCES runs(id);
+      ALTER TABLE runs ADD COLUMN fork_at_ns INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -29,6 +29,9 @@ export interface RunRow {
   simulatedNs: number;
   wallMs: number;
   events: number;
+  /** Set on a fork: the parent run and the simulated time the fork departs from it. */
+  parentRunId: number | null;
+  forkAtNs: number | null;
 }
 
 export interface SeriesRow {
@@ -64,6 +67,8 @@ export interface RunStart {
   name?: string;
   appVersion: string;
   scenario: Scenario;
+  /** A fork: the run it was started from, and the simulated time it departs at. */
+  parent?: { runId: number; atNs: number };
 }
 
 export interface RunFinish {
@@ -149,10 +154,21 @@ export class Session {
     const s = start.scenario;
     const r = this.db
       .prepare(
-        `INSERT INTO runs (scenario_id, name, seed, run_number, app_version, scenario_json, status, owner, started_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+        `INSERT INTO runs (scenario_id, name, seed, run_number, app_version, scenario_json, status, owner, started_at, parent_run_id, fork_at_ns)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
       )
-      .run(start.scenarioId ?? null, start.name ?? s.name, s.seed, s.run, start.appVersion, JSON.stringify(s), owner(), new Date().toISOString());
+      .run(
+        start.scenarioId ?? null,
+        start.name ?? s.name,
+        s.seed,
+        s.run,
+        start.appVersion,
+        JSON.stringify(s),
+        owner(),
+        new Date().toISOString(),
+        start.parent?.runId ?? null,
+        start.parent?.atNs ?? null,
+      );
     const id = Number(r.lastInsertRowid);
     const key = this.key(id);
     activeRuns.add(key);
@@ -340,6 +356,8 @@ export class Session {
       simulatedNs: r.simulated_ns,
       wallMs: r.wall_ms,
       events: r.events,
+      parentRunId: r.parent_run_id,
+      forkAtNs: r.fork_at_ns,
     };
   }
 
@@ -498,10 +516,12 @@ interface RawRun {
   simulated_ns: number;
   wall_ms: number;
   events: number;
+  parent_run_id: number | null;
+  fork_at_ns: number | null;
 }
 
 const RUN_COLUMNS =
-  'id, scenario_id, name, seed, run_number, app_version, status, error, owner, started_at, finished_at, simulated_ns, wall_ms, events';
+  'id, scenario_id, name, seed, run_number, app_version, status, error, owner, started_at, finished_at, simulated_ns, wall_ms, events, parent_run_id, fork_at_ns';
 
 function owner(): string {
   return `${hostname()}:${process.pid}`;

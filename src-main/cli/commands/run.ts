@@ -1,14 +1,15 @@
 import { intOption, parseArgs, positionals } from '../args';
 import type { Progress } from '../../sim-host/protocol';
 import { parseDurationOption, showDuration } from '../duration';
-import { CliError } from '../errors';
+import { badInput, CliError } from '../errors';
+import { replicationsCommand } from './replications';
 import { executeRun } from '../execute';
 import { readScenarioFile } from '../scenario-input';
 import { openForWrite } from '../session-arg';
 import { summaryTable } from '../table';
 
 export async function runCommand(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const args = parseArgs('run', argv, { seed: 'value', duration: 'value', session: 'value', json: 'flag' });
+  const args = parseArgs('run', argv, { seed: 'value', seeds: 'value', jobs: 'value', duration: 'value', session: 'value', json: 'flag', progress: 'flag' });
   const [file] = positionals('run', args, ['SCENARIO']);
   const seed = intOption('run', 'seed', args.values.get('seed'));
   const duration = args.values.get('duration');
@@ -16,6 +17,17 @@ export async function runCommand(argv: readonly string[], out: (s: string) => vo
   // Everything is validated before the session is opened: an invalid
   // scenario writes nothing anywhere.
   const loaded = readScenarioFile(file!);
+  const seedsText = args.values.get('seeds');
+  if (seedsText !== undefined) {
+    if (seed !== undefined) throw badInput('kernel-lab run: give --seed N (one run) or --seeds FIRST..LAST (replications), not both');
+    const jobs = intOption('run', 'jobs', args.values.get('jobs'));
+    if (jobs === 0) throw badInput('kernel-lab run: --jobs: expected at least 1');
+    return replicationsCommand(
+      { loaded, seedsText, durationNs, sessionFile: args.values.get('session'), jobs, json: args.flags.has('json'), progress: args.flags.has('progress') },
+      out,
+      err,
+    );
+  }
   const scenario = { ...loaded.scenario };
   if (seed !== undefined) scenario.seed = seed;
   if (durationNs !== undefined) scenario.durationNs = durationNs;
