@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fioCommand } from '../../../src-main/cli/fio-command';
 
-const EXAMPLES = path.resolve(__dirname, '../../../fixtures/data/fio-examples');
+const EXAMPLES = path.resolve(__dirname, '../../fixtures/data/fio-examples');
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

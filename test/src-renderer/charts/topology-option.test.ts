@@ -5,7 +5,7 @@ import { importHwlocXml, toMachineSpec } from '../../../src-sim/api/topology';
 import { LIGHT_THEME } from '../../../src-renderer/charts/theme';
 import { buildTopologyOption, topologyGraphIds } from '../../../src-renderer/charts/topology-option';
 
-const data = resolve(import.meta.dirname, '../../../fixtures/data/hwloc-xml');
+const data = resolve(import.meta.dirname, '../../fixtures/data/hwloc-xml');
 
 interface GraphOpt {
   series: { data: { id: string; label: { formatter: string } }[]; links: { source: string; target: string; value: number }[] }[];

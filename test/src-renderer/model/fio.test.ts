@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFioJobFile } from '../../../src-renderer/model/fio';
 
-const dir = resolve(import.meta.dirname, '../../../fixtures/data/fio-examples');
+const dir = resolve(import.meta.dirname, '../../fixtures/data/fio-examples');
 
 describe('fio job-file check', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.fio'));

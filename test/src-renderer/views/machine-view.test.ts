@@ -8,7 +8,7 @@ import { defineComponent, h } from 'vue';
 import { useScenario } from '../../../src-renderer/stores/scenario';
 import MachineView from '../../../src-renderer/views/MachineView.vue';
 
-const data = resolve(import.meta.dirname, '../../../fixtures/data');
+const data = resolve(import.meta.dirname, '../../fixtures/data');
 // The graph itself is ECharts on a canvas (its option builder has its own test);
 // here the editor around it is tested, with the chart replaced by a plain element.
 vi.mock('vue-echarts', () => ({ default: defineComponent({ name: 'VChart', setup: () => () => h('div', { class: 'chart-stub' }) }) }));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFioJobFile } from '../../../../src-sim/workload/fio/parse';
 
-export const EXAMPLES = path.resolve(__dirname, '../../../../fixtures/data/fio-examples');
+export const EXAMPLES = path.resolve(__dirname, '../../../fixtures/data/fio-examples');
 
 const parse = (text: string) => parseFioJobFile(text, 'x.fio');
 
