@@ -7,6 +7,7 @@ usage: kernel-lab COMMAND [options]
 commands:
   run SCENARIO        run a scenario file and print the results
   validate SCENARIO   check a scenario file without running it
+  sweep SWEEP         run a parameter sweep (kernel-lab/sweep@1) × seeds
   runs SESSION        list the runs stored in a session file
   cat SESSION PATH    print a virtual file of a stored run (final, or at --at T)
   export SESSION      export a stored run's series as CSV or JSON
@@ -41,6 +42,27 @@ same command again resumes it (seeds already stored are not run again).
 line is always shown).
 
 Ctrl-C cancels the run (stored as cancelled).
+`,
+  sweep: `usage: kernel-lab sweep SWEEP [--session FILE.klab] [--jobs N] [--redis URL] [--json] [--progress]
+
+Runs every point (combination of knob values) of the sweep file SWEEP
+(format kernel-lab/sweep@1, see src-sim/sweep/README.md) once per seed, on
+the worker pool (one worker per core, or --jobs N), and prints each metric
+as mean ± 95 % CI per point: one knob as rows, two knobs as a grid per metric.
+A point whose value the kernel refuses shows the kernel's error and the
+others go on.
+
+  --session FILE.klab   store every run (openable like any other) and each
+                        point's result as it finishes; the same command
+                        again resumes: stored points are not run again
+  --redis URL           distribute the points to BullMQ workers
+                        (kernel-lab worker --redis URL) instead of the local
+                        pool; needs --session
+  --json                one kernel-lab/sweep-result@1 document
+  --progress            "done/total runs, ETA" lines on stderr (always shown
+                        on a terminal)
+
+Ctrl-C cancels; finished points stay stored.
 `,
   serve: `usage: kernel-lab serve [--port P] [--session FILE.klab] [--renderer DIR]
 

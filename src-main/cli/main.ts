@@ -6,6 +6,7 @@ import { catCommand } from './commands/cat';
 import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
+import { sweepCommand } from './commands/sweep';
 import { validateCommand } from './commands/validate';
 import { CliError } from './errors';
 import { serveCommand } from '../serve/command';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   validate: validateCommand,
   runs: runsCommand,
+  sweep: (argv, out, err) => sweepCommand(argv, out, err),
   cat: catCommand,
   export: exportCommand,
   fio: (argv, out, err) => fioCommand([...argv], out, err),

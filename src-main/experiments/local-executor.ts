@@ -36,12 +36,14 @@ export interface LocalOptions {
  * 'cancelled' and are stored as cancelled runs, not as results.
  */
 export async function runLocal(jobs: readonly PointJob[], opts: LocalOptions): Promise<void> {
-  const pending: Promise<void>[] = [];
-  const cancels: (() => void)[] = [];
+  const cancels = new Set<() => void>();
   const onAbort = (): void => cancels.forEach((c) => c());
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    for (const job of jobs) {
+  // Only as many in flight as the pool runs at once: a run's row is created when it starts, not while it queues.
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
       if (!job.scenario) {
         opts.onResult({ job, status: 'failed', error: job.error, metrics: {}, summary: null, runId: null, worker: 'local' });
         continue;
@@ -50,20 +52,23 @@ export async function runLocal(jobs: readonly PointJob[], opts: LocalOptions): P
         opts.onResult({ job, status: 'cancelled', error: null, metrics: {}, summary: null, runId: null, worker: 'local' });
         continue;
       }
-      pending.push(runOne(job, opts, cancels));
+      await runOne(job, opts, cancels);
     }
-    await Promise.all(pending);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.pool.size) }, lane));
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
 }
 
-async function runOne(job: PointJob, opts: LocalOptions, cancels: (() => void)[]): Promise<void> {
+async function runOne(job: PointJob, opts: LocalOptions, cancels: Set<() => void>): Promise<void> {
   const scenario = job.scenario!;
   const writer = opts.session?.beginRun({ name: job.name, appVersion: appVersion(), scenario }) ?? null;
   const log: LogEntry[] = [];
   const handle = opts.pool.start(scenario);
-  cancels.push(() => handle.cancel());
+  const cancel = (): void => handle.cancel();
+  cancels.add(cancel);
   handle.onBatch((b) => writer?.addBatch(b));
   handle.onLog((entries) => {
     log.push(...entries);
@@ -72,6 +77,7 @@ async function runOne(job: PointJob, opts: LocalOptions, cancels: (() => void)[]
   let last: Progress | null = null;
   handle.onProgress((p) => (last = p));
   const r = await handle.done;
+  cancels.delete(cancel);
   if (r.status === 'failed') {
     const p = last as Progress | null;
     writer?.finish({ status: 'failed', error: r.error, simulatedNs: p?.simNs ?? 0, wallMs: p?.wallMs ?? 0, events: p?.events ?? 0, actions: [], summary: null });

@@ -148,3 +148,10 @@ interface RawPoint {
 function toExperiment(r: RawExperiment): ExperimentRow {
   return { id: r.id, kind: r.kind, name: r.name, identity: r.identity, spec: JSON.parse(r.spec_json) as unknown, createdAt: r.created_at };
 }
+
+/** Points stored for the latest experiment with this identity (what a resume starts from). */
+export function storedPointCount(s: Session, identity: string): number {
+  const e = findExperiment(s, identity);
+  if (!e) return 0;
+  return (s.db.prepare('SELECT COUNT(*) AS n FROM experiment_points WHERE experiment_id = ?').get(e.id) as { n: number }).n;
+}

@@ -62,7 +62,7 @@ export function parseMetric(text: string): Metric | string {
  */
 export function loadSweep(text: string, file: string): SweepSpec {
   const doc = parseSource(text, file);
-  const issues: { path: SourcePath; message: string }[] = [];
+  const issues: { path: SourcePath; message: string; part?: 'key' | 'value' }[] = [];
   if (doc.value === null || doc.value === undefined) {
     throw new ScenarioError(place([{ path: [], message: `expected a sweep mapping (format: ${SWEEP_FORMAT}, scenario, metrics), got an empty file` }], doc));
   }
@@ -92,7 +92,12 @@ export function loadSweep(text: string, file: string): SweepSpec {
   (f.knobs ?? []).forEach((raw, i) => {
     const k = KnobSchema.safeParse(raw);
     if (!k.success) {
-      for (const iss of k.error.issues) issues.push({ path: ['knobs', i, ...iss.path.filter((p): p is string | number => typeof p !== 'symbol')], message: knobMessage(iss, raw) });
+      for (const iss of k.error.issues) {
+        const at = ['knobs', i, ...iss.path.filter((p): p is string | number => typeof p !== 'symbol')];
+        if (iss.code === 'unrecognized_keys') {
+          for (const key of iss.keys) issues.push({ path: [...at, key], part: 'key', message: `unknown key ${JSON.stringify(key)} (a knob has file or key, values, and optionally label)` });
+        } else issues.push({ path: at, message: knobMessage(iss, raw) });
+      }
       return;
     }
     const v = k.data;
@@ -136,8 +141,8 @@ function knobMessage(i: z.core.$ZodIssue, raw: unknown): string {
   return zodMessage(i);
 }
 
-function place(issues: { path: SourcePath; message: string }[], doc: SourceDoc): ScenarioIssue[] {
+function place(issues: { path: SourcePath; message: string; part?: 'key' | 'value' }[], doc: SourceDoc): ScenarioIssue[] {
   return issues
-    .map((i) => ({ file: doc.file, ...lineCol(doc.lineStarts, offsetOf(doc, i.path, 'value')), path: formatPath(i.path), message: i.message }))
+    .map((i) => ({ file: doc.file, ...lineCol(doc.lineStarts, offsetOf(doc, i.path, i.part ?? 'value')), path: formatPath(i.path), message: i.message }))
     .sort((a, b) => a.line - b.line || a.col - b.col);
 }
