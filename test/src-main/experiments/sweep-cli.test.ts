@@ -72,7 +72,7 @@ describe('kernel-lab sweep (local pool)', () => {
     expect(doc.points[0]!.metrics['/sys/block/sda/stat:0']!.n).toBe(3);
     // The run in flight at the kill stays as an incomplete run; each seed has exactly one complete run.
     const runs = cli('runs', session).stdout;
-    expect(runs.match(/complete/g)).toHaveLength(3);
+    expect(runs.match(/\bcomplete\b/g)).toHaveLength(3);
   });
 
   it('a bad sweep file lists every problem as FILE:LINE:COL with exit code 2', () => {
