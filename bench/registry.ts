@@ -9,6 +9,8 @@ import { benchIocgWriteback } from './iocg-writeback';
 import { benchUiStart } from './ui-start';
 import { benchUiCompare } from './ui-compare';
 import { benchUiStream } from './ui-stream';
+import { benchMixedNode } from './mixed-node-bench';
+import { benchPoolSpeedup } from './pool-speedup';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
@@ -19,6 +21,8 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'cpu-reference', run: benchCpuReference },
   { name: 'lab-window', run: labWindow },
   { name: 'mm-scale', run: benchMmScale },
+  { name: 'mixed-node', run: benchMixedNode },
+  { name: 'pool-speedup', run: benchPoolSpeedup },
   { name: 'iocg-writeback', run: benchIocgWriteback },
   { name: 'ui-start', run: benchUiStart },
   { name: 'ui-compare', run: benchUiCompare },

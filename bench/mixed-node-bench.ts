@@ -1,0 +1,33 @@
+import { measureRun, scalingRatio, speedFigures } from './measure';
+import { mixedNodeScenario } from './mixed-node';
+import type { BenchResult } from './result';
+
+/**
+ * The mixed node (bench/mixed-node.ts) for BENCH_MIXED_SECONDS (default 60)
+ * simulated seconds, then half the time, then half the time with twice the
+ * tasks: CPU per simulated second should halve and double accordingly.
+ */
+export async function benchMixedNode(): Promise<BenchResult> {
+  const seconds = Number(process.env.BENCH_MIXED_SECONDS ?? 60);
+  const full = measureRun(mixedNodeScenario(seconds));
+  const half = measureRun(mixedNodeScenario(seconds / 2));
+  const twice = measureRun(mixedNodeScenario(seconds / 2, 2));
+  const tasks = (r: typeof full): number => r.sim.kernel.tasks.size;
+  const ratio = full.simS / full.wallS;
+  return {
+    name: 'mixed-node',
+    figures: {
+      ...speedFigures('x1', full),
+      'tasks x1': tasks(full),
+      'time scaling: CPU per sim s, full / half time': scalingRatio(half, 1, full, 1),
+      'task scaling: CPU per sim s per task, x2 / x1': scalingRatio(half, tasks(half), twice, tasks(twice)),
+      ...speedFigures('x2 tasks, half time', twice),
+      'ratio per CPU s (sim s per CPU s / 20)': full.simS / full.cpuS / 20,
+    },
+    target: '≥ 20× real time',
+    ratio: ratio / 20,
+    notes:
+      '2 sockets, 32 CPUs, 64 GiB, NVMe + SSD + HDD, cgroups with cpu, memory and io controls (bench/mixed-node.ts). ' +
+      'BENCH_MIXED_SECONDS shortens the run. Scaling ratios ≈ 1 mean linear (task scaling is per task; not every task costs the same).',
+  };
+}
