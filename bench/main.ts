@@ -11,6 +11,7 @@ import { toScenarioFile } from '../src-sim/scenario/to-file';
 import { benches } from './registry';
 import type { BenchResult } from './result';
 import { goldenBenchScenarios } from './scenarios';
+import { measureRun, speedFigures } from './measure';
 
 function show(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -53,6 +54,18 @@ function writeScenarios(dir: string): void {
   }
 }
 
+/**
+ * `--profile NAME SECONDS`: run one benchmark scenario (bench/scenarios.ts) for
+ * SECONDS simulated, in process, for `node --cpu-prof dist/bench.mjs --profile …`.
+ */
+function profileOne(name: string, seconds: number): void {
+  const s = goldenBenchScenarios().find((x) => x.name === name);
+  if (!s) throw new Error(`--profile: no benchmark scenario ${name}`);
+  const r = measureRun({ ...s, durationNs: seconds * 1e9 });
+  process.stdout.write(`${name}: ${JSON.stringify(speedFigures('', r))}\n`);
+}
+
 const args = process.argv.slice(2);
 if (args[0] === '--write-scenarios') writeScenarios(args[1] ?? 'test/fixtures/bench-scenarios');
+else if (args[0] === '--profile') profileOne(args[1] ?? '', Number(args[2] ?? 10));
 else await runAll(args);

@@ -19,6 +19,8 @@ export class Balancer {
   private readonly all: number[];
   /** sd->nr_balance_failed, per CPU (one counter for both levels). */
   private readonly nrBalanceFailed: Int32Array;
+  /** One node whose CPU list is `all` in the same order: both balance levels scan the same CPUs. */
+  private readonly oneLevel: boolean;
 
   constructor(private readonly s: Scheduler) {
     const nodes = s.k.scenario.machine.numa.nodes;
@@ -26,6 +28,8 @@ export class Balancer {
     this.all = s.rqs.map((r) => r.cpu);
     this.nrBalanceFailed = new Int32Array(s.nrCpus);
     for (let c = 0; c < s.nrCpus; c++) this.llc.push(nodes[s.nodeOf[c]!]?.cpus ?? [c]);
+    const first = this.llc[0] ?? [];
+    this.oneLevel = first.length === this.all.length && first.every((c, i) => c === this.all[i]);
     for (const rq of s.rqs) rq.balanceFn = (now) => this.periodic(rq, now);
   }
 
@@ -156,8 +160,8 @@ export class Balancer {
   /** kernel/sched/fair.c: newidle_balance — an idle CPU pulls one waiting task (RT first). */
   newidle(rq: Rq): void {
     const s = this.s;
-    // pull_rt_task: a waiting RT task elsewhere that may run here
-    for (const src of s.rqs) {
+    // pull_rt_task: a waiting RT task elsewhere that may run here (only a CPU with two can have one waiting)
+    if (s.nrRtQueued >= 2) for (const src of s.rqs) {
       if (src === rq || src.rtQueue.length < 2) continue;
       for (const t of src.rtQueue) {
         if (t !== src.curr && s.allowed(t, rq.cpu)) {
@@ -166,8 +170,12 @@ export class Balancer {
         }
       }
     }
-    const local = this.busiest(rq, this.llc[rq.cpu]!);
+    const llc = this.llc[rq.cpu]!;
+    const local = this.busiest(rq, llc);
     if (local && this.pullOne(local, rq)) return;
+    // One node: the machine level scans the same CPUs in the same order, so its
+    // busiest is `local` again, and pulling from it has just failed (or there is none).
+    if (this.oneLevel) return;
     const all = this.busiest(rq, this.all);
     if (all) this.pullOne(all, rq);
   }

@@ -63,6 +63,13 @@ export class Scheduler implements SchedulerApi {
   nrIdle: number;
   /** kernel/sched/rt.c: sched_rr_timeslice (ns). */
   rrTimeslice = 100_000_000;
+  /**
+   * RT tasks queued on all CPUs together (Σ rq.rtQueue.length). newidle's
+   * pull_rt_task scan can only find something when one CPU holds two, so it
+   * is skipped while this is below 2: the common fair-only machine pays no
+   * O(CPUs) scan per idle transition.
+   */
+  nrRtQueued = 0;
   private depth = 0;
   /** Set by timeToEvent: ns until the tick-driven checks are due (unaligned). */
   private tickDue = Infinity;
@@ -550,6 +557,7 @@ export class Scheduler implements SchedulerApi {
     ts.queued = true;
     if (ts.isRt) {
       rq.rtQueue.push(ts);
+      this.nrRtQueued++;
       if (ts.task.policy === 'SCHED_RR' && ts.rrLeft <= 0) ts.rrLeft = this.rrTimeslice;
       return;
     }
@@ -589,7 +597,10 @@ export class Scheduler implements SchedulerApi {
     ts.queued = false;
     if (ts.isRt) {
       const i = rq.rtQueue.indexOf(ts);
-      if (i >= 0) rq.rtQueue.splice(i, 1);
+      if (i >= 0) {
+        rq.rtQueue.splice(i, 1);
+        this.nrRtQueued--;
+      }
       return;
     }
     const ctx = this.ctx;
