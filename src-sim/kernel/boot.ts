@@ -80,7 +80,7 @@ export function taskNames(spec: TaskSpec): string[] {
 export function createTasks(k: Kernel, spec: TaskSpec): void {
   const cgroup = k.cgroups.create(spec.cgroup);
   for (const name of taskNames(spec)) {
-    const init = { name, cgroup, nice: spec.nice, policy: spec.policy, rtPriority: spec.rtPriority, affinity: spec.cpus, oomScoreAdj: spec.oomScoreAdj, sliceNs: spec.sliceNs };
+    const init = { name, cgroup, nice: spec.nice, policy: spec.policy, rtPriority: spec.rtPriority, affinity: spec.cpus, oomScoreAdj: spec.oomScoreAdj, sliceNs: spec.sliceNs, ...(spec.mempolicy ? { mempolicy: spec.mempolicy } : {}) };
     const task = createTask(k, init, (t) => k.behaviourFor(t, spec.run));
     if (spec.startNs === 0) k.sched.fork(task);
     else k.engine.schedule(spec.startNs, () => k.sched.fork(task));

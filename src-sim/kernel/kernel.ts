@@ -32,6 +32,8 @@ export interface SchedulerApi {
   migrate(task: Task, to: Cgroup): void;
   /** CPUs currently online. */
   onlineCpus(): number[];
+  /** The CPU a task runs on, or last ran on (task_cpu); the memory model places and costs NUMA accesses by it. */
+  cpuOf(task: Task): number;
   /** Total CPUs (possible/present). */
   readonly nrCpus: number;
 }

@@ -2,6 +2,7 @@ import { installBlock } from './block/install';
 import { installFio } from '../workload/fio/install';
 import type { Kernel } from './kernel';
 import { installMm } from './mm/install';
+import { installNuma } from './numa/install';
 import { installSched } from './sched/install';
 import { installIocg } from './iocg/install';
 import { installWriteback } from './writeback/install';
@@ -18,7 +19,8 @@ export const SUBSYSTEMS: ((k: Kernel) => void)[] = [
   // fio job files as a run type, on the block layer.
   installFio,
   // Memory (mm + memcg) after the scheduler; writeback attaches to k.mm.pageCache.
-  (k) => void installMm(k),
+  // NUMA memory (multi-node machines only) on top of it: placement, node files, cpuset.mems.
+  (k) => void installNuma(k, installMm(k)),
   // io controller (blk-throttle, io.latency, weights, io.stat) on the block layer's hooks.
   installIocg,
   // Writeback last: it needs both the page cache and the block layer.

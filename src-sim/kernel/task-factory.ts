@@ -3,7 +3,7 @@ import type { Kernel } from './kernel';
 import type { Behaviour, Task } from './task';
 
 /** What fork() copies or sets for a new task; the rest starts at zero. */
-export type TaskInit = Pick<Task, 'name' | 'cgroup' | 'nice' | 'policy' | 'rtPriority' | 'affinity' | 'oomScoreAdj' | 'sliceNs'>;
+export type TaskInit = Pick<Task, 'name' | 'cgroup' | 'nice' | 'policy' | 'rtPriority' | 'affinity' | 'oomScoreAdj' | 'sliceNs'> & Partial<Pick<Task, 'mempolicy'>>;
 
 /**
  * Allocate a pid and a task, and make it a member of its cgroup and the
@@ -31,7 +31,7 @@ export function createTask(k: Kernel, init: TaskInit, behaviour: (task: Task) =>
 export function spawnTask(k: Kernel, parent: Task, name: string, cgroup: Cgroup, nice: number, behaviour: Behaviour): Task {
   const task = createTask(
     k,
-    { name, cgroup, nice, policy: parent.policy, rtPriority: parent.rtPriority, affinity: parent.affinity, oomScoreAdj: parent.oomScoreAdj, sliceNs: parent.sliceNs },
+    { name, cgroup, nice, policy: parent.policy, rtPriority: parent.rtPriority, affinity: parent.affinity, oomScoreAdj: parent.oomScoreAdj, sliceNs: parent.sliceNs, ...(parent.mempolicy ? { mempolicy: parent.mempolicy } : {}) },
     () => behaviour,
   );
   k.sched.fork(task);

@@ -1,5 +1,5 @@
 import type { Cgroup } from './cgroup/cgroup';
-import type { SchedPolicy } from '../scenario/types';
+import type { MemPolicySpec, SchedPolicy } from '../scenario/types';
 
 /**
  * What a task wants to do next. A behaviour hands these to the scheduler one
@@ -41,6 +41,8 @@ export interface Task {
   affinity: number[];
   oomScoreAdj: number;
   sliceNs: number;
+  /** set_mempolicy() (numactl); absent = MPOL_DEFAULT. Inherited by fork. */
+  mempolicy?: MemPolicySpec;
   state: TaskState;
   behaviour: Behaviour;
   /** Scheduler-owned accounting, read by /proc/<pid>/schedstat. */

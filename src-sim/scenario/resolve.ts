@@ -12,6 +12,8 @@ import {
   type BlockDeviceSpec,
   type CgroupSpec,
   type MachineSpec,
+  type MemPolicyMode,
+  type MemPolicySpec,
   type RunSpec,
   type Scenario,
   type SwapSpec,
@@ -356,8 +358,30 @@ function resolveTask(
     oomScoreAdj: t.oom_score_adj ?? 0,
     startNs: start,
     sliceNs: slice,
+    ...(t.mempolicy ? { mempolicy: resolveMempolicy(t.mempolicy, machine.numa.nodes.length, at('mempolicy'), issues) } : {}),
     run: resolveRun(t.run, t.name, at('run'), files, opts, issues),
   };
+}
+
+/**
+ * mm/mempolicy.c: mpol_new() / sanitize_mpol_flags(): MPOL_DEFAULT takes no
+ * nodes, the others a non-empty mask of existing nodes (EINVAL otherwise);
+ * numactl --preferred names one node.
+ */
+function resolveMempolicy(p: { mode: MemPolicyMode; nodes?: string | undefined }, nrNodes: number, at: (string | number)[], issues: PathIssue[]): MemPolicySpec {
+  const all = formatCpuList(Array.from({ length: nrNodes }, (_, n) => n));
+  if (p.nodes === undefined) {
+    if (p.mode !== 'default') issues.push({ path: [...at, 'mode'], message: `expected nodes with mode ${p.mode} (set_mempolicy refuses an empty node mask with EINVAL)` });
+    return { mode: p.mode, nodes: [] };
+  }
+  const nodes = cpuListAt(p.nodes, [...at, 'nodes'], NR_CPUS_MAX, issues) ?? [];
+  const missing = nodes.filter((n) => n >= nrNodes);
+  if (p.mode === 'default') issues.push({ path: [...at, 'nodes'], message: 'expected no nodes with mode default (MPOL_DEFAULT takes an empty mask; set_mempolicy refuses others with EINVAL)' });
+  else if (nodes.length === 0) issues.push({ path: [...at, 'nodes'], message: `expected at least one node of this machine (${all}), got ${JSON.stringify(p.nodes)}` });
+  else if (missing.length)
+    issues.push({ path: [...at, 'nodes'], message: `expected nodes of this machine (${all}), got ${JSON.stringify(p.nodes)}: node ${formatCpuList(missing)} does not exist (set_mempolicy refuses it with EINVAL)` });
+  else if (p.mode === 'preferred' && nodes.length !== 1) issues.push({ path: [...at, 'nodes'], message: `expected one node with mode preferred (numactl --preferred=N), got ${JSON.stringify(p.nodes)}` });
+  return { mode: p.mode, nodes: nodes.filter((n) => n < nrNodes) };
 }
 
 function resolveRun(
@@ -382,7 +406,7 @@ function resolveRun(
     case 'workingset': {
       const pattern = r.pattern ?? 'uniform';
       if (r.theta !== undefined && pattern !== 'zipf') issues.push({ path: [...at, 'theta'], part: 'key', message: 'applies only to pattern: zipf' });
-      return { type: 'workingset', sizeBytes: r.size, pattern, theta: r.theta ?? DEFAULT_ZIPF_THETA, ratePerSec: r.rate };
+      return { type: 'workingset', sizeBytes: r.size, pattern, theta: r.theta ?? DEFAULT_ZIPF_THETA, ratePerSec: r.rate, ...(r.work !== undefined ? { workNs: r.work } : {}) };
     }
     case 'read':
     case 'write': {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCENARIO_FORMAT } from './types';
+import { MEMPOLICY_MODES, SCENARIO_FORMAT } from './types';
 import {
   EXPECT_BANDWIDTH,
   EXPECT_DURATION,
@@ -214,6 +214,7 @@ const Run = z.discriminatedUnion(
       pattern: oneOf(['uniform', 'zipf']).optional(),
       theta: z.number({ error: expecting('a number > 0') }).positive({ error: expecting('a number > 0') }).optional(),
       rate,
+      work: positiveDuration.optional(),
     }),
     strict({
       type: z.literal('read'),
@@ -265,6 +266,10 @@ const Task = strict({
   oom_score_adj: intIn(-1000, 1000).optional(),
   start: duration.optional(),
   slice: duration.optional(),
+  mempolicy: strict({
+    mode: oneOf(MEMPOLICY_MODES),
+    nodes: cpuList.optional(),
+  }).optional(),
   run: Run,
 });
 

@@ -85,6 +85,7 @@ function taskFile(t: TaskSpec): FileObject {
   if (t.oomScoreAdj) out.oom_score_adj = t.oomScoreAdj;
   if (t.startNs) out.start = formatDuration(t.startNs);
   if (t.sliceNs) out.slice = formatDuration(t.sliceNs);
+  if (t.mempolicy) out.mempolicy = t.mempolicy.nodes.length ? { mode: t.mempolicy.mode, nodes: formatCpuList(t.mempolicy.nodes) } : { mode: t.mempolicy.mode };
   out.run = runFile(t.run);
   return out;
 }
@@ -98,7 +99,7 @@ function runFile(r: RunSpec): FileObject {
     case 'alloc':
       return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then };
     case 'workingset':
-      return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec) };
+      return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec), ...(r.workNs ? { work: formatDuration(r.workNs) } : {}) };
     case 'read':
     case 'write':
       return {

@@ -97,6 +97,17 @@ export interface FileSpec {
 
 export type SchedPolicy = 'SCHED_OTHER' | 'SCHED_BATCH' | 'SCHED_IDLE' | 'SCHED_FIFO' | 'SCHED_RR';
 
+/** include/uapi/linux/mempolicy.h modes, named as numactl does (MPOL_DEFAULT, MPOL_BIND, …). */
+export const MEMPOLICY_MODES = ['default', 'bind', 'preferred', 'interleave', 'weighted-interleave'] as const;
+export type MemPolicyMode = (typeof MEMPOLICY_MODES)[number];
+
+/** set_mempolicy() as numactl --membind/--preferred/--interleave/--weighted-interleave would call it. */
+export interface MemPolicySpec {
+  mode: MemPolicyMode;
+  /** Node numbers (empty for default). */
+  nodes: number[];
+}
+
 export interface TaskSpec {
   name: string;
   cgroup: string;
@@ -111,6 +122,8 @@ export interface TaskSpec {
   startNs: number;
   /** EEVDF custom slice (sched_setattr sched_runtime), ns; 0 = default. */
   sliceNs: number;
+  /** The task's memory policy; absent = default (local allocation). */
+  mempolicy?: MemPolicySpec;
   run: RunSpec;
 }
 
@@ -125,7 +138,15 @@ export type RunSpec =
       touch: 'sequential' | 'random';
       then: 'hold' | 'free' | 'loop';
     }
-  | { type: 'workingset'; sizeBytes: number; pattern: 'uniform' | 'zipf'; theta: number; ratePerSec: number }
+  | {
+      type: 'workingset';
+      sizeBytes: number;
+      pattern: 'uniform' | 'zipf';
+      theta: number;
+      ratePerSec: number;
+      /** CPU time the loop needs with all memory local; the task exits when done (0 = runs forever). */
+      workNs?: number;
+    }
   | {
       type: 'read' | 'write';
       file: string;

@@ -2,11 +2,14 @@ import { LRU_NONE } from './constants';
 
 /**
  * Every usable page frame of the machine in parallel typed arrays (no object
- * per page). A frame is either free (linked through `next` on the free
- * list) or holds page `idx` of memory object `obj` and sits on one LRU list
- * of one lruvec (doubly linked through prev/next, head = most recent).
+ * per page). Frames are numbered node by node: node n owns
+ * [base[n], base[n] + managed[n]). A frame is either free (linked through
+ * `next` on its node's free list) or holds page `idx` of memory object
+ * `obj` and sits on one LRU list of one lruvec (doubly linked through
+ * prev/next, head = most recent).
  */
 export class FrameTable {
+  readonly size: number;
   readonly obj: Int32Array;
   readonly idx: Int32Array;
   readonly prev: Int32Array;
@@ -16,10 +19,18 @@ export class FrameTable {
   /** Owning lruvec (memcg index) and list; LRU_NONE when free. */
   readonly lv: Uint16Array;
   readonly list: Uint8Array;
-  private freeHead: number;
+  /** First frame of each node, plus the end (base[nodes] = size). */
+  readonly base: Int32Array;
+  private readonly freeHead: Int32Array;
+  /** Free frames per node (NR_FREE_PAGES of the node's zone). */
+  readonly nrFreeNode: Int32Array;
   nrFree: number;
 
-  constructor(readonly size: number) {
+  /** `managed`: frames per node (a number for one node). */
+  constructor(managed: number | readonly number[]) {
+    const per = typeof managed === 'number' ? [managed] : managed;
+    const size = per.reduce((a, b) => a + b, 0);
+    this.size = size;
     this.obj = new Int32Array(size);
     this.idx = new Int32Array(size);
     this.prev = new Int32Array(size);
@@ -27,25 +38,55 @@ export class FrameTable {
     this.time = new Float32Array(size);
     this.lv = new Uint16Array(size);
     this.list = new Uint8Array(size).fill(LRU_NONE);
-    for (let i = 0; i < size; i++) this.next[i] = i + 1 < size ? i + 1 : -1;
-    this.freeHead = size > 0 ? 0 : -1;
+    this.base = new Int32Array(per.length + 1);
+    this.freeHead = new Int32Array(per.length);
+    this.nrFreeNode = new Int32Array(per.length);
+    let b = 0;
+    per.forEach((n, node) => {
+      this.base[node] = b;
+      for (let i = b; i < b + n; i++) this.next[i] = i + 1 < b + n ? i + 1 : -1;
+      this.freeHead[node] = n > 0 ? b : -1;
+      this.nrFreeNode[node] = n;
+      b += n;
+    });
+    this.base[per.length] = size;
     this.nrFree = size;
   }
 
-  /** Take a free frame, or -1 when none is left. */
+  get nrNodes(): number {
+    return this.freeHead.length;
+  }
+
+  /** The node a frame belongs to (pfn_to_nid). */
+  nodeOf(f: number): number {
+    const base = this.base;
+    let n = 0;
+    while (f >= base[n + 1]!) n++;
+    return n;
+  }
+
+  /** Take a free frame of node 0 (one-node machines), or -1 when none is left. */
   alloc(): number {
-    const f = this.freeHead;
+    return this.allocOn(0);
+  }
+
+  /** Take a free frame of `node`, or -1 when that node has none. */
+  allocOn(node: number): number {
+    const f = this.freeHead[node]!;
     if (f < 0) return -1;
-    this.freeHead = this.next[f]!;
+    this.freeHead[node] = this.next[f]!;
+    this.nrFreeNode[node]!--;
     this.nrFree--;
     return f;
   }
 
   release(f: number): void {
+    const node = this.freeHead.length === 1 ? 0 : this.nodeOf(f);
     this.list[f] = LRU_NONE;
     this.obj[f] = -1;
-    this.next[f] = this.freeHead;
-    this.freeHead = f;
+    this.next[f] = this.freeHead[node]!;
+    this.freeHead[node] = f;
+    this.nrFreeNode[node]!++;
     this.nrFree++;
   }
 }

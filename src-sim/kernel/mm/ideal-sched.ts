@@ -78,6 +78,11 @@ export class IdealScheduler implements SchedulerApi {
     return Array.from({ length: this.nrCpus }, (_, i) => i);
   }
 
+  /** Every task has a CPU of its own: its first allowed CPU stands for it (0 without affinity). */
+  cpuOf(task: Task): number {
+    return task.affinity[0] ?? 0;
+  }
+
   private run(task: Task): void {
     this.pending.delete(task.pid);
     if (task.state === 'exited') return;

@@ -17,6 +17,7 @@ import {
   SWAP_CLUSTER_MAX,
 } from './constants';
 import { FrameTable } from './frames';
+import type { NumaMmHooks } from './numa-hooks';
 import { Lruvec } from './lruvec';
 import { MemObject, PG_DIRTY, PG_REFERENCED, PG_SHADOW, PG_SWAPPED, PG_WORKINGSET, PG_WRITEBACK } from './objects';
 import { oomKill, type OomScope } from './oom';
@@ -64,6 +65,8 @@ export class Mm implements MemoryApi {
   readonly store: FixedLatencyStore;
   readonly swapStore: FixedLatencyStore;
   private readonly engine: Kernel['engine'];
+  /** Set by the NUMA subsystem on machines with more than one node (per-node placement and counters). */
+  numa: NumaMmHooks | null = null;
 
   // Sysctls (vm.*).
   swappiness = DEFAULT_SWAPPINESS;
@@ -110,7 +113,7 @@ export class Mm implements MemoryApi {
     this.totalPages = this.zones.reduce((a, z) => a + z.managed, 0);
     this.minFreeKbytes = defaultMinFreeKbytes(this.totalPages);
     this.setupWatermarks();
-    this.ft = new FrameTable(this.totalPages);
+    this.ft = new FrameTable(this.zones.map((z) => z.managed));
     this.swapTotal = s.machine.swap ? Math.floor(s.machine.swap.sizeBytes / 4096) : 0;
     this.store = new FixedLatencyStore(k.engine);
     const sw = s.machine.swap;
@@ -212,6 +215,7 @@ export class Mm implements MemoryApi {
     const m = this.memcgs[o.memcg[p]! - 1]!;
     this.lruvecOfFrame(f).remove(f);
     this.unaccountResident(o, p, m);
+    if (this.numa) this.numa.account(o, p, f, m, -1);
     o.frame[p] = -1;
     o.resident--;
     o.markNonResident(p);
@@ -380,7 +384,7 @@ export class Mm implements MemoryApi {
    * (mm/workingset.c: workingset_refault()).
    */
   mapPage(o: MemObject, p: number, m: Memcg): number {
-    const f = this.ft.alloc();
+    const f = this.numa ? this.numa.allocFrame(o, p) : this.ft.alloc();
     if (f < 0) this.k.engine.fail('mm', 'no free frame for a reserved page');
     this.ft.obj[f] = o.id;
     this.ft.idx[f] = p;
@@ -412,6 +416,7 @@ export class Mm implements MemoryApi {
     else m.anon++;
     m.ev[EV.pgalloc]!++;
     m.lruvec.addHead(list, f, this.nowSec);
+    if (this.numa) this.numa.account(o, p, f, m, 1);
     return (refault ? MAP_REFAULT : 0) | (workingset ? MAP_WORKINGSET : 0);
   }
 
@@ -430,6 +435,7 @@ export class Mm implements MemoryApi {
     o.shadow[p] = lv.nonresidentAge;
     this.ageNonresident(lv, 1);
     this.unaccountResident(o, p, m);
+    if (this.numa) this.numa.account(o, p, f, m, -1);
     const keep = o.state[p]! & (PG_WORKINGSET | PG_SWAPPED);
     o.state[p] = keep | PG_SHADOW;
     if (!o.file) {
@@ -447,6 +453,28 @@ export class Mm implements MemoryApi {
     this.ft.release(f);
     m.ev[EV.pgfree]!++;
     this.uncharge(m, 1);
+  }
+
+  /**
+   * migrate_pages() for one page: page `p` of `o` moves into the free frame
+   * `to` (taken by the caller), keeping its LRU list, memcg and state; the
+   * old frame is freed. The copy's CPU cost is the caller's to account.
+   */
+  movePage(o: MemObject, p: number, to: number): void {
+    const f = o.frame[p]!;
+    const ft = this.ft;
+    const m = this.memcgs[o.memcg[p]! - 1]!;
+    const lv = this.lruvecOfFrame(f);
+    const list = ft.list[f]!;
+    const time = ft.time[f]!;
+    lv.remove(f);
+    if (this.numa) this.numa.account(o, p, f, m, -1);
+    ft.obj[to] = o.id;
+    ft.idx[to] = p;
+    lv.addHead(list, to, time);
+    o.frame[p] = to;
+    if (this.numa) this.numa.account(o, p, to, m, 1);
+    ft.release(f);
   }
 
   /** Activate a resident page (folio_activate via mark_page_accessed). */

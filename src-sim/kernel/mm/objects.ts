@@ -27,6 +27,8 @@ export class MemObject {
   resident = 0;
   /** Anon pages whose content is in swap. */
   swapped = 0;
+  /** Resident pages per NUMA node (set by the NUMA subsystem on multi-node machines; null otherwise). */
+  nodePages: Int32Array | null = null;
   /** Touch pattern (anon working sets) for derived references; null = explicit accesses only. */
   pattern: AccessPattern | null = null;
   /** Touches per second while the owner runs the pattern. */

@@ -148,11 +148,9 @@ export function vmstat(mm: Mm): string {
 
 /** mm/vmstat.c: zoneinfo_show_print(), the watermark part, one Normal zone per node. */
 export function zoneinfo(mm: Mm): string {
-  const free = mm.nrFree();
   return mm.zones
     .map((z) => {
-      // The model pools frames across nodes; each node shows its share of free pages.
-      const zfree = Math.round((free * z.managed) / mm.totalPages);
+      const zfree = mm.ft.nrFreeNode[z.node]!;
       return (
         `Node ${z.node}, zone   Normal\n` +
         `  pages free     ${zfree}\n` +

@@ -457,6 +457,10 @@ export class Scheduler implements SchedulerApi {
     return out;
   }
 
+  cpuOf(task: Task): number {
+    return this.ts(task).cpu;
+  }
+
   /** Point the task entity at its group's queue on `cpu` (set_task_rq). */
   private attachSe(ts: TaskSched, cpu: number): void {
     const q = ts.tg.cfsRq[cpu]!;

@@ -31,10 +31,20 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
   let want: Int32Array | null = null;
   const q = new StepQueue(() => k.sched.wake(task));
 
-  const next = (t: Task): Step => {
+  let done = 0;
+  let finish = false;
+  let startedNs = -1;
+
+  const next = (t: Task, now: number): Step => {
     if (taskMm(t).killed) return { kind: 'exit' };
     const queued = q.shift();
     if (queued) return queued;
+    if (startedNs < 0) startedNs = now;
+    if (finish) {
+      // A finite job (work:) is done: say how long it took, then exit.
+      k.log.add(now, 'work_done', { pid: t.pid, task: t.name, work_ns: done, elapsed_ns: now - startedNs });
+      return { kind: 'exit' };
+    }
     if (obj === null) {
       obj = mm.newObject(false, pages, t);
       pat = spec.pattern === 'zipf' ? AccessPattern.zipf(pages, spec.theta) : AccessPattern.uniform(pages);
@@ -67,9 +77,12 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
     const out = faultAnonPages(mm, t, o, total, pick, emptyOutcome());
     mm.current = null;
     if (out.killed) return { kind: 'exit' };
-    outcomeSteps(mm, out, WS_TICK_NS, q);
+    // The tick's work at local memory speed, stretched by where the pages sit (NUMA access cost).
+    const workNs = mm.numa ? Math.round(WS_TICK_NS * mm.numa.slowdown(t)) : WS_TICK_NS;
+    outcomeSteps(mm, out, workNs, q);
     if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
-    return q.shift() ?? { kind: 'cpu', ns: WS_TICK_NS };
+    else if (spec.workNs !== undefined && (done += WS_TICK_NS) >= spec.workNs) finish = true;
+    return q.shift() ?? { kind: 'cpu', ns: workNs };
   };
   return { next, onExit: (t) => mm.releaseTask(t) };
 }

@@ -53,7 +53,7 @@ describe('bad input: each class gives FILE:LINE:COL: path: what was expected', (
   it('an unknown key, at the key', () => {
     const text = 'duration: 1s\ntasks:\n  - name: a\n    nicee: 3\n    run: { type: cpu }\n';
     expect(lines(issuesOf(text, 'cpu.yaml', noKernel))).toEqual([
-      'cpu.yaml:4:5: tasks[0].nicee: unknown key "nicee" (did you mean "nice"? allowed keys: name, cgroup, cpus, nice, policy, rt_priority, count, oom_score_adj, start, slice, run)',
+      'cpu.yaml:4:5: tasks[0].nicee: unknown key "nicee" (did you mean "nice"? allowed keys: name, cgroup, cpus, nice, policy, rt_priority, count, oom_score_adj, start, slice, mempolicy, run)',
     ]);
   });
 

@@ -178,6 +178,10 @@ class TestSched implements SchedulerApi {
   onlineCpus(): number[] {
     return [0, 1, 2, 3];
   }
+
+  cpuOf(): number {
+    return 0;
+  }
 }
 
 export function device(name: string, type: BlockDeviceSpec['type'], major: number, minor: number): BlockDeviceSpec {

@@ -1,0 +1,68 @@
+import type { MemPolicySpec } from '../../scenario/types';
+import type { NumaTopology } from './topology';
+
+/**
+ * The node a page should come from under a memory policy, before watermarks
+ * and fallback (mm/mempolicy.c: policy_node(), interleave_nid(),
+ * weighted_interleave_nid()), and the nodes it may fall back to.
+ */
+export interface Placement {
+  /** The preferred node (the first zone of the zonelist the allocation walks). */
+  preferred: number;
+  /** Nodes to try, in order (the zonelist filtered by the policy's nodemask). */
+  order: readonly number[];
+  /** Interleaved placement (for interleave_hit). */
+  interleave: boolean;
+}
+
+/**
+ * `local`: node of the CPU the task runs on. `page`: the page's offset in
+ * its mapping (interleave_nid uses the VMA offset). `weights`: the
+ * weighted-interleave weights of /sys/kernel/mm/mempolicy/weighted_interleave/nodeN.
+ * `mems`: cpuset.mems.effective of the task's cgroup.
+ */
+export function placePage(topo: NumaTopology, policy: MemPolicySpec | undefined, local: number, page: number, weights: readonly number[], mems: readonly number[]): Placement {
+  const allowed = (nodes: readonly number[]): number[] => {
+    const inMems = nodes.filter((n) => mems.includes(n));
+    // A policy mask outside the cpuset is rebound to the cpuset (mpol_rebind_policy).
+    return inMems.length > 0 ? inMems : [...mems];
+  };
+  const mode = policy?.mode ?? 'default';
+  switch (mode) {
+    case 'default': {
+      const order = topo.zonelist[local]!.filter((n) => mems.includes(n));
+      return { preferred: order[0] ?? local, order, interleave: false };
+    }
+    case 'preferred': {
+      const nodes = allowed(policy!.nodes);
+      const start = nodes[0]!;
+      return { preferred: start, order: topo.zonelist[start]!.filter((n) => mems.includes(n)), interleave: false };
+    }
+    case 'bind': {
+      // MPOL_BIND: the local node's zonelist restricted to the mask (nearest bound node first).
+      const nodes = allowed(policy!.nodes);
+      const order = topo.zonelist[local]!.filter((n) => nodes.includes(n));
+      return { preferred: order[0]!, order, interleave: false };
+    }
+    case 'interleave': {
+      const nodes = allowed(policy!.nodes);
+      const target = nodes[page % nodes.length]!;
+      return { preferred: target, order: topo.zonelist[target]!.filter((n) => nodes.includes(n)), interleave: true };
+    }
+    case 'weighted-interleave': {
+      const nodes = allowed(policy!.nodes);
+      let total = 0;
+      for (const n of nodes) total += weights[n]!;
+      let pos = page % total;
+      let target = nodes[0]!;
+      for (const n of nodes) {
+        if (pos < weights[n]!) {
+          target = n;
+          break;
+        }
+        pos -= weights[n]!;
+      }
+      return { preferred: target, order: topo.zonelist[target]!.filter((n) => nodes.includes(n)), interleave: true };
+    }
+  }
+}

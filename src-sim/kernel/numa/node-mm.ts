@@ -1,0 +1,228 @@
+import type { Cgroup } from '../cgroup/cgroup';
+import type { Kernel } from '../kernel';
+import type { Memcg } from '../memcg/memcg';
+import type { Mm } from '../mm/mm';
+import type { NumaMmHooks } from '../mm/numa-hooks';
+import { LRU_INACTIVE_FILE } from '../mm/constants';
+import { PG_DIRTY, PG_WRITEBACK, type MemObject } from '../mm/objects';
+import { taskMm } from '../mm/task-mm';
+import type { Task } from '../task';
+import { placePage } from './mempolicy';
+import { LOCAL_DISTANCE, type NumaTopology } from './topology';
+
+/** include/linux/vmstat.h: enum numa_stat_item, in /sys/devices/system/node/nodeN/numastat order. */
+export const NUMA_HIT = 0;
+export const NUMA_MISS = 1;
+export const NUMA_FOREIGN = 2;
+export const NUMA_INTERLEAVE_HIT = 3;
+export const NUMA_LOCAL = 4;
+export const NUMA_OTHER = 5;
+export const NR_NUMA_STAT = 6;
+
+/**
+ * Model parameter, not a kernel constant: the share (percent) of a
+ * memory-touching task's CPU time that waits on DRAM when all of it is
+ * local. Remote latency scales with distance / LOCAL_DISTANCE
+ * (include/linux/topology.h: "a distance of 32 means 3.2× the local
+ * latency"), so at SLIT 20 a fully remote task runs this much slower.
+ * Exposed as /proc/sys/vm/lab_numa_mem_stall_pct.
+ */
+export const DEFAULT_MEM_STALL_PCT = 25;
+
+/**
+ * Per-node memory state on a multi-node machine: placement of new pages by
+ * memory policy, cpuset.mems and watermarks; per-node allocation counters;
+ * per-object page counts per node (for the access cost and NUMA balancing).
+ */
+export class NodeMm implements NumaMmHooks {
+  /** numastat counters, [node * NR_NUMA_STAT + item]. */
+  readonly stat: Float64Array;
+  /** /sys/kernel/mm/mempolicy/weighted_interleave/nodeN (1..255, default 1). */
+  readonly weights: number[];
+  /** vm.zone_reclaim_mode (mm/vmscan.c: RECLAIM_ZONE 1, RECLAIM_WRITE 2, RECLAIM_UNMAP 4). */
+  zoneReclaimMode = 0;
+  /** Node pages reclaimed by node_reclaim() (zone_reclaim_success in the kernel's vmstat). */
+  zoneReclaimSuccess = 0;
+  zoneReclaimFailed = 0;
+  memStallPct = DEFAULT_MEM_STALL_PCT;
+  /** cpuset.mems as written per cgroup (null = inherit). */
+  readonly mems = new Map<Cgroup, number[] | null>();
+  private readonly allNodes: number[];
+
+  constructor(
+    readonly k: Kernel,
+    readonly mm: Mm,
+    readonly topo: NumaTopology,
+  ) {
+    this.stat = new Float64Array(topo.nrNodes * NR_NUMA_STAT);
+    this.weights = Array.from({ length: topo.nrNodes }, () => 1);
+    this.allNodes = Array.from({ length: topo.nrNodes }, (_, i) => i);
+  }
+
+  /** cpuset.mems.effective: the requested nodes ∩ the parent's effective, else the parent's. */
+  memsEffective(cg: Cgroup): number[] {
+    const parent = cg.parent ? this.memsEffective(cg.parent) : this.allNodes;
+    const req = this.mems.get(cg) ?? null;
+    if (req === null) return parent;
+    const eff = req.filter((n) => parent.includes(n));
+    return eff.length > 0 ? eff : parent;
+  }
+
+  /** The node of the CPU the task runs on (numa_node_id() in its context). */
+  nodeOfTask(task: Task): number {
+    return this.topo.nodeOfCpu[this.k.sched.cpuOf(task)] ?? 0;
+  }
+
+  allocFrame(o: MemObject, p: number): number {
+    const ft = this.mm.ft;
+    const task = this.mm.current ?? o.owner;
+    const local = task ? this.nodeOfTask(task) : 0;
+    const mems = task ? this.memsEffective(task.cgroup) : this.allNodes;
+    const pl = placePage(this.topo, task?.mempolicy, local, p, this.weights, mems);
+    const zones = this.mm.zones;
+    let node = -1;
+    // get_page_from_freelist() with ALLOC_WMARK_LOW: the first zone of the zonelist above its low watermark.
+    for (const n of pl.order) {
+      if (ft.nrFreeNode[n]! - 1 >= zones[n]!.wm.low) {
+        node = n;
+        break;
+      }
+      // node_reclaim(): with zone_reclaim_mode set, reclaim on a nearby node before going further.
+      if (this.zoneReclaimMode !== 0 && this.topo.distance[local]![n]! <= 30 && this.nodeReclaim(n) && ft.nrFreeNode[n]! - 1 >= zones[n]!.wm.low) {
+        node = n;
+        break;
+      }
+    }
+    // Slow path: the min watermark, then anything with a free frame.
+    if (node < 0) node = pl.order.find((n) => ft.nrFreeNode[n]! - 1 >= zones[n]!.wm.min) ?? -1;
+    if (node < 0) node = pl.order.find((n) => ft.nrFreeNode[n]! > 0) ?? -1;
+    // A bind mask whose nodes are all empty: the model falls back rather than OOM (README).
+    if (node < 0) node = this.topo.zonelist[pl.preferred]!.find((n) => ft.nrFreeNode[n]! > 0) ?? -1;
+    if (node < 0) return -1;
+    this.count(pl.preferred, node, local, pl.interleave);
+    return ft.allocOn(node);
+  }
+
+  /** mm/vmstat.c: zone_statistics(), plus interleave_hit. */
+  private count(preferred: number, node: number, local: number, interleave: boolean): void {
+    const s = this.stat;
+    if (node === preferred) s[node * NR_NUMA_STAT + NUMA_HIT]!++;
+    else {
+      s[node * NR_NUMA_STAT + NUMA_MISS]!++;
+      s[preferred * NR_NUMA_STAT + NUMA_FOREIGN]!++;
+    }
+    s[node * NR_NUMA_STAT + (node === local ? NUMA_LOCAL : NUMA_OTHER)]!++;
+    if (interleave && node === preferred) s[node * NR_NUMA_STAT + NUMA_INTERLEAVE_HIT]!++;
+  }
+
+  account(o: MemObject, _p: number, f: number, _m: Memcg, delta: 1 | -1): void {
+    let np = o.nodePages;
+    if (np === null) {
+      np = new Int32Array(this.topo.nrNodes);
+      o.nodePages = np;
+    }
+    np[this.mm.ft.nodeOf(f)]! += delta;
+  }
+
+  /**
+   * mm/vmscan.c: node_reclaim() with RECLAIM_ZONE: free clean, unmapped page
+   * cache of node `n` (oldest first) until the node is above its low
+   * watermark. Dirty pages (RECLAIM_WRITE) and anon (RECLAIM_UNMAP) are left alone.
+   */
+  private nodeReclaim(n: number): boolean {
+    const mm = this.mm;
+    const ft = mm.ft;
+    const want = mm.zones[n]!.wm.high - ft.nrFreeNode[n]!;
+    if (want <= 0) return true;
+    let freed = 0;
+    for (const m of mm.memcgs) {
+      freed += this.reclaimCleanFile(m, n, want - freed);
+      if (freed >= want) break;
+    }
+    if (freed > 0) this.zoneReclaimSuccess++;
+    else this.zoneReclaimFailed++;
+    return freed > 0;
+  }
+
+  /** Pages moved between nodes (pgmigrate_success / pgmigrate_fail in /proc/vmstat). */
+  pgmigrateSuccess = 0;
+  pgmigrateFail = 0;
+  /** More vmstat lines from NUMA balancing (set by it when installed). */
+  extraVmstat: () => string = () => `pgmigrate_success ${this.pgmigrateSuccess}\npgmigrate_fail ${this.pgmigrateFail}\n`;
+
+  /**
+   * Move page `p` of `o` to the nearest node of `targets` (from `from`'s
+   * zonelist) that has a frame above its min watermark. False when none has.
+   */
+  migratePage(o: MemObject, p: number, targets: readonly number[], from: number): boolean {
+    const ft = this.mm.ft;
+    const dst = this.topo.zonelist[from]!.find((n) => targets.includes(n) && ft.nrFreeNode[n]! - 1 >= this.mm.zones[n]!.wm.min);
+    if (dst === undefined) {
+      this.pgmigrateFail++;
+      return false;
+    }
+    this.mm.movePage(o, p, ft.allocOn(dst));
+    this.pgmigrateSuccess++;
+    return true;
+  }
+
+  /** Move every resident page of the task's anon memory that is outside `nodes` into them (cpuset.mems change). */
+  migrateTaskTo(task: Task, nodes: readonly number[]): void {
+    const ft = this.mm.ft;
+    for (const o of taskMm(task).objects) {
+      if (o.nodePages === null) continue;
+      for (let p = 0; p < o.pages; p++) {
+        const f = o.frame[p]!;
+        if (f < 0) continue;
+        const n = ft.nodeOf(f);
+        if (!nodes.includes(n)) this.migratePage(o, p, nodes, n);
+      }
+    }
+  }
+
+  /** Evict up to `want` clean inactive page-cache pages of `m` that sit on node `n`, oldest first. */
+  private reclaimCleanFile(m: Memcg, n: number, want: number): number {
+    const mm = this.mm;
+    const ft = mm.ft;
+    const lo = ft.base[n]!;
+    const hi = ft.base[n + 1]!;
+    let freed = 0;
+    let f = m.lruvec.tail[LRU_INACTIVE_FILE]!;
+    while (f >= 0 && freed < want) {
+      const prev = ft.prev[f]!;
+      if (f >= lo && f < hi) {
+        const o = mm.objects[ft.obj[f]!]!;
+        const p = ft.idx[f]!;
+        if ((o.state[p]! & (PG_DIRTY | PG_WRITEBACK)) === 0) {
+          mm.evictPage(o, p, f, m);
+          freed++;
+        }
+      }
+      f = prev;
+    }
+    return freed;
+  }
+
+  /**
+   * The slowdown of a task's memory-bound work: 1 + stall × Σ_n share_n ×
+   * (distance(cpu node, n) / LOCAL_DISTANCE − 1), share_n = the task's
+   * resident pages on node n over all its resident pages.
+   */
+  slowdown(task: Task): number {
+    const objects = taskMm(task).objects;
+    const here = this.nodeOfTask(task);
+    const row = this.topo.distance[here]!;
+    let total = 0;
+    let weighted = 0;
+    for (const o of objects) {
+      const np = o.nodePages;
+      if (np === null) continue;
+      for (let n = 0; n < np.length; n++) {
+        total += np[n]!;
+        weighted += np[n]! * (row[n]! / LOCAL_DISTANCE - 1);
+      }
+    }
+    if (total === 0) return 1;
+    return 1 + (this.memStallPct / 100) * (weighted / total);
+  }
+}
