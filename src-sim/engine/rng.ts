@@ -1,4 +1,4 @@
-import { xoroshiro128plus, type RandomGenerator } from 'pure-rand';
+import { xoroshiro128plus } from 'pure-rand';
 
 /**
  * The simulation's only source of randomness. Seeded by (seed, run): the run
@@ -8,11 +8,36 @@ import { xoroshiro128plus, type RandomGenerator } from 'pure-rand';
  * the draws of another.
  */
 export class Rng {
-  private readonly gen: RandomGenerator;
+  // xoroshiro128+ state as pure-rand's XoroShiro128Plus keeps it (s01, s00, s11, s10).
+  // pure-rand seeds and jumps; the draws run here on the Rng's own fields, so a
+  // draw (per periodic job, per fault…) does not chase a second object.
+  private s01: number;
+  private s00: number;
+  private s11: number;
+  private s10: number;
 
   constructor(seed: number, run = 0) {
-    this.gen = xoroshiro128plus(seed | 0);
-    for (let i = 0; i < run; i++) this.gen.unsafeJump!();
+    const gen = xoroshiro128plus(seed | 0);
+    for (let i = 0; i < run; i++) gen.unsafeJump!();
+    const st = gen.getState();
+    this.s01 = st[0]!;
+    this.s00 = st[1]!;
+    this.s11 = st[2]!;
+    this.s10 = st[3]!;
+  }
+
+  /** pure-rand's XoroShiro128Plus.unsafeNext, the same 32-bit output stream. */
+  private step(): number {
+    const out = (this.s00 + this.s10) | 0;
+    const a0 = this.s10 ^ this.s00;
+    const a1 = this.s11 ^ this.s01;
+    const s00 = this.s00;
+    const s01 = this.s01;
+    this.s00 = (s00 << 24) ^ (s01 >>> 8) ^ a0 ^ (a0 << 16);
+    this.s01 = (s01 << 24) ^ (s00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+    this.s10 = (a1 << 5) ^ (a0 >>> 27);
+    this.s11 = (a0 << 5) ^ (a1 >>> 27);
+    return out;
   }
 
   /** Independent stream for one model, keyed by a label (deterministic). */
@@ -25,13 +50,13 @@ export class Rng {
 
   /** 32 random bits as an unsigned integer. */
   uint32(): number {
-    return this.gen.unsafeNext() >>> 0;
+    return this.step() >>> 0;
   }
 
   /** Uniform in [0, 1) with 53 bits of precision. */
   next(): number {
-    const hi = this.gen.unsafeNext() >>> 5; // 27 bits
-    const lo = this.gen.unsafeNext() >>> 6; // 26 bits
+    const hi = this.step() >>> 5; // 27 bits
+    const lo = this.step() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 

@@ -7,6 +7,12 @@ import { LRU_NONE } from './constants';
  * `next` on its node's free list) or holds page `idx` of memory object
  * `obj` and sits on one LRU list of one lruvec (doubly linked through
  * prev/next, head = most recent).
+ *
+ * Frames never handed out yet are not linked: on each node they come after
+ * its free list in index order (`untouched[node]` is the first of them), the
+ * same order a list pre-linked base → base+1 → … gives. Boot then costs
+ * nothing per frame (no O(frames) loop; the `next` array's pages stay
+ * untouched until used).
  */
 export class FrameTable {
   readonly size: number;
@@ -21,7 +27,10 @@ export class FrameTable {
   readonly list: Uint8Array;
   /** First frame of each node, plus the end (base[nodes] = size). */
   readonly base: Int32Array;
+  /** Head of each node's list of released frames, -1 when empty. */
   private readonly freeHead: Int32Array;
+  /** Per node: frames from here to the node's end were never allocated (all free). */
+  private readonly untouched: Int32Array;
   /** Free frames per node (NR_FREE_PAGES of the node's zone). */
   readonly nrFreeNode: Int32Array;
   nrFree: number;
@@ -39,13 +48,13 @@ export class FrameTable {
     this.lv = new Uint16Array(size);
     this.list = new Uint8Array(size).fill(LRU_NONE);
     this.base = new Int32Array(per.length + 1);
-    this.freeHead = new Int32Array(per.length);
+    this.freeHead = new Int32Array(per.length).fill(-1);
+    this.untouched = new Int32Array(per.length);
     this.nrFreeNode = new Int32Array(per.length);
     let b = 0;
     per.forEach((n, node) => {
       this.base[node] = b;
-      for (let i = b; i < b + n; i++) this.next[i] = i + 1 < b + n ? i + 1 : -1;
-      this.freeHead[node] = n > 0 ? b : -1;
+      this.untouched[node] = b;
       this.nrFreeNode[node] = n;
       b += n;
     });
@@ -72,9 +81,13 @@ export class FrameTable {
 
   /** Take a free frame of `node`, or -1 when that node has none. */
   allocOn(node: number): number {
-    const f = this.freeHead[node]!;
-    if (f < 0) return -1;
-    this.freeHead[node] = this.next[f]!;
+    let f = this.freeHead[node]!;
+    if (f >= 0) this.freeHead[node] = this.next[f]!;
+    else {
+      f = this.untouched[node]!;
+      if (f >= this.base[node + 1]!) return -1;
+      this.untouched[node] = f + 1;
+    }
     this.nrFreeNode[node]!--;
     this.nrFree--;
     return f;
