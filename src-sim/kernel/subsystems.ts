@@ -6,6 +6,7 @@ import { installNuma } from './numa/install';
 import { installSched } from './sched/install';
 import { installIocg } from './iocg/install';
 import { installWriteback } from './writeback/install';
+import { installNet } from './net/install';
 
 /**
  * Every subsystem's install(), in boot order. Each registers its global
@@ -25,4 +26,6 @@ export const SUBSYSTEMS: ((k: Kernel) => void)[] = [
   installIocg,
   // Writeback last: it needs both the page cache and the block layer.
   installWriteback,
+  // Network stack (src-sim/kernel/net): on the scheduler's interrupt-time hooks.
+  installNet,
 ];

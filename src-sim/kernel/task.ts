@@ -50,6 +50,11 @@ export interface Task {
   runDelay: number;
   pcount: number;
   exitCode: number | null;
+  /**
+   * /proc/stat column the task's CPU time goes to instead of user/nice:
+   * ksoftirqd's is softirq time (kernel/sched/cputime.c: irqtime_account_process_tick).
+   */
+  cputime?: 'softirq';
   /** Subsystem-private state; each subsystem owns exactly one key. */
   sched?: unknown;
   mm?: unknown;

@@ -6,7 +6,8 @@ import { baseStem, resolveRelative } from './paths';
 import { FioParseError } from '../workload/fio/job';
 import { parseFioJobFile } from '../workload/fio/parse';
 import { renderFioOptions } from './fio-inline';
-import type { BlockDeviceFileOut, RunFile, ScenarioFile, TaskFile } from './schema';
+import type { BlockDeviceFileOut, NicFileOut, RunFile, ScenarioFile, TaskFile } from './schema';
+import { NIC_MODELS } from '../hw/net/nic-types';
 import {
   SCENARIO_FORMAT,
   type BlockDeviceSpec,
@@ -14,6 +15,8 @@ import {
   type MachineSpec,
   type MemPolicyMode,
   type MemPolicySpec,
+  type NicSpec,
+  type NetSpec,
   type RunSpec,
   type Scenario,
   type SwapSpec,
@@ -46,6 +49,12 @@ const SLICE_MAX_NS = 100_000_000;
 const DEFAULT_SAMPLE_INTERVAL_NS = 100_000_000;
 /** Samples per series a run may take: every series of every file is held in memory until it is stored. */
 const MAX_SAMPLES = 1_000_000;
+/** Protocol stack cost per packet above the driver (ip_rcv → udp_queue_rcv_skb), ns: README of src-sim/kernel/net. */
+export const DEFAULT_STACK_COST_NS = 1000;
+/** forward: softirq CPU per forwarded packet when not given, ns. */
+const DEFAULT_FORWARD_COST_NS = 1000;
+/** netrecv: CPU per packet consumed (recvmsg + work) when not given, ns. */
+const DEFAULT_RECV_COST_NS = 2000;
 /** YCSB's default zipfian constant. */
 const DEFAULT_ZIPF_THETA = 0.99;
 
@@ -140,7 +149,7 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
     sampleIntervalNs,
     cgroupVersion: f.cgroup_version ?? 2,
     machine,
-    kernel: { version: kernel.version, scheduler: kernel.scheduler, sysctl: kernel.sysctl, hz: kernel.hz },
+    kernel: { version: kernel.version, scheduler: kernel.scheduler, sysctl: kernel.sysctl, hz: kernel.hz, ...(kernel.net ? { net: kernel.net } : {}) },
     cgroups,
     files,
     tasks,
@@ -172,6 +181,7 @@ function resolveKernel(f: ScenarioFile, issues: PathIssue[]) {
     version,
     scheduler,
     hz: f.kernel?.hz ?? 1000,
+    net: f.kernel?.net ? ({ rxMode: f.kernel.net.rx_mode ?? 'napi', stackCostNs: f.kernel.net.stack_cost ?? DEFAULT_STACK_COST_NS } satisfies NetSpec) : undefined,
     sysctl: entries.map(([name, value]): [string, string] => [name.replace(/\//g, '.'), value]),
     sysctlNames: entries.map(([name]) => name),
   };
@@ -183,7 +193,7 @@ function resolveMachine(f: ScenarioFile, issues: PathIssue[]): MachineSpec {
   const swap = resolveSwap(f, issues);
   if (!m?.numa) {
     const flat = flatMachine(m?.cpus ?? 4, m?.memory ?? 8 * GiB);
-    return { ...flat, swap, devices };
+    return withNics({ ...flat, swap, devices }, m?.nics, issues);
   }
   const nodes = m.numa.nodes.map((n, i) => ({ cpus: cpuListAt(n.cpus, ['machine', 'numa', 'nodes', i, 'cpus'], NR_CPUS_MAX, issues) ?? [], memoryBytes: n.memory }));
   const owner = new Map<number, number>();
@@ -219,7 +229,59 @@ function resolveMachine(f: ScenarioFile, issues: PathIssue[]): MachineSpec {
     distances = m.numa.distances;
     checkSlit(distances, n, issues);
   }
-  return { cpus, memoryBytes, numa: { nodes, distances }, swap, devices };
+  return withNics({ cpus, memoryBytes, numa: { nodes, distances }, swap, devices }, m.nics, issues);
+}
+
+function withNics(m: MachineSpec, nics: NicFileOut[] | undefined, issues: PathIssue[]): MachineSpec {
+  if (!nics?.length) return m;
+  const seen = new Set<string>();
+  const out = nics.map((n, i) => {
+    const at: (string | number)[] = ['machine', 'nics', i];
+    if (seen.has(n.name)) issues.push({ path: [...at, 'name'], message: `expected each interface name once, but ${n.name} is already declared` });
+    seen.add(n.name);
+    return resolveNic(n, at, m.cpus, issues, i);
+  });
+  return { ...m, nics: out };
+}
+
+/** Check a NIC against its model's limits, as ethtool -G / -L / -s would (EINVAL beyond them). */
+export function resolveNic(n: NicFileOut, at: (string | number)[], nrCpus: number, issues: PathIssue[], index = 0): NicSpec {
+  const model = NIC_MODELS[n.type];
+  const speed = n.speed ?? model.speeds[0]!;
+  if (!model.speeds.includes(speed)) {
+    issues.push({ path: [...at, 'speed'], message: `expected a speed ${model.driver} supports (${model.speeds.map((v) => (v >= 1000 ? `${v / 1000}G` : `${v}M`)).join(', ')}), got ${speed >= 1000 ? `${speed / 1000}G` : `${speed}M`}` });
+  }
+  const ring = n.ring ?? model.defaultRing;
+  if (ring > model.maxRing || ring < model.minRing) {
+    issues.push({ path: [...at, 'ring'], message: `expected a ring size from ${model.minRing} to ${model.maxRing} (ethtool -G on ${model.driver} fails with EINVAL beyond its pre-set maximums), got ${ring}` });
+  }
+  const queues = n.queues ?? 1;
+  if (queues > model.maxQueues) issues.push({ path: [...at, 'queues'], message: `expected at most ${model.maxQueues} queues on ${model.driver} (ethtool -L fails with EINVAL), got ${queues}` });
+  let irqCpus: number[] = [];
+  if (n.irq_cpus !== undefined) {
+    const parsed = cpuListAt(n.irq_cpus, [...at, 'irq_cpus'], NR_CPUS_MAX, issues) ?? [];
+    const missing = parsed.filter((c) => c >= nrCpus);
+    if (parsed.length === 0) issues.push({ path: [...at, 'irq_cpus'], message: `expected at least one CPU, got ${JSON.stringify(n.irq_cpus)}` });
+    else if (missing.length) {
+      issues.push({ path: [...at, 'irq_cpus'], message: `expected CPUs of this machine (0-${nrCpus - 1}); writing CPU ${formatCpuList(missing)} to smp_affinity_list fails with EINVAL, got ${JSON.stringify(n.irq_cpus)}` });
+    }
+    irqCpus = parsed.filter((c) => c < nrCpus);
+  }
+  if (irqCpus.length === 0) irqCpus = Array.from({ length: Math.min(queues, nrCpus) }, (_, q) => q % nrCpus);
+  return {
+    name: n.name,
+    type: n.type,
+    speedMbps: speed,
+    queues,
+    ring,
+    irqCpus,
+    rxUsecs: n.rx_usecs ?? model.rxUsecs,
+    rxFrames: n.rx_frames ?? model.rxFrames,
+    gro: n.gro ?? true,
+    irqCostNs: n.irq_cost ?? model.irqCostNs,
+    rxCostNs: n.rx_cost ?? model.rxCostNs,
+    pciBus: n.pci_bus ?? index + 1,
+  };
 }
 
 /** drivers/acpi/numa/srat.c: slit_valid(): local distance exactly 10, remote distances above it. */
@@ -359,7 +421,7 @@ function resolveTask(
     startNs: start,
     sliceNs: slice,
     ...(t.mempolicy ? { mempolicy: resolveMempolicy(t.mempolicy, machine.numa.nodes.length, at('mempolicy'), issues) } : {}),
-    run: resolveRun(t.run, t.name, at('run'), files, opts, issues),
+    run: resolveRun(t.run, t.name, at('run'), files, opts, issues, machine),
   };
 }
 
@@ -391,8 +453,28 @@ function resolveRun(
   files: Map<string, { sizeBytes: number }>,
   opts: ResolveOptions,
   issues: PathIssue[],
+  machine?: MachineSpec,
 ): RunSpec {
   switch (r.type) {
+    case 'pktgen': {
+      const nics = machine?.nics ?? [];
+      if (!nics.some((n) => n.name === r.nic)) {
+        issues.push({ path: [...at, 'nic'], message: `expected a NIC declared under machine.nics (${nics.length ? nics.map((n) => n.name).join(', ') : 'none declared'}), got ${JSON.stringify(r.nic)}` });
+      }
+      const size = r.size ?? 64;
+      // pktgen: pkt_size below ETH_ZLEN (60) is raised to it; above the MTU frame (1514) the link drops it.
+      if (size < 60 || size > 1514) issues.push({ path: [...at, 'size'], message: `expected a frame size from 60 to 1514 bytes (ETH_ZLEN to the 1500-byte MTU frame), got ${size}` });
+      return { type: 'pktgen', nic: r.nic, ratePerSec: r.rate, sizeBytes: size, flows: r.flows ?? 1, port: r.port ?? 9, proto: r.proto ?? 'udp' };
+    }
+    case 'forward': {
+      const nics = machine?.nics ?? [];
+      if (!nics.some((n) => n.name === r.to)) {
+        issues.push({ path: [...at, 'to'], message: `expected a NIC declared under machine.nics (${nics.length ? nics.map((n) => n.name).join(', ') : 'none declared'}), got ${JSON.stringify(r.to)}` });
+      }
+      return { type: 'forward', port: r.port ?? 9, to: r.to, costNs: r.cost ?? DEFAULT_FORWARD_COST_NS };
+    }
+    case 'netrecv':
+      return { type: 'netrecv', port: r.port ?? 9, costNs: r.cost ?? DEFAULT_RECV_COST_NS, batch: r.batch ?? 64, rcvbufBytes: r.rcvbuf ?? 0 };
     case 'cpu':
       return { type: 'cpu' };
     case 'periodic':

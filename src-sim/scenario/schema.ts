@@ -157,6 +157,38 @@ export const BlockDeviceFile = strict({
     .optional(),
 });
 
+export const NIC_TYPE_NAMES = ['e1000e', 'ixgbe', 'i40e', 'mlx5_core', 'virtio_net'] as const;
+
+/** Link speed as ethtool prints it: "10G", "25G", "1000M", or Mbit/s as a number. */
+const linkSpeed = z
+  .union([z.string(), z.number()], { error: expecting('a link speed like 1G, 10G, 25G, 100G or 1000M') })
+  .transform((v, ctx) => {
+    const m = /^\s*(\d+)\s*([MG])?\s*$/i.exec(String(v));
+    if (!m) {
+      ctx.issues.push({ code: 'custom', message: `expected a link speed like 1G, 10G, 25G, 100G or 1000M, got ${show(v)}`, input: v });
+      return z.NEVER;
+    }
+    return Number(m[1]) * (m[2]?.toUpperCase() === 'G' ? 1000 : 1);
+  })
+  .meta({ description: 'Link speed: 1G, 10G, 25G, 40G, 100G (or Mbit/s with M).' });
+
+export const NicFile = strict({
+  name: text('an interface name like eth0 or enp3s0').regex(/^[a-z][a-z0-9]{0,14}$/, {
+    error: expecting('an interface name like eth0 or enp3s0 (lower-case letters and digits, at most 15)'),
+  }),
+  type: oneOf(NIC_TYPE_NAMES),
+  speed: linkSpeed.optional(),
+  queues: intIn(1, 128).optional(),
+  ring: intIn(1, 65536).optional(),
+  irq_cpus: cpuList.optional(),
+  rx_usecs: intIn(0, 100000).optional(),
+  rx_frames: intIn(0, 65536).optional(),
+  gro: bool.optional(),
+  irq_cost: duration.optional(),
+  rx_cost: duration.optional(),
+  pci_bus: intIn(0, 255).optional(),
+});
+
 const Machine = strict({
   cpus: intIn(1, 8192).optional(),
   memory: positiveSize.optional(),
@@ -173,6 +205,7 @@ const Machine = strict({
     bandwidth: bandwidth.optional(),
   }).optional(),
   devices: z.array(BlockDeviceFile, { error: expecting('a list of block devices') }).optional(),
+  nics: z.array(NicFile, { error: expecting('a list of network interfaces') }).optional(),
 });
 
 const Kernel = strict({
@@ -183,6 +216,10 @@ const Kernel = strict({
   sysctl: z.record(z.string(), echoValue, { error: expecting('a mapping of sysctl name → value') }).optional(),
   // The Kconfig HZ choices (kernel/Kconfig.hz).
   hz: z.union([z.literal(100), z.literal(250), z.literal(300), z.literal(1000)], { error: expecting('one of 100, 250, 300, 1000') }).optional(),
+  net: strict({
+    rx_mode: oneOf(['napi', 'per-packet']).optional(),
+    stack_cost: duration.optional(),
+  }).optional(),
 });
 
 /** JSON Schema for editors: exactly one of these keys (the loader checks it with a clearer message). */
@@ -238,6 +275,28 @@ const Run = z.discriminatedUnion(
       mmap: bool.optional(),
     }),
     strict({
+      type: z.literal('pktgen'),
+      nic: text('a NIC name declared under machine.nics'),
+      rate,
+      size: positiveSize.optional(),
+      flows: intIn(1, 65536).optional(),
+      port: intIn(1, 65535).optional(),
+      proto: oneOf(['udp', 'tcp']).optional(),
+    }),
+    strict({
+      type: z.literal('forward'),
+      port: intIn(1, 65535).optional(),
+      to: text('a NIC name declared under machine.nics'),
+      cost: duration.optional(),
+    }),
+    strict({
+      type: z.literal('netrecv'),
+      port: intIn(1, 65535).optional(),
+      cost: duration.optional(),
+      batch: intIn(1, 1024).optional(),
+      rcvbuf: positiveSize.optional(),
+    }),
+    strict({
       type: z.literal('fio'),
       job: text('a path to a fio job file').optional(),
       text: text('the text of a fio job file').optional(),
@@ -251,7 +310,7 @@ const Run = z.discriminatedUnion(
   { error: expecting('a run mapping like { type: cpu }') },
 );
 
-export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio'] as const;
+export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio', 'pktgen', 'forward', 'netrecv'] as const;
 
 export const SCHED_POLICIES = ['SCHED_OTHER', 'SCHED_BATCH', 'SCHED_IDLE', 'SCHED_FIFO', 'SCHED_RR'] as const;
 
@@ -315,6 +374,7 @@ export type ScenarioFileInput = z.input<typeof ScenarioFileSchema>;
 export type TaskFile = z.output<typeof Task>;
 export type RunFile = z.output<typeof Run>;
 export type BlockDeviceFileOut = z.output<typeof BlockDeviceFile>;
+export type NicFileOut = z.output<typeof NicFile>;
 
 /** The file format as JSON Schema (draft 2020-12), for editors and for resources/schema/scenario.schema.json. */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { formatCpuList } from './cpulist';
 import type { ScenarioFileInput } from './schema';
-import type { BlockDeviceSpec, MachineSpec, RunSpec, Scenario, TaskSpec, TimelineAction } from './types';
+import type { BlockDeviceSpec, MachineSpec, NicSpec, RunSpec, Scenario, TaskSpec, TimelineAction } from './types';
 import { formatBandwidth, formatDuration, formatRate, formatSize } from './units';
 
 type FileObject = Record<string, unknown>;
@@ -23,6 +23,7 @@ export function toScenarioFile(s: Scenario): ScenarioFileInput {
   out.cgroup_version = s.cgroupVersion;
   out.machine = machineFile(s.machine);
   const kernel: FileObject = { version: s.kernel.version, scheduler: s.kernel.scheduler, hz: s.kernel.hz };
+  if (s.kernel.net) kernel.net = { rx_mode: s.kernel.net.rxMode, stack_cost: formatDuration(s.kernel.net.stackCostNs) };
   if (s.kernel.sysctl.length) kernel.sysctl = Object.fromEntries(s.kernel.sysctl);
   out.kernel = kernel;
   if (s.cgroups.length) out.cgroups = Object.fromEntries(s.cgroups.map((g) => [g.path, g.writes.length ? Object.fromEntries(g.writes) : null]));
@@ -63,6 +64,7 @@ function machineFile(m: MachineSpec): FileObject {
         : { size: formatSize(m.swap.sizeBytes), latency: formatDuration(m.swap.latencyNs), bandwidth: formatBandwidth(Math.round(m.swap.bandwidthBytesPerSec)) };
   }
   if (m.devices.length) out.devices = m.devices.map(deviceFile);
+  if (m.nics?.length) out.nics = m.nics.map(nicFile);
   return out;
 }
 
@@ -72,6 +74,23 @@ function deviceFile(d: BlockDeviceSpec): FileObject {
   if (Object.keys(d.params).length) out.params = { ...d.params };
   if (d.badSectors.length) out.bad_sectors = d.badSectors.map((b) => ({ start: b.start, end: b.end, op: b.op }));
   return out;
+}
+
+function nicFile(n: NicSpec): FileObject {
+  return {
+    name: n.name,
+    type: n.type,
+    speed: n.speedMbps % 1000 === 0 ? `${n.speedMbps / 1000}G` : `${n.speedMbps}M`,
+    queues: n.queues,
+    ring: n.ring,
+    irq_cpus: formatCpuList(n.irqCpus),
+    rx_usecs: n.rxUsecs,
+    rx_frames: n.rxFrames,
+    gro: n.gro,
+    irq_cost: formatDuration(n.irqCostNs),
+    rx_cost: formatDuration(n.rxCostNs),
+    pci_bus: n.pciBus,
+  };
 }
 
 function taskFile(t: TaskSpec): FileObject {
@@ -115,6 +134,12 @@ function runFile(r: RunSpec): FileObject {
       };
     case 'fio':
       return { type: 'fio', text: r.jobText };
+    case 'pktgen':
+      return { type: 'pktgen', nic: r.nic, rate: formatRate(r.ratePerSec), size: r.sizeBytes, flows: r.flows, port: r.port, proto: r.proto };
+    case 'forward':
+      return { type: 'forward', port: r.port, to: r.to, cost: formatDuration(r.costNs) };
+    case 'netrecv':
+      return { type: 'netrecv', port: r.port, cost: formatDuration(r.costNs), batch: r.batch, ...(r.rcvbufBytes ? { rcvbuf: formatSize(r.rcvbufBytes) } : {}) };
   }
 }
 

@@ -48,6 +48,41 @@ export interface MachineSpec {
   numa: { nodes: NumaNodeSpec[]; distances: number[][] };
   swap: SwapSpec | null;
   devices: BlockDeviceSpec[];
+  /** Network interfaces (src-sim/hw/net); absent or empty = no network stack is installed. */
+  nics?: NicSpec[];
+}
+
+export type NicType = 'e1000e' | 'ixgbe' | 'i40e' | 'mlx5_core' | 'virtio_net';
+
+export interface NicSpec {
+  name: string;
+  type: NicType;
+  /** Link speed, Mbit/s (ethtool's unit). */
+  speedMbps: number;
+  queues: number;
+  /** RX/TX descriptor ring size (ethtool -G rx/tx). */
+  ring: number;
+  /** CPU each queue's interrupt is affine to, queue i → irqCpus[i % length]. */
+  irqCpus: number[];
+  /** Interrupt coalescing (ethtool -C rx-usecs / rx-frames). */
+  rxUsecs: number;
+  rxFrames: number;
+  /** Generic receive offload (ethtool -K gro). */
+  gro: boolean;
+  /** Hard-interrupt entry + handler cost per interrupt, ns. */
+  irqCostNs: number;
+  /** Driver cost per received packet (descriptor, DMA unmap, skb build), ns. */
+  rxCostNs: number;
+  /** PCI bus number of the slot, for the predictable name enp<bus>s0. */
+  pciBus: number;
+}
+
+/** kernel.net: how the receive path runs. */
+export interface NetSpec {
+  /** napi: interrupt → disable → poll with a budget; per-packet: the pre-NAPI netif_rx() path. */
+  rxMode: 'napi' | 'per-packet';
+  /** Protocol stack cost per packet (or per GRO super-packet) above the driver: ip_rcv … socket enqueue, ns. */
+  stackCostNs: number;
 }
 
 export interface SwapSpec {
@@ -86,6 +121,8 @@ export interface KernelSpec {
   sysctl: [string, string][];
   /** HZ, for the few behaviours that are in jiffies (PSI period, memory.high penalty). */
   hz: number;
+  /** The network stack's receive mode and costs; absent = defaults (napi). */
+  net?: NetSpec;
 }
 
 export interface FileSpec {
@@ -160,6 +197,37 @@ export type RunSpec =
       loop: boolean;
       /** Access through a shared file mapping instead of read()/write(): page-cache misses are major faults. Default false. */
       mmap?: boolean;
+    }
+  | {
+      type: 'pktgen';
+      /** The NIC the packets arrive on (sent by the link partner). */
+      nic: string;
+      ratePerSec: number;
+      /** Frame size without FCS, bytes (pktgen pkt_size). */
+      sizeBytes: number;
+      flows: number;
+      /** Destination UDP port; a netrecv socket bound to it receives the packets. */
+      port: number;
+      /** 'udp' datagrams, or 'tcp' segments of one bulk stream per flow (GRO merges them). */
+      proto: 'udp' | 'tcp';
+    }
+  | {
+      type: 'forward';
+      /** Packets to this UDP port are routed out of `to` (ip_forward) instead of going to a socket. */
+      port: number;
+      to: string;
+      /** Softirq CPU per forwarded packet (route lookup, ip_forward, dev_queue_xmit, driver TX), ns. */
+      costNs: number;
+    }
+  | {
+      type: 'netrecv';
+      port: number;
+      /** CPU cost per packet consumed (recvmsg + the application's work), ns. */
+      costNs: number;
+      /** Packets read per wake-up at most (recvmmsg vlen). */
+      batch: number;
+      /** Socket receive buffer (SO_RCVBUF), bytes; 0 = net.core.rmem_default. */
+      rcvbufBytes: number;
     }
   | {
       type: 'fio';

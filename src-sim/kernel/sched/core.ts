@@ -61,6 +61,11 @@ export class Scheduler implements SchedulerApi {
   nrForks = 0;
   /** Online CPUs with nothing running (lets wakeup placement skip the idle scan). */
   nrIdle: number;
+  /**
+   * Interrupt and softirq counts for /proc/stat's intr and softirq lines,
+   * set by the subsystem that raises them (src-sim/kernel/net); null = none.
+   */
+  irqCounts: (() => { intr: number; softirqs: number[] }) | null = null;
   /** kernel/sched/rt.c: sched_rr_timeslice (ns). */
   rrTimeslice = 100_000_000;
   /**
@@ -808,6 +813,11 @@ export class Scheduler implements SchedulerApi {
   /** __schedule: put the running task back, pick the next one, arm the CPU's event. */
   schedule(rq: Rq): void {
     rq.needResched = false;
+    if (rq.inIrq) {
+      // preempt_schedule_irq: the switch happens when the interrupt returns
+      rq.reschedAfterIrq = true;
+      return;
+    }
     const prev = rq.curr;
     if (prev) {
       this.putPrevTask(rq, prev, true);
@@ -838,7 +848,7 @@ export class Scheduler implements SchedulerApi {
   /** Set the CPU's event `t` ns from now (Infinity: none); kept when the moment did not change. */
   private program(rq: Rq, t: number): void {
     const engine = this.k.engine;
-    if (t === Infinity) {
+    if (t === Infinity || rq.inIrq) {
       if (rq.eventId) engine.cancel(rq.eventId);
       rq.eventId = 0;
       rq.eventAt = Infinity;
@@ -933,17 +943,77 @@ export class Scheduler implements SchedulerApi {
     this.leave();
   }
 
+  // ---------------------------------------------------------------- interrupt time
+
+  /**
+   * The CPU runs interrupt context (a hardirq, or softirqs at irq exit) until
+   * `until`; called again to switch segment (hardirq → softirq) while already
+   * inside. The running task is accounted up to now and then frozen: its
+   * exec_start moves to `until`, so nothing charges it for the interrupt
+   * (clock_task excludes irq time, kernel/sched/core.c: update_rq_clock_task).
+   */
+  irqEnter(cpu: number, until: number, softirq: boolean): void {
+    const rq = this.rqs[cpu]!;
+    const now = this.k.now;
+    if (!rq.inIrq) {
+      this.enter();
+      this.updateCurrTask(rq);
+      this.acctCpu(rq);
+      rq.inIrq = true;
+      this.program(rq, Infinity);
+      this.leave();
+    } else this.closeIrqSegment(rq, now);
+    rq.irqSoft = softirq;
+    rq.irqUntil = until;
+    this.freezeCurr(rq, until);
+  }
+
+  /** Interrupt context ends now: the task resumes where it was, a deferred reschedule happens. */
+  irqExit(cpu: number): void {
+    const rq = this.rqs[cpu]!;
+    if (!rq.inIrq) return;
+    const now = this.k.now;
+    this.closeIrqSegment(rq, now);
+    rq.inIrq = false;
+    rq.acctSince = now;
+    this.freezeCurr(rq, now);
+    this.enter();
+    if (rq.reschedAfterIrq) {
+      rq.reschedAfterIrq = false;
+      this.requestResched(rq);
+    } else this.arm(rq);
+    this.leave();
+  }
+
+  private closeIrqSegment(rq: Rq, now: number): void {
+    const d = now - rq.acctSince;
+    rq.acctSince = now;
+    if (d <= 0) return;
+    if (rq.irqSoft) rq.softirqNs += d;
+    else rq.irqNs += d;
+  }
+
+  /** Point the running chain's exec_start at `at` (its time resumes counting from there). */
+  private freezeCurr(rq: Rq, at: number): void {
+    const ts = rq.curr;
+    if (!ts) return;
+    if (ts.isRt) rq.rtExecStart = at;
+    else for (let se: SchedEntity | null = ts.se; se; se = se.parent) se.execStart = at;
+  }
+
   // ---------------------------------------------------------------- /proc/stat accounting
 
   /** Close the CPU's current /proc/stat interval (user/nice while busy, idle/iowait while idle). */
   acctCpu(rq: Rq): void {
+    if (rq.inIrq) return;
     const now = this.k.now;
     const d = now - rq.acctSince;
     rq.acctSince = now;
     if (d <= 0 || !rq.online) return;
     const c = rq.curr;
     if (c) {
-      if (c.task.nice > 0) rq.niceNs += d;
+      if (c.task.cputime === 'softirq') rq.softirqNs += d;
+      else if (c.task.nice > 0) rq.niceNs += d;
       else rq.userNs += d;
     } else if (this.psi.iowaitOn(rq.cpu) > 0) rq.iowaitNs += d;
     else rq.idleNs += d;
@@ -956,7 +1026,7 @@ export class Scheduler implements SchedulerApi {
     const rq = this.rqs[ts.cpu]!;
     if (rq.curr !== ts) return ts.task.sumExecRuntime;
     const start = ts.isRt ? rq.rtExecStart : ts.se.execStart;
-    return ts.task.sumExecRuntime + (this.k.now - start);
+    return ts.task.sumExecRuntime + Math.max(0, this.k.now - start);
   }
 
   /** cpuacct usage of a group including running parts not yet accounted. */
@@ -968,7 +1038,7 @@ export class Scheduler implements SchedulerApi {
       if (!c) continue;
       let inside = false;
       for (let g: TaskGroup | null = c.tg; g; g = g.parent) if (g === tg) inside = true;
-      if (inside) u += now - (c.isRt ? rq.rtExecStart : c.se.execStart);
+      if (inside) u += Math.max(0, now - (c.isRt ? rq.rtExecStart : c.se.execStart));
     }
     return u;
   }

@@ -150,6 +150,20 @@ export class Rq {
   niceNs = 0;
   idleNs = 0;
   iowaitNs = 0;
+  /** Interrupt time (/proc/stat irq, softirq columns), ns. */
+  irqNs = 0;
+  softirqNs = 0;
+  /**
+   * The CPU is in interrupt context (hardirq or softirq at irq exit) until
+   * `irqUntil`: the task there makes no progress and is not charged
+   * (CONFIG_IRQ_TIME_ACCOUNTING: clock_task stops). Set through
+   * Scheduler.irqEnter / irqExit only.
+   */
+  inIrq = false;
+  irqSoft = false;
+  irqUntil = 0;
+  /** A reschedule asked for while in interrupt context: done at irq exit. */
+  reschedAfterIrq = false;
   acctSince = 0;
   nrSwitches = 0;
   cfs!: CfsRq;

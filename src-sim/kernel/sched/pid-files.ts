@@ -46,7 +46,7 @@ function readProcSched(s: Scheduler, ts: TaskSched): string {
   const now = s.k.now;
   const rq = s.rqs[ts.cpu]!;
   let v = ts.se.vruntime;
-  if (rq.curr === ts && !ts.isRt) v += calcDeltaFair(now - ts.se.execStart, ts.se.weight);
+  if (rq.curr === ts && !ts.isRt) v += calcDeltaFair(Math.max(0, now - ts.se.execStart), ts.se.weight);
   const pn = (x: number): string => {
     const ms = Math.floor(Math.abs(x) / 1e6);
     const frac = Math.floor(Math.abs(x) % 1e6);

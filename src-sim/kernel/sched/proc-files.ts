@@ -18,21 +18,26 @@ export function registerProcFiles(s: Scheduler): void {
     read: () => {
       const now = s.k.now;
       const rows: number[][] = [];
-      const sum = [0, 0, 0, 0];
+      const sum = [0, 0, 0, 0, 0, 0];
       for (const rq of s.rqs) {
-        let [user, nice, idle, iowait] = [rq.userNs, rq.niceNs, rq.idleNs, rq.iowaitNs];
+        let [user, nice, idle, iowait, irq, softirq] = [rq.userNs, rq.niceNs, rq.idleNs, rq.iowaitNs, rq.irqNs, rq.softirqNs];
         const d = rq.online ? now - rq.acctSince : 0;
-        if (rq.curr) {
-          if (rq.curr.task.nice > 0) nice += d;
+        if (rq.inIrq) {
+          if (rq.irqSoft) softirq += d;
+          else irq += d;
+        } else if (rq.curr) {
+          if (rq.curr.task.cputime === 'softirq') softirq += d;
+          else if (rq.curr.task.nice > 0) nice += d;
           else user += d;
         } else if (s.psi.iowaitOn(rq.cpu) > 0) iowait += d;
         else idle += d;
-        const row = [user, nice, idle, iowait];
+        const row = [user, nice, idle, iowait, irq, softirq];
         row.forEach((v, i) => (sum[i]! += v));
         rows.push(row);
       }
+      // fs/proc/stat.c: user nice system idle iowait irq softirq steal guest guest_nice
       const line = (name: string, r: number[]): string =>
-        `${name} ${ticks(r[0]!)} ${ticks(r[1]!)} 0 ${ticks(r[2]!)} ${ticks(r[3]!)} 0 0 0 0 0\n`;
+        `${name} ${ticks(r[0]!)} ${ticks(r[1]!)} 0 ${ticks(r[2]!)} ${ticks(r[3]!)} ${ticks(r[4]!)} ${ticks(r[5]!)} 0 0 0\n`;
       let out = line('cpu ', sum);
       s.rqs.forEach((rq, i) => {
         if (rq.online) out += line(`cpu${i}`, rows[i]!);
@@ -45,8 +50,9 @@ export function registerProcFiles(s: Scheduler): void {
         running += rq.nrRunning;
         blocked += s.psi.iowaitOn(rq.cpu);
       }
-      out += `intr 0\nctxt ${ctxt}\nbtime 0\nprocesses ${s.nrForks}\nprocs_running ${running}\nprocs_blocked ${blocked}\n`;
-      out += 'softirq 0 0 0 0 0 0 0 0 0 0 0\n';
+      const irqs = s.irqCounts?.();
+      out += `intr ${irqs ? irqs.intr : 0}\nctxt ${ctxt}\nbtime 0\nprocesses ${s.nrForks}\nprocs_running ${running}\nprocs_blocked ${blocked}\n`;
+      out += irqs ? `softirq ${irqs.softirqs.reduce((a, b) => a + b, 0)} ${irqs.softirqs.join(' ')}\n` : 'softirq 0 0 0 0 0 0 0 0 0 0 0\n';
       return out;
     },
     observable: true,
