@@ -8,6 +8,7 @@ commands:
   run SCENARIO        run a scenario file and print the results
   validate SCENARIO   check a scenario file without running it
   sweep SWEEP         run a parameter sweep (kernel-lab/sweep@1) × seeds
+  worker --redis URL  a headless BullMQ worker for distributed sweeps
   runs SESSION        list the runs stored in a session file
   cat SESSION PATH    print a virtual file of a stored run (final, or at --at T)
   export SESSION      export a stored run's series as CSV or JSON
@@ -63,6 +64,19 @@ others go on.
                         on a terminal)
 
 Ctrl-C cancels; finished points stay stored.
+`,
+  worker: `usage: kernel-lab worker --redis URL [--concurrency N] [--name NAME] [--lock-duration T]
+
+A headless worker for distributed sweeps (kernel-lab sweep SWEEP --redis URL
+--session FILE.klab): takes points from the BullMQ queue "kernel-lab-points"
+on the Redis server at URL (redis://[user:password@]host:port[/db]), runs
+each in a simulator worker thread and returns the whole run to the sweep,
+which stores it. Start as many as wanted, on any machine that reaches Redis.
+A point whose worker dies or goes silent for --lock-duration (default 30s) is
+given to another worker (3 attempts in all). Runs until Ctrl-C or SIGTERM.
+
+  --concurrency N       points run at once (default 1; one per core is sensible)
+  --name NAME           how this worker is named in the session (default host:pid)
 `,
   serve: `usage: kernel-lab serve [--port P] [--session FILE.klab] [--renderer DIR]
 

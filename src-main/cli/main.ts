@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { sweepCommand } from './commands/sweep';
+import { workerCommand } from './commands/worker';
 import { validateCommand } from './commands/validate';
 import { CliError } from './errors';
 import { serveCommand } from '../serve/command';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   runs: runsCommand,
   sweep: (argv, out, err) => sweepCommand(argv, out, err),
+  worker: workerCommand,
   cat: catCommand,
   export: exportCommand,
   fio: (argv, out, err) => fioCommand([...argv], out, err),

@@ -14,7 +14,12 @@ export interface ExperimentProgress {
 }
 
 /** Runs jobs and reports each finished one (local pool or BullMQ workers). */
-export type Executor = (jobs: readonly PointJob[], onResult: (r: PointResult) => void, signal: AbortSignal) => Promise<void>;
+export type Executor = (
+  jobs: readonly PointJob[],
+  onResult: (r: PointResult) => void,
+  signal: AbortSignal,
+  ctx: { identity: string; experimentId: number | null },
+) => Promise<void>;
 
 export interface ExperimentOptions {
   session?: Session;
@@ -103,6 +108,7 @@ export async function runExperiment(plan: Plan, opts: ExperimentOptions): Promis
         report();
       },
       controller.signal,
+      { identity: plan.identity, experimentId },
     );
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

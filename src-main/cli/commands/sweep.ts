@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { localExecutor } from '../../experiments/executors';
 import { planSweep } from '../../experiments/plan';
 import { runExperiment, type Executor } from '../../experiments/run-experiment';
+import { RedisUnavailable } from '../../experiments/redis/connection';
+import { redisExecutor } from '../../experiments/redis/coordinator';
 import { SWEEP_RESULT_FORMAT, summarisePoints, sweepTable } from '../../experiments/sweep-result';
 import { intOption, parseArgs, positionals } from '../args';
 import { badInput, CliError } from '../errors';
@@ -11,14 +13,12 @@ import { readSweepFile } from '../sweep-input';
 import { storedPointCount } from '../../store/experiments';
 import type { Session } from '../../store/session';
 
-export type RemoteExecutorFactory = (url: string, o: Parameters<typeof localExecutor>[0] & { sweepFile: string }) => Promise<Executor>;
-
 /**
  * `kernel-lab sweep SWEEP`: every point × seed of a kernel-lab/sweep@1 file on
  * the local pool (or BullMQ workers with --redis), each stored in the session
  * as a run as soon as it finishes; a rerun resumes.
  */
-export async function sweepCommand(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, remote?: RemoteExecutorFactory): Promise<number> {
+export async function sweepCommand(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseArgs('sweep', argv, { session: 'value', jobs: 'value', redis: 'value', json: 'flag', progress: 'flag' });
   const [file] = positionals('sweep', args, ['SWEEP']);
   const jobs = intOption('sweep', 'jobs', args.values.get('jobs'));
@@ -33,17 +33,20 @@ export async function sweepCommand(argv: readonly string[], out: (s: string) => 
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const executor =
-      redis !== undefined && remote
-        ? await remote(redis, { metrics: spec.metrics, session, sweepFile: file! })
-        : localExecutor({ size: jobs, metrics: spec.metrics, session });
+    let executor: Executor;
+    try {
+      executor = redis !== undefined ? await redisExecutor({ url: redis, session: session!, metrics: spec.metrics }) : localExecutor({ size: jobs, metrics: spec.metrics, session });
+    } catch (e) {
+      if (e instanceof RedisUnavailable) throw new CliError(2, e.message);
+      throw e;
+    }
     const onProgress = progressPrinter(err, args.flags.has('progress'));
     let outcome;
     try {
       outcome = await runExperiment(plan, { session, executor, onProgress, signal: controller.signal });
     } catch (e) {
-      if (e instanceof CliError && session) {
-        throw new CliError(e.exitCode, `${e.message}\n${storedNote(session, plan.identity, plan.jobs.length, sessionFile!)}`);
+      if (e instanceof RedisUnavailable && session) {
+        throw new CliError(1, `${e.message}\n${storedNote(session, plan.identity, plan.jobs.length, sessionFile!)}`);
       }
       throw e;
     }
