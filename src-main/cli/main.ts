@@ -20,11 +20,11 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   validate: validateCommand,
   runs: runsCommand,
-  sweep: (argv, out, err) => sweepCommand(argv, out, err),
-  worker: workerCommand,
   cat: catCommand,
   export: exportCommand,
   fio: (argv, out, err) => fioCommand([...argv], out, err),
+  sweep: (argv, out, err) => sweepCommand(argv, out, err),
+  worker: workerCommand,
   serve: (argv) => serveCommand([...argv]),
 };
 
