@@ -11,6 +11,9 @@ export interface ExecuteOptions {
   /** The scenario file as given, kept in the session next to the resolved scenario. */
   source?: { file: string; text: string };
   onProgress?: (p: Progress) => void;
+  /** Store the run as a fork of this run, departing at atNs. */
+  parent?: { runId: number; atNs: number };
+  name?: string;
 }
 
 export interface Executed {
@@ -28,7 +31,7 @@ export async function executeRun(scenario: Scenario, opts: ExecuteOptions = {}):
   const pool = new WorkerPool({ size: 1 });
   const session = opts.session;
   const scenarioId = session && opts.source ? session.addScenario(scenario.name, opts.source.file, opts.source.text) : null;
-  const writer = session?.beginRun({ scenarioId, appVersion: appVersion(), scenario }) ?? null;
+  const writer = session?.beginRun({ scenarioId, appVersion: appVersion(), scenario, ...(opts.parent ? { parent: opts.parent } : {}), ...(opts.name ? { name: opts.name } : {}) }) ?? null;
   const log: LogEntry[] = [];
   const handle = pool.start(scenario);
   handle.onBatch((b) => writer?.addBatch(b));

@@ -9,6 +9,7 @@ commands:
   validate SCENARIO   check a scenario file without running it
   sweep SWEEP         run a parameter sweep (kernel-lab/sweep@1) × seeds
   worker --redis URL  a headless BullMQ worker for distributed sweeps
+  fork SESSION        fork a stored run at time T with a changed knob
   runs SESSION        list the runs stored in a session file
   cat SESSION PATH    print a virtual file of a stored run (final, or at --at T)
   export SESSION      export a stored run's series as CSV or JSON
@@ -77,6 +78,14 @@ given to another worker (3 attempts in all). Runs until Ctrl-C or SIGTERM.
 
   --concurrency N       points run at once (default 1; one per core is sensible)
   --name NAME           how this worker is named in the session (default host:pid)
+`,
+  fork: `usage: kernel-lab fork SESSION [--run ID] --at T --write PATH=VALUE [--json]
+
+Replays a stored run (default: the latest) exactly to simulated time T,
+writes VALUE to the virtual file PATH there (as a timeline write: before the
+sample at T), runs on to the end, and stores the result as a child of the run
+(its samples before T are the parent's). A value the kernel refuses at T is
+bad input (exit 2) with the kernel's message; nothing is stored.
 `,
   serve: `usage: kernel-lab serve [--port P] [--session FILE.klab] [--renderer DIR]
 

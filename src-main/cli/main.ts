@@ -8,6 +8,7 @@ import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { sweepCommand } from './commands/sweep';
 import { workerCommand } from './commands/worker';
+import { forkCommand } from './commands/fork';
 import { validateCommand } from './commands/validate';
 import { CliError } from './errors';
 import { serveCommand } from '../serve/command';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   fio: (argv, out, err) => fioCommand([...argv], out, err),
   sweep: (argv, out, err) => sweepCommand(argv, out, err),
   worker: workerCommand,
+  fork: forkCommand,
   serve: (argv) => serveCommand([...argv]),
 };
 

@@ -19,6 +19,7 @@ const channelSet: { [C in Channel]: true } = {
   'run/pace': true,
   'run/act': true,
   'run/list': true,
+  'run/fork': true,
   'run/get': true,
   'run/subscribe': true,
   'run/unsubscribe': true,

@@ -41,6 +41,9 @@ export interface RunInfo {
   finishedAt: number | null;
   /** Why the run failed (invariant, crash, refused write at boot…). */
   error: string | null;
+  /** A fork: the run it was started from, and the simulated time (ns) it departs at. */
+  parentId?: string | null;
+  forkAtNs?: number | null;
 }
 
 export interface SeriesMeta {
@@ -99,6 +102,12 @@ export interface Contract {
   /** Apply a live action between chunks; refused writes come back with the kernel's errno. */
   'run/act': { req: { runId: string; action: LiveActionRequest }; res: { atNs: number } };
   'run/list': { req: Record<string, never>; res: { runs: RunInfo[] } };
+  /**
+   * Fork a stored run at time atNs: replay it to atNs, write the changed knob
+   * there, and run on, stored as a child of the run. A value the kernel refuses
+   * at that point comes back as a kernel error.
+   */
+  'run/fork': { req: { runId: string; atNs: number; write: { path: string; value: string } }; res: RunInfo };
   'run/get': { req: { runId: string }; res: RunInfo };
   /** Stream onRunBatch/onRunProgress/onRunEvent/onRunStatus for this run to the caller. */
   'run/subscribe': { req: { runId: string }; res: { subscribed: true } };

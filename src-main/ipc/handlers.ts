@@ -24,6 +24,7 @@ function handlers(lab: LabService, c: LabConnection): Handlers {
     'run/pace': (r) => lab.paceRun(r.runId, r.pace),
     'run/act': (r) => lab.act(r.runId, r.action),
     'run/list': () => ({ runs: lab.listRuns() }),
+    'run/fork': (r) => lab.forkRun(r.runId, r.atNs, r.write),
     'run/get': (r) => lab.getRun(r.runId),
     'run/subscribe': (r) => {
       lab.subscribe(c, r.runId);

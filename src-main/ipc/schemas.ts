@@ -39,6 +39,9 @@ export const requestSchemas = {
   'run/pace': z.object({ runId, pace: z.number().positive().max(1e9).nullable() }).strict(),
   'run/act': z.object({ runId, action: liveAction }).strict(),
   'run/list': empty,
+  'run/fork': z
+    .object({ runId, atNs: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), write: z.object({ path: z.string().startsWith('/').max(4096), value: z.string().max(65536) }).strict() })
+    .strict(),
   'run/get': z.object({ runId }).strict(),
   'run/subscribe': z.object({ runId }).strict(),
   'run/unsubscribe': z.object({ runId }).strict(),

@@ -22,6 +22,7 @@ export class LiveRun {
     readonly name: string,
     readonly scenario: Scenario,
     readonly handle: RunHandle,
+    readonly parent: { runId: string; atNs: number } | null = null,
   ) {
     this.display = new DisplayStream(id, scenario.sampleIntervalNs);
   }
@@ -40,6 +41,8 @@ export class LiveRun {
       createdAt: this.createdAt,
       finishedAt: null,
       error: null,
+      parentId: this.parent?.runId ?? null,
+      forkAtNs: this.parent?.atNs ?? null,
     };
   }
 

@@ -20,6 +20,9 @@ export interface StoredRun {
   createdAt: number;
   finishedAt: number | null;
   error: string | null;
+  /** A fork's parent run and the time it departs from it. */
+  parentId: string | null;
+  forkAtNs: number | null;
 }
 
 export interface StoredSeries {
@@ -56,7 +59,7 @@ export interface RunFinish {
 export interface SessionStore {
   readonly path: string;
   /** Record a new run (status 'running'); returns its id. */
-  createRun(name: string, scenario: Scenario): string;
+  createRun(name: string, scenario: Scenario, parent?: { runId: string; atNs: number }): string;
   appendBatch(runId: string, batch: Batch): void;
   appendEvents(runId: string, entries: LogEntry[]): void;
   finishRun(runId: string, f: RunFinish): void;

@@ -29,6 +29,7 @@ import { Replayer } from './replay';
 import { SessionPaths } from './session-paths';
 import { sqliteStores } from './store-adapter';
 import { buildSummary } from '../cli/summary';
+import { forkName, forkScenario, type ForkChange } from '../experiments/fork';
 
 export interface LabServiceOptions {
   /** Where runs execute: a sim-host WorkerPool (default in hosts) or a LocalRunner. */
@@ -201,7 +202,19 @@ export class LabService {
 
   // ---- runs --------------------------------------------------------------
 
-  startRun(scenario: Scenario, name?: string, opts: { paused?: boolean; pace?: number | null } = {}): RunInfo {
+  /** A fork of a stored run (experiments/fork.ts): its scenario replays the parent to atNs, then writes the change. */
+  forkRun(runId: string, atNs: number, write: ForkChange): RunInfo {
+    const { scenario, live } = this.intervalOf(runId);
+    const parent = this.getRun(runId);
+    if (parent.status !== 'complete') throw refused(`run ${runId} is ${parent.status}; fork a complete run`);
+    if (atNs > scenario.durationNs) throw refused(`t=${atNs} ns is after the end of run ${runId} (${scenario.durationNs} ns)`);
+    const child = forkScenario(scenario, live, atNs, write);
+    const issues = checkResolvedScenario(child);
+    if (issues.length) throw new LabError('kernel-error', issues.map((i) => i.message).join('\n'));
+    return this.startRun(child, forkName(parent.name, runId, `${atNs / 1e9}s`, write), { parent: { runId, atNs } });
+  }
+
+  startRun(scenario: Scenario, name?: string, opts: { paused?: boolean; pace?: number | null; parent?: { runId: string; atNs: number } } = {}): RunInfo {
     if (this.closing) throw refused('the service is shutting down');
     // Cross-field and kernel checks (unknown devices, refused writes at boot…) before a worker is spent on it.
     let issues: ReturnType<typeof checkResolvedScenario>;
@@ -213,7 +226,7 @@ export class LabService {
     if (issues.length) throw new LabError('invalid-request', `scenario "${scenario.name}" is not valid:\n${issues.map(formatIssue).join('\n')}`);
     const store = this.storeForRun();
     const runName = name ?? scenario.name;
-    const id = store.createRun(runName, scenario);
+    const id = store.createRun(runName, scenario, opts.parent);
     let handle: ReturnType<Runner['start']>;
     try {
       handle = this.runner.start(scenario, { paused: opts.paused ?? false, pace: opts.pace ?? null });
@@ -222,7 +235,7 @@ export class LabService {
       store.finishRun(id, { status: 'failed', error: (e as Error).message, simNs: 0, wallMs: 0, events: 0, liveActions: [], summary: null });
       throw refused(`run ${id} could not start: ${(e as Error).message}`);
     }
-    const run = new LiveRun(id, runName, scenario, handle);
+    const run = new LiveRun(id, runName, scenario, handle, opts.parent ?? null);
     run.pace = opts.pace ?? null;
     this.live.set(id, run);
     handle.onProgress((p) => {
@@ -398,6 +411,8 @@ export class LabService {
       createdAt: s.createdAt,
       finishedAt: s.finishedAt,
       error: s.error,
+      parentId: s.parentId,
+      forkAtNs: s.forkAtNs,
     };
   }
 

@@ -23,8 +23,9 @@ export class SqliteStore implements SessionStore {
     return this.session.file;
   }
 
-  createRun(name: string, scenario: Scenario): string {
-    const w = this.session.beginRun({ name, appVersion: APP_VERSION, scenario });
+  createRun(name: string, scenario: Scenario, parent?: { runId: string; atNs: number }): string {
+    const parentId = parent ? toId(parent.runId) : null;
+    const w = this.session.beginRun({ name, appVersion: APP_VERSION, scenario, ...(parent && parentId !== null ? { parent: { runId: parentId, atNs: parent.atNs } } : {}) });
     const id = String(w.id);
     this.writers.set(id, w);
     return id;
@@ -182,5 +183,7 @@ function toStored(r: RunRow): StoredRun {
     createdAt: Date.parse(r.startedAt),
     finishedAt: r.finishedAt ? Date.parse(r.finishedAt) : null,
     error: r.error,
+    parentId: r.parentRunId === null ? null : String(r.parentRunId),
+    forkAtNs: r.forkAtNs,
   };
 }
