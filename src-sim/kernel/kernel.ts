@@ -34,6 +34,13 @@ export interface SchedulerApi {
   onlineCpus(): number[];
   /** The CPU a task runs on, or last ran on (task_cpu); the memory model places and costs NUMA accesses by it. */
   cpuOf(task: Task): number;
+  /**
+   * NUMA balancing found the node holding most of the task's memory
+   * (numa_preferred_nid): move the task to an allowed CPU there
+   * (task_numa_migrate) and keep the load balancer from pulling it away
+   * (migrate_degrades_locality). False when no allowed CPU is on that node.
+   */
+  numaMigrate?(task: Task, nid: number): boolean;
   /** Total CPUs (possible/present). */
   readonly nrCpus: number;
 }

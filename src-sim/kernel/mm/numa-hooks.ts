@@ -18,4 +18,6 @@ export interface NumaMmHooks {
   account(o: MemObject, p: number, f: number, m: Memcg, delta: 1 | -1): void;
   /** How much slower the task's memory-touching CPU work runs for where its pages sit (≥ 1; the access cost model). */
   slowdown(task: Task): number;
+  /** CPU time NUMA balancing spent for the task (scans, hint faults, migrations) since the last call. */
+  takeOverheadNs(task: Task): number;
 }

@@ -11,6 +11,8 @@ export const PG_SWAPPED = 8;
 export const PG_WORKINGSET = 16;
 /** A shadow entry (eviction age) is stored for this non-resident page. */
 export const PG_SHADOW = 32;
+/** NUMA balancing made the PTE PROT_NONE; the next touch is a hint fault (cleared on eviction). */
+export const PG_NUMA_HINT = 64;
 
 /**
  * A range of virtual pages: one task's anonymous region or one file's page

@@ -1,5 +1,6 @@
 import type { Kernel } from '../kernel';
 import type { Mm } from '../mm/mm';
+import { NumaBalancing } from './balancing';
 import { registerNumaFiles } from './files';
 import { NodeMm } from './node-mm';
 import { NumaTopology } from './topology';
@@ -15,5 +16,9 @@ export function installNuma(k: Kernel, mm: Mm): NodeMm | null {
   const nm = new NodeMm(k, mm, new NumaTopology(k.scenario.machine));
   mm.numa = nm;
   registerNumaFiles(k, nm);
+  // CONFIG_NUMA_BALANCING_DEFAULT_ENABLED: on by default when there is more than one node.
+  nm.balancing = new NumaBalancing(k, nm);
+  nm.balancing.register();
+  k.engine.schedule(0, () => nm.balancing!.start());
   return nm;
 }

@@ -7,6 +7,7 @@ import { LRU_INACTIVE_FILE } from '../mm/constants';
 import { PG_DIRTY, PG_WRITEBACK, type MemObject } from '../mm/objects';
 import { taskMm } from '../mm/task-mm';
 import type { Task } from '../task';
+import type { NumaBalancing } from './balancing';
 import { placePage } from './mempolicy';
 import { LOCAL_DISTANCE, type NumaTopology } from './topology';
 
@@ -147,8 +148,17 @@ export class NodeMm implements NumaMmHooks {
   /** Pages moved between nodes (pgmigrate_success / pgmigrate_fail in /proc/vmstat). */
   pgmigrateSuccess = 0;
   pgmigrateFail = 0;
-  /** More vmstat lines from NUMA balancing (set by it when installed). */
-  extraVmstat: () => string = () => `pgmigrate_success ${this.pgmigrateSuccess}\npgmigrate_fail ${this.pgmigrateFail}\n`;
+  /** Automatic NUMA balancing (set at install). */
+  balancing: NumaBalancing | null = null;
+
+  /** Event counters at the end of /proc/vmstat. */
+  extraVmstat(): string {
+    return `${this.balancing?.extraVmstat() ?? ''}pgmigrate_success ${this.pgmigrateSuccess}\npgmigrate_fail ${this.pgmigrateFail}\n`;
+  }
+
+  takeOverheadNs(task: Task): number {
+    return this.balancing ? this.balancing.takeOverheadNs(task) : 0;
+  }
 
   /**
    * Move page `p` of `o` to the nearest node of `targets` (from `from`'s

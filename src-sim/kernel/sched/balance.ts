@@ -126,6 +126,8 @@ export class Balancer {
         const ts = se.task;
         if (!s.allowed(ts, dst)) return null;
         if (!allowHot && now - ts.lastRan < s.tun.migrationCost) return null;
+        // migrate_degrades_locality(): keep a task on its NUMA-preferred node until balancing keeps failing.
+        if (!allowHot && ts.numaPreferredNid >= 0 && s.nodeOf[ts.cpu] === ts.numaPreferredNid && s.nodeOf[dst] !== ts.numaPreferredNid) return null;
         return ts;
       }
       return se.myQ ? this.findFair(se.myQ, dst, allowHot) : null;

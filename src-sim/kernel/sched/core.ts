@@ -466,6 +466,38 @@ export class Scheduler implements SchedulerApi {
     return this.ts(task).cpu;
   }
 
+  /** kernel/sched/fair.c: task_numa_migrate() / migrate_task_to(): the least loaded allowed CPU of `nid`. */
+  numaMigrate(task: Task, nid: number): boolean {
+    const ts = this.ts(task);
+    ts.numaPreferredNid = nid;
+    if (this.nodeOf[ts.cpu] === nid) return true;
+    let best = -1;
+    for (let c = 0; c < this.nrCpus; c++) {
+      if (this.nodeOf[c] !== nid || !this.allowed(ts, c)) continue;
+      if (best < 0 || this.rqs[c]!.nrRunning < this.rqs[best]!.nrRunning) best = c;
+    }
+    if (best < 0) return false;
+    if (!ts.queued) {
+      this.setCpu(ts, best);
+      return true;
+    }
+    this.enter();
+    this.ctx.now = this.k.now;
+    const rq = this.rqs[ts.cpu]!;
+    const running = rq.curr === ts;
+    if (running) this.putPrevTask(rq, ts);
+    this.dequeueTask(rq, ts);
+    this.setCpu(ts, best);
+    const dst = this.rqs[best]!;
+    this.ctx.resched = false;
+    this.enqueueTask(dst, ts, 0);
+    this.checkPreempt(dst, ts);
+    if (running) this.requestResched(rq);
+    else if (rq.curr) this.arm(rq);
+    this.leave();
+    return true;
+  }
+
   /** Point the task entity at its group's queue on `cpu` (set_task_rq). */
   private attachSe(ts: TaskSched, cpu: number): void {
     const q = ts.tg.cfsRq[cpu]!;

@@ -81,6 +81,8 @@ export class CfsRq {
 export class TaskSched {
   readonly se: SchedEntity;
   cpu = 0;
+  /** numa_preferred_nid from NUMA balancing; -1 = none. */
+  numaPreferredNid = -1;
   tg: TaskGroup;
   /** CPU time left in the current cpu step (ns, may be Infinity). */
   stepLeft = 0;

@@ -78,7 +78,7 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
     mm.current = null;
     if (out.killed) return { kind: 'exit' };
     // The tick's work at local memory speed, stretched by where the pages sit (NUMA access cost).
-    const workNs = mm.numa ? Math.round(WS_TICK_NS * mm.numa.slowdown(t)) : WS_TICK_NS;
+    const workNs = mm.numa ? Math.round(WS_TICK_NS * mm.numa.slowdown(t) + mm.numa.takeOverheadNs(t)) : WS_TICK_NS;
     outcomeSteps(mm, out, workNs, q);
     if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
     else if (spec.workNs !== undefined && (done += WS_TICK_NS) >= spec.workNs) finish = true;
