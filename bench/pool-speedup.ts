@@ -40,6 +40,9 @@ export async function benchPoolSpeedup(): Promise<BenchResult> {
       'wall s, 1 worker per core': all.wallS,
       'CPU s, 1 worker': one.cpuS,
       'CPU s, 1 worker per core': all.cpuS,
+      // How many cores the runs actually got: on a loaded machine the pool cannot use cores it is not given.
+      'cores used (CPU s / wall s), 1 worker': one.cpuS / one.wallS,
+      'cores used (CPU s / wall s), 1 worker per core': all.cpuS / all.wallS,
       'speed-up (wall)': speedup,
       'parallel efficiency (speed-up / cores)': speedup / cores,
     },

@@ -21,6 +21,15 @@ export class PageCache implements PageCacheApi {
   backingStore: BackingStore;
   throttle: DirtyThrottle | null = null;
   private readonly dirtyListeners: ((nrDirty: number, now: number) => void)[] = [];
+  /**
+   * Per file id: every dirty page lies in [dirtyLo, dirtyHi). Only markDirty
+   * sets PG_DIRTY and it widens the window; nextDirtyRange scans inside it
+   * and narrows it when a scan proves a part clean. An fsync or a flusher pass
+   * then costs the dirty span, not the file size (a log appended to an 8 GiB
+   * file used to scan all 2 M page states on every fsync).
+   */
+  private readonly dirtyLo: number[] = [];
+  private readonly dirtyHi: number[] = [];
 
   constructor(
     private readonly mm: Mm,
@@ -37,6 +46,8 @@ export class PageCache implements PageCacheApi {
     const pages = Math.ceil(sizeBytes / PAGE_SIZE);
     const f: CachedFile = { id: this.list.length, path, sizeBytes, pages, device, dirtiedWhenNs: -1, nrDirty: 0, nrWriteback: 0 };
     this.list.push(f);
+    this.dirtyLo.push(pages);
+    this.dirtyHi.push(0);
     this.byPath.set(path, f);
     const o = this.mm.newObject(true, pages, null);
     this.obj.push(o);
@@ -121,18 +132,34 @@ export class PageCache implements PageCacheApi {
       this.accountDirty(o, this.memcgAt(o, i), 1);
       n++;
     }
-    if (n > 0 && file.dirtiedWhenNs < 0) file.dirtiedWhenNs = now;
+    if (n > 0) {
+      if (range.index < this.dirtyLo[file.id]!) this.dirtyLo[file.id] = range.index;
+      if (end > this.dirtyHi[file.id]!) this.dirtyHi[file.id] = end;
+      if (file.dirtiedWhenNs < 0) file.dirtiedWhenNs = now;
+    }
     return n;
   }
 
   nextDirtyRange(file: CachedFile, fromIndex: number, maxPages: number): PageRange | null {
     if (file.nrDirty === 0) return null;
     const st = this.obj[file.id]!.state;
-    let i = Math.max(0, fromIndex);
-    while (i < file.pages && !(st[i]! & PG_DIRTY)) i++;
-    if (i >= file.pages) return null;
+    const id = file.id;
+    const lo = this.dirtyLo[id]!;
+    const hi = this.dirtyHi[id]!;
+    // No page outside [lo, hi) is dirty: the same answer as scanning the whole file.
+    let i = Math.max(0, fromIndex, lo);
+    while (i < hi && !(st[i]! & PG_DIRTY)) i++;
+    if (i >= hi) {
+      // [max(fromIndex, lo), hi) is clean: narrow the window.
+      if (fromIndex <= lo) {
+        this.dirtyLo[id] = file.pages;
+        this.dirtyHi[id] = 0;
+      } else if (fromIndex < hi) this.dirtyHi[id] = fromIndex;
+      return null;
+    }
+    if (fromIndex <= lo) this.dirtyLo[id] = i;
     let j = i;
-    while (j < file.pages && j - i < maxPages && st[j]! & PG_DIRTY) j++;
+    while (j < hi && j - i < maxPages && st[j]! & PG_DIRTY) j++;
     return { index: i, pages: j - i };
   }
 
