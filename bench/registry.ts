@@ -11,6 +11,7 @@ import { benchUiCompare } from './ui-compare';
 import { benchUiStream } from './ui-stream';
 import { benchMixedNode } from './mixed-node-bench';
 import { benchPoolSpeedup } from './pool-speedup';
+import { benchSweep } from './sweep-bench';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
@@ -23,6 +24,7 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'mm-scale', run: benchMmScale },
   { name: 'mixed-node', run: benchMixedNode },
   { name: 'pool-speedup', run: benchPoolSpeedup },
+  { name: 'sweep', run: benchSweep },
   { name: 'iocg-writeback', run: benchIocgWriteback },
   { name: 'ui-start', run: benchUiStart },
   { name: 'ui-compare', run: benchUiCompare },

@@ -46,9 +46,13 @@ export function parseSeeds(text: string): number[] | string {
   return `expected seeds as FIRST..LAST (e.g. 1..30) or a list (e.g. 1,2,5), got "${text}"`;
 }
 
-/** "/sys/block/sda/stat:0", "/sys/fs/cgroup/a/io.stat:8:0.rbytes" → path and field (split at the first ':'). */
+/**
+ * "/sys/block/sda/stat:0", "/sys/fs/cgroup/a/io.stat:8:0.rbytes",
+ * "/sys/kernel/debug/bdi/8:16/stats:BdiWritten" → path and field: split at the
+ * first ':' after the last '/' (directories may hold ':', fields never hold '/').
+ */
 export function parseMetric(text: string): Metric | string {
-  const at = text.indexOf(':');
+  const at = text.indexOf(':', text.lastIndexOf('/'));
   const path = at < 0 ? text : text.slice(0, at);
   if (!path.startsWith('/')) return `expected PATH:FIELD with an absolute virtual file path (e.g. /proc/vmstat:pgscan_direct), got "${text}"`;
   return { path, field: at < 0 ? '' : text.slice(at + 1), label: text };

@@ -59,3 +59,12 @@ describe('--seeds', () => {
     expect(parseSeeds('ten')).toBe('expected seeds as FIRST..LAST (e.g. 1..30) or a list (e.g. 1,2,5), got "ten"');
   });
 });
+
+describe('sweep metrics', () => {
+  it('split PATH:FIELD at the first colon after the last slash', async () => {
+    const { parseMetric } = await import('../../../src-sim/sweep/load');
+    expect(parseMetric('/sys/kernel/debug/bdi/8:16/stats:BdiWritten')).toMatchObject({ path: '/sys/kernel/debug/bdi/8:16/stats', field: 'BdiWritten' });
+    expect(parseMetric('/sys/fs/cgroup/a/io.stat:8:0.rbytes')).toMatchObject({ path: '/sys/fs/cgroup/a/io.stat', field: '8:0.rbytes' });
+    expect(parseMetric('/sys/fs/cgroup/a/memory.peak')).toMatchObject({ path: '/sys/fs/cgroup/a/memory.peak', field: '' });
+  });
+});
