@@ -1,5 +1,6 @@
 import type { LogEntry } from './engine/event-log';
 import { Recorder } from './engine/recorder';
+import type { TraceBuffer } from './engine/trace';
 import { applyAction, bootKernel } from './kernel/boot';
 import type { Kernel } from './kernel/kernel';
 import type { Scenario, TimelineAction } from './scenario/types';
@@ -26,8 +27,12 @@ export class Simulation {
   private readonly pending: TimelineAction[];
   private nextSampleAt = 0;
 
-  constructor(readonly scenario: Scenario) {
-    this.kernel = bootKernel(scenario);
+  /** `trace`: record scheduler and block events into this buffer (off by default; see engine/trace.ts). */
+  constructor(
+    readonly scenario: Scenario,
+    options: { trace?: TraceBuffer } = {},
+  ) {
+    this.kernel = bootKernel(scenario, undefined, options.trace ?? null);
     this.recorder = new Recorder(this.kernel.vfs, scenario.sampleIntervalNs, scenario.record);
     this.pending = [...scenario.timeline].sort((a, b) => a.atNs - b.atNs);
   }

@@ -12,7 +12,7 @@ commands:
   fork SESSION        fork a stored run at time T with a changed knob
   runs SESSION        list the runs stored in a session file
   cat SESSION PATH    print a virtual file of a stored run (final, or at --at T)
-  export SESSION      export a stored run's series as CSV or JSON
+  export SESSION      export a stored run: series (CSV, JSON) or a Perfetto trace
   fio FILE.fio        run an fio job file on a simulated machine
   serve               browser mode: the workbench UI on http://127.0.0.1 with a token
 
@@ -117,13 +117,18 @@ resolved scenario and recorded live actions, deterministically, up to T
 (every event, timeline action and sample at or before T has happened).
 Replays use this version's simulator; a run stored by another version says so.
 `,
-  export: `usage: kernel-lab export SESSION --run ID --format csv|json [--out FILE]
+  export: `usage: kernel-lab export SESSION --run ID --format csv|json|perfetto [--out FILE]
 
 Writes every sampled series of a run. csv: one row per sample, first column
 time_ns, one column per series named PATH:FIELD ("max" as max, a missing
 sample empty). json: {"format":"kernel-lab/export@1", run, series: [{path,
 field, start_index, interval_ns, values}]} (a missing sample null, "max" as
-the string "max"). Default output is stdout.
+the string "max"). perfetto: a Chrome JSON trace (open it in ui.perfetto.dev
+or chrome://tracing): per-CPU tracks with the running task as slices,
+sched_wakeup and sched_migrate_task events, block requests per device queue
+slot, per-cgroup counters (cpu usage, memory.current, io bytes, PSI) and the
+event log (OOM kills, uevents, writes) as instant events; the run is replayed
+with the simulator's trace on. Default output is stdout.
 `,
   fio: `usage: kernel-lab fio FILE.fio [--run SECONDS]
 

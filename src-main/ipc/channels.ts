@@ -32,6 +32,7 @@ const channelSet: { [C in Channel]: true } = {
   'export/series': true,
   'export/scenario': true,
   'export/summary': true,
+  'export/trace': true,
 };
 
 const eventSet: { [E in EventName]: true } = {

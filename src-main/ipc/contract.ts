@@ -138,6 +138,8 @@ export interface Contract {
   'export/scenario': { req: { runId: string; format: 'yaml' | 'json' }; res: { filename: string; mime: string; text: string } };
   /** The summary in the CLI's JSON format (kernel-lab/summary@1). */
   'export/summary': { req: { runId: string }; res: { filename: string; mime: string; text: string } };
+  /** A Chrome JSON trace of the run (ui.perfetto.dev, chrome://tracing), by replaying it with the simulator's trace on. */
+  'export/trace': { req: { runId: string }; res: { filename: string; mime: string; text: string } };
 }
 
 export type Channel = keyof Contract;

@@ -43,6 +43,7 @@ function handlers(lab: LabService, c: LabConnection): Handlers {
     'export/series': (r) => lab.exportSeries(r.runId, r.seriesIds, r.format),
     'export/scenario': (r) => lab.exportScenario(r.runId, r.format),
     'export/summary': (r) => lab.exportSummary(r.runId),
+    'export/trace': (r) => lab.exportTrace(r.runId),
   };
 }
 

@@ -76,6 +76,7 @@ export const requestSchemas = {
     .strict(),
   'export/scenario': z.object({ runId, format: z.enum(['yaml', 'json']) }).strict(),
   'export/summary': z.object({ runId }).strict(),
+  'export/trace': z.object({ runId }).strict(),
 } satisfies { [C in Channel]: z.ZodType<Req<C>> };
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

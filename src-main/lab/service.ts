@@ -20,6 +20,7 @@ import type { TimelineAction } from '../../src-sim/scenario/types';
 import { configDir } from './config-dir';
 import { DISPLAY_PERIOD_MS } from './display-stream';
 import { LabError, notFound, refused } from './errors';
+import { chromeTraceFile } from './chrome-trace';
 import { scenarioFile, seriesCsv, seriesJson, slug, type ExportFile } from './exports';
 import { LiveRun } from './live-run';
 import type { Runner, SessionStore, StoreFactory, StoredRun } from './ports';
@@ -562,6 +563,19 @@ export class LabService {
   exportScenario(runId: string, format: 'yaml' | 'json'): ExportFile {
     const { scenario, live } = this.intervalOf(runId);
     return scenarioFile(`${slug(scenario.name)}-run${runId}`, scenario, live, format);
+  }
+
+  /** Chrome JSON trace of a finished run (replayed with tracing on: about the run's own simulation time). */
+  exportTrace(runId: string): ExportFile {
+    const { store, scenario, live } = this.intervalOf(runId);
+    if (this.live.has(runId)) throw refused(`run ${runId} is still running: export its trace when it has finished`);
+    const series = this.catalogueOf(store, runId).map((s) => ({
+      path: s.path,
+      field: s.field,
+      startIndex: s.startIndex,
+      values: store.readSeries(runId, s.id, s.startIndex, s.startIndex + s.samples),
+    }));
+    return chromeTraceFile(`${slug(scenario.name)}-run${runId}`, { scenario, live, series, intervalNs: scenario.sampleIntervalNs, runLabel: `run ${runId}`, untilNs: store.getRun(runId)?.simNs });
   }
 
   exportSummary(runId: string): ExportFile {

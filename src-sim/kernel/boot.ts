@@ -1,6 +1,7 @@
 import { Engine } from '../engine/engine';
 import { EventLog } from '../engine/event-log';
 import { Rng } from '../engine/rng';
+import type { TraceBuffer } from '../engine/trace';
 import type { Scenario, TaskSpec, TimelineAction } from '../scenario/types';
 import { KernelError } from '../vfs/errors';
 import { Vfs } from '../vfs/vfs';
@@ -29,10 +30,11 @@ export interface BootObserver {
  * KernelError when a write is refused (the loader maps it to a file position),
  * unless an observer is given: then it is told and boot goes on.
  */
-export function bootKernel(s: Scenario, observer?: BootObserver): Kernel {
+export function bootKernel(s: Scenario, observer?: BootObserver, trace: TraceBuffer | null = null): Kernel {
   const engine = new Engine();
   const vfs = new Vfs();
   const k = new Kernel(s, engine, new Rng(s.seed, s.run), vfs, new EventLog(), new CgroupTree(s.cgroupVersion, vfs));
+  k.trace = trace;
   installCgroupCore(k);
   for (const install of SUBSYSTEMS) install(k);
   const write = (path: string, value: string, at: BootWrite): void => {

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine';
 import type { EventLog } from '../engine/event-log';
 import type { Rng } from '../engine/rng';
+import type { TraceBuffer } from '../engine/trace';
 import type { BlockDeviceSpec, RunSpec, Scenario } from '../scenario/types';
 import type { Vfs } from '../vfs/vfs';
 import type { BlockApi } from './block/bio';
@@ -70,6 +71,8 @@ export class Kernel {
   writeback: WritebackApi | null = null;
   /** Set by the scheduler's install(). */
   sched!: SchedulerApi;
+  /** Opt-in event trace (engine/trace.ts); null in a normal run, so tracing costs one check. */
+  trace: TraceBuffer | null = null;
 
   constructor(
     readonly scenario: Scenario,

@@ -148,6 +148,13 @@ describe('workbench in Chromium (browser mode)', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('cpu.weight');
     expect(html).not.toMatch(/<script/i);
+
+    // Perfetto: one Chrome JSON trace per compared run, with per-CPU running slices.
+    const trace = JSON.parse(readFileSync((await (await downloadVia(page, () => page.locator('[data-action="export-traces"]').click())).path())!, 'utf8')) as {
+      traceEvents: { ph: string; pid: number; name: string; args?: { name?: string } }[];
+    };
+    expect(trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === 1).map((e) => e.args?.name)).toContain('CPU 0');
+    expect(trace.traceEvents.filter((e) => e.ph === 'X' && e.pid === 1).length).toBeGreaterThan(0);
   });
 
   it('saves the session as a new file, closes it, reopens it and finds both runs and the machine', async () => {

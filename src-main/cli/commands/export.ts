@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { buildChromeTrace } from '../../lab/chrome-trace';
 import type { Session } from '../../store/session';
 import { intOption, parseArgs, positionals } from '../args';
 import { badInput } from '../errors';
@@ -8,15 +9,15 @@ export function exportCommand(argv: readonly string[], out: (s: string) => void)
   const args = parseArgs('export', argv, { run: 'value', format: 'value', out: 'value' });
   const [file] = positionals('export', args, ['SESSION']);
   const format = args.values.get('format');
-  if (format !== 'csv' && format !== 'json') {
-    throw badInput(`kernel-lab export: --format: expected csv or json, got ${format === undefined ? 'nothing' : `"${format}"`}`);
+  if (format !== 'csv' && format !== 'json' && format !== 'perfetto') {
+    throw badInput(`kernel-lab export: --format: expected csv, json or perfetto, got ${format === undefined ? 'nothing' : `"${format}"`}`);
   }
   const runArg = intOption('export', 'run', args.values.get('run'));
   if (runArg === undefined) throw badInput('kernel-lab export: --run ID is required (see kernel-lab runs SESSION)');
   const session = openExisting(file!);
   try {
     const runId = pickRun(session, file!, runArg);
-    const text = format === 'csv' ? exportCsv(session, runId) : exportJson(session, runId);
+    const text = format === 'csv' ? exportCsv(session, runId) : format === 'json' ? exportJson(session, runId) : exportTrace(session, runId);
     const dest = args.values.get('out');
     if (dest === undefined) out(text);
     else writeFileSync(dest, text);
@@ -70,6 +71,16 @@ export function exportJson(session: Session, runId: number): string {
     };
   });
   return `${JSON.stringify({ format: 'kernel-lab/export@1', run, series })}\n`;
+}
+
+/** Chrome JSON trace (ui.perfetto.dev, chrome://tracing) of the run, by replaying it with tracing on. */
+export function exportTrace(session: Session, runId: number): string {
+  const inputs = session.runInputs(runId)!;
+  const { intervalNs, cols } = columns(session, runId);
+  const cat = session.seriesCatalogue(runId);
+  const series = cat.map((s, i) => ({ path: s.path, field: s.field, startIndex: cols[i]!.startIndex, values: cols[i]!.values }));
+  const trace = buildChromeTrace({ scenario: inputs.scenario, live: inputs.actions, series, intervalNs, runLabel: `${session.getRun(runId)!.name} (run ${runId})`, untilNs: session.getRun(runId)!.simulatedNs });
+  return `${JSON.stringify(trace)}\n`;
 }
 
 function csvNumber(v: number): string {

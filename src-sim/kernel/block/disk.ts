@@ -1,3 +1,4 @@
+import type { TraceBuffer } from '../../engine/trace';
 import type { Engine } from '../../engine/engine';
 import type { FaultMap } from '../../hw/block/faults';
 import { OP_DISCARD, OP_FLUSH, OP_READ, OP_WRITE, type DeviceModel, type OpCode } from '../../hw/block/model';
@@ -50,7 +51,12 @@ export interface DiskHost {
   endBio(bio: Bio, status: BioStatus, now: number): void;
   makeElevator(name: ElevatorName, disk: Disk): Elevator;
   ioError(disk: Disk, op: OpCode, sector: number, status: BioStatus): void;
+  /** The kernel's opt-in event trace (engine/trace.ts), null when off. */
+  readonly trace: TraceBuffer | null;
 }
+
+/** blktrace's rwbs letter of an op. */
+const RWBS = ['R', 'W', 'F', 'D'];
 
 interface Waiter {
   bio: Bio;
@@ -407,6 +413,10 @@ export class Disk implements BlockDeviceInfo {
     let status: BioStatus = 0;
     if (this.offline) status = 'ENODEV';
     else if (this.faults.fails(rq.op, rq.sector, rq.nrSectors)) status = 'EIO';
+    const trace = this.host.trace;
+    if (trace !== null) {
+      trace.add({ kind: 'block', t: rq.dispatchNs, end: now, disk: this.name, op: RWBS[rq.op] ?? '?', sector: rq.sector, bytes: rq.nrSectors * 512, cgroup: rq.cgroup?.path ?? '/', error: status === 0 ? '' : status });
+    }
     this.elevator.completed(rq, now);
     const owner = rq.owner;
     if (owner !== null) {

@@ -266,6 +266,7 @@ export class Scheduler implements SchedulerApi {
     this.ensureAllowed(ts);
     this.setCpu(ts, this.balancer.selectFork(ts));
     registerPidFiles(this, ts);
+    this.k.trace?.add({ kind: 'wakeup_new', t: this.k.now, cpu: ts.cpu, pid: task.pid });
     this.resume(ts, ENQUEUE_INITIAL);
     this.leave();
   }
@@ -302,6 +303,7 @@ export class Scheduler implements SchedulerApi {
       this.ensureAllowed(ts);
       this.setCpu(ts, ts.isRt ? this.balancer.selectRt(ts) : this.balancer.selectWake(ts));
     }
+    if (flags === ENQUEUE_WAKEUP) this.k.trace?.add({ kind: 'wakeup', t: this.k.now, cpu: ts.cpu, pid: ts.task.pid });
     this.activate(ts, flags);
   }
 
@@ -511,7 +513,11 @@ export class Scheduler implements SchedulerApi {
     if (cpu === ts.cpu && ts.se.cfsRq === ts.tg.cfsRq[cpu]) return;
     const oldQ = ts.se.cfsRq;
     this.flushPsi(ts);
-    if (cpu !== ts.cpu) ts.nrMigrations++;
+    if (cpu !== ts.cpu) {
+      ts.nrMigrations++;
+      // A fork's first placement is not a migration (sched_migrate_task fires from set_task_cpu of a known task).
+      if (ts.task.state !== 'new') this.k.trace?.add({ kind: 'migrate', t: this.k.now, pid: ts.task.pid, from: ts.cpu, to: cpu });
+    }
     const flags = ts.psiFlags;
     if (flags) this.setPsi(ts, 0);
     ts.cpu = cpu;
@@ -786,6 +792,7 @@ export class Scheduler implements SchedulerApi {
     else for (let se: SchedEntity | null = prev.se; se; se = se.parent) putPrevEntity(ctx, se.cfsRq, se);
     rq.curr = null;
     if (rq.online) this.nrIdle++;
+    this.k.trace?.add({ kind: 'off', t: this.k.now, cpu: rq.cpu, pid: prev.task.pid });
     prev.lastRan = this.k.now;
     prev.lastQueued = this.k.now;
     if (prev.task.state === 'running') prev.task.state = 'runnable';
@@ -824,6 +831,7 @@ export class Scheduler implements SchedulerApi {
     const now = this.k.now;
     rq.curr = next;
     if (rq.online) this.nrIdle--;
+    this.k.trace?.add({ kind: 'on', t: now, cpu: rq.cpu, pid: next.task.pid, cont: next === prev });
     if (next.isRt) rq.rtExecStart = now;
     next.task.state = 'running';
     if (next !== prev) {
