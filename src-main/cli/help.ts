@@ -12,7 +12,9 @@ commands:
   fork SESSION        fork a stored run at time T with a changed knob
   runs SESSION        list the runs stored in a session file
   cat SESSION PATH    print a virtual file of a stored run (final, or at --at T)
-  export SESSION      export a stored run: series (CSV, JSON) or a Perfetto trace
+  export SESSION      export a stored run: series (CSV, JSON), a Perfetto trace,
+                      or a bash script reproducing it on a real machine
+  import-real CSV     load a reproduction script's samples as a run of a session
   fio FILE.fio        run an fio job file on a simulated machine
   serve               browser mode: the workbench UI on http://127.0.0.1 with a token
 
@@ -117,7 +119,7 @@ resolved scenario and recorded live actions, deterministically, up to T
 (every event, timeline action and sample at or before T has happened).
 Replays use this version's simulator; a run stored by another version says so.
 `,
-  export: `usage: kernel-lab export SESSION --run ID --format csv|json|perfetto [--out FILE]
+  export: `usage: kernel-lab export SESSION --run ID --format csv|json|perfetto|script [--out FILE]
 
 Writes every sampled series of a run. csv: one row per sample, first column
 time_ns, one column per series named PATH:FIELD ("max" as max, a missing
@@ -128,7 +130,21 @@ or chrome://tracing): per-CPU tracks with the running task as slices,
 sched_wakeup and sched_migrate_task events, block requests per device queue
 slot, per-cgroup counters (cpu usage, memory.current, io bytes, PSI) and the
 event log (OOM kills, uevents, writes) as instant events; the run is replayed
-with the simulator's trace on. Default output is stdout.
+with the simulator's trace on. script: a commented bash script that sets up
+the same experiment on a real Linux machine (cgroup tree and files, sysctls,
+block settings, fio and stress-ng workloads, timeline writes at their times)
+and samples the recorded files into a CSV for import-real; it prints its plan,
+refuses to run without root and asks before changing anything (--yes to skip
+the question, --dry-run to print the plan only). Default output is stdout.
+`,
+  'import-real': `usage: kernel-lab import-real CSV --session FILE.klab [--run ID] [--name NAME]
+
+Loads the CSV written by a script of \`export --format script\` (first line
+"# kernel-lab/real-samples@1 …") into the session as a finished run with the
+scenario of simulated run ID (default: the latest run of the scenario the CSV
+names). Fields are extracted as the simulator's recorder does, so its series
+have the simulated run's names and Compare shows model and reality together.
+A malformed CSV is reported as CSV:LINE:COL (exit code 2); nothing is stored.
 `,
   fio: `usage: kernel-lab fio FILE.fio [--run SECONDS]
 

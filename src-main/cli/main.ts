@@ -4,6 +4,7 @@
  */
 import { catCommand } from './commands/cat';
 import { exportCommand } from './commands/export';
+import { importRealCommand } from './commands/import-real';
 import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { sweepCommand } from './commands/sweep';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   cat: catCommand,
   export: exportCommand,
+  'import-real': importRealCommand,
   fio: (argv, out, err) => fioCommand([...argv], out, err),
   sweep: (argv, out, err) => sweepCommand(argv, out, err),
   worker: workerCommand,

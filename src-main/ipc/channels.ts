@@ -33,6 +33,8 @@ const channelSet: { [C in Channel]: true } = {
   'export/scenario': true,
   'export/summary': true,
   'export/trace': true,
+  'export/script': true,
+  'import/real': true,
 };
 
 const eventSet: { [E in EventName]: true } = {

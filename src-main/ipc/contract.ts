@@ -140,6 +140,10 @@ export interface Contract {
   'export/summary': { req: { runId: string }; res: { filename: string; mime: string; text: string } };
   /** A Chrome JSON trace of the run (ui.perfetto.dev, chrome://tracing), by replaying it with the simulator's trace on. */
   'export/trace': { req: { runId: string }; res: { filename: string; mime: string; text: string } };
+  /** A bash script that reproduces the run on a real Linux machine and samples the same files into a CSV. */
+  'export/script': { req: { runId: string }; res: { filename: string; mime: string; text: string } };
+  /** Load such a CSV as a finished run beside simulated run `runId` (default: the latest run of the scenario it names). */
+  'import/real': { req: { text: string; fileName: string; runId?: string }; res: RunInfo };
 }
 
 export type Channel = keyof Contract;

@@ -44,6 +44,8 @@ function handlers(lab: LabService, c: LabConnection): Handlers {
     'export/scenario': (r) => lab.exportScenario(r.runId, r.format),
     'export/summary': (r) => lab.exportSummary(r.runId),
     'export/trace': (r) => lab.exportTrace(r.runId),
+    'export/script': (r) => lab.exportScript(r.runId),
+    'import/real': (r) => lab.importReal(r.text, r.fileName, r.runId),
   };
 }
 

@@ -77,6 +77,8 @@ export const requestSchemas = {
   'export/scenario': z.object({ runId, format: z.enum(['yaml', 'json']) }).strict(),
   'export/summary': z.object({ runId }).strict(),
   'export/trace': z.object({ runId }).strict(),
+  'export/script': z.object({ runId }).strict(),
+  'import/real': z.object({ text: z.string().max(256 * 1024 * 1024), fileName: z.string().min(1).max(4096), runId: runId.optional() }).strict(),
 } satisfies { [C in Channel]: z.ZodType<Req<C>> };
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

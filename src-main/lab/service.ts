@@ -21,6 +21,8 @@ import { configDir } from './config-dir';
 import { DISPLAY_PERIOD_MS } from './display-stream';
 import { LabError, notFound, refused } from './errors';
 import { chromeTraceFile } from './chrome-trace';
+import { isRealSummary, parseRealCsv, RealImportError, storeRealRun } from './real-import';
+import { reproScriptFile } from './repro-script';
 import { scenarioFile, seriesCsv, seriesJson, slug, type ExportFile } from './exports';
 import { LiveRun } from './live-run';
 import type { Runner, SessionStore, StoreFactory, StoredRun } from './ports';
@@ -521,6 +523,7 @@ export class LabService {
   }
 
   private checkReached(runId: string, atNs: number): void {
+    this.refuseReal(this.requireStore(), runId, 'its files at a time T cannot be replayed (its series are stored)');
     const info = this.getRun(runId);
     const reached = info.status === 'complete' ? info.durationNs : info.simNs;
     if (atNs > reached) throw refused(`run ${runId} has reached t=${reached} ns; t=${atNs} ns was not simulated`);
@@ -569,6 +572,7 @@ export class LabService {
   exportTrace(runId: string): ExportFile {
     const { store, scenario, live } = this.intervalOf(runId);
     if (this.live.has(runId)) throw refused(`run ${runId} is still running: export its trace when it has finished`);
+    this.refuseReal(store, runId, 'a trace replays the simulation');
     const series = this.catalogueOf(store, runId).map((s) => ({
       path: s.path,
       field: s.field,
@@ -576,6 +580,38 @@ export class LabService {
       values: store.readSeries(runId, s.id, s.startIndex, s.startIndex + s.samples),
     }));
     return chromeTraceFile(`${slug(scenario.name)}-run${runId}`, { scenario, live, series, intervalNs: scenario.sampleIntervalNs, runLabel: `run ${runId}`, untilNs: store.getRun(runId)?.simNs });
+  }
+
+  exportScript(runId: string): ExportFile {
+    const { store, scenario, live } = this.intervalOf(runId);
+    this.refuseReal(store, runId, 'a script reproduces a simulated run');
+    return reproScriptFile(`${slug(scenario.name)}-run${runId}`, { scenario, live, runLabel: `run ${runId}` });
+  }
+
+  /** A reproduction script's CSV as a finished run beside the simulated one. */
+  importReal(text: string, fileName: string, runId?: string): RunInfo {
+    const store = this.requireStore();
+    let samples;
+    try {
+      samples = parseRealCsv(text, fileName);
+    } catch (e) {
+      if (e instanceof RealImportError) throw new LabError('invalid-request', e.message);
+      throw e;
+    }
+    const simulated = store.listRuns().filter((r) => r.status !== 'running' && !isRealSummary(store.summary(r.id)));
+    const source = runId !== undefined ? simulated.find((r) => r.id === runId) : [...simulated].reverse().find((r) => store.runInputs(r.id)?.scenario.name === samples.scenario);
+    if (!source) {
+      throw notFound(runId !== undefined ? `no finished simulated run ${runId} in this session` : `no simulated run of scenario "${samples.scenario}" (named in ${fileName}) in this session`);
+    }
+    const scenario = store.runInputs(source.id)!.scenario;
+    const id = storeRealRun(store, samples, scenario, `real: ${samples.host || 'machine'} ${samples.kernel}`.trim(), fileName);
+    const info = this.getRun(id);
+    this.broadcast('onRunStatus', { run: info });
+    return info;
+  }
+
+  private refuseReal(store: SessionStore, runId: string, why: string): void {
+    if (isRealSummary(store.summary(runId))) throw refused(`run ${runId} was measured on a real machine (import-real): ${why}`);
   }
 
   exportSummary(runId: string): ExportFile {

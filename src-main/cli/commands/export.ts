@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { buildChromeTrace } from '../../lab/chrome-trace';
+import { isRealSummary } from '../../lab/real-import';
+import { buildReproScript } from '../../lab/repro-script';
 import type { Session } from '../../store/session';
 import { intOption, parseArgs, positionals } from '../args';
 import { badInput } from '../errors';
@@ -9,15 +11,19 @@ export function exportCommand(argv: readonly string[], out: (s: string) => void)
   const args = parseArgs('export', argv, { run: 'value', format: 'value', out: 'value' });
   const [file] = positionals('export', args, ['SESSION']);
   const format = args.values.get('format');
-  if (format !== 'csv' && format !== 'json' && format !== 'perfetto') {
-    throw badInput(`kernel-lab export: --format: expected csv, json or perfetto, got ${format === undefined ? 'nothing' : `"${format}"`}`);
+  if (format !== 'csv' && format !== 'json' && format !== 'perfetto' && format !== 'script') {
+    throw badInput(`kernel-lab export: --format: expected csv, json, perfetto or script, got ${format === undefined ? 'nothing' : `"${format}"`}`);
   }
   const runArg = intOption('export', 'run', args.values.get('run'));
   if (runArg === undefined) throw badInput('kernel-lab export: --run ID is required (see kernel-lab runs SESSION)');
   const session = openExisting(file!);
   try {
     const runId = pickRun(session, file!, runArg);
-    const text = format === 'csv' ? exportCsv(session, runId) : format === 'json' ? exportJson(session, runId) : exportTrace(session, runId);
+    if ((format === 'perfetto' || format === 'script') && isRealSummary(session.runSummary(runId))) {
+      throw badInput(`${file}: run ${runId} was measured on a real machine (import-real): --format ${format} needs a simulated run`);
+    }
+    const text =
+      format === 'csv' ? exportCsv(session, runId) : format === 'json' ? exportJson(session, runId) : format === 'perfetto' ? exportTrace(session, runId) : exportScript(session, runId);
     const dest = args.values.get('out');
     if (dest === undefined) out(text);
     else writeFileSync(dest, text);
@@ -81,6 +87,12 @@ export function exportTrace(session: Session, runId: number): string {
   const series = cat.map((s, i) => ({ path: s.path, field: s.field, startIndex: cols[i]!.startIndex, values: cols[i]!.values }));
   const trace = buildChromeTrace({ scenario: inputs.scenario, live: inputs.actions, series, intervalNs, runLabel: `${session.getRun(runId)!.name} (run ${runId})`, untilNs: session.getRun(runId)!.simulatedNs });
   return `${JSON.stringify(trace)}\n`;
+}
+
+/** Bash script reproducing the run on a real machine (lab/repro-script.ts). */
+export function exportScript(session: Session, runId: number): string {
+  const inputs = session.runInputs(runId)!;
+  return buildReproScript({ scenario: inputs.scenario, live: inputs.actions, runLabel: `run ${runId} "${session.getRun(runId)!.name}"` });
 }
 
 function csvNumber(v: number): string {
