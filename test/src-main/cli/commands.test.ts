@@ -151,7 +151,7 @@ describe('sessions from the command line', () => {
     });
     expect(cli('export', f, '--format', 'xml', '--run', '1')).toMatchObject({
       code: 2,
-      stderr: 'kernel-lab export: --format: expected csv, json or perfetto, got "xml"\n',
+      stderr: 'kernel-lab export: --format: expected csv, json, perfetto or script, got "xml"\n',
     });
   });
 
