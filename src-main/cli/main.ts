@@ -24,12 +24,12 @@ const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   cat: catCommand,
   export: exportCommand,
-  'import-real': importRealCommand,
   fio: (argv, out, err) => fioCommand([...argv], out, err),
   sweep: (argv, out, err) => sweepCommand(argv, out, err),
   worker: workerCommand,
   fork: forkCommand,
   serve: (argv) => serveCommand([...argv]),
+  'import-real': importRealCommand,
 };
 
 function onStdoutError(e: NodeJS.ErrnoException): void {
