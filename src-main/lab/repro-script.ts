@@ -106,7 +106,7 @@ interface Workload {
   setup: string[];
   /** What is only approximated. */
   note: string | null;
-  tool: 'fio' | 'stress-ng';
+  tool: 'fio' | 'stress-ng' | 'socat' | null;
 }
 
 function workload(s: Scenario, t: TaskSpec, name: string, fileVar: (path: string) => string): Workload {
@@ -151,6 +151,27 @@ function workload(s: Scenario, t: TaskSpec, name: string, fileVar: (path: string
         tool: 'fio',
       };
     }
+    case 'netrecv':
+      return {
+        cmd: `timeout ${Math.max(1, Math.ceil(left / 1e9))} socat -u UDP-RECV:${r.port}${r.rcvbufBytes > 0 ? `,rcvbuf=${r.rcvbufBytes}` : ''} /dev/null`,
+        setup: [],
+        note: `a UDP receiver on port ${r.port}; its per-packet cost of ${r.costNs} ns and batches of ${r.batch} are the application's, not socat's`,
+        tool: 'socat',
+      };
+    case 'pktgen':
+      return {
+        cmd: `sleep ${Math.max(1, Math.ceil(left / 1e9))}`,
+        setup: [],
+        note: `${r.ratePerSec} ${r.proto} packets/s of ${r.sizeBytes} bytes in ${r.flows} flows to port ${r.port} arrive on ${r.nic} from the link partner: run pktgen (modprobe pktgen; /proc/net/pktgen) on that machine`,
+        tool: null,
+      };
+    case 'forward':
+      return {
+        cmd: `sleep ${Math.max(1, Math.ceil(left / 1e9))}`,
+        setup: [],
+        note: `packets to port ${r.port} are routed out of ${r.to}: needs net.ipv4.ip_forward=1 and a route on the real machine`,
+        tool: null,
+      };
     case 'fio': {
       const jobFile = `"$WORK"/${shq(`${name}.fio`)}`;
       // /dev/<scenario disk> in the job text points at the mapped real device.
@@ -309,7 +330,7 @@ export function buildReproScript(inp: ScriptInputs): string {
   );
   const tools = new Set<string>();
   const workloads = s.tasks.flatMap((t) => taskNames(t).map((n) => ({ t, n, w: workload(s, t, n.replace(/#/g, '-'), fileVar) })));
-  for (const { w } of workloads) tools.add(w.tool);
+  for (const { w } of workloads) if (w.tool !== null) tools.add(w.tool);
   if (s.tasks.some((t) => t.cpus.length)) tools.add('taskset');
   if (s.tasks.some((t) => t.policy !== 'SCHED_OTHER')) tools.add('chrt');
   push(
