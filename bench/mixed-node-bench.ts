@@ -28,6 +28,7 @@ export async function benchMixedNode(): Promise<BenchResult> {
     ratio: ratio / 20,
     notes:
       '2 sockets, 32 CPUs, 64 GiB, NVMe + SSD + HDD, cgroups with cpu, memory and io controls (bench/mixed-node.ts). ' +
-      'BENCH_MIXED_SECONDS shortens the run. Scaling ratios ≈ 1 mean linear (task scaling is per task; not every task costs the same).',
+      'BENCH_MIXED_SECONDS shortens the run. Scaling ratios ≈ 1 mean linear (task scaling is per task; not every task costs the same). ' +
+      'Bounded by boot (page-indexed arrays of 104 GiB of files) in short runs, then per-page memory work and the wake path (bench/PROFILES.md).',
   };
 }

@@ -132,6 +132,7 @@ export async function benchMmScale(): Promise<BenchResult> {
     ratio: speed / 20,
     notes:
       'ratio = achieved wall-clock speed / 20× target. Cost follows page events (allocations + reclaim scans), not memory size: ' +
-      'cpu_ns_per_page_event stays flat when memory doubles; the 32G run scans more because the fixed-bandwidth stand-in store fills its smaller memory sooner.',
+      'cpu_ns_per_page_event stays flat when memory doubles; the 32G run scans more because the fixed-bandwidth stand-in store fills its smaller memory sooner. ' +
+      'Bounded by per-page fault and reclaim work (mapPage, faultAnonPages; bench/PROFILES.md).',
   };
 }
