@@ -20,6 +20,10 @@ const channelSet: { [C in Channel]: true } = {
   'run/act': true,
   'run/list': true,
   'run/fork': true,
+  'experiment/replicate': true,
+  'experiment/cancel': true,
+  'query/bands': true,
+  'stats/welch': true,
   'run/get': true,
   'run/subscribe': true,
   'run/unsubscribe': true,
@@ -43,6 +47,7 @@ const eventSet: { [E in EventName]: true } = {
   onRunEvents: true,
   onRunStatus: true,
   onSessionChanged: true,
+  onExperimentProgress: true,
   onMenuCommand: true,
 };
 

@@ -80,6 +80,41 @@ export type LiveActionRequest =
   | { kind: 'plug'; device: Extract<TimelineAction, { kind: 'plug' }>['device'] }
   | { kind: 'unplug'; device: string };
 
+/** Mean and 95 % confidence band of one series across runs (null: no sample in that bucket). */
+export interface SeriesBands {
+  path: string;
+  field: string;
+  /** Runs that recorded the series. */
+  runs: number;
+  t: number[];
+  mean: (number | null)[];
+  lo: (number | null)[];
+  hi: (number | null)[];
+}
+
+export interface MeanCiReply {
+  n: number;
+  mean: number;
+  sd: number;
+  half: number;
+  lo: number;
+  hi: number;
+}
+
+/** Welch's t-test of B − A on a final value; `statement` says it in one sentence. */
+export interface WelchReply {
+  test: string;
+  difference: number;
+  t: number;
+  df: number;
+  pValue: number;
+  ci: [number, number];
+  significant: boolean;
+  statement: string;
+  a: MeanCiReply;
+  b: MeanCiReply;
+}
+
 export interface Contract {
   'session/info': { req: Record<string, never>; res: SessionInfo };
   /** Create a new session file (refused if it exists). */
@@ -102,6 +137,14 @@ export interface Contract {
   /** Apply a live action between chunks; refused writes come back with the kernel's errno. */
   'run/act': { req: { runId: string; action: LiveActionRequest }; res: { atNs: number } };
   'run/list': { req: Record<string, never>; res: { runs: RunInfo[] } };
+  /** Replications: one run per seed (queued on the runner), grouped as one experiment; progress comes as onExperimentProgress. */
+  'experiment/replicate': { req: { scenario: Scenario; seeds: number[]; name?: string }; res: { experimentId: number; runIds: string[] } };
+  /** Cancel the experiment's runs still queued or running; finished ones stay. */
+  'experiment/cancel': { req: { experimentId: number }; res: ExperimentProgressEvent };
+  /** Mean and 95 % CI of one series across runs, at most `points` buckets. */
+  'query/bands': { req: { runIds: string[]; path: string; field: string; points: number }; res: SeriesBands };
+  /** Is B different from A? Welch's t-test on a field of a file at the end of the runs. */
+  'stats/welch': { req: { a: string[]; b: string[]; path: string; field: string }; res: WelchReply };
   /**
    * Fork a stored run at time atNs: replay it to atNs, write the changed knob
    * there, and run on, stored as a child of the run. A value the kernel refuses
@@ -189,12 +232,23 @@ export interface MenuCommandEvent {
   command: 'export' | 'about' | 'shortcuts';
 }
 
+/** Runs done / total of an experiment, and the ETA from its pace so far. */
+export interface ExperimentProgressEvent {
+  experimentId: number;
+  done: number;
+  total: number;
+  failed: number;
+  etaMs: number | null;
+  finished: boolean;
+}
+
 export interface Events {
   onRunBatch: RunBatchEvent;
   onRunProgress: RunProgressEvent;
   onRunEvents: RunEventsEvent;
   onRunStatus: RunStatusEvent;
   onSessionChanged: SessionInfo;
+  onExperimentProgress: ExperimentProgressEvent;
   onMenuCommand: MenuCommandEvent;
 }
 

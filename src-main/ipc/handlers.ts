@@ -25,6 +25,10 @@ function handlers(lab: LabService, c: LabConnection): Handlers {
     'run/act': (r) => lab.act(r.runId, r.action),
     'run/list': () => ({ runs: lab.listRuns() }),
     'run/fork': (r) => lab.forkRun(r.runId, r.atNs, r.write),
+    'experiment/replicate': (r) => lab.replicate(r.scenario, r.seeds, r.name),
+    'experiment/cancel': (r) => lab.cancelExperiment(r.experimentId),
+    'query/bands': (r) => lab.bands(r.runIds, r.path, r.field, r.points),
+    'stats/welch': (r) => lab.welch(r.a, r.b, r.path, r.field),
     'run/get': (r) => lab.getRun(r.runId),
     'run/subscribe': (r) => {
       lab.subscribe(c, r.runId);

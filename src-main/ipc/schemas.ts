@@ -39,6 +39,12 @@ export const requestSchemas = {
   'run/pace': z.object({ runId, pace: z.number().positive().max(1e9).nullable() }).strict(),
   'run/act': z.object({ runId, action: liveAction }).strict(),
   'run/list': empty,
+  'experiment/replicate': z
+    .object({ scenario: scenarioSchema, seeds: z.array(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)).min(1).max(1000), name: z.string().max(200).optional() })
+    .strict(),
+  'experiment/cancel': z.object({ experimentId: z.number().int().positive() }).strict(),
+  'query/bands': z.object({ runIds: z.array(runId).min(1).max(1000), path: z.string().startsWith('/').max(4096), field: z.string().max(256), points: z.number().int().min(2).max(100_000) }).strict(),
+  'stats/welch': z.object({ a: z.array(runId).min(2).max(1000), b: z.array(runId).min(2).max(1000), path: z.string().startsWith('/').max(4096), field: z.string().max(256) }).strict(),
   'run/fork': z
     .object({ runId, atNs: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), write: z.object({ path: z.string().startsWith('/').max(4096), value: z.string().max(65536) }).strict() })
     .strict(),

@@ -73,6 +73,10 @@ export interface SessionStore {
   /** Samples with index in [i0, i1), NaN where none was stored. */
   readSeries(runId: string, seriesId: number, i0: number, i1: number): Float64Array;
   events(runId: string, q: EventQuery): { total: number; events: { seq: number; entry: LogEntry }[] };
+  /** An experiment row (replications or sweep); returns its id. */
+  createExperiment(kind: 'replications' | 'sweep', name: string, identity: string, spec: unknown): number;
+  /** A finished point × seed of an experiment (stored once). */
+  recordPoint(experimentId: number, p: { point: number; seed: number; runId: string; status: 'complete' | 'failed'; error: string | null }): void;
   /** A consistent copy of the whole session in a new file. */
   copyTo(path: string): void;
   close(): void;

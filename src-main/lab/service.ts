@@ -7,6 +7,9 @@ import { KernelError } from '../../src-sim/vfs/errors';
 import type {
   EventEntry,
   EventName,
+  ExperimentProgressEvent,
+  SeriesBands,
+  WelchReply,
   Events,
   LiveActionRequest,
   ReduceMethod,
@@ -33,6 +36,7 @@ import { SessionPaths } from './session-paths';
 import { sqliteStores } from './store-adapter';
 import { buildSummary } from '../cli/summary';
 import { forkName, forkScenario, type ForkChange } from '../experiments/fork';
+import { progressOf, seriesBands, welchFinal, type TrackedExperiment } from './experiments';
 
 export interface LabServiceOptions {
   /** Where runs execute: a sim-host WorkerPool (default in hosts) or a LocalRunner. */
@@ -76,6 +80,7 @@ export class LabService {
   private readonly inputs = new Map<string, NonNullable<ReturnType<SessionStore['runInputs']>>>();
   private readonly catalogues = new Map<string, SeriesMeta[]>();
   private savedAt: number | null = null;
+  private readonly experiments = new Map<number, TrackedExperiment>();
   private timer: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -217,6 +222,62 @@ export class LabService {
     return this.startRun(child, forkName(parent.name, runId, `${atNs / 1e9}s`, write), { parent: { runId, atNs } });
   }
 
+  /** Replications: one run per seed, queued on the runner; progress to every client as each ends. */
+  replicate(scenario: Scenario, seeds: number[], name?: string): { experimentId: number; runIds: string[] } {
+    if (new Set(seeds).size !== seeds.length) throw new LabError('invalid-request', 'seeds: expected each seed once');
+    const store = this.storeForRun();
+    const base = name ?? scenario.name;
+    const id = store.createExperiment('replications', `${base} × ${seeds.length} seeds`, `service:${Date.now()}:${process.pid}`, { scenario: scenario.name, seeds });
+    const e: TrackedExperiment = { id, runIds: new Map(), total: seeds.length, done: 0, failed: 0, started: performance.now(), cancelled: false };
+    this.experiments.set(id, e);
+    for (const seed of seeds) {
+      const info = this.startRun({ ...scenario, seed }, `${base} seed ${seed}`);
+      e.runIds.set(info.id, seed);
+    }
+    this.broadcast('onExperimentProgress', progressOf(e));
+    return { experimentId: id, runIds: [...e.runIds.keys()] };
+  }
+
+  cancelExperiment(experimentId: number): ExperimentProgressEvent {
+    const e = this.experiments.get(experimentId);
+    if (!e) throw notFound(`no experiment ${experimentId} in progress`);
+    e.cancelled = true;
+    for (const runId of e.runIds.keys()) {
+      const r = this.live.get(runId);
+      if (r && !r.ended) r.handle.cancel();
+    }
+    return progressOf(e);
+  }
+
+  bands(runIds: string[], path: string, field: string, points: number): SeriesBands {
+    const store = this.requireStore();
+    const interval = this.intervalOf(runIds[0]!).scenario.sampleIntervalNs;
+    return seriesBands(store, runIds, path, field, points, interval);
+  }
+
+  welch(a: string[], b: string[], path: string, field: string): WelchReply {
+    return welchFinal(this.requireStore(), a, b, path, field);
+  }
+
+  /** A run of an experiment ended: record its point and tell the clients. */
+  private experimentRunEnded(store: SessionStore, runId: string, status: string, error: string | null): void {
+    for (const e of this.experiments.values()) {
+      const seed = e.runIds.get(runId);
+      if (seed === undefined) continue;
+      e.done++;
+      if (status === 'complete' || status === 'failed') {
+        if (status === 'failed') e.failed++;
+        try {
+          store.recordPoint(e.id, { point: 0, seed, runId, status, error });
+        } catch {
+          // The session went away under the run; the run row says what happened.
+        }
+      }
+      this.broadcast('onExperimentProgress', progressOf(e));
+      if (e.done === e.total) this.experiments.delete(e.id);
+    }
+  }
+
   startRun(scenario: Scenario, name?: string, opts: { paused?: boolean; pace?: number | null; parent?: { runId: string; atNs: number } } = {}): RunInfo {
     if (this.closing) throw refused('the service is shutting down');
     // Cross-field and kernel checks (unknown devices, refused writes at boot…) before a worker is spent on it.
@@ -313,6 +374,7 @@ export class LabService {
     }
     run.simNs = simNs;
     run.ended = { ...run.info(), status, error, simNs, finishedAt: Date.now() };
+    this.experimentRunEnded(store, run.id, status, error);
     this.ensureTimer();
   }
 

@@ -4,6 +4,7 @@ import type { Scenario, TimelineAction } from '../../src-sim/scenario/types';
 import type { Batch } from '../sim-host/protocol';
 import { Session, type RunRow, type RunWriter } from '../store/session';
 import { SessionError } from '../store/session-file';
+import { createExperiment, recordPoint } from '../store/experiments';
 import type { EventQuery, RunFinish, SessionStore, StoreFactory, StoredRun, StoredSeries } from './ports';
 import { APP_VERSION } from './version';
 
@@ -50,6 +51,14 @@ export class SqliteStore implements SessionStore {
       summary: f.summary,
     });
     this.writers.delete(runId);
+  }
+
+  createExperiment(kind: 'replications' | 'sweep', name: string, identity: string, spec: unknown): number {
+    return createExperiment(this.session, kind, name, identity, spec);
+  }
+
+  recordPoint(experimentId: number, p: { point: number; seed: number; runId: string; status: 'complete' | 'failed'; error: string | null }): void {
+    recordPoint(this.session, experimentId, { point: p.point, seed: p.seed, knobs: {}, runId: toId(p.runId), status: p.status, error: p.error, metrics: {}, worker: 'local' });
   }
 
   listRuns(): StoredRun[] {
