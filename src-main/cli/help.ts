@@ -15,6 +15,7 @@ commands:
   export SESSION      export a stored run: series (CSV, JSON), a Perfetto trace,
                       or a bash script reproducing it on a real machine
   import-real CSV     load a reproduction script's samples as a run of a session
+  calibrate           fit a device model to fio --output-format=json results
   fio FILE.fio        run an fio job file on a simulated machine
   serve               browser mode: the workbench UI on http://127.0.0.1 with a token
 
@@ -136,6 +137,19 @@ block settings, fio and stress-ng workloads, timeline writes at their times)
 and samples the recorded files into a CSV for import-real; it prints its plan,
 refuses to run without root and asks before changing anything (--yes to skip
 the question, --dry-run to print the plan only). Default output is stdout.
+`,
+  calibrate: `usage: kernel-lab calibrate --fio-json RESULT.json [--fio-json …] [--type nvme|ssd]
+                           [--name DEV] [--out FILE] [--sim-time T]
+
+Fits the flash device model (ssd, nvme) to fio results (fio
+--output-format=json; one or more files, jobs at different block sizes and
+depths): bandwidth from the deep large-block jobs, read/write latency from the
+depth-1 jobs, channels from a deep small-block random-read job, each then
+corrected against the simulator. Prints (or writes to --out) the fitted
+machine.devices entry, then runs every job in the simulator (--sim-time,
+default 200ms) and prints model vs real per job: bandwidth, IOPS, mean and
+p99 completion latency. --type defaults to nvme when every job's filename is
+/dev/nvme*, else ssd.
 `,
   'import-real': `usage: kernel-lab import-real CSV --session FILE.klab [--run ID] [--name NAME]
 

@@ -5,6 +5,7 @@
 import { catCommand } from './commands/cat';
 import { exportCommand } from './commands/export';
 import { importRealCommand } from './commands/import-real';
+import { calibrateCommand } from './commands/calibrate';
 import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { sweepCommand } from './commands/sweep';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   fork: forkCommand,
   serve: (argv) => serveCommand([...argv]),
   'import-real': importRealCommand,
+  calibrate: calibrateCommand,
 };
 
 function onStdoutError(e: NodeJS.ErrnoException): void {
