@@ -38,6 +38,7 @@ export {
 export { parseCpuList, formatCpuList, NR_CPUS_MAX, EXPECT_CPULIST } from '../scenario/cpulist';
 
 export { loadScenario, validateScenario, checkResolvedScenario, type LoadOptions } from '../scenario/load';
+export { parseSeeds } from '../sweep/load';
 export { ScenarioError, formatIssue, formatPath, type ScenarioIssue, type SourcePath } from '../scenario/errors';
 export { DEFAULTS, partitionName, normalizeCgroupPath } from '../scenario/resolve';
 export { renderFioOptions } from '../scenario/fio-inline';
