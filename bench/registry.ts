@@ -12,6 +12,7 @@ import { benchUiStream } from './ui-stream';
 import { benchMixedNode } from './mixed-node-bench';
 import { benchPoolSpeedup } from './pool-speedup';
 import { benchSweep } from './sweep-bench';
+import { benchNetRx } from './net-rx';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
@@ -26,6 +27,7 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'pool-speedup', run: benchPoolSpeedup },
   { name: 'sweep', run: benchSweep },
   { name: 'iocg-writeback', run: benchIocgWriteback },
+  { name: 'net-rx', run: benchNetRx },
   { name: 'ui-start', run: benchUiStart },
   { name: 'ui-compare', run: benchUiCompare },
   { name: 'ui-stream', run: benchUiStream },

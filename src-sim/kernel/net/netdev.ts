@@ -109,6 +109,6 @@ export function rssQueue(port: number, flow: number, queues: number): number {
   let h = (port * 0x9e3779b1 + flow * 0x85ebca6b) >>> 0;
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d) >>> 0;
-  h ^= h >>> 12;
+  h = (h ^ (h >>> 12)) >>> 0;
   return h % queues;
 }
