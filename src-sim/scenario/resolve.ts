@@ -466,6 +466,15 @@ function resolveRun(
       if (size < 60 || size > 1514) issues.push({ path: [...at, 'size'], message: `expected a frame size from 60 to 1514 bytes (ETH_ZLEN to the 1500-byte MTU frame), got ${size}` });
       return { type: 'pktgen', nic: r.nic, ratePerSec: r.rate, sizeBytes: size, flows: r.flows ?? 1, port: r.port ?? 9, proto: r.proto ?? 'udp' };
     }
+    case 'stream': {
+      const nics = machine?.nics ?? [];
+      if (!nics.some((n) => n.name === r.nic)) {
+        issues.push({ path: [...at, 'nic'], message: `expected a NIC declared under machine.nics (${nics.length ? nics.map((n) => n.name).join(', ') : 'none declared'}), got ${JSON.stringify(r.nic)}` });
+      }
+      const size = r.size ?? 1514;
+      if (size < 128 || size > 1514) issues.push({ path: [...at, 'size'], message: `expected a frame size from 128 to 1514 bytes (TCP segments with 66 bytes of headers), got ${size}` });
+      return { type: 'stream', nic: r.nic, port: r.port ?? 5001, sizeBytes: size, windowBytes: r.window ?? 4 * 1024 * 1024, rttNs: r.rtt ?? 100_000 };
+    }
     case 'forward': {
       const nics = machine?.nics ?? [];
       if (!nics.some((n) => n.name === r.to)) {

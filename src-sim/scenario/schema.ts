@@ -284,6 +284,14 @@ const Run = z.discriminatedUnion(
       proto: oneOf(['udp', 'tcp']).optional(),
     }),
     strict({
+      type: z.literal('stream'),
+      nic: text('a NIC name declared under machine.nics'),
+      port: intIn(1, 65535).optional(),
+      size: positiveSize.optional(),
+      window: positiveSize.optional(),
+      rtt: positiveDuration.optional(),
+    }),
+    strict({
       type: z.literal('forward'),
       port: intIn(1, 65535).optional(),
       to: text('a NIC name declared under machine.nics'),
@@ -310,7 +318,7 @@ const Run = z.discriminatedUnion(
   { error: expecting('a run mapping like { type: cpu }') },
 );
 
-export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio', 'pktgen', 'forward', 'netrecv'] as const;
+export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio', 'pktgen', 'stream', 'forward', 'netrecv'] as const;
 
 export const SCHED_POLICIES = ['SCHED_OTHER', 'SCHED_BATCH', 'SCHED_IDLE', 'SCHED_FIFO', 'SCHED_RR'] as const;
 

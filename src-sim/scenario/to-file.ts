@@ -136,6 +136,8 @@ function runFile(r: RunSpec): FileObject {
       return { type: 'fio', text: r.jobText };
     case 'pktgen':
       return { type: 'pktgen', nic: r.nic, rate: formatRate(r.ratePerSec), size: r.sizeBytes, flows: r.flows, port: r.port, proto: r.proto };
+    case 'stream':
+      return { type: 'stream', nic: r.nic, port: r.port, size: r.sizeBytes, window: formatSize(r.windowBytes), rtt: formatDuration(r.rttNs) };
     case 'forward':
       return { type: 'forward', port: r.port, to: r.to, cost: formatDuration(r.costNs) };
     case 'netrecv':

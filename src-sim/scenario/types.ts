@@ -212,6 +212,18 @@ export type RunSpec =
       proto: 'udp' | 'tcp';
     }
   | {
+      type: 'stream';
+      /** A TCP-like bulk stream from the link partner into `nic`, to the socket on `port`. */
+      nic: string;
+      port: number;
+      /** Frame size (MSS + 66 bytes of headers). */
+      sizeBytes: number;
+      /** Sender's window limit (bytes in flight), also capped by the receiver's free buffer. */
+      windowBytes: number;
+      /** Round-trip time: the ACK clock's period. */
+      rttNs: number;
+    }
+  | {
       type: 'forward';
       /** Packets to this UDP port are routed out of `to` (ip_forward) instead of going to a socket. */
       port: number;

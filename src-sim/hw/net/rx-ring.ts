@@ -21,6 +21,10 @@ export interface RingSource {
   carry: number;
   /** Packets of this source the ring had to drop. */
   missed: number;
+  /** Packets of this source handed to the protocol layer (the receiver's ACK clock). */
+  delivered: number;
+  /** Packets of this source that reached the port (accepted or missed). */
+  arrived: number;
 }
 
 /** A run of packets of one source (the unit moved through the receive path). */
@@ -74,6 +78,7 @@ export class RxRing {
       const s = srcs[0]!;
       s.inRing += acc;
       s.missed += n - acc;
+      s.arrived += n;
       return;
     }
     let given = 0;
@@ -83,16 +88,22 @@ export class RxRing {
       const k = Math.floor(exact);
       s.carry = exact - k;
       s.inRing += k;
+      s.arrived += k;
       given += k;
       if (!best || s.carry > best.carry) best = s;
     }
     if (best && given < acc) {
       best.inRing += acc - given;
+      best.arrived += acc - given;
       best.carry -= acc - given;
     }
     if (n > acc) {
       const share = (n - acc) / this.rate;
-      for (const s of srcs) s.missed += Math.round(share * s.ratePerSec);
+      for (const s of srcs) {
+        const m = Math.round(share * s.ratePerSec);
+        s.missed += m;
+        s.arrived += m;
+      }
     }
   }
 

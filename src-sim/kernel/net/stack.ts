@@ -105,7 +105,7 @@ export class NetStack {
     const counts = new Array<number>(dev.queues.length).fill(0);
     for (let f = 0; f < flows; f++) counts[rssQueue(port, f, dev.queues.length)]!++;
     dev.queues.forEach((q, i) => {
-      const rs: RingSource = { ratePerSec: 0, sizeBytes: size, flows: counts[i]!, proto, port, inRing: 0, carry: 0, missed: 0 };
+      const rs: RingSource = { ratePerSec: 0, sizeBytes: size, flows: counts[i]!, proto, port, inRing: 0, carry: 0, missed: 0, delivered: 0, arrived: 0 };
       perQueue.push(rs);
       if (counts[i]! > 0) q.ring.sources.push(rs);
     });
@@ -117,7 +117,7 @@ export class NetStack {
 
   setSourceRate(dev: NetDevice, id: number, rate: number, size?: number): void {
     const s = dev.sources.find((x) => x.id === id);
-    if (!s) return;
+    if (!s || (s.rate === rate && size === undefined)) return;
     s.rate = rate;
     if (size !== undefined) {
       s.size = size;
@@ -278,6 +278,7 @@ export class NetStack {
     for (const c of chunks) {
       const skbs = gro ? groSkbsOf(c) : c.n;
       processed += skbs;
+      c.src.delivered += c.n;
       const route = this.routes.get(c.src.port);
       if (route) {
         // ip_forward → dev_queue_xmit: out of the egress device (GSO splits a GRO packet back into frames)
