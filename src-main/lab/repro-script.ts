@@ -165,6 +165,13 @@ function workload(s: Scenario, t: TaskSpec, name: string, fileVar: (path: string
         note: `${r.ratePerSec} ${r.proto} packets/s of ${r.sizeBytes} bytes in ${r.flows} flows to port ${r.port} arrive on ${r.nic} from the link partner: run pktgen (modprobe pktgen; /proc/net/pktgen) on that machine`,
         tool: null,
       };
+    case 'stream':
+      return {
+        cmd: `sleep ${Math.max(1, Math.ceil(left / 1e9))}`,
+        setup: [],
+        note: `a bulk TCP stream of ${r.sizeBytes}-byte frames to port ${r.port} arrives on ${r.nic} (window ${r.windowBytes} bytes, RTT ${secs(r.rttNs)}s): run iperf3 -c on the link partner`,
+        tool: null,
+      };
     case 'forward':
       return {
         cmd: `sleep ${Math.max(1, Math.ceil(left / 1e9))}`,
