@@ -1,6 +1,7 @@
 import { queueThroughput } from './queue-throughput';
 import type { BenchResult } from './result';
 import { benchMmScale } from './mm-scale';
+import { benchMmScaleNuma } from './mm-scale-numa';
 import { storeOpen, storeWindow, storeWrite } from './store-targets';
 import { benchBlockNvme } from './block-nvme';
 import { benchCpuReference } from './cpu-reference';
@@ -23,6 +24,7 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'cpu-reference', run: benchCpuReference },
   { name: 'lab-window', run: labWindow },
   { name: 'mm-scale', run: benchMmScale },
+  { name: 'mm-scale-numa', run: benchMmScaleNuma },
   { name: 'mixed-node', run: benchMixedNode },
   { name: 'pool-speedup', run: benchPoolSpeedup },
   { name: 'sweep', run: benchSweep },

@@ -55,6 +55,31 @@ interface NumaTask {
   nextMigrateNs: number;
 }
 
+/** Binomial(n, p) draw: Bernoulli trials for small n·p·(1−p), else the normal approximation. */
+function binomial(n: number, p: number, rng: Rng): number {
+  if (p > 0.5) return n - binomial(n, 1 - p, rng);
+  const v = n * p * (1 - p);
+  if (v < 25 && n < 64) {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (rng.next() < p) k++;
+    return k;
+  }
+  if (v < 25) {
+    // Rare events over many pages: Poisson(n·p) by Knuth's product method, capped at n.
+    const l = Math.exp(-n * p);
+    let k = 0;
+    let q = rng.next();
+    while (q > l && k < n) {
+      k++;
+      q *= rng.next();
+    }
+    return k;
+  }
+  const u = 1 - rng.next();
+  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+  return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(v) * z)));
+}
+
 export class NumaBalancing {
   /** kernel.numa_balancing: 0 off, 1 NUMA_BALANCING_NORMAL, 2 MEMORY_TIERING (not modelled), 3 both. */
   mode = 1;
@@ -140,46 +165,73 @@ export class NumaBalancing {
     const dt = (now - st.lastScanNs) * 1e-9;
     const migrates = (t.mempolicy?.mode ?? 'default') === 'default';
     const mems = nm.memsEffective(t.cgroup);
-    const rng = this.rng;
-    let lastRate = -1;
-    let prob = 0;
+    const lo = ft.base[here]!;
+    const hi = ft.base[here + 1]!;
     for (const w of st.windows) {
       const o = w.o;
       if (nm.mm.objects[o.id] !== o) continue;
-      const state = o.state;
-      let last: Uint8Array | undefined;
-      for (let p = w.from; p < w.to; p++) {
-        const s0 = state[p]!;
-        if ((s0 & PG_NUMA_HINT) === 0) continue;
-        state[p] = s0 & ~PG_NUMA_HINT;
-        const f = o.frame[p]!;
-        if (f < 0) continue;
-        const rate = o.pageRate(p);
-        if (rate !== lastRate) {
-          lastRate = rate;
-          prob = 1 - Math.exp(-rate * dt);
+      const pat = o.pattern;
+      // Walk the window in runs of equal touch rate (a pattern's buckets are contiguous page ranges).
+      let p = w.from;
+      while (p < w.to) {
+        let end = w.to;
+        let rate = 0;
+        if (pat !== null && o.rate > 0) {
+          const b = pat.bucket(p);
+          end = Math.min(w.to, pat.lo[b + 1]!);
+          rate = pat.pageRate(b, o.rate);
         }
-        if (rate <= 0 || rng.next() >= prob) continue;
-        this.numaHintFaults++;
-        st.overheadNs += HINT_FAULT_NS;
-        const nid = ft.nodeOf(f);
-        st.faults[nid]!++;
-        if (nid === here) {
-          this.numaHintFaultsLocal++;
-          st.local++;
-          continue;
-        }
-        st.remote++;
-        last ??= this.lastNidOf(o);
-        const prev = last[p]! - 1;
-        last[p] = here + 1;
-        if (migrates && prev === here && mems.includes(here) && nm.migratePage(o, p, [here], here)) {
-          this.numaPagesMigrated++;
-          st.overheadNs += MIGRATE_PAGE_NS;
-        }
+        this.resolveRun(st, o, p, end, 1 - Math.exp(-rate * dt), lo, hi, here, migrates, mems);
+        p = end;
       }
     }
     st.windows = [];
+  }
+
+  /**
+   * Hint faults of pages [from, to) of `o`, each touched with probability
+   * `prob`. Local pages only count (one binomial draw for the run); remote
+   * pages are drawn one by one, as each may migrate.
+   */
+  private resolveRun(st: NumaTask, o: MemObject, from: number, to: number, prob: number, lo: number, hi: number, here: number, migrates: boolean, mems: readonly number[]): void {
+    const nm = this.nm;
+    const ft = nm.mm.ft;
+    const state = o.state;
+    const frame = o.frame;
+    const rng = this.rng;
+    let local = 0;
+    let last: Uint8Array | undefined;
+    for (let p = from; p < to; p++) {
+      const s0 = state[p]!;
+      if ((s0 & PG_NUMA_HINT) === 0) continue;
+      state[p] = s0 & ~PG_NUMA_HINT;
+      const f = frame[p]!;
+      if (f < 0) continue;
+      if (f >= lo && f < hi) {
+        local++;
+        continue;
+      }
+      if (prob <= 0 || rng.next() >= prob) continue;
+      const nid = ft.nodeOf(f);
+      this.numaHintFaults++;
+      st.overheadNs += HINT_FAULT_NS;
+      st.faults[nid]!++;
+      st.remote++;
+      last ??= this.lastNidOf(o);
+      const prev = last[p]! - 1;
+      last[p] = here + 1;
+      if (migrates && prev === here && mems.includes(here) && nm.migratePage(o, p, [here], here)) {
+        this.numaPagesMigrated++;
+        st.overheadNs += MIGRATE_PAGE_NS;
+      }
+    }
+    if (local === 0 || prob <= 0) return;
+    const faults = binomial(local, prob, rng);
+    this.numaHintFaults += faults;
+    this.numaHintFaultsLocal += faults;
+    st.overheadNs += faults * HINT_FAULT_NS;
+    st.faults[here]! += faults;
+    st.local += faults;
   }
 
   private lastNidOf(o: MemObject): Uint8Array {
