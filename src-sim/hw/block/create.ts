@@ -12,9 +12,9 @@ export function createDeviceModel(spec: BlockDeviceSpec, rng: Rng, nrCpus: numbe
       return new HddModel(spec, rng);
     case 'ssd':
     case 'nvme':
-      return new FlashModel(spec, spec.type, nrCpus);
+      return new FlashModel(spec, spec.type, nrCpus, rng);
     case 'usb':
     case 'virtio':
-      return new LatencyBandwidthModel(spec, spec.type);
+      return new LatencyBandwidthModel(spec, spec.type, rng);
   }
 }

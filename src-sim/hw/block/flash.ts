@@ -1,5 +1,6 @@
+import type { Rng } from '../../engine/rng';
 import type { BlockDeviceSpec } from '../../scenario/types';
-import { MB, NS_PER_SEC, OP_DISCARD, OP_FLUSH, OP_READ, boolParam, numParam, type DeviceLimits, type DeviceModel, type OpCode } from './model';
+import { MB, NS_PER_SEC, OP_DISCARD, OP_FLUSH, OP_READ, boolParam, LatencyJitter, numParam, type DeviceLimits, type DeviceModel, type OpCode } from './model';
 
 const PAGE_SECTORS = 8; // 4 KiB flash pages striped over channels
 
@@ -22,9 +23,11 @@ export class FlashModel implements DeviceModel {
   private readonly nsPerByteChan: number;
   private readonly nsPerByteLink: number;
   private linkFree = 0;
+  private readonly jitter: LatencyJitter;
 
-  constructor(spec: BlockDeviceSpec, kind: 'ssd' | 'nvme', nrCpus: number) {
+  constructor(spec: BlockDeviceSpec, kind: 'ssd' | 'nvme', nrCpus: number, rng: Rng) {
     const nvme = kind === 'nvme';
+    this.jitter = new LatencyJitter(() => rng.next(), numParam(spec, 'lat_cv', 0.15, 0, 2));
     this.nch = numParam(spec, 'channels', nvme ? 64 : 8, 1, 4096);
     this.busy = new Float64Array(this.nch);
     this.readNs = numParam(spec, 'read_lat_us', nvme ? 60 : 90, 0, 1e6) * 1e3;
@@ -55,7 +58,7 @@ export class FlashModel implements DeviceModel {
       return Math.round(end + (this.limits.volatileCache ? this.flushNs : 0));
     }
     if (op === OP_DISCARD) return Math.round(now + this.writeNs);
-    const lat = op === OP_READ ? this.readNs : fua ? this.readNs + this.writeNs : this.writeNs;
+    const lat = (op === OP_READ ? this.readNs : fua ? this.readNs + this.writeNs : this.writeNs) * this.jitter.factor();
     const pages = Math.max(1, Math.ceil(bytes / 4096));
     const n = pages < this.nch ? pages : this.nch;
     const perChan = Math.ceil(pages / n) * 4096;

@@ -68,3 +68,33 @@ export function boolParam(spec: BlockDeviceSpec, key: string, dflt: boolean): bo
 
 export const NS_PER_SEC = 1e9;
 export const MB = 1e6;
+
+/**
+ * Per-command variation of a solid-state device's latency: a log-normal
+ * multiplier with mean 1 and coefficient of variation `cv` (param
+ * `lat_cv`). NAND read time differs by page type (lower/middle/upper page
+ * of a TLC word line), program time by cell state, and the controller's
+ * firmware adds its own: a real device at queue depth 1 never shows one
+ * fixed latency. 0 turns the variation off.
+ */
+export class LatencyJitter {
+  private readonly sigma: number;
+  private readonly mu: number;
+
+  constructor(
+    private readonly next: () => number,
+    cv: number,
+  ) {
+    this.sigma = Math.sqrt(Math.log(1 + cv * cv));
+    this.mu = -(this.sigma * this.sigma) / 2;
+  }
+
+  /** A multiplier for one command's latency (mean 1). */
+  factor(): number {
+    if (this.sigma === 0) return 1;
+    // Box–Muller: one standard normal from two uniforms.
+    const u = 1 - this.next();
+    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+    return Math.exp(this.mu + this.sigma * z);
+  }
+}

@@ -1,5 +1,6 @@
+import type { Rng } from '../../engine/rng';
 import type { BlockDeviceSpec } from '../../scenario/types';
-import { MB, NS_PER_SEC, OP_FLUSH, OP_READ, boolParam, numParam, type DeviceLimits, type DeviceModel, type OpCode } from './model';
+import { MB, NS_PER_SEC, OP_FLUSH, OP_READ, boolParam, LatencyJitter, numParam, type DeviceLimits, type DeviceModel, type OpCode } from './model';
 
 /**
  * A device described by latency + bandwidth + queue depth: a USB flash stick
@@ -22,8 +23,11 @@ export class LatencyBandwidthModel implements DeviceModel {
   private linkFree = 0;
   private readonly serial: boolean;
 
-  constructor(spec: BlockDeviceSpec, kind: 'usb' | 'virtio') {
+  private readonly jitter: LatencyJitter;
+
+  constructor(spec: BlockDeviceSpec, kind: 'usb' | 'virtio', rng: Rng) {
     const usb = kind === 'usb';
+    this.jitter = new LatencyJitter(() => rng.next(), numParam(spec, 'lat_cv', usb ? 0 : 0.15, 0, 2));
     this.serial = usb;
     this.readLatNs = numParam(spec, 'read_lat_us', usb ? 500 : 100, 0, 1e7) * 1e3;
     this.writeLatNs = numParam(spec, 'write_lat_us', usb ? 2000 : 100, 0, 1e7) * 1e3;
@@ -58,7 +62,7 @@ export class LatencyBandwidthModel implements DeviceModel {
     if (this.serial) {
       // usb-storage Bulk-Only Transport: one command at a time, its overhead then its data.
       const s0 = Math.max(now, slots[0]!);
-      const end0 = s0 + (read ? this.readLatNs : this.writeLatNs) + bytes * (read ? this.readNsPerByte : this.writeNsPerByte);
+      const end0 = s0 + (read ? this.readLatNs : this.writeLatNs) * this.jitter.factor() + bytes * (read ? this.readNsPerByte : this.writeNsPerByte);
       slots[0] = end0;
       return Math.round(end0);
     }
@@ -77,7 +81,7 @@ export class LatencyBandwidthModel implements DeviceModel {
     i = best;
     this.next = i + 1 === n ? 0 : i + 1;
     const s = slots[i]! > now ? slots[i]! : now;
-    let end = s + (read ? this.readLatNs : this.writeLatNs);
+    let end = s + (read ? this.readLatNs : this.writeLatNs) * this.jitter.factor();
     const ls = this.linkFree > now ? this.linkFree : now;
     this.linkFree = ls + bytes * (read ? this.readNsPerByte : this.writeNsPerByte);
     if (this.linkFree > end) end = this.linkFree;

@@ -1,7 +1,7 @@
 import type { TraceBuffer } from '../../engine/trace';
 import type { Engine } from '../../engine/engine';
 import type { FaultMap } from '../../hw/block/faults';
-import { OP_DISCARD, OP_FLUSH, OP_READ, OP_WRITE, type DeviceModel, type OpCode } from '../../hw/block/model';
+import { OP_DISCARD, OP_FLUSH, OP_READ, OP_WRITE, type DeviceLimits, type DeviceModel, type OpCode } from '../../hw/block/model';
 import type { BlockDeviceSpec, BlockDeviceType } from '../../scenario/types';
 import type { Bio, BioStatus, BlockDeviceInfo } from './bio';
 import { REQ_FUA, REQ_PREFLUSH } from './bio';
@@ -137,7 +137,7 @@ export class Disk implements BlockDeviceInfo {
     this.deviceDepth = lim.queueDepth * lim.nrHwQueues;
     // block/blk-settings.c: max_sectors = min(max_hw_sectors, BLK_DEF_MAX_SECTORS_CAP)
     this.maxSectorsKb = Math.min(lim.maxHwSectorsKb, BLK_DEF_MAX_SECTORS_CAP_KB);
-    this.nrRequests = defaultNrRequests(lim.queueDepth, defaultElevator);
+    this.nrRequests = defaultNrRequests(tagSetDepth(lim), defaultElevator);
     this.elevator = host.makeElevator(defaultElevator, this);
     // Partitions follow one another from sector 2048 (1 MiB alignment, as fdisk/parted do).
     let start = 2048;
@@ -173,7 +173,7 @@ export class Disk implements BlockDeviceInfo {
     const moved = this.elevator.drain();
     this.elevator = this.host.makeElevator(name, this);
     // blk_mq_init_sched(): nr_requests reset for the new scheduler.
-    this.nrRequests = defaultNrRequests(this.model.limits.queueDepth, name);
+    this.nrRequests = defaultNrRequests(tagSetDepth(this.model.limits), name);
     const now = this.host.engine.now;
     for (const rq of moved) this.elevator.insert(rq, now);
     this.run();
@@ -541,6 +541,19 @@ export class Disk implements BlockDeviceInfo {
       this.endRequest(rq, 'EIO', now);
     }
   }
+}
+
+// drivers/ata/ahci.h: AHCI_MAX_CMDS — the AHCI host's can_queue, the depth of its tag set.
+const AHCI_MAX_CMDS = 32;
+
+/**
+ * The blk-mq tag-set depth nr_requests derives from. On ATA (AHCI) it is
+ * the host's can_queue (32) whatever the device's queue_depth: a disk with
+ * NCQ off (queue_depth 1, scsi_change_queue_depth) still gets 2 × 32 = 64
+ * scheduler requests, only its dispatch depth is 1.
+ */
+export function tagSetDepth(lim: DeviceLimits): number {
+  return lim.bus === 'ata' ? Math.max(lim.queueDepth, AHCI_MAX_CMDS) : lim.queueDepth;
 }
 
 /**

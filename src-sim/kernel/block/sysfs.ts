@@ -2,7 +2,7 @@ import { parseKernelInt } from '../cgroup/tree';
 import type { Kernel } from '../kernel';
 import { fail } from '../../vfs/errors';
 import type { VirtualFile } from '../../vfs/vfs';
-import { BLKDEV_MIN_RQ, BLK_DEF_MAX_SECTORS_CAP_KB, MAX_SCHED_RQ, type Disk, type Partition } from './disk';
+import { BLKDEV_MIN_RQ, BLK_DEF_MAX_SECTORS_CAP_KB, MAX_SCHED_RQ, tagSetDepth, type Disk, type Partition } from './disk';
 import { formatStat } from './disk-stats';
 import type { ElevatorName } from './elevator';
 import type { LatencyHistogram } from './histogram';
@@ -50,7 +50,7 @@ export function registerDiskFiles(k: Kernel, disk: Disk): void {
       let nr = parseUnsignedLong(v);
       if (nr < BLKDEV_MIN_RQ) nr = BLKDEV_MIN_RQ;
       // block/blk-mq.c: blk_mq_tag_update_depth() — driver tags cannot grow; sched tags up to MAX_SCHED_RQ.
-      if (disk.elevator.name === 'none' ? nr > lim.queueDepth : nr > MAX_SCHED_RQ) fail('EINVAL', `nr_requests ${nr} exceeds the tag depth`);
+      if (disk.elevator.name === 'none' ? nr > tagSetDepth(lim) : nr > MAX_SCHED_RQ) fail('EINVAL', `nr_requests ${nr} exceeds the tag depth`);
       disk.nrRequests = nr;
     },
   });

@@ -18,6 +18,26 @@ export interface PauseStats {
   pauses: number;
   totalNs: number;
   maxNs: number;
+  /** Sleeps per bucket: [0, 1), [1, 2), [2, 4) … [128, 256) ms (MAX_PAUSE is 200 ms), then ≥ 256 ms (the completion-distribution waits). */
+  hist: number[];
+  comm: string;
+}
+
+/** Upper bounds (ms, exclusive) of the pause histogram's buckets: powers of two up to past MAX_PAUSE. */
+export const PAUSE_BUCKETS_MS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+export function emptyPauseStats(comm: string): PauseStats {
+  return { pauses: 0, totalNs: 0, maxNs: 0, hist: [...PAUSE_BUCKETS_MS.map(() => 0), 0], comm };
+}
+
+/** /sys/kernel/debug/kernel-lab/writeback/pauses: one row per task that balance_dirty_pages put to sleep. */
+export function pauseTable(stats: ReadonlyMap<number, PauseStats>): string {
+  const head = ['pid', 'comm', 'pauses', 'total_ms', 'max_ms', ...PAUSE_BUCKETS_MS.map((b) => `lt${b}ms`), `ge${PAUSE_BUCKETS_MS[PAUSE_BUCKETS_MS.length - 1]}ms`];
+  let out = `${head.join(' ')}\n`;
+  for (const [pid, st] of [...stats].sort((a, b) => a[0] - b[0])) {
+    out += `${[pid, st.comm, st.pauses, (st.totalNs / 1e6).toFixed(1), (st.maxNs / 1e6).toFixed(1), ...st.hist].join(' ')}\n`;
+  }
+  return out;
 }
 
 /** The 2011 proposal distributes completions every 100 ms. */
@@ -96,12 +116,16 @@ export class DirtyBalancer {
   private record(task: Task, ns: number): void {
     let st = this.stats.get(task.pid);
     if (!st) {
-      st = { pauses: 0, totalNs: 0, maxNs: 0 };
+      st = emptyPauseStats(task.name);
       this.stats.set(task.pid, st);
     }
     st.pauses++;
     st.totalNs += ns;
     st.maxNs = Math.max(st.maxNs, ns);
+    const ms = ns / 1e6;
+    let b = 0;
+    while (b < PAUSE_BUCKETS_MS.length && ms >= PAUSE_BUCKETS_MS[b]!) b++;
+    st.hist[b]!++;
   }
 
   /** balance_dirty_pages_ratelimited(): enter balance_dirty_pages every nr_dirtied_pause pages. */
@@ -184,15 +208,19 @@ export class DirtyBalancer {
     // calls the kernel would make for these pages against this snapshot,
     // up to MAX_SLEEPS_PER_WRITE sleeps; pages left over stay owed.
     let owed = ts.nrDirtied;
+    const dirtied = owed;
+    const pausedBefore = ts.dirtyPausedWhen;
     let total = 0;
     let sleeps = 0;
+    let taskRatelimit = 0;
+    let period = 0;
     for (let first = true; sleeps < MAX_SLEEPS_PER_WRITE; first = false) {
       const limit = Math.max(1, wb.dirtyExceeded ? Math.min(ts.nrDirtiedPause, 8) : ts.nrDirtiedPause);
       // The caller came in because nr_dirtied reached its limit: the first pass always runs.
       if (!first && owed < limit) break;
       const pages = Math.min(owed, limit);
       owed -= pages;
-      const { pause } = computePause(ts, {
+      const r = computePause(ts, {
         now: j + total,
         pagesDirtied: pages,
         dirtyRatelimit: wb.rates.dirtyRatelimit,
@@ -201,6 +229,9 @@ export class DirtyBalancer {
         wbDirty: sdtc.wbDirty,
         hz,
       });
+      const pause = r.pause;
+      taskRatelimit = r.taskRatelimit;
+      period += r.period;
       if (pause > 0) {
         this.record(task, pause * this.jiffyNs);
         total += pause;
@@ -210,8 +241,38 @@ export class DirtyBalancer {
     }
     ts.nrDirtied = owed;
     if (total <= 0) return null;
+    this.trace(task, wb, sdtc, { dirtied: dirtied - owed, taskRatelimit, pause: total, period, think: pausedBefore ? j - pausedBefore : 0, now });
     // io_schedule_timeout(): the sleeps are iowait, so PSI counts them as an io stall.
     return { kind: 'sleep', ns: total * this.jiffyNs, stall: 'io' };
+  }
+
+  /**
+   * The writeback:balance_dirty_pages tracepoint (include/trace/events/writeback.h)
+   * for one throttled write: limit/setpoint/dirty in pages, ratelimits in KB/s
+   * (pages × 4), pause/period/think in ms. Replayed sleeps of one write are
+   * summed (see MAX_SLEEPS_PER_WRITE).
+   */
+  private trace(task: Task, wb: Wb, c: Ctl, t: { dirtied: number; taskRatelimit: number; pause: number; period: number; think: number; now: number }): void {
+    const ms = (jiffies: number): number => Math.round((jiffies * this.jiffyNs) / 1e6);
+    this.k.log.add(t.now, 'balance_dirty_pages', {
+      bdi: wb.name,
+      pid: task.pid,
+      task: task.name,
+      limit: c.pos.limit,
+      setpoint: c.pos.setpoint,
+      dirty: c.dirty,
+      bdi_setpoint: c.wbThresh > 0 ? Math.floor((c.pos.setpoint * c.wbThresh) / Math.max(1, c.limits.thresh)) : 0,
+      bdi_dirty: c.wbDirty,
+      dirty_ratelimit: wb.rates.dirtyRatelimit * 4,
+      task_ratelimit: t.taskRatelimit * 4,
+      dirtied: t.dirtied,
+      dirtied_pause: this.state(task).nrDirtiedPause,
+      paused: 0,
+      pause: ms(t.pause),
+      period: ms(t.period),
+      think: ms(t.think),
+      cgroup: task.cgroup.path,
+    });
   }
 
   /** __wb_update_bandwidth(update_ratelimit = true) */

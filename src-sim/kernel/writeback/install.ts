@@ -6,7 +6,7 @@ import type { CachedFile, PageRange } from '../mm/page-cache-api';
 import type { Task } from '../task';
 import type { WritebackApi } from './api';
 import { BlockBackingStore } from './block-store';
-import { DirtyBalancer, type PauseStats, type ThrottlePolicy } from './balance';
+import { DirtyBalancer, emptyPauseStats, pauseTable, type PauseStats, type ThrottlePolicy } from './balance';
 import { defaultSysctls, domainDirtyLimits } from './dirty-limits';
 import { Flusher } from './flusher';
 import { registerDirtySysctls } from './sysctl-files';
@@ -244,8 +244,9 @@ export function installWriteback(k: Kernel): void {
     wbs: () => [...wbs.values()],
     globalDirtyLimits: () => domainDirtyLimits(pc.dirtyableMemory(), s),
     pauseStats(task) {
-      return balancer.stats.get(task.pid) ?? { pauses: 0, totalNs: 0, maxNs: 0 };
+      return balancer.stats.get(task.pid) ?? emptyPauseStats(task.name);
     },
   };
+  k.vfs.register('/sys/kernel/debug/kernel-lab/writeback/pauses', { read: () => pauseTable(balancer.stats) });
   k.writeback = state;
 }

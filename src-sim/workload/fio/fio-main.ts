@@ -49,7 +49,7 @@ export class FioMain implements Behaviour {
   ) {
     let g = 0;
     this.group = file.jobs.map((j, i) => (j.stonewall && i > 0 ? ++g : g));
-    this.results = file.jobs.map((j) => new JobResult(j.name, j.numjobs, j.warnings));
+    this.results = file.jobs.map((j) => new JobResult(j.name, j.numjobs, j.warnings, () => k.engine.now));
     this.launched = file.jobs.map(() => false);
     this.finished = file.jobs.map(() => false);
   }
@@ -121,6 +121,7 @@ export class FioMain implements Behaviour {
     this.finished[i] = true;
     const r = this.results[i]!;
     if (r.endNs < 0) r.endNs = now;
+    r.done = true;
     this.launch(now);
     if (this.finished.every(Boolean) && this.blocked && this.task !== null) {
       this.blocked = false;

@@ -83,7 +83,7 @@ export class FioJobTask implements Behaviour {
     this.random = job.rw.startsWith('rand');
     // Synchronous writes (pwrite from psync) carry REQ_SYNC; async engines' writes do not.
     this.writeFlags = isSyncEngine(job.ioengine) ? REQ_SYNC : 0;
-    this.total = job.ioSize ?? target.sectors * 512;
+    this.total = target.ioBytes;
     this.cpuPerIo = CPU_PER_IO_NS[job.ioengine];
     this.rampEnd = job.rampTimeNs;
     if (job.seqAdd < 0) this.seqPos = Math.max(0, target.sectors - this.bsSectors(0));
@@ -160,7 +160,8 @@ export class FioJobTask implements Behaviour {
 
   private ended(now: number): boolean {
     const j = this.job;
-    if (j.runtimeNs > 0 && now - this.startNs >= j.runtimeNs) return true;
+    // fio: ramp_time is lead-in before runtime; the job runs ramp_time + runtime in all.
+    if (j.runtimeNs > 0 && now - this.startNs >= j.runtimeNs + this.rampEnd) return true;
     if (j.timeBased) return false;
     if (j.numberIos > 0 && this.iosIssued >= j.numberIos) return true;
     return this.bytesIssued >= this.total;

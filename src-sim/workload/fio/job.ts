@@ -24,6 +24,16 @@ export interface FioJob {
   /** Bytes of the file/device region; a negative number is a fraction (size=50% → −0.5). */
   size: number | null;
   filesize: number | null;
+  /** nrfiles: files per clone (laid out one after another; see README). */
+  nrfiles: number;
+  /** fill_device: size the region to the rest of the device and write until it is full. */
+  fillDevice: boolean;
+  /** offset_increment: clone n starts at offset + n × offset_increment. */
+  offsetIncrement: number;
+  /** zonesize (bytes) when given: the unit of sizes written as "Nz". */
+  zoneSize: number | null;
+  /** Sizes written in zones ("8z"), resolved against zonesize once the section is read. */
+  zoneUnits: { opt: 'size' | 'offset' | 'io_size' | 'offset_increment'; zones: number }[];
   ioSize: number | null;
   numberIos: number;
   offset: number;
@@ -90,6 +100,11 @@ export function defaultJob(name: string, line: number): FioJob {
     bssplit: null,
     size: null,
     filesize: null,
+    nrfiles: 1,
+    fillDevice: false,
+    offsetIncrement: 0,
+    zoneSize: null,
+    zoneUnits: [],
     ioSize: null,
     numberIos: 0,
     offset: 0,
@@ -133,6 +148,7 @@ export function cloneJob(j: FioJob, name: string, line: number): FioJob {
     rateIops: [...j.rateIops],
     options: [...j.options],
     warnings: [...j.warnings],
+    zoneUnits: j.zoneUnits.map((z) => ({ ...z })),
     // Per-job, not inherited from [global]: fio's stonewall and description belong to one section.
     stonewall: j.stonewall,
   };

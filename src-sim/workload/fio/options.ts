@@ -18,6 +18,21 @@ const size = (opt: string) => (j: FioJob, v: string | null): number => {
   return n;
 };
 
+/** "8z": a size in zones (fio's zone suffix); the count, or null when the value is not in zones. */
+const zones = (v: string): number | null => {
+  const m = /^(\d+)z$/i.exec(v.trim());
+  return m ? Number(m[1]) : null;
+};
+
+/** A size option that may be written in zones; `set` receives bytes (zoned values are resolved in parse.ts: finish). */
+const zonedSize = (opt: 'size' | 'offset' | 'io_size' | 'offset_increment', set: (j: FioJob, n: number) => void) => (j: FioJob, v: string | null): void => {
+  const s = need(v, opt);
+  const z = zones(s);
+  j.zoneUnits = j.zoneUnits.filter((u) => u.opt !== opt);
+  if (z !== null) j.zoneUnits.push({ opt, zones: z });
+  else set(j, size(opt)(j, s));
+};
+
 const int = (opt: string, min: number, max: number) => (v: string | null): number => {
   const s = need(v, opt);
   if (!/^[-+]?\d+$/.test(s)) throw new OptionValueError(`failed parsing ${opt}=${s}: expected an integer`);
@@ -144,21 +159,30 @@ export const APPLIED: Record<string, Handler> = {
   },
   size: (j, v) => {
     const s = need(v, 'size');
-    if (/^\d+(\.\d+)?%$/.test(s)) j.size = -Number(s.slice(0, -1)) / 100;
-    else j.size = size('size')(j, s);
+    if (/^\d+(\.\d+)?%$/.test(s)) {
+      j.zoneUnits = j.zoneUnits.filter((u) => u.opt !== 'size');
+      j.size = -Number(s.slice(0, -1)) / 100;
+    } else zonedSize('size', (jj, n) => void (jj.size = n))(j, s);
   },
   filesize: (j, v) => {
     j.filesize = size('filesize')(j, need(v, 'filesize').split('-')[0]!);
   },
-  io_size: (j, v) => {
-    j.ioSize = size('io_size')(j, v);
+  nrfiles: (j, v) => {
+    j.nrfiles = int('nrfiles', 1, 1 << 20)(v);
   },
+  fill_device: (j, v) => {
+    j.fillDevice = bool('fill_device')(v);
+  },
+  offset_increment: zonedSize('offset_increment', (j, n) => void (j.offsetIncrement = n)),
+  zonesize: (j, v) => {
+    j.zoneSize = size('zonesize')(j, v);
+    j.warnings.push(`zonesize=${v ?? ''}: used as the unit of sizes given in zones; zoned access patterns are not modelled`);
+  },
+  io_size: zonedSize('io_size', (j, n) => void (j.ioSize = n)),
   number_ios: (j, v) => {
     j.numberIos = int('number_ios', 0, Number.MAX_SAFE_INTEGER)(v);
   },
-  offset: (j, v) => {
-    j.offset = size('offset')(j, v);
-  },
+  offset: zonedSize('offset', (j, n) => void (j.offset = n)),
   filename: (j, v) => {
     j.filename = need(v, 'filename');
   },
@@ -263,6 +287,7 @@ export const ALIASES: Record<string, string> = {
   iodepth_batch_complete: 'iodepth_batch_complete_min',
   thread: 'thread',
   threads: 'thread',
+  fill_fs: 'fill_device',
   ss: 'steadystate',
   ss_dur: 'steadystate_duration',
   ss_ramp: 'steadystate_ramp_time',
@@ -286,6 +311,69 @@ export const NOT_SIMULATED: Record<string, string> = {
   random_distribution: 'random offsets are uniform',
   gtod_reduce: 'timing is exact in simulated time',
   verify: 'data contents are not modelled',
+  verify_pattern: 'data contents are not modelled',
+  verify_backlog: 'data contents are not modelled (no verify reads are issued)',
+  verify_backlog_batch: 'data contents are not modelled',
+  verify_interval: 'data contents are not modelled',
+  verify_offset: 'data contents are not modelled',
+  verify_fatal: 'data contents are not modelled',
+  verify_dump: 'data contents are not modelled',
+  verify_async: 'data contents are not modelled',
+  verify_only: 'data contents are not modelled',
+  verify_state_save: 'data contents are not modelled',
+  do_verify: 'data contents are not modelled',
+  experimental_verify: 'data contents are not modelled',
+  buffer_pattern: 'data contents are not modelled',
+  dedupe_percentage: 'data contents are not modelled',
+  scramble_buffers: 'data contents are not modelled',
+  zero_buffers: 'data contents are not modelled',
+  atomic: 'atomic (RWF_ATOMIC / O_ATOMIC) writes are issued as ordinary writes: torn-write protection is not modelled',
+  max_open_zones: 'zoned devices are not modelled (no open-zone limit applies)',
+  job_max_open_zones: 'zoned devices are not modelled (no open-zone limit applies)',
+  zonerange: 'zoned access patterns are not modelled',
+  zonecapacity: 'zoned access patterns are not modelled',
+  zone_reset_threshold: 'zoned devices are not modelled',
+  zone_reset_frequency: 'zoned devices are not modelled',
+  file_service_type: 'the files of a job are one region (see nrfiles); switching between files is not modelled',
+  openfiles: 'the files of a job are one region (see nrfiles)',
+  filename_format: 'clone files are named <job>.<clone>.<file>',
+  serialize_overlap: 'overlapping in-flight I/Os are not checked',
+  allow_file_create: 'files exist as extents on the disk',
+  pre_read: 'there is no page cache in the fio runner',
+  sync: 'O_SYNC is not modelled; use fsync=1',
+  iomem: 'I/O buffers are not modelled',
+  mem: 'I/O buffers are not modelled',
+  iomem_align: 'I/O buffers are not modelled',
+  hugepage_size: 'I/O buffers are not modelled',
+  percentile_list: 'the JSON reports fio’s default percentile list',
+  clat_percentiles: 'the JSON reports fio’s default percentile list',
+  lat_percentiles: 'the JSON reports completion latency percentiles',
+  disable_lat: 'timing is exact in simulated time',
+  disable_clat: 'timing is exact in simulated time',
+  disable_slat: 'timing is exact in simulated time',
+  disable_bw_measurement: 'timing is exact in simulated time',
+  time_based_ramp: 'ramp_time precedes runtime',
+  stats: 'statistics are always collected',
+  write_hist_log: 'per-I/O logs are not written; see the JSON summary',
+  log_hist_msec: 'per-I/O logs are not written',
+  log_compression: 'per-I/O logs are not written',
+  write_iolog: 'I/O logs are not written',
+  read_iolog: 'replaying I/O logs is not modelled',
+  random_distribution_seed: 'the simulation is deterministic from the scenario seed',
+  allrandrepeat: 'the simulation is deterministic from the scenario seed',
+  softrandommap: 'random offsets are always drawn without a random map',
+  bs_unaligned: 'offsets are aligned to the block size',
+  unified_rw_reporting: 'results are reported per direction',
+  replay_redirect: 'replaying I/O logs is not modelled',
+  trim_percentage: 'trims are issued by rw=trim/randtrim/trimwrite only',
+  trim_backlog: 'trims are issued by rw=trim/randtrim/trimwrite only',
+  hipri: 'polled completions are not modelled',
+  fixedbufs: 'I/O buffers are not modelled',
+  registerfiles: 'file registration is not modelled',
+  sqthread_poll: 'submission is inline in the job task',
+  nonvectored: 'submission is inline in the job task',
+  uncached: 'buffered I/O is not part of the fio runner',
+  rwmixcycle: 'the read/write choice is drawn per I/O',
   write_lat_log: 'per-I/O logs are not written; see the JSON summary',
   write_bw_log: 'per-I/O logs are not written; see the JSON summary',
   write_iops_log: 'per-I/O logs are not written; see the JSON summary',
@@ -298,7 +386,6 @@ export const NOT_SIMULATED: Record<string, string> = {
   cpuload: 'the cpuio engine is not a block workload',
   cpumode: 'the cpuio engine is not a block workload',
   zonemode: 'zoned access patterns are not modelled',
-  zonesize: 'zoned access patterns are not modelled',
   zoneskip: 'zoned access patterns are not modelled',
   steadystate: 'steady-state detection is not modelled; the job runs its full runtime',
   steadystate_duration: 'steady-state detection is not modelled',

@@ -64,6 +64,20 @@ function stripComment(raw: string): string {
 
 /** Checks fio does after parsing (fixup_options / check_waitees), and the notes it prints. */
 function finish(j: FioJob, jobs: FioJob[], file: string): void {
+  for (const u of j.zoneUnits) {
+    // fio's "z" suffix counts device zones (zonemode=zbd): without zonesize there is no zone to count in.
+    if (j.zoneSize === null) {
+      throw new FioParseError(file, j.line, `${j.name}: ${u.opt}=${u.zones}z: sizes in zones are not modelled without zonesize= (zoned block devices are not simulated)`);
+    }
+    const n = u.zones * j.zoneSize;
+    if (u.opt === 'size') j.size = n;
+    else if (u.opt === 'offset') j.offset = n;
+    else if (u.opt === 'io_size') j.ioSize = n;
+    else j.offsetIncrement = n;
+  }
+  if (j.filename !== null && j.filename.includes(':') && !j.filename.startsWith('/dev/')) {
+    j.warnings.push(`filename=${j.filename}: several files given; the job uses the first (${j.filename.split(':')[0]})`);
+  }
   if (isSyncEngine(j.ioengine) && j.iodepth > 1) {
     j.warnings.push(`note: both iodepth >= 1 and synchronous I/O engine are selected, queue depth will be capped at 1`);
   }

@@ -21,15 +21,25 @@ export class JobResult {
   error: string | null = null;
   finished = 0;
   fsyncs = 0;
+  /** Every clone has ended (else the job is still running, or was when the simulation ended). */
+  done = false;
 
   constructor(
     readonly name: string,
     readonly clones: number,
     readonly warnings: string[],
+    private readonly clock: () => number = () => -1,
   ) {}
 
+  /**
+   * fio's job runtime: start (after ramp_time) to the end of the job; a job
+   * still running is timed to now — when the simulation ends mid-job, to the
+   * end of the simulation, not to its last completion.
+   */
   get runtimeNs(): number {
-    return this.startNs < 0 ? 0 : Math.max(0, this.endNs - this.startNs);
+    if (this.startNs < 0) return 0;
+    const end = this.done ? this.endNs : Math.max(this.endNs, this.clock());
+    return Math.max(0, end - this.startNs);
   }
 
   json(): Record<string, unknown> {

@@ -39,13 +39,34 @@ describe('hdd model', () => {
 
 describe('flash models', () => {
   it('serves a lone 4 KiB NVMe read in read latency + one page at channel speed (≈70 µs)', () => {
-    const m = new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme' }), 'nvme', 8);
+    const m = new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme', params: { lat_cv: 0 } }), 'nvme', 8, new Rng(1));
     const done = m.service(OP_READ, 0, 4096, false, 0);
     expect(done / 1e3).toBeCloseTo(60 + 4096 / 400, 0);
   });
 
+  it('varies a lone command\'s latency around its mean at queue depth 1 (lat_cv 0.15: NAND page types, firmware)', () => {
+    for (const [type, lat, chanMBps] of [['nvme', 60e3, 400], ['ssd', 90e3, 200]] as const) {
+      const m = new FlashModel(diskSpec({ name: 'd', type }), type, 8, new Rng(3));
+      const xs: number[] = [];
+      let now = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const done = m.service(OP_READ, i * 997 * 8, 4096, false, now);
+        xs.push(done - now);
+        now = done + 1000;
+      }
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+      // The latency part keeps its mean (the page transfer is fixed) and has a standard deviation of 15 % of it (±5 %).
+      expect(Math.abs(mean - (lat + (4096 / (chanMBps * 1e6)) * 1e9))).toBeLessThan(lat * 0.01);
+      expect(sd / lat).toBeGreaterThan(0.15 * 0.95);
+      expect(sd / lat).toBeLessThan(0.15 * 1.05);
+    }
+    const fixed = new FlashModel(diskSpec({ name: 'd', type: 'nvme', params: { lat_cv: 0 } }), 'nvme', 8, new Rng(3));
+    expect(fixed.service(OP_READ, 0, 4096, false, 0)).toBe(fixed.service(OP_READ, 8000, 4096, false, 1e6) - 1e6);
+  });
+
   it('caps NVMe 4 KiB random-read IOPS near channels / latency and scales below it', () => {
-    const m = new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme' }), 'nvme', 8);
+    const m = new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme', params: { lat_cv: 0 } }), 'nvme', 8, new Rng(1));
     const rng = new Rng(9);
     // 1M reads all issued at t=0: completion of the last bounds the IOPS.
     let end = 0;
@@ -56,25 +77,25 @@ describe('flash models', () => {
   });
 
   it('writes to a USB stick at its write bandwidth (8 MB/s) and reads at 30 MB/s', () => {
-    const m = new LatencyBandwidthModel(diskSpec({ name: 'sdc', type: 'usb' }), 'usb');
+    const m = new LatencyBandwidthModel(diskSpec({ name: 'sdc', type: 'usb' }), 'usb', new Rng(1));
     let now = 0;
     for (let i = 0; i < 64; i++) now = m.service(OP_WRITE, i * 2048, 1 << 20, false, now);
     expect((64 * (1 << 20)) / (now / 1e9) / 1e6).toBeGreaterThan(8 * 0.97);
     expect((64 * (1 << 20)) / (now / 1e9) / 1e6).toBeLessThan(8);
-    const r = new LatencyBandwidthModel(diskSpec({ name: 'sdc', type: 'usb' }), 'usb');
+    const r = new LatencyBandwidthModel(diskSpec({ name: 'sdc', type: 'usb' }), 'usb', new Rng(1));
     now = 0;
     for (let i = 0; i < 64; i++) now = r.service(OP_READ, i * 2048, 1 << 20, false, now);
     expect((64 * (1 << 20)) / (now / 1e9) / 1e6).toBeGreaterThan(30 * 0.95);
   });
 
   it('makes a flush wait for every request in flight on the device', () => {
-    const m = new LatencyBandwidthModel(diskSpec({ name: 'vda', type: 'virtio' }), 'virtio');
+    const m = new LatencyBandwidthModel(diskSpec({ name: 'vda', type: 'virtio', params: { lat_cv: 0 } }), 'virtio', new Rng(1));
     const w = m.service(OP_WRITE, 0, 1 << 20, false, 0);
     expect(m.service(OP_FLUSH, 0, 0, false, 0)).toBe(w + 200_000);
   });
 
   it('rejects a non-numeric parameter naming the device and key', () => {
-    expect(() => new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme', params: { channels: 'many' } }), 'nvme', 4)).toThrow(
+    expect(() => new FlashModel(diskSpec({ name: 'nvme0n1', type: 'nvme', params: { channels: 'many' } }), 'nvme', 4, new Rng(1))).toThrow(
       'machine.devices[nvme0n1].params.channels: expected a number in [1, 4096], got "many"',
     );
   });

@@ -35,6 +35,18 @@ describe('nr_requests (block/blk-mq-sched.c, behaviour 32)', () => {
     expect(k.vfs.read('/sys/block/sda/inflight')).toBe('       1        0\n');
   });
 
+  it('keeps 2 × AHCI_MAX_CMDS = 64 scheduler requests on a SATA disk declared with NCQ off (params.queue_depth 1), dispatching one at a time', () => {
+    const { k, block } = blockKernel([diskSpec({ name: 'sda', type: 'hdd', params: { queue_depth: 1 } }), diskSpec({ name: 'sdb', type: 'ssd', minor: 16, params: { queue_depth: 1 } })]);
+    expect(k.vfs.read('/sys/block/sda/queue/nr_requests')).toBe('64\n');
+    expect(k.vfs.read('/sys/block/sdb/queue/nr_requests')).toBe('64\n');
+    expect(k.vfs.read('/sys/block/sda/device/queue_depth')).toBe('1\n');
+    const sda = k.block!.byName('sda')!;
+    for (let i = 0; i < 40; i++) submit(k, sda, 'read', i * 100_000, 4096);
+    k.engine.runUntil(0);
+    expect(k.vfs.read('/sys/block/sda/inflight')).toBe('       1        0\n');
+    expect(block.diskByName('sda')!.queuedInElevator).toBe(39);
+  });
+
   it('raises writes below BLKDEV_MIN_RQ to 4 and refuses depths beyond the tags with EINVAL', () => {
     const { k } = blockKernel([diskSpec({ name: 'sda', type: 'hdd' }), diskSpec({ name: 'nvme0n1', type: 'nvme', major: 259 })]);
     k.vfs.write('/sys/block/sda/queue/nr_requests', '1');
