@@ -13,6 +13,7 @@
  */
 import type { BlockDeviceSpec, RunSpec, Scenario, TaskSpec, TimelineAction } from '../../src-sim/scenario/types';
 import { controllerOf, taskNames } from '../../src-sim/kernel/boot';
+import { kernelDefaults } from '../../src-sim/scenario/kernel-versions';
 import { replayScenario } from '../sim-host/run-driver';
 import type { ExportFile } from './exports';
 
@@ -308,6 +309,10 @@ export function buildReproScript(inp: ScriptInputs): string {
     'It will change:',
   );
   for (const [k, v] of s.kernel.sysctl) push(`  sysctl ${k} = ${v}   (restored on exit)`);
+  for (const [k, v] of [['vm.dirty_ratio', kernelDefaults(s.kernel.version).dirtyRatio], ['vm.dirty_background_ratio', kernelDefaults(s.kernel.version).dirtyBackgroundRatio]] as const) {
+    if (!s.kernel.sysctl.some(([n]) => n === k)) push(`  sysctl ${k} = ${v}   (the default of kernel ${s.kernel.version}; restored on exit)`);
+  }
+  push('  /sys/kernel/mm/lru_gen/enabled = n where it exists (the model has no multi-gen LRU; restored on exit)');
   if (v2) push('  create the cgroup $CGROOT and enable its controllers in the parents\' cgroup.subtree_control');
   for (const g of groups) push(`  create cgroup ${g}`);
   for (const c of s.cgroups) for (const [f, v] of c.writes) push(`  write ${c.path === '/' ? '' : c.path}/${f} = ${v}`);
@@ -366,7 +371,7 @@ export function buildReproScript(inp: ScriptInputs): string {
     '# kwrite REAL_PATH VALUE SIM_PATH: echo VALUE > REAL_PATH, remember the old value of a setting, log it to $OUT.',
     'kwrite() {',
     '  local old=""',
-    '  case "$1" in /proc/sys/*|/sys/block/*|/sys/class/block/*|/sys/devices/*) old=$(cat "$1" 2>/dev/null | sed -n "s/.*\\[\\(.*\\)\\].*/\\1/p;t;p" | head -1) ;; esac',
+    '  case "$1" in /proc/sys/*|/sys/block/*|/sys/class/block/*|/sys/devices/*|/sys/kernel/mm/*) old=$(cat "$1" 2>/dev/null | sed -n "s/.*\\[\\(.*\\)\\].*/\\1/p;t;p" | head -1) ;; esac',
     '  if echo "$2" > "$1"; then',
     '    [ -n "$old" ] && UNDO+=("echo $(printf %q "$old") > $(printf %q "$1")")',
     '    printf \'%s,"!write:%s","%s"\\n\' "$(( $(date +%s%N) - T0 ))" "$3" "${2//\\"/\\"\\"}" >> "$OUT"',
@@ -426,6 +431,17 @@ export function buildReproScript(inp: ScriptInputs): string {
   for (const [k, v] of s.kernel.sysctl) {
     push(`UNDO+=("sysctl -qw $(printf %q "${k}=$(sysctl -n ${k})")")`, `sysctl -qw ${shq(`${k}=${v}`)}`);
   }
+  // Version-dependent defaults the scenario leaves alone: the modelled kernel's, written so the real machine matches them.
+  const kd = kernelDefaults(s.kernel.version);
+  const setNames = new Set(s.kernel.sysctl.map(([k]) => k));
+  const versionSysctls: [string, string][] = (
+    [
+      ['vm.dirty_ratio', String(kd.dirtyRatio)],
+      ['vm.dirty_background_ratio', String(kd.dirtyBackgroundRatio)],
+    ] as [string, string][]
+  ).filter(([k]) => !setNames.has(k));
+  push('', `# ---- defaults of the modelled kernel ${s.kernel.version} (src-sim/scenario/kernel-versions.ts) the scenario does not set`);
+  for (const [k, v] of versionSysctls) push(`UNDO+=("sysctl -qw $(printf %q "${k}=$(sysctl -n ${k})")")`, `sysctl -qw ${shq(`${k}=${v}`)}`);
   push('', '# ---- files the workloads use');
   for (const f of files.values()) {
     push(`mkdir -p "$(dirname "$${f.var}")"; [ "$(stat -c %s "$${f.var}" 2>/dev/null || echo 0)" -ge ${f.sizeBytes} ] || dd if=/dev/urandom of="$${f.var}" bs=1M count=${Math.ceil(f.sizeBytes / 1048576)} status=none`);
@@ -437,6 +453,11 @@ export function buildReproScript(inp: ScriptInputs): string {
       push(`kwrite ${realPath(s, sim, devs)} ${realValue(v, devs)} ${shq(sim)}`);
     }
   }
+  push(
+    '',
+    '# The simulator models the two-list LRU (active/inactive), not the multi-gen LRU (6.1+): turn MGLRU off where the kernel has it.',
+    'if [ -w /sys/kernel/mm/lru_gen/enabled ]; then kwrite /sys/kernel/mm/lru_gen/enabled n /sys/kernel/mm/lru_gen/enabled; fi',
+  );
   push(
     '',
     '# ---- sampling: every interval, the raw text of each recorded file as one CSV row',

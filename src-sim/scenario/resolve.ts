@@ -1,3 +1,4 @@
+import { kernelDefaults } from './kernel-versions';
 import { KernelError } from '../vfs/errors';
 import { NR_CPUS_MAX, EXPECT_CPULIST, formatCpuList, parseCpuList } from './cpulist';
 import { flatMachine } from './defaults';
@@ -164,15 +165,10 @@ export function normalizeCgroupPath(path: string): string {
   return `/${path.split('/').filter((p) => p !== '').join('/')}`;
 }
 
-function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const [a = 0, b = 0] = version.split('.').map(Number);
-  return a > major || (a === major && b >= minor);
-}
-
 function resolveKernel(f: ScenarioFile, issues: PathIssue[]) {
   const version = f.kernel?.version ?? '6.18';
-  const eevdfKernel = versionAtLeast(version, 6, 6);
-  const scheduler = f.kernel?.scheduler ?? (eevdfKernel ? 'eevdf' : 'cfs');
+  const eevdfKernel = kernelDefaults(version).scheduler === 'eevdf';
+  const scheduler = f.kernel?.scheduler ?? kernelDefaults(version).scheduler;
   if (scheduler === 'eevdf' && !eevdfKernel) {
     issues.push({ path: ['kernel', 'scheduler'], message: `expected cfs: EEVDF replaced CFS in 6.6 and kernel.version is ${version}` });
   }

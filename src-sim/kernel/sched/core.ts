@@ -27,7 +27,8 @@ import {
   updateCurr,
   type FairCtx,
 } from './fair';
-import { FairTunables, versionAtLeast } from './tunables';
+import { FairTunables } from './tunables';
+import { kernelDefaults } from '../../scenario/kernel-versions';
 import { calcDeltaFair, MIN_SHARES, niceToWeight, WEIGHT_IDLEPRIO } from './weights';
 import { Bandwidth } from './bandwidth';
 import { RtBandwidth } from './rt';
@@ -95,7 +96,7 @@ export class Scheduler implements SchedulerApi {
       feat: defaultFeatures(),
       tun: this.tun,
       tickNs: Math.round(1e9 / s.kernel.hz),
-      lagLimitMaxSlice: versionAtLeast(s.kernel.version, 6, 15),
+      lagLimitMaxSlice: kernelDefaults(s.kernel.version).lagLimitMaxSlice,
       resched: false,
       now: 0,
       onUpdateCurr: (q, se, d) => this.onUpdateCurr(q, se, d),

@@ -6,7 +6,7 @@ import { fail } from '../../vfs/errors';
 import { parseTrigger } from '../psi/psi';
 import type { Scheduler } from './core';
 import { parseS64, parseU64 } from './cpulist';
-import { versionAtLeast } from './tunables';
+import { kernelDefaults } from '../../scenario/kernel-versions';
 
 /** USER_HZ ticks from ns (kernel/sched/cputime.c: nsec_to_clock_t with USER_HZ 100). */
 const ticks = (ns: number): number => Math.floor(ns / 10_000_000);
@@ -123,7 +123,7 @@ function registerTunables(s: Scheduler): void {
   const vfs = s.k.vfs;
   const tun = s.tun;
   const eevdf = s.ctx.eevdf;
-  const old = !eevdf && !versionAtLeast(s.k.scenario.kernel.version, 5, 13);
+  const old = !eevdf && !kernelDefaults(s.k.scenario.kernel.version).schedTunablesInDebugfs;
   const dir = old ? '/proc/sys/kernel/sched_' : '/sys/kernel/debug/sched/';
   const u32 = (name: string, get: () => number, set: (v: number) => void): void => {
     vfs.register(`${dir}${name}`, {

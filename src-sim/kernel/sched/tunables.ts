@@ -1,3 +1,4 @@
+import { kernelDefaults } from '../../scenario/kernel-versions';
 import type { KernelSpec } from '../../scenario/types';
 
 /** kernel/sched/fair.c: enum sched_tunable_scaling. */
@@ -37,8 +38,8 @@ export class FairTunables {
   factor = 1;
 
   constructor(kernel: KernelSpec) {
-    // 6.15 "sched: Reduce the default slice to avoid tasks getting an extra tick"
-    this.normalizedBaseSlice = versionAtLeast(kernel.version, 6, 15) ? 700_000 : 750_000;
+    // 0.7 ms from 6.15 (scenario/kernel-versions.ts cites the change)
+    this.normalizedBaseSlice = kernelDefaults(kernel.version).baseSliceNs;
   }
 
   /** kernel/sched/fair.c: get_update_sysctl_factor */

@@ -4,6 +4,8 @@
  * hard_dirty_limit(), update_dirty_limit().
  */
 
+import { kernelDefaults } from '../../scenario/kernel-versions';
+
 export const PAGE_SIZE = 4096;
 
 /** The vm.dirty_* sysctls as the kernel holds them. */
@@ -17,9 +19,10 @@ export interface DirtySysctls {
   dirtyWritebackCentisecs: number;
 }
 
-/** Documentation/admin-guide/sysctl/vm.rst defaults. */
-export function defaultSysctls(): DirtySysctls {
-  return { dirtyRatio: 20, dirtyBackgroundRatio: 10, dirtyBytes: 0, dirtyBackgroundBytes: 0, dirtyExpireCentisecs: 3000, dirtyWritebackCentisecs: 500 };
+/** Documentation/admin-guide/sysctl/vm.rst defaults; the ratios as of `version` (scenario/kernel-versions.ts). */
+export function defaultSysctls(version = '6.18'): DirtySysctls {
+  const d = kernelDefaults(version);
+  return { dirtyRatio: d.dirtyRatio, dirtyBackgroundRatio: d.dirtyBackgroundRatio, dirtyBytes: 0, dirtyBackgroundBytes: 0, dirtyExpireCentisecs: 3000, dirtyWritebackCentisecs: 500 };
 }
 
 export interface DirtyLimits {

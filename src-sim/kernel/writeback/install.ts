@@ -39,7 +39,7 @@ export function installWriteback(k: Kernel): void {
   const pc = mm.pageCache;
   // Page I/O of files on block devices becomes bios from here on (the page cache starts with a fixed-latency store).
   if (k.block) pc.setBackingStore(new BlockBackingStore(k.block, pc.backingStore));
-  const s = defaultSysctls();
+  const s = defaultSysctls(k.scenario.kernel.version);
   const hz = k.scenario.kernel.hz;
   const jiffyNs = 1e9 / hz;
   const jiffies = (): number => Math.floor(k.now / jiffyNs + 1e-9);
