@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { baseScenario, flatMachine, taskSpec } from '../../src-sim/scenario/defaults';
 import type { BlockDeviceSpec } from '../../src-sim/scenario/types';
 import { Simulation } from '../../src-sim/simulation';
 import { FioParseError, isBlockJob, type FioJob } from '../../src-sim/workload/fio/job';
 import { parseFioJobFile } from '../../src-sim/workload/fio/parse';
 import { fmtBytes } from '../../src-sim/workload/fio/units';
+import { InputFileError, readRegularFile } from './read-input';
 
 const USAGE = 'usage: kernel-lab fio FILE.fio [--run SECONDS]';
+/** One simulated hour: fio jobs run for seconds to minutes; this bounds the command's own time. */
+const MAX_RUN_SECONDS = 3600;
 
 /**
  * `kernel-lab fio FILE.fio`: parse a job file and print how each job was
@@ -21,9 +23,11 @@ export async function fioCommand(argv: string[], out: (s: string) => void = (s) 
   let runSeconds = 0;
   const ri = args.indexOf('--run');
   if (ri >= 0) {
-    runSeconds = Number(args[ri + 1]);
-    if (!(runSeconds > 0)) {
-      err(`kernel-lab fio: --run expects a positive number of seconds\n${USAGE}\n`);
+    // Decimal only: Number() would take "Infinity", "1e300" and "0x10".
+    const text = args[ri + 1] ?? '';
+    runSeconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(runSeconds > 0 && runSeconds <= MAX_RUN_SECONDS)) {
+      err(`kernel-lab fio: --run expects a number of seconds from 0 to ${MAX_RUN_SECONDS} (like 2 or 0.5), got ${JSON.stringify(text)}\n${USAGE}\n`);
       return 2;
     }
     args.splice(ri, 2);
@@ -35,9 +39,10 @@ export async function fioCommand(argv: string[], out: (s: string) => void = (s) 
   const file = args[0]!;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file);
   } catch (e) {
-    err(`${file}: ${(e as Error).message}\n`);
+    if (!(e instanceof InputFileError)) throw e;
+    err(`${e.message}\n`);
     return 2;
   }
   let jobs: FioJob[];

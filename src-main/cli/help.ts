@@ -22,7 +22,7 @@ commands:
 Every command takes --help. Exit codes: 0 ok, 2 bad input, 1 internal error.
 `,
   run: `usage: kernel-lab run SCENARIO [--seed N | --seeds FIRST..LAST [--jobs N] [--progress]]
-                        [--duration T] [--session FILE.klab] [--json]
+                        [--duration T] [--session FILE.klab] [--json] [--allow PATH]
 
 Runs SCENARIO (YAML or JSON, format kernel-lab/scenario@1) in a simulator
 worker thread and prints a table per cgroup (CPU usage, throttling, PSI) and
@@ -35,6 +35,8 @@ per task (runtime, run delay), read from the virtual files at the end.
                         scenario is invalid
   --json                print exactly one JSON document (kernel-lab/summary@1)
                         with the final content of every virtual file and the log
+  --allow PATH          a fio job file (or a folder of them) outside the
+                        scenario's folder that the scenario may read
 
 Replications: --seeds 1..30 (or a list 1,4,9) runs the scenario once per
 seed on the worker pool (one worker per core, or --jobs N) and prints every
@@ -101,10 +103,12 @@ without the token are refused. Runs until Ctrl-C.
   --session FILE.klab   open this session at start
   --renderer DIR        serve the UI from DIR instead of dist/renderer/
 `,
-  validate: `usage: kernel-lab validate SCENARIO
+  validate: `usage: kernel-lab validate SCENARIO [--allow PATH]
 
 Loads and checks SCENARIO as \`run\` would, without running it. Problems are
 printed as FILE:LINE:COL: path.in.file: what was expected (exit code 2).
+Fio job files are read from the scenario's folder only, unless named (or
+their folder) with --allow PATH.
 `,
   runs: `usage: kernel-lab runs SESSION
 

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../../src-sim/scenario/errors';
 import { loadScenario } from '../../src-sim/scenario/load';
 import type { Scenario } from '../../src-sim/scenario/types';
 import { badInput } from './errors';
+import { confinedReader, InputFileError, readRegularFile } from './read-input';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -11,20 +11,20 @@ export interface LoadedScenario {
 }
 
 /**
- * Read and resolve a scenario file (and the fio job files it names). Any problem is bad input (exit 2) with the
- * loader's `FILE:LINE:COL: path: expected…` lines.
+ * Read and resolve a scenario file (and the fio job files it names, from its
+ * own folder or from `allowed` paths named on the command line). Any problem
+ * is bad input (exit 2) with the loader's `FILE:LINE:COL: path: expected…` lines.
  */
-export function readScenarioFile(file: string): LoadedScenario {
+export function readScenarioFile(file: string, allowed: readonly string[] = []): LoadedScenario {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file);
   } catch (e) {
-    throw badInput(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof InputFileError) throw badInput(e.message);
+    throw e;
   }
-  // The loader resolves the paths a scenario names against its folder.
-  const readFile = (p: string): string => readFileSync(p, 'utf8');
   try {
-    return { scenario: loadScenario(text, file, { readFile }), file, text };
+    return { scenario: loadScenario(text, file, { readFile: confinedReader(file, allowed) }), file, text };
   } catch (e) {
     if (e instanceof ScenarioError) throw badInput(e.message);
     throw e;

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../../src-sim/scenario/types';
 import { checkResolvedScenario } from '../../src-sim/scenario/load';
-import { formatIssue } from '../../src-sim/scenario/errors';
+import { formatIssue, formatPath } from '../../src-sim/scenario/errors';
+import { deviceIssues } from '../../src-sim/scenario/scenario-check';
 import { KernelError } from '../../src-sim/vfs/errors';
 import type {
   EventEntry,
@@ -424,6 +425,9 @@ export class LabService {
       const list = [...disks.keys()].join(', ') || 'none';
       if (action.kind === 'unplug' && !disks.has(action.device)) throw refused(`no disk named "${action.device}" is plugged in (present: ${list})`);
       if (action.kind === 'plug') {
+        // The same device checks as a scenario's plug (params, bad sectors, partitions): a refused plug leaves the run going.
+        const bad = deviceIssues(action.device, ['device'], r.scenario.machine.cpus);
+        if (bad.length) throw new LabError('invalid-request', `plug refused: ${bad.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`);
         const devt = `${action.device.major}:${action.device.minor}`;
         if (disks.has(action.device.name)) throw refused(`a disk named "${action.device.name}" is already plugged in`);
         const clash = [...disks].find(([, d]) => d === devt);

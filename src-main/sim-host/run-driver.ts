@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { TimelineAction, Scenario } from '../../src-sim/scenario/types';
 import { Simulation, type LiveAction } from '../../src-sim/simulation';
 import { KernelError } from '../../src-sim/vfs/errors';
+import { formatPath } from '../../src-sim/scenario/errors';
+import { deviceIssues } from '../../src-sim/scenario/scenario-check';
 import type { Batch, BatchEntry, ControlMessage, RunOptions, WorkerToHost } from './protocol';
 
 export type Post = (msg: WorkerToHost, transfer?: ArrayBuffer[]) => void;
@@ -158,6 +160,14 @@ export class RunDriver {
     if (!sim || sim.now >= this.scenario.durationNs) {
       this.post({ type: 'act', reply: { id, ok: false, error: 'the run has ended' } });
       return;
+    }
+    if (action.kind === 'plug') {
+      // Checked here too (not only by the service): a device the model refuses would fail the whole run.
+      const bad = deviceIssues(action.device, ['device'], this.scenario.machine.cpus);
+      if (bad.length) {
+        this.post({ type: 'act', reply: { id, ok: false, error: bad.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
+        return;
+      }
     }
     let applied: TimelineAction;
     try {

@@ -2,6 +2,8 @@ import { applyAction, bootKernel, controllerOf, sysctlPath, type BootWrite } fro
 import type { Kernel } from '../kernel/kernel';
 import { SimInvariantError } from '../engine/errors';
 import { KernelError } from '../vfs/errors';
+import { parseFields } from '../vfs/fields';
+import { sampleValueIssue } from './limits';
 import type { Origins, PathIssue } from './issues';
 import { baseScenario, flatMachine } from './defaults';
 import { RUN_TYPES } from './schema';
@@ -79,7 +81,23 @@ export function kernelIssues(s: Scenario, origins: Origins): PathIssue[] {
   s.record.forEach((p, i) => {
     if (p.startsWith('/') && !present.has(p)) issues.push({ path: ['record', i], message: noSuchFile(kernel, p) });
   });
+  const values = sampleValueIssue(s, seriesCount(kernel, s.record));
+  if (values) issues.push(values);
   return issues;
+}
+
+/** Series a run of this kernel records at its first sample: one per numeric field of each sampled file. */
+function seriesCount(k: Kernel, record: readonly string[]): number {
+  let n = 0;
+  for (const p of record.length ? record : k.vfs.observables()) {
+    if (!k.vfs.exists(p)) continue;
+    try {
+      n += parseFields(k.vfs.read(p)).size;
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+    }
+  }
+  return n;
 }
 
 /** Boot (timeline left out), collecting every refused sysctl and cgroup write. */

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { ScenarioError, formatPath, type ScenarioIssue, type SourcePath } from './errors';
-import { kernelIssues } from './kernel-check';
 import { syntheticOrigins, type PathIssue } from './issues';
 import { resolveScenario } from './resolve';
 import { ALLOWED_KEYS_PREFIX, EXTENSION_PREFIX, ScenarioFileSchema } from './schema';
@@ -8,7 +7,8 @@ import { lineCol, offsetOf, parseSource, pathKey, type SourceDoc } from './sourc
 import type { Scenario } from './types';
 import { closest } from './suggest';
 import { show } from './units';
-import { resolvedIssues, semanticIssues, warnings } from './validate';
+import { scenarioIssues } from './scenario-check';
+import { resolvedIssues, warnings } from './validate';
 
 export interface LoadOptions {
   /**
@@ -48,9 +48,9 @@ export function validateScenario(value: unknown, opts: LoadOptions & { fileName?
  * semantic rules. Paths name the resolved fields.
  */
 export function checkResolvedScenario(s: Scenario): ScenarioIssue[] {
-  const issues = [...resolvedIssues(s), ...semanticIssues(s)];
+  const issues = resolvedIssues(s);
   try {
-    issues.push(...kernelIssues(s, syntheticOrigins(s)));
+    issues.push(...scenarioIssues(s, syntheticOrigins(s), { earlier: issues }));
   } catch (e) {
     // An editor calls this on every change: a draft the simulator cannot
     // boot is one more issue to show, not an exception.
@@ -67,17 +67,7 @@ function check(value: unknown, file: string, opts: LoadOptions, doc: SourceDoc |
   const parsed = ScenarioFileSchema.safeParse(withoutExtensions(value), { reportInput: true, error: fallbackMessage });
   if (!parsed.success) throw new ScenarioError(place(parsed.error.issues.flatMap(fromZod), file, doc));
   const { scenario, origins, issues } = resolveScenario(parsed.data, { fileName: file, ...(opts.readFile ? { readFile: opts.readFile } : {}) });
-  issues.push(...semanticIssues(scenario));
-  if (opts.kernelChecks !== false) {
-    try {
-      issues.push(...kernelIssues(scenario, origins));
-    } catch (e) {
-      // A scenario already known to be wrong may not boot at all; its
-      // issues say why. A scenario with no issues that cannot boot is a
-      // simulator bug and surfaces as such.
-      if (issues.length === 0) throw e;
-    }
-  }
+  issues.push(...scenarioIssues(scenario, origins, { kernelChecks: opts.kernelChecks, earlier: issues }));
   if (issues.length) throw new ScenarioError(place(issues, file, doc));
   if (opts.onWarning) for (const w of place(warnings(scenario), file, doc)) opts.onWarning(w);
   return scenario;

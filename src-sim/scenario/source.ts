@@ -18,6 +18,15 @@ export interface SourceDoc {
   lineStarts: number[];
 }
 
+/**
+ * Scenario files are a few KiB; the limit keeps parsing (linear, about 2 s
+ * per MiB of YAML on a slow core) and the editor's copy of the text small.
+ */
+export const MAX_SCENARIO_CHARS = 1024 * 1024;
+/** A scenario is a few levels deep; deeper input is refused before anything recurses over it. */
+const MAX_DEPTH = 200;
+const MERGE_KEY = '<<';
+
 export function pathKey(path: SourcePath): string {
   return JSON.stringify(path);
 }
@@ -35,7 +44,12 @@ export function looksLikeJson(text: string, fileName: string): boolean {
   }
 }
 
-export function parseSource(text: string, file: string): SourceDoc {
+export function parseSource(source: string, file: string): SourceDoc {
+  // A UTF-8 byte-order mark (Windows editors write one) is not content; editors do not count it as a column either.
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  if (text.length > MAX_SCENARIO_CHARS) {
+    throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: `expected a scenario file of at most ${MAX_SCENARIO_CHARS} characters (1 MiB), got ${text.length}` }]);
+  }
   const lineStarts = computeLineStarts(text);
   if (looksLikeJson(text, file)) {
     const r = parseJsonWithPositions(text);
@@ -43,12 +57,17 @@ export function parseSource(text: string, file: string): SourceDoc {
     return { file, value: r.value, spans: r.spans, lineStarts };
   }
   // merge: `<<: *defaults` lets many similar tasks share one template.
-  const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false, merge: true });
+  // uniqueKeys: false, because the package compares every key with every
+  // other one of its mapping (100 k keys took minutes); walkYaml finds
+  // duplicates with a Set instead.
+  const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: false, prettyErrors: false, merge: true });
   if (doc.errors.length) {
     throw new ScenarioError(doc.errors.map((e) => issueAt(file, lineStarts, e.pos[0], `invalid YAML: ${yamlMessage(e.code, e.message, text, e.pos[0])}`)));
   }
   const spans = new Map<string, SourceSpan>();
-  if (doc.contents) walkYaml(doc.contents, [], text, spans);
+  const problems: { at: number; message: string }[] = [];
+  if (doc.contents) walkYaml(doc.contents, [], text, spans, problems);
+  if (problems.length) throw new ScenarioError(problems.map((p) => issueAt(file, lineStarts, p.at, `invalid YAML: ${p.message}`)));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
@@ -64,12 +83,17 @@ function yamlMessage(code: string, message: string, text: string, at: number): s
     const key = /^\s*("[^"]*"|'[^']*'|[^:\n]*?)\s*:/.exec(text.slice(at))?.[1];
     return key ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : JSON.stringify(key)} (each key once per mapping)` : 'duplicate key (each key once per mapping)';
   }
+  if (/call stack/i.test(message)) return `nesting deeper than ${MAX_DEPTH} levels`;
   if (code === 'MULTIPLE_DOCS') return 'a scenario file holds one document; remove the "---" separator';
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function walkYaml(node: Node, path: (string | number)[], text: string, spans: Map<string, SourceSpan>, keyOffset?: number): void {
+function walkYaml(node: Node, path: (string | number)[], text: string, spans: Map<string, SourceSpan>, problems: { at: number; message: string }[], keyOffset?: number): void {
   const start = node.range?.[0] ?? 0;
+  if (path.length > MAX_DEPTH) {
+    problems.push({ at: start, message: `nesting deeper than ${MAX_DEPTH} levels` });
+    return;
+  }
   const span: SourceSpan = { value: start };
   if (keyOffset !== undefined) span.key = keyOffset;
   if (isScalar(node) && node.type === 'PLAIN' && typeof node.value !== 'string' && node.range) {
@@ -77,12 +101,15 @@ function walkYaml(node: Node, path: (string | number)[], text: string, spans: Ma
   }
   spans.set(pathKey(path), span);
   if (isMap(node)) {
+    const keys = new Set<string>();
     for (const pair of node.items) {
       if (!isPair(pair) || !isScalar(pair.key)) continue;
       const k = String(pair.key.value);
       const keyAt = pair.key.range?.[0] ?? start;
+      if (keys.has(k) && k !== MERGE_KEY) problems.push({ at: keyAt, message: yamlMessage('DUPLICATE_KEY', '', text, keyAt) });
+      keys.add(k);
       if (pair.value && (isScalar(pair.value) || isMap(pair.value) || isSeq(pair.value) || isAlias(pair.value))) {
-        walkYaml(pair.value as Node, [...path, k], text, spans, keyAt);
+        walkYaml(pair.value as Node, [...path, k], text, spans, problems, keyAt);
       } else {
         // `key:` with no value: null, placed at the key.
         spans.set(pathKey([...path, k]), { key: keyAt, value: keyAt });
@@ -90,7 +117,7 @@ function walkYaml(node: Node, path: (string | number)[], text: string, spans: Ma
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
-      if (isScalar(item) || isMap(item) || isSeq(item) || isAlias(item)) walkYaml(item as Node, [...path, i], text, spans);
+      if (isScalar(item) || isMap(item) || isSeq(item) || isAlias(item)) walkYaml(item as Node, [...path, i], text, spans, problems);
     });
   }
 }

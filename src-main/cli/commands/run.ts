@@ -9,14 +9,15 @@ import { openForWrite } from '../session-arg';
 import { summaryTable } from '../table';
 
 export async function runCommand(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const args = parseArgs('run', argv, { seed: 'value', seeds: 'value', jobs: 'value', duration: 'value', session: 'value', json: 'flag', progress: 'flag' });
+  const args = parseArgs('run', argv, { seed: 'value', seeds: 'value', jobs: 'value', duration: 'value', session: 'value', json: 'flag', progress: 'flag', allow: 'value' });
   const [file] = positionals('run', args, ['SCENARIO']);
   const seed = intOption('run', 'seed', args.values.get('seed'));
   const duration = args.values.get('duration');
   const durationNs = duration === undefined ? undefined : parseDurationOption('run', 'duration', duration);
   // Everything is validated before the session is opened: an invalid
   // scenario writes nothing anywhere.
-  const loaded = readScenarioFile(file!);
+  const allow = args.values.get('allow');
+  const loaded = readScenarioFile(file!, allow === undefined ? [] : [allow]);
   const seedsText = args.values.get('seeds');
   if (seedsText !== undefined) {
     if (seed !== undefined) throw badInput('kernel-lab run: give --seed N (one run) or --seeds FIRST..LAST (replications), not both');

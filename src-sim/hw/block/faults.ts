@@ -4,7 +4,8 @@ import { OP_READ, OP_WRITE, type OpCode } from './model';
 /**
  * Error injection for one disk: bad sector ranges (read and write errors are
  * distinguished) and a failed controller that fails everything. Sector
- * ranges are absolute on the disk, end exclusive.
+ * ranges are absolute on the disk and inclusive, as the scenario file writes
+ * them (`{ start: 5, end: 5 }` is the one sector 5); held end-exclusive here.
  */
 export class FaultMap {
   /** A dead controller / offline SCSI device: every request fails. */
@@ -19,11 +20,12 @@ export class FaultMap {
     this.ends = new Float64Array(n);
     this.ops = new Uint8Array(n);
     spec.badSectors.forEach((b, i) => {
-      if (!(b.end > b.start) || b.start < 0) {
-        throw new Error(`machine.devices[${spec.name}].badSectors[${i}]: expected 0 ≤ start < end, got ${b.start}..${b.end}`);
+      // The loader refuses these (scenario/device-check.ts); reaching here is a bug.
+      if (!(b.end >= b.start) || b.start < 0) {
+        throw new Error(`machine.devices[${spec.name}].badSectors[${i}]: expected 0 ≤ start ≤ end, got ${b.start}..${b.end}`);
       }
       this.starts[i] = b.start;
-      this.ends[i] = b.end;
+      this.ends[i] = b.end + 1;
       this.ops[i] = b.op === 'read' ? 1 : b.op === 'write' ? 2 : 3;
     });
   }

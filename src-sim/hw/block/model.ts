@@ -40,7 +40,13 @@ export interface DeviceModel {
 
 /** Thrown for bad device parameters; names the device and the parameter. */
 export class DeviceParamError extends Error {
-  constructor(device: string, param: string, expected: string, got: unknown) {
+  constructor(
+    device: string,
+    readonly param: string,
+    /** "a number in [1, 4096]": what the parameter takes. */
+    readonly expected: string,
+    readonly got: unknown,
+  ) {
     super(`machine.devices[${device}].params.${param}: expected ${expected}, got ${JSON.stringify(got)}`);
     this.name = 'DeviceParamError';
   }

@@ -3,7 +3,7 @@ import type { Engine } from '../../engine/engine';
 import type { Rng } from '../../engine/rng';
 import { createDeviceModel } from '../../hw/block/create';
 import { FaultMap } from '../../hw/block/faults';
-import type { OpCode } from '../../hw/block/model';
+import { boolParam, type OpCode } from '../../hw/block/model';
 import type { BlockDeviceSpec } from '../../scenario/types';
 import type { Cgroup } from '../cgroup/cgroup';
 import type { Kernel } from '../kernel';
@@ -264,7 +264,7 @@ export class BlockLayer implements BlockApi, DiskHost {
     if (clash && clash.alive) throw new Error(`block: ${spec.major}:${spec.minor} is already used by ${clash.name}`);
     const model = createDeviceModel(spec, this.rng.fork(`block:${spec.name}`), this.k.scenario.machine.cpus);
     const disk = new Disk(spec, model, new FaultMap(spec), this, defaultElevator(model.limits.nrHwQueues));
-    if (spec.params['controller_failed'] === true) disk.faults.controllerFailed = true;
+    if (boolParam(spec, 'controller_failed', false)) disk.faults.controllerFailed = true;
     this.diskList.push(disk);
     for (const d of [disk, ...disk.parts]) {
       this.byNameMap.set(d.name, d);

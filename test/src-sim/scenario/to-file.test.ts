@@ -124,7 +124,7 @@ describe('toScenarioFile writes a Scenario back in the file format', () => {
       'machine:',
       '  numa: { nodes: [{cpus: "0-1", memory: 2G}, {cpus: "2-3", memory: 6G}], distances: [[10,21],[21,10]] }',
       '  swap: { size: 2G, latency: 50us, bandwidth: 1G/s }',
-      '  devices: [{ name: nvme0n1, type: nvme, size: 1T, major: 259, minor: 0, partitions: [100G], params: { queues: 8 }, bad_sectors: [{ start: 0, end: 7, op: read }] }]',
+      '  devices: [{ name: nvme0n1, type: nvme, size: 1T, major: 259, minor: 0, partitions: [100G], params: { nr_hw_queues: 8 }, bad_sectors: [{ start: 0, end: 7, op: read }] }]',
       'files: [{ path: /data/db, size: 1G, device: nvme0n1p1 }]',
       'tasks:',
       '  - { name: r, run: { type: read, file: /data/db, bs: 1M, mmap: true } }',

@@ -102,12 +102,12 @@ describe('flash models', () => {
 });
 
 describe('fault injection', () => {
-  it('fails exactly the I/O of the faulty direction that touches a bad range', () => {
+  it('fails exactly the I/O of the faulty direction that touches a bad range (start and end inclusive)', () => {
     fc.assert(
       fc.property(
         fc.nat(10_000), fc.integer({ min: 1, max: 1000 }), fc.nat(12_000), fc.integer({ min: 1, max: 256 }), fc.constantFrom('read', 'write', 'both' as const),
         (start, len, sector, nr, op) => {
-          const f = new FaultMap(diskSpec({ name: 'sda', type: 'hdd', badSectors: [{ start, end: start + len, op }] }));
+          const f = new FaultMap(diskSpec({ name: 'sda', type: 'hdd', badSectors: [{ start, end: start + len - 1, op }] }));
           const overlaps = sector < start + len && sector + nr > start;
           expect(f.fails(OP_READ, sector, nr)).toBe(overlaps && op !== 'write');
           expect(f.fails(OP_WRITE, sector, nr)).toBe(overlaps && op !== 'read');
@@ -115,6 +115,11 @@ describe('fault injection', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('takes a single-sector range (start == end) as that one sector', () => {
+    const f = new FaultMap(diskSpec({ name: 'sda', type: 'hdd', badSectors: [{ start: 5, end: 5, op: 'both' }] }));
+    expect([f.fails(OP_READ, 4, 1), f.fails(OP_READ, 5, 1), f.fails(OP_WRITE, 0, 6), f.fails(OP_WRITE, 6, 8)]).toEqual([false, true, true, false]);
   });
 
   it('fails everything once the controller has failed', () => {

@@ -1,0 +1,98 @@
+import { deviceParamIssues } from '../hw/block/params-check';
+import type { Origins, PathIssue } from './issues';
+import { kernelIssues } from './kernel-check';
+import { limitIssues } from './limits';
+import type { BlockDeviceSpec, Scenario } from './types';
+import { formatSize } from './units';
+import { semanticIssues } from './validate';
+
+const SECTOR = 512;
+
+/**
+ * The one validation path every entry point takes after its own parsing: a
+ * scenario file (loadScenario), the renderer's draft and browser mode's
+ * run/start (checkResolvedScenario), a sweep point. In order: limits (so a
+ * hostile size is refused before anything is allocated), devices, cgroup
+ * names, the semantic rules, then the scratch-kernel boot. Paths name the
+ * file's keys; `origins` maps resolved parts back to where they were written.
+ */
+export function scenarioIssues(s: Scenario, origins: Origins, opts: { kernelChecks?: boolean; earlier?: readonly PathIssue[] } = {}): PathIssue[] {
+  const limits = limitIssues(s);
+  if (limits.length) return limits;
+  const issues: PathIssue[] = [];
+  s.machine.devices.forEach((d, i) => issues.push(...deviceIssues(d, ['machine', 'devices', i], s.machine.cpus)));
+  s.timeline.forEach((a, i) => {
+    if (a.kind === 'plug') issues.push(...deviceIssues(a.device, origins.timeline[i] ?? ['timeline', i, 'plug'], s.machine.cpus));
+  });
+  issues.push(...cgroupNameIssues(s, origins));
+  issues.push(...semanticIssues(s));
+  if (opts.kernelChecks !== false) {
+    const known = (opts.earlier?.length ?? 0) + issues.length;
+    try {
+      issues.push(...kernelIssues(withoutBrokenRuns(s, [...(opts.earlier ?? []), ...issues]), origins));
+    } catch (e) {
+      // A scenario already known to be wrong may not boot at all; its
+      // issues say why. A scenario with no issues that cannot boot is a
+      // simulator bug and surfaces as such.
+      if (known === 0) throw e;
+    }
+  }
+  return issues;
+}
+
+/**
+ * A task whose run was already refused (a bad fio job) boots as a plain CPU
+ * task, so the scratch kernel neither fails on it nor quotes its input
+ * again; its index, name and group stay for the writes that name it.
+ */
+function withoutBrokenRuns(s: Scenario, known: readonly PathIssue[]): Scenario {
+  const broken = new Set(known.filter((i) => i.path[0] === 'tasks' && i.path[2] === 'run').map((i) => i.path[1]));
+  if (broken.size === 0) return s;
+  return { ...s, tasks: s.tasks.map((t, i) => (broken.has(i) ? { ...t, run: { type: 'cpu' } } : t)) };
+}
+
+/**
+ * A disk the block layer can add: partitions that fit, bad sector ranges on
+ * the disk (inclusive, 512-byte sectors), and parameters its model reads
+ * with values it takes. Also the check of a live `plug`.
+ */
+export function deviceIssues(d: BlockDeviceSpec, at: readonly (string | number)[], nrCpus: number): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const total = d.partitions.reduce((sum, p) => sum + p, 0);
+  if (total > d.sizeBytes) {
+    issues.push({ path: [...at, 'partitions'], message: `expected partitions that fit the ${formatSize(d.sizeBytes)} disk, got ${formatSize(total)} in all` });
+  }
+  const sectors = Math.floor(d.sizeBytes / SECTOR);
+  d.badSectors.forEach((b, i) => {
+    const where = [...at, 'bad_sectors', i];
+    if (!Number.isSafeInteger(b.start) || b.start < 0) issues.push({ path: [...where, 'start'], message: `expected a sector number ≥ 0, got ${b.start}` });
+    else if (!Number.isSafeInteger(b.end) || b.start > b.end) issues.push({ path: where, message: `expected start ≤ end, got ${b.start} > ${b.end}` });
+    else if (b.end >= sectors) issues.push({ path: [...where, 'end'], message: `expected a sector below ${sectors} (the disk has ${sectors} 512-byte sectors), got ${b.end}` });
+  });
+  for (const p of deviceParamIssues(d, nrCpus)) issues.push({ path: [...at, 'params', p.param], part: p.part, message: p.message });
+  return issues;
+}
+
+/**
+ * cgroup names are directory names under /sys/fs/cgroup: "." and ".." would
+ * walk out of the group (`/../../etc`), and a control character breaks every
+ * file that prints the path (/proc/<pid>/cgroup, cgroup.events lines).
+ */
+function cgroupNameIssues(s: Scenario, origins: Origins): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const bad = (path: string): string | null => {
+    if (/[\u0000-\u001f\u007f]/.test(path)) return 'a control character';
+    const part = path.split('/').find((p) => p === '.' || p === '..');
+    return part === undefined ? null : `a "${part}" component`;
+  };
+  s.cgroups.forEach((g, i) => {
+    const why = bad(g.path);
+    const key = origins.cgroups[i]?.key ?? g.path;
+    if (why) issues.push({ path: ['cgroups', key], part: 'key', message: `expected a cgroup path of plain names like /batch/web, got ${JSON.stringify(key)} with ${why}` });
+  });
+  s.tasks.forEach((t, i) => {
+    const why = bad(t.cgroup);
+    if (why) issues.push({ path: ['tasks', i, 'cgroup'], message: `expected a cgroup path of plain names like /batch/web, got ${JSON.stringify(t.cgroup)} with ${why}` });
+  });
+  return issues;
+}
