@@ -34,6 +34,27 @@ const COMMANDS: Record<string, Command> = {
   calibrate: calibrateCommand,
 };
 
+/**
+ * SQLite errors that describe the session file or its disk, not a bug: a
+ * damaged page met while reading, a full disk, a read-only file. Reported as
+ * bad input (exit 2) naming the file; what was committed before stays.
+ */
+function sessionFailure(e: unknown): string | null {
+  if (!(e instanceof Error) || e.name !== 'SqliteError') return null;
+  const code = String((e as Error & { code?: unknown }).code ?? '');
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return `damaged session: ${e.message}`;
+  if (/^SQLITE_FULL/.test(code)) return `the disk is full: ${e.message} (runs committed before are kept)`;
+  if (/^SQLITE_(READONLY|CANTOPEN|PERM|IOERR)/.test(code)) return `cannot write the session: ${e.message} (runs committed before are kept)`;
+  return null;
+}
+
+/** The session file a command names: --session FILE, or the first positional of runs/cat/export. */
+function sessionArg(name: string, rest: readonly string[]): string | null {
+  const i = rest.findIndex((a) => a === '--session' || a.startsWith('--session='));
+  if (i >= 0) return rest[i]!.includes('=') ? rest[i]!.slice('--session='.length) : (rest[i + 1] ?? null);
+  return ['runs', 'cat', 'export'].includes(name) ? (rest.find((a) => !a.startsWith('--')) ?? null) : null;
+}
+
 function onStdoutError(e: NodeJS.ErrnoException): void {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
@@ -64,6 +85,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError) {
       err(`${e.message}\n`);
       return e.exitCode;
+    }
+    const sqlite = sessionFailure(e);
+    if (sqlite !== null) {
+      err(`kernel-lab ${name}: ${sessionArg(name, rest) ?? 'session'}: ${sqlite}\n`);
+      return 2;
     }
     err(`kernel-lab ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

@@ -3,11 +3,11 @@ import { SessionError } from '../store/session-file';
 import { Session } from '../store/session';
 import { badInput } from './errors';
 
-/** Open an existing session for a read command; a missing or foreign file is bad input. */
+/** Open an existing session for a read command, read-only; a missing or foreign file is bad input. */
 export function openExisting(file: string): Session {
   if (!existsSync(file)) throw badInput(`${file}: no such session file`);
   try {
-    return Session.open(file, { create: false });
+    return Session.open(file, { create: false, readOnly: true });
   } catch (e) {
     if (e instanceof SessionError) throw badInput(e.message);
     throw e;

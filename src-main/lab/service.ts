@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Scenario } from '../../src-sim/scenario/types';
 import { checkResolvedScenario } from '../../src-sim/scenario/load';
 import { formatIssue, formatPath } from '../../src-sim/scenario/errors';
-import { deviceIssues } from '../../src-sim/scenario/scenario-check';
+import { deviceIssues } from '../../src-sim/scenario/device-check';
 import { KernelError } from '../../src-sim/vfs/errors';
 import type {
   EventEntry,

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** Why a session path was refused (never touched on disk). */
@@ -32,8 +32,10 @@ export class SessionPaths {
     if (!input.toLowerCase().endsWith('.klab')) throw new SessionPathError(input, 'expected a file name ending in .klab');
     const abs = isAbsolute(input) ? resolve(input) : resolve(this.roots[0]!, input);
     if (basename(abs).startsWith('.')) throw new SessionPathError(input, 'hidden file names are not accepted');
-    // Resolve symlinks of the existing part (the file itself may not exist yet).
-    const real = existsSync(abs) ? canonical(abs) : `${canonical(dirname(abs))}${sep}${basename(abs)}`;
+    // Resolve symlinks of the existing part (the file itself may not exist
+    // yet), following a symlink at the name itself even when it dangles:
+    // SQLite would create the file where it points.
+    const real = followLinks(abs, input);
     if (opts.trusted) return real;
     if (!this.roots.some((root) => inside(root, real))) {
       throw new SessionPathError(input, `outside the session folders (${this.roots.join(', ')})`);
@@ -45,6 +47,23 @@ export class SessionPaths {
 function inside(root: string, p: string): boolean {
   const rel = relative(root, p);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** Where `abs` really leads: its symlinks followed (dangling ones too), then the existing prefix canonicalized. */
+function followLinks(abs: string, input: string): string {
+  let p = abs;
+  // Linux gives up after 40 links (fs/namei.c: MAXSYMLINKS).
+  for (let i = 0; i < 40; i++) {
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      return `${canonical(dirname(p))}${sep}${basename(p)}`;
+    }
+    if (!st.isSymbolicLink()) return canonical(p);
+    p = resolve(canonical(dirname(p)), readlinkSync(p));
+  }
+  throw new SessionPathError(input, 'too many levels of symbolic links');
 }
 
 /** realpath of the longest existing prefix, with the rest appended. */

@@ -3,7 +3,7 @@ import type { TimelineAction, Scenario } from '../../src-sim/scenario/types';
 import { Simulation, type LiveAction } from '../../src-sim/simulation';
 import { KernelError } from '../../src-sim/vfs/errors';
 import { formatPath } from '../../src-sim/scenario/errors';
-import { deviceIssues } from '../../src-sim/scenario/scenario-check';
+import { deviceIssues } from '../../src-sim/scenario/device-check';
 import type { Batch, BatchEntry, ControlMessage, RunOptions, WorkerToHost } from './protocol';
 
 export type Post = (msg: WorkerToHost, transfer?: ArrayBuffer[]) => void;

@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 /** "KLAB": PRAGMA application_id of every session file (sqlite.org/fileformat.html, offset 68). */
 export const APPLICATION_ID = 0x4b4c4142;
 
-export type SessionErrorCode = 'NOT_A_SESSION' | 'NEWER_VERSION' | 'DAMAGED' | 'NOT_FOUND';
+export type SessionErrorCode = 'NOT_A_SESSION' | 'NEWER_VERSION' | 'DAMAGED' | 'NOT_FOUND' | 'READ_ONLY' | 'NOT_A_FILE';
 
 /** Why a file cannot be opened as a session. The file has not been modified. */
 export class SessionError extends Error {

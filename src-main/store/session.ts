@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import type { LogEntry } from '../../src-sim/engine/event-log';
 import type { SeriesInfo } from '../../src-sim/engine/recorder';
@@ -53,7 +54,16 @@ export interface EventFilter {
 export interface OpenOptions {
   /** Create the file when it does not exist (default true). */
   create?: boolean;
+  /**
+   * For read commands: never write the file or create files beside it (no
+   * -wal/-shm, no migration on disk), so a read-only file or folder can be
+   * read and a refused file is left exactly as it was.
+   */
+  readOnly?: boolean;
 }
+
+/** A session this small (with no WAL beside it) is read from a copy in memory: nothing is created next to it. */
+const IN_MEMORY_READ_MAX = 64 * 1024 * 1024;
 
 /** One batch of samples as the worker sends it (see sim-host/protocol.ts Batch). */
 export interface SampleBatch {
@@ -96,24 +106,34 @@ export class Session {
   private constructor(
     readonly file: string,
     readonly db: Db,
+    readonly readOnly = false,
   ) {}
 
   private readonly writing = new Set<string>();
 
   static open(file: string, opts: OpenOptions = {}): Session {
     if (!existsSync(file)) {
-      if (opts.create === false) throw new SessionError('NOT_FOUND', file, 'no such session file');
+      if (opts.create === false || opts.readOnly) throw new SessionError('NOT_FOUND', file, 'no such session file');
+      if (!existsSync(dirname(file))) throw new SessionError('NOT_FOUND', file, `no such folder ${dirname(file)}`);
       return new Session(file, createFile(file));
     }
+    if (!statSync(file).isFile()) throw new SessionError('NOT_A_FILE', file, 'expected a session file, got a directory or special file');
     checkHeader(file, readSessionHeader(file), LATEST_VERSION);
     // The header can be stale when the newest pages sit in the WAL: check
     // again through a read-only connection, which never writes the file.
     let probe: Db | null = null;
     try {
-      probe = new Database(file, { readonly: true, fileMustExist: true });
+      probe = openForReading(file);
       const applicationId = probe.pragma('application_id', { simple: true }) as number;
       const userVersion = probe.pragma('user_version', { simple: true }) as number;
       checkHeader(file, { applicationId: applicationId >>> 0, userVersion }, LATEST_VERSION);
+      if (opts.readOnly) {
+        // An older session is brought up to date in memory only; the file stays as it is.
+        const db = userVersion < LATEST_VERSION ? new Database(probe.serialize()) : probe;
+        if (db !== probe) migrate(db);
+        probe = null;
+        return new Session(file, db, true);
+      }
     } catch (e) {
       if (e instanceof SessionError) throw e;
       throw new SessionError('DAMAGED', file, `damaged session: ${(e as Error).message}`);
@@ -124,6 +144,10 @@ export class Session {
     configure(db);
     migrate(db);
     return new Session(file, db);
+  }
+
+  private writable(): void {
+    if (this.readOnly) throw new SessionError('READ_ONLY', this.file, 'opened read-only for reading; nothing can be stored in it');
   }
 
   /** Close the file. Runs still being written stop here and read as incomplete from now on. */
@@ -144,6 +168,7 @@ export class Session {
   }
 
   addScenario(name: string, fileName: string | null, sourceText: string | null): number {
+    this.writable();
     const r = this.db
       .prepare('INSERT INTO scenarios (name, file_name, source_text, created_at) VALUES (?, ?, ?, ?)')
       .run(name, fileName, sourceText, new Date().toISOString());
@@ -151,6 +176,7 @@ export class Session {
   }
 
   beginRun(start: RunStart): RunWriter {
+    this.writable();
     const s = start.scenario;
     const r = this.db
       .prepare(
@@ -342,6 +368,8 @@ export class Session {
   private toRun(r: RawRun): RunRow {
     let status = r.status as RunStatus;
     if (status === 'running' && !this.ownerAlive(r.owner, r.id)) status = 'incomplete';
+    // A run that ended without writing its end (killed) has got as far as its last stored sample.
+    const simulatedNs = r.simulated_ns === 0 && status !== 'complete' ? this.storedTimeNs(r.id) : r.simulated_ns;
     return {
       id: r.id,
       scenarioId: r.scenario_id,
@@ -353,12 +381,20 @@ export class Session {
       error: r.error,
       startedAt: r.started_at,
       finishedAt: r.finished_at,
-      simulatedNs: r.simulated_ns,
+      simulatedNs,
       wallMs: r.wall_ms,
       events: r.events,
       parentRunId: r.parent_run_id,
       forkAtNs: r.fork_at_ns,
     };
+  }
+
+  /** Time of the last sample stored for a run (0 when none was). */
+  private storedTimeNs(runId: number): number {
+    const r = this.db
+      .prepare('SELECT MAX(c.start_index + c.count) AS n, MIN(s.interval_ns) AS dt FROM chunks c JOIN series s ON s.run_id = c.run_id AND s.series_id = c.series_id WHERE c.run_id = ?')
+      .get(runId) as { n: number | null; dt: number | null };
+    return r.n && r.dt ? (r.n - 1) * r.dt : 0;
   }
 
   /** Is the process that was writing this run still alive? (Another host: assume so.) */
@@ -525,6 +561,23 @@ const RUN_COLUMNS =
 
 function owner(): string {
   return `${hostname()}:${process.pid}`;
+}
+
+/**
+ * A connection that reads without leaving anything beside the file: a copy
+ * in memory when the file is small and has no WAL (the header's WAL flag
+ * cleared in the copy, as SQLite cannot map a WAL in memory), otherwise
+ * SQLite's read-only mode (its -wal/-shm exist already when a WAL does).
+ */
+function openForReading(file: string): Db {
+  if (!existsSync(`${file}-wal`) && statSync(file).size <= IN_MEMORY_READ_MAX) {
+    const buf = readFileSync(file);
+    // sqlite.org/fileformat.html: bytes 18-19 are the read/write versions, 2 = WAL.
+    if (buf[18] === 2) buf[18] = 1;
+    if (buf[19] === 2) buf[19] = 1;
+    return new Database(buf);
+  }
+  return new Database(file, { readonly: true, fileMustExist: true });
 }
 
 function configure(db: Db): void {

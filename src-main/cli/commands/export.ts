@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { buildChromeTrace } from '../../lab/chrome-trace';
 import { isRealSummary } from '../../lab/real-import';
 import { buildReproScript } from '../../lab/repro-script';
+import { existsSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Session } from '../../store/session';
 import { intOption, parseArgs, positionals } from '../args';
 import { badInput } from '../errors';
@@ -16,6 +17,8 @@ export function exportCommand(argv: readonly string[], out: (s: string) => void)
   }
   const runArg = intOption('export', 'run', args.values.get('run'));
   if (runArg === undefined) throw badInput('kernel-lab export: --run ID is required (see kernel-lab runs SESSION)');
+  const dest = args.values.get('out');
+  if (dest !== undefined) checkDestination(file!, dest);
   const session = openExisting(file!);
   try {
     const runId = pickRun(session, file!, runArg);
@@ -26,10 +29,38 @@ export function exportCommand(argv: readonly string[], out: (s: string) => void)
       format === 'csv' ? exportCsv(session, runId) : format === 'json' ? exportJson(session, runId) : format === 'perfetto' ? exportTrace(session, runId) : exportScript(session, runId);
     const dest = args.values.get('out');
     if (dest === undefined) out(text);
-    else writeFileSync(dest, text);
+    else writeAtomically(dest, text);
     return 0;
   } finally {
     session.close();
+  }
+}
+
+/** The real path of `p`, or of its folder plus its name when it does not exist yet. */
+function realish(p: string): string {
+  const abs = resolve(p);
+  if (existsSync(abs)) return realpathSync(abs);
+  return existsSync(dirname(abs)) ? join(realpathSync(dirname(abs)), basename(abs)) : abs;
+}
+
+/** Never write over the session being read (or its WAL/SHM, which hold its newest pages), and say when the folder is missing. */
+function checkDestination(session: string, dest: string): void {
+  const target = realish(dest);
+  const own = [session, `${session}-wal`, `${session}-shm`].map(realish);
+  if (own.includes(target)) throw badInput(`kernel-lab export: --out ${dest}: that is the session being read (or its -wal/-shm); choose another file`);
+  if (!existsSync(dirname(target))) throw badInput(`kernel-lab export: --out ${dest}: no such folder ${dirname(target)}`);
+  if (existsSync(target) && !statSync(target).isFile()) throw badInput(`kernel-lab export: --out ${dest}: not a regular file`);
+}
+
+/** Temp file in the same folder, then rename: a reader (or a crash) sees the old file or the whole new one. */
+function writeAtomically(dest: string, text: string): void {
+  const tmp = join(dirname(resolve(dest)), `.${basename(dest)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw badInput(`kernel-lab export: --out ${dest}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was changed`);
   }
 }
 

@@ -33,6 +33,7 @@ test('a runaway run is terminated after the stall limit and fails with that reas
     status: 'failed',
     error: `no progress for ${STALL_MS / 1000} s of wall time (a runaway model?): its worker was terminated`,
   });
+  expect(ends.get(fine.id)?.error ?? null).toBe(null);
   expect(ends.get(fine.id)!.status).toBe('complete');
   expect(ends.get(queued.id)!.status).toBe('complete');
 });
