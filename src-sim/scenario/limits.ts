@@ -26,6 +26,8 @@ export const LIMITS = {
   /** include/linux/blkdev.h: DISK_MAX_PARTS. */
   partitions: 256,
   timelineActions: 100_000,
+  /** Network interfaces; each has at most 128 queues and 65536 descriptors per ring (the file format's bounds). */
+  nics: 64,
   /** Samples of one series (duration ÷ sample_interval + 1): every series is buffered until stored. */
   samplesPerSeries: 1_000_000,
   /** Sample values one run stores (samples × series): 8 bytes each in the session file, so at most 512 MiB per run. */
@@ -89,6 +91,13 @@ export function limitIssues(s: Scenario): PathIssue[] {
     if (d.partitions.length > LIMITS.partitions) {
       issues.push({ path: ['machine', 'devices', i, 'partitions'], message: `expected at most ${LIMITS.partitions} partitions (DISK_MAX_PARTS), got ${d.partitions.length}` });
     }
+  });
+  const nics = m.nics ?? [];
+  if (nics.length > LIMITS.nics) issues.push({ path: ['machine', 'nics'], message: `expected at most ${LIMITS.nics} network interfaces, got ${nics.length}` });
+  nics.forEach((n, i) => {
+    // The file's schema bounds these; a resolved scenario (run/start) is checked here.
+    if (!(Number.isInteger(n.queues) && n.queues >= 1 && n.queues <= 128)) issues.push({ path: ['machine', 'nics', i, 'queues'], message: `expected an integer from 1 to 128, got ${n.queues}` });
+    if (!(Number.isInteger(n.ring) && n.ring >= 1 && n.ring <= 65536)) issues.push({ path: ['machine', 'nics', i, 'ring'], message: `expected an integer from 1 to 65536, got ${n.ring}` });
   });
   if (s.timeline.length > LIMITS.timelineActions) {
     issues.push({ path: ['timeline'], message: `expected at most ${LIMITS.timelineActions} timeline actions, got ${s.timeline.length}` });
