@@ -2,6 +2,7 @@
 // import only types and vue-echarts' component.
 import { BarChart, GraphChart, HeatmapChart, LineChart } from 'echarts/charts';
 import {
+  DatasetComponent,
   DataZoomComponent,
   GridComponent,
   LegendComponent,
@@ -24,6 +25,10 @@ export function registerCharts(): void {
     GraphChart,
     HeatmapChart,
     GridComponent,
+    // line-option.ts feeds every series from a `dataset`; without this
+    // component ECharts drops the dataset option and draws empty paths
+    // (`<path d="">`) while axes and legends still draw (issue 16).
+    DatasetComponent,
     TooltipComponent,
     LegendComponent,
     DataZoomComponent,
