@@ -28,7 +28,7 @@ export function scenarioIssues(s: Scenario, origins: Origins, opts: { kernelChec
   if (opts.kernelChecks !== false) {
     const known = (opts.earlier?.length ?? 0) + issues.length;
     try {
-      issues.push(...kernelIssues(withoutBrokenRuns(s, [...(opts.earlier ?? []), ...issues]), origins));
+      issues.push(...kernelIssues(smallRegions(withoutBrokenRuns(s, [...(opts.earlier ?? []), ...issues])), origins));
     } catch (e) {
       // A scenario already known to be wrong may not boot at all; its
       // issues say why. A scenario with no issues that cannot boot is a
@@ -37,6 +37,27 @@ export function scenarioIssues(s: Scenario, origins: Origins, opts: { kernelChec
     }
   }
   return issues;
+}
+
+/** Region size the scratch kernel gives alloc and workingset tasks: it checks writes and run types, never touches memory. */
+const SCRATCH_REGION_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The scratch kernel never runs, so a task's declared memory region need not
+ * exist at full size: a 1 TiB working set would otherwise cost gigabytes of
+ * page state on every check (the renderer checks on every edit).
+ */
+function smallRegions(s: Scenario): Scenario {
+  if (!s.tasks.some((t) => (t.run.type === 'alloc' || t.run.type === 'workingset') && t.run.sizeBytes > SCRATCH_REGION_BYTES)) return s;
+  return {
+    ...s,
+    tasks: s.tasks.map((t) => {
+      const r = t.run;
+      if (r.type === 'workingset' && r.sizeBytes > SCRATCH_REGION_BYTES) return { ...t, run: { ...r, sizeBytes: SCRATCH_REGION_BYTES } };
+      if (r.type === 'alloc' && r.sizeBytes > SCRATCH_REGION_BYTES) return { ...t, run: { ...r, sizeBytes: SCRATCH_REGION_BYTES, stepBytes: Math.min(r.stepBytes, SCRATCH_REGION_BYTES) } };
+      return t;
+    }),
+  };
 }
 
 /**

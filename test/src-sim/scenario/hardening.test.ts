@@ -131,3 +131,13 @@ describe('the resolved form (run/start, the UI draft) passes the same limits as 
     expect(issues[0]).toMatch(/^sample_interval: expected at most 67108864 sample values per run \(512M in the session\), got \d+ \(999001 samples × \d+ series\)/);
   });
 });
+
+describe('validation memory follows what is checked, not declared sizes', () => {
+  it('checks a 1 TiB working set without allocating its page state (it took 3.4 GB)', () => {
+    const ws = taskSpec({ name: 'ws', run: { type: 'workingset', sizeBytes: 2 ** 40, pattern: 'uniform', theta: 0.99, ratePerSec: 1000 } });
+    const before = process.memoryUsage().rss;
+    expect(resolved({ tasks: [ws] })).toEqual([]);
+    // Resident growth, not time: the full-size page arrays would add over 1 GiB.
+    expect(process.memoryUsage().rss - before).toBeLessThan(512 * 1024 * 1024);
+  });
+});
