@@ -16,7 +16,7 @@ export interface PanelDef {
 }
 
 export interface PanelGroup {
-  id: 'memcg' | 'io' | 'sched';
+  id: 'memcg' | 'io' | 'sched' | 'numa';
   title: string;
   panels: PanelDef[];
 }
@@ -51,6 +51,16 @@ export const PANEL_GROUPS: PanelGroup[] = [
       { id: 'sched-delay', title: 'Run delay (/proc/PID/schedstat) per second', unit: 'ns/s', transform: 'rate', pick: [{ file: /schedstat$/, field: /run_delay|^1$/ }] },
       { id: 'sched-throttle', title: 'Throttling (cpu.stat nr_throttled, throttled_usec)', unit: '/s', transform: 'rate', pick: [{ file: /cpu\.stat$/, field: /^(nr_throttled|throttled_usec)$/ }] },
       { id: 'sched-psi', title: 'PSI cpu (some avg10)', unit: '%', transform: 'value', pick: [{ file: /(cpu\.pressure|pressure\/cpu)$/, field: /^(some|full)\.avg10$/ }] },
+    ],
+  },
+  {
+    id: 'numa',
+    title: 'NUMA',
+    panels: [
+      { id: 'numa-anon', title: 'Anon memory per node (nodeN/meminfo AnonPages)', unit: 'kB', transform: 'value', pick: [{ file: /node\d+\/meminfo$/, field: /^AnonPages$/ }] },
+      { id: 'numa-balancing', title: 'NUMA balancing (hint faults, pages migrated) per second', unit: '/s', transform: 'rate', pick: [{ file: /\/proc\/vmstat$/, field: /^(numa_hint_faults|numa_hint_faults_local|numa_pages_migrated)$/ }] },
+      { id: 'numa-alloc', title: 'Allocations per node (numastat) per second', unit: 'pages/s', transform: 'rate', pick: [{ file: /node\d+\/numastat$/, field: /^(numa_hit|numa_miss|local_node|other_node)$/ }] },
+      { id: 'numa-memcg', title: 'memory.numa_stat anon per node', unit: 'bytes', transform: 'value', pick: [{ file: /memory\.numa_stat$/, field: /^anon\.N\d+$/ }] },
     ],
   },
 ];

@@ -6,6 +6,7 @@
  *   nested keyed            "some avg10=0.00 total=5"  → "some.avg10", "some.total"
  *                           "8:16 rbytes=1 wbytes=2"   → "8:16.rbytes"
  *   meminfo style           "MemFree:   1234 kB"       → "MemFree" (kB)
+ *   node meminfo            "Node 1 MemFree: 1234 kB"  → "MemFree" (kB; the file is per node)
  *   one line of numbers     "512 1024 3" (schedstat)   → "0", "1", "2" (by position)
  * "max" reads as +Infinity; non-numeric tokens are skipped.
  */
@@ -28,6 +29,12 @@ export function parseFields(text: string): Map<string, number> {
       continue;
     }
     const head = tokens[0]!;
+    // /sys/devices/system/node/nodeN/meminfo: "Node N Label: value [kB]" → "Label".
+    if (head === 'Node' && (tokens.length === 4 || (tokens.length === 5 && tokens[4] === 'kB')) && tokens[2]!.endsWith(':')) {
+      const v = toNumber(tokens[3]!);
+      if (v !== undefined) out.set(tokens[2]!.slice(0, -1), v);
+      continue;
+    }
     // /proc/meminfo style: "MemFree:   123456 kB" → "MemFree" (value in kB, as printed).
     if (tokens.length === 3 && tokens[2] === 'kB' && head.endsWith(':')) {
       const v = toNumber(tokens[1]!);

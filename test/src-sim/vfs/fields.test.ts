@@ -21,6 +21,15 @@ describe('parseFields reads numeric fields the way the kernel prints them', () =
     expect(parseFields('8:16 rbytes=4096 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n').get('8:16.rbytes')).toBe(4096);
   });
 
+  it('node meminfo lines ("Node 1 AnonPages:  2048 kB") give the label, without the node prefix', () => {
+    const f = parseFields('Node 1 MemTotal:        2064384 kB\nNode 1 AnonPages:          2048 kB\nNode 1 HugePages_Total:     0\n');
+    expect([...f]).toEqual([
+      ['MemTotal', 2064384],
+      ['AnonPages', 2048],
+      ['HugePages_Total', 0],
+    ]);
+  });
+
   it('a single line of numbers (schedstat, cpu.max) gives fields by position', () => {
     expect([...parseFields('1500000 250000 12\n')]).toEqual([
       ['0', 1500000],
