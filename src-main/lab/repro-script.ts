@@ -173,6 +173,13 @@ function workload(s: Scenario, t: TaskSpec, name: string, fileVar: (path: string
         note: `a bulk TCP stream of ${r.sizeBytes}-byte frames to port ${r.port} arrives on ${r.nic} (window ${r.windowBytes} bytes, RTT ${secs(r.rttNs)}s): run iperf3 -c on the link partner`,
         tool: null,
       };
+    case 'assoc':
+      return {
+        cmd: `sleep ${Math.max(1, Math.ceil(left / 1e9))}`,
+        setup: [],
+        note: `an SCTP association from the link partner over ${r.paths.join(', ')} (${r.ratePerSec} packets/s to port ${r.port}, failover after ${secs(r.failoverNs)}s): run an SCTP sender (sctp_test, iperf3 --sctp) on that machine`,
+        tool: null,
+      };
     case 'forward':
       return {
         cmd: `sleep ${Math.max(1, Math.ceil(left / 1e9))}`,

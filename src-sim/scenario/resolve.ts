@@ -223,9 +223,10 @@ function withNics(m: MachineSpec, nics: NicFileOut[] | undefined, issues: PathIs
   const seen = new Set<string>();
   const out = nics.map((n, i) => {
     const at: (string | number)[] = ['machine', 'nics', i];
-    if (seen.has(n.name)) issues.push({ path: [...at, 'name'], message: `expected each interface name once, but ${n.name} is already declared` });
-    seen.add(n.name);
-    return resolveNic(n, at, m.cpus, issues, i);
+    const nic = resolveNic(n, at, m.cpus, issues, i);
+    if (seen.has(nic.name)) issues.push({ path: [...at, n.name !== undefined ? 'name' : 'pci_bus'], message: `expected each interface name once, but ${nic.name} is already declared` });
+    seen.add(nic.name);
+    return nic;
   });
   return { ...m, nics: out };
 }
@@ -254,8 +255,10 @@ export function resolveNic(n: NicFileOut, at: (string | number)[], nrCpus: numbe
     irqCpus = parsed.filter((c) => c < nrCpus);
   }
   if (irqCpus.length === 0) irqCpus = Array.from({ length: Math.min(queues, nrCpus) }, (_, q) => q % nrCpus);
+  const pciBus = n.pci_bus ?? index + 1;
   return {
-    name: n.name,
+    // systemd-udev's predictable name for a PCI NIC in slot 0 of bus B: enp<B>s0
+    name: n.name ?? `enp${pciBus}s0`,
     type: n.type,
     speedMbps: speed,
     queues,
@@ -266,7 +269,7 @@ export function resolveNic(n: NicFileOut, at: (string | number)[], nrCpus: numbe
     gro: n.gro ?? true,
     irqCostNs: n.irq_cost ?? model.irqCostNs,
     rxCostNs: n.rx_cost ?? model.rxCostNs,
-    pciBus: n.pci_bus ?? index + 1,
+    pciBus,
   };
 }
 
@@ -452,6 +455,15 @@ function resolveRun(
       const size = r.size ?? 1514;
       if (size < 128 || size > 1514) issues.push({ path: [...at, 'size'], message: `expected a frame size from 128 to 1514 bytes (TCP segments with 66 bytes of headers), got ${size}` });
       return { type: 'stream', nic: r.nic, port: r.port ?? 5001, sizeBytes: size, windowBytes: r.window ?? 4 * 1024 * 1024, rttNs: r.rtt ?? 100_000 };
+    }
+    case 'assoc': {
+      const nics = machine?.nics ?? [];
+      r.paths.forEach((p, i) => {
+        if (!nics.some((n) => n.name === p)) issues.push({ path: [...at, 'paths', i], message: `expected a NIC declared under machine.nics (${nics.length ? nics.map((n) => n.name).join(', ') : 'none declared'}), got ${JSON.stringify(p)}` });
+      });
+      const size = r.size ?? 256;
+      if (size < 60 || size > 1514) issues.push({ path: [...at, 'size'], message: `expected a frame size from 60 to 1514 bytes, got ${size}` });
+      return { type: 'assoc', paths: [...r.paths], port: r.port ?? 2905, ratePerSec: r.rate, sizeBytes: size, failoverNs: r.failover ?? 1_000_000_000 };
     }
     case 'forward': {
       const nics = machine?.nics ?? [];

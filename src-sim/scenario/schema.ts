@@ -175,7 +175,7 @@ const linkSpeed = z
 export const NicFile = strict({
   name: text('an interface name like eth0 or enp3s0').regex(/^[a-z][a-z0-9]{0,14}$/, {
     error: expecting('an interface name like eth0 or enp3s0 (lower-case letters and digits, at most 15)'),
-  }),
+  }).optional(),
   type: oneOf(NIC_TYPE_NAMES),
   speed: linkSpeed.optional(),
   queues: intIn(1, 128).optional(),
@@ -292,6 +292,14 @@ const Run = z.discriminatedUnion(
       rtt: positiveDuration.optional(),
     }),
     strict({
+      type: z.literal('assoc'),
+      paths: z.array(text('a NIC name declared under machine.nics'), { error: expecting('a list of NIC names (primary first)') }).min(1, { error: expecting('at least one path') }),
+      port: intIn(1, 65535).optional(),
+      rate,
+      size: positiveSize.optional(),
+      failover: duration.optional(),
+    }),
+    strict({
       type: z.literal('forward'),
       port: intIn(1, 65535).optional(),
       to: text('a NIC name declared under machine.nics'),
@@ -318,7 +326,7 @@ const Run = z.discriminatedUnion(
   { error: expecting('a run mapping like { type: cpu }') },
 );
 
-export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio', 'pktgen', 'stream', 'forward', 'netrecv'] as const;
+export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio', 'pktgen', 'stream', 'assoc', 'forward', 'netrecv'] as const;
 
 export const SCHED_POLICIES = ['SCHED_OTHER', 'SCHED_BATCH', 'SCHED_IDLE', 'SCHED_FIFO', 'SCHED_RR'] as const;
 

@@ -138,6 +138,8 @@ function runFile(r: RunSpec): FileObject {
       return { type: 'pktgen', nic: r.nic, rate: formatRate(r.ratePerSec), size: r.sizeBytes, flows: r.flows, port: r.port, proto: r.proto };
     case 'stream':
       return { type: 'stream', nic: r.nic, port: r.port, size: r.sizeBytes, window: formatSize(r.windowBytes), rtt: formatDuration(r.rttNs) };
+    case 'assoc':
+      return { type: 'assoc', paths: [...r.paths], port: r.port, rate: formatRate(r.ratePerSec), size: r.sizeBytes, failover: formatDuration(r.failoverNs) };
     case 'forward':
       return { type: 'forward', port: r.port, to: r.to, cost: formatDuration(r.costNs) };
     case 'netrecv':

@@ -224,6 +224,16 @@ export type RunSpec =
       rttNs: number;
     }
   | {
+      type: 'assoc';
+      /** SCTP-like multi-homed association from the link partner: the primary path first, then alternates. */
+      paths: string[];
+      port: number;
+      ratePerSec: number;
+      sizeBytes: number;
+      /** Time until the sender declares the path dead and moves to the next (path.max.retrans × RTO). */
+      failoverNs: number;
+    }
+  | {
       type: 'forward';
       /** Packets to this UDP port are routed out of `to` (ip_forward) instead of going to a socket. */
       port: number;

@@ -3,6 +3,7 @@ import { schedulerOf } from '../sched/install';
 import { createTask } from '../task-factory';
 import { installNetWorkloads } from '../../workload/net/install';
 import { registerNetFiles } from './files';
+import { installNetHotplug } from './hotplug';
 import { KsoftirqdBehaviour, NetStack } from './stack';
 
 const stacks = new WeakMap<Kernel, NetStack>();
@@ -26,6 +27,7 @@ export function installNet(k: Kernel): void {
   stacks.set(k, net);
   for (const spec of s.machine.nics ?? []) net.addDevice({ ...spec, irqCpus: [...spec.irqCpus] });
   registerNetFiles(net);
+  installNetHotplug(net);
   // kernel/softirq.c: spawn_ksoftirqd — one per CPU, SCHED_OTHER nice 0, bound to its CPU
   const root = k.cgroups.root;
   for (const nc of net.cpus) {

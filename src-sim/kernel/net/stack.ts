@@ -52,6 +52,9 @@ export class NetStack {
   readonly perPacket: boolean;
   readonly stackCostNs: number;
   readonly sysctl: NetSysctl;
+  /** Called when a NIC is removed / comes back (multi-homed associations watch their paths). */
+  readonly removeListeners: ((d: NetDevice) => void)[] = [];
+  readonly addListeners: ((d: NetDevice) => void)[] = [];
   private nextIrq = FIRST_NIC_IRQ;
   private nextIfindex = 2;
   private nextSourceId = 1;
@@ -134,7 +137,11 @@ export class NetStack {
     this.retune(dev);
   }
 
-  /** Recompute every queue's arrival rate (the wire caps the sum at line rate). */
+  retuneDevice(dev: NetDevice): void {
+    this.retune(dev);
+  }
+
+  /** Recompute every queue's arrival rate (the wire caps the sum at line rate; a removed NIC receives nothing). */
   private retune(dev: NetDevice): void {
     const now = this.k.now;
     for (const s of dev.sources) {
@@ -142,7 +149,7 @@ export class NetStack {
     }
     const size = dev.sources.reduce((m, s) => Math.max(m, s.size), 60);
     for (const q of dev.queues) {
-      q.ring.retune(now, dev.lineRate(size));
+      q.ring.retune(now, dev.present ? dev.lineRate(size) : 0);
       if (q.irqEnabled) this.armIrq(q, now, true);
     }
   }

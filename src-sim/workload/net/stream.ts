@@ -42,7 +42,13 @@ export function streamBehaviour(k: Kernel, task: Task, spec: StreamSpec): Behavi
     return { inflight: Math.max(0, out), delivered };
   }
   const clock = (now: number): void => {
-    if (stopped || !dev.present) return;
+    if (stopped) return;
+    if (!dev.present) {
+      // the connection's only path is gone: the sender sees ENETUNREACH and gives up
+      k.log.add(now, 'net_error', { task: task.name, dev: dev.name, errno: 'ENETUNREACH' });
+      stopped = true;
+      return;
+    }
     const { inflight } = inflightInfo();
     const socks = net.sockets.get(spec.port);
     const rwnd = socks?.length ? Math.max(0, socks[0]!.rcvbuf - socks[0]!.queuedBytes) : spec.windowBytes;
