@@ -5,6 +5,7 @@ import type { Progress } from '../sim-host/protocol';
 import type { Session } from '../store/session';
 import { buildSummary, type RunSummary } from './summary';
 import { appVersion } from './version';
+import { badInput } from './errors';
 
 export interface ExecuteOptions {
   session?: Session;
@@ -34,10 +35,23 @@ export async function executeRun(scenario: Scenario, opts: ExecuteOptions = {}):
   const writer = session?.beginRun({ scenarioId, appVersion: appVersion(), scenario, ...(opts.parent ? { parent: opts.parent } : {}), ...(opts.name ? { name: opts.name } : {}) }) ?? null;
   const log: LogEntry[] = [];
   const handle = pool.start(scenario);
-  handle.onBatch((b) => writer?.addBatch(b));
+  // A write that fails (full disk, file size limit, read-only file) stops the
+  // run; what was committed before stays, and the command reports it as bad
+  // input naming the file instead of crashing in a callback.
+  let storeError: Error | null = null;
+  const store = (write: () => void): void => {
+    if (storeError) return;
+    try {
+      write();
+    } catch (e) {
+      storeError = e as Error;
+      handle.cancel();
+    }
+  };
+  handle.onBatch((b) => store(() => writer?.addBatch(b)));
   handle.onLog((entries) => {
     log.push(...entries);
-    writer?.addLog(entries);
+    store(() => writer?.addLog(entries));
   });
   // A failed run reports only its error: keep where it had got to.
   let last: Progress | null = null;
@@ -53,6 +67,10 @@ export async function executeRun(scenario: Scenario, opts: ExecuteOptions = {}):
   } finally {
     process.off('SIGINT', onSigint);
     await pool.close();
+  }
+  if (storeError) {
+    const e = storeError as Error & { code?: unknown };
+    throw badInput(`${session?.file ?? 'session'}: cannot write the session (${String(e.code ?? e.name)}: ${e.message}); the run stopped there, runs committed before are kept`);
   }
   if (result.status === 'failed') {
     const p = last as Progress | null;

@@ -8,7 +8,8 @@ import { baseScenario } from '../../../src-sim/scenario/defaults';
 import { exportCommand } from '../../../src-main/cli/commands/export';
 import { runCommand } from '../../../src-main/cli/commands/run';
 import { CliError } from '../../../src-main/cli/errors';
-import { cli } from '../cli/spawn';
+import { cli, repoRoot } from '../cli/spawn';
+import { spawnSync } from 'node:child_process';
 
 /** Exit code and stderr of a command run in this process (a CliError is what main() prints). */
 async function inProcess(f: () => number | Promise<number>): Promise<[number, string]> {
@@ -142,5 +143,27 @@ describe('session folders', () => {
     expect(() => p.resolve('dangling.klab')).toThrow(`session path "dangling.klab": outside the session folders (${root})`);
     expect(p.resolve('inner.klab')).toBe(join(root, 'inner-target.klab'));
     expect(existsSync(join(outside, 'x.klab'))).toBe(false);
+  });
+});
+
+describe('a session file that cannot grow (full disk, file size limit)', () => {
+  it('stops the run with exit 2 and a clear error, and keeps every earlier run intact (it crashed with exit 1)', () => {
+    const f = join(dir, 'full.klab');
+    sessionWithRun(f);
+    const scenario = join(dir, 'fill.yaml');
+    writeFileSync(scenario, 'duration: 5s\nsample_interval: 1ms\nmachine: { cpus: 2, memory: 1G }\ntasks: [{ name: c, run: { type: cpu } }]\n');
+    // RLIMIT_FSIZE (ulimit -f, KiB) a little above the file's size stands in for a full disk: writes past it fail with EFBIG.
+    const limitKiB = Math.ceil(readFileSync(f).length / 1024) + 64;
+    const r = spawnSync('bash', ['-c', `trap "" XFSZ; ulimit -f ${limitKiB}; exec "$0" bin/kernel-lab.mjs run "$1" --session "$2"`, process.execPath, scenario, f], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot write the session \\(SQLITE_(IOERR_WRITE|FULL)[^)]*\\); the run stopped there, runs committed before are kept\\n$`));
+    const s = Session.open(f, { readOnly: true });
+    expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(s.listRuns()[0]).toMatchObject({ id: 1, status: 'complete' });
+    expect(Array.from(s.seriesValues(1, 0).values)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    s.close();
   });
 });
