@@ -29,6 +29,8 @@ interface Pending {
 export class DisplayStream {
   private readonly pending = new Map<number, Pending>();
   private readonly series: SeriesInfo[] = [];
+  /** Per series, the next sample index not yet handed to the display (previews and store batches overlap). */
+  private readonly shown: number[] = [];
   private events: EventEntry[] = [];
   private progress: RunProgressEvent | null = null;
   private simNs = 0;
@@ -41,14 +43,20 @@ export class DisplayStream {
   addBatch(b: Batch): void {
     for (const s of b.newSeries) this.series[s.id] = s;
     for (const e of b.entries) {
-      const values = b.values.subarray(e.offset, e.offset + e.count);
+      // A store batch repeats what a preview already showed: keep only the new tail.
+      const skip = Math.max(0, (this.shown[e.seriesId] ?? 0) - e.startIndex);
+      if (skip >= e.count) continue;
+      const start = e.startIndex + skip;
+      const count = e.count - skip;
+      const values = b.values.subarray(e.offset + skip, e.offset + e.count);
+      this.shown[e.seriesId] = start + count;
       const p = this.pending.get(e.seriesId);
-      if (!p) this.pending.set(e.seriesId, { startIndex: e.startIndex, parts: [values], length: e.count });
+      if (!p) this.pending.set(e.seriesId, { startIndex: start, parts: [values], length: count });
       else {
         p.parts.push(values);
-        p.length += e.count;
+        p.length += count;
       }
-      this.simNs = Math.max(this.simNs, (e.startIndex + e.count - 1) * this.intervalNs);
+      this.simNs = Math.max(this.simNs, (start + count - 1) * this.intervalNs);
     }
   }
 

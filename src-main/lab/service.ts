@@ -294,7 +294,7 @@ export class LabService {
     const id = store.createRun(runName, scenario, opts.parent);
     let handle: ReturnType<Runner['start']>;
     try {
-      handle = this.runner.start(scenario, { paused: opts.paused ?? false, pace: opts.pace ?? null });
+      handle = this.runner.start(scenario, { paused: opts.paused ?? false, pace: opts.pace ?? null, preview: true });
     } catch (e) {
       // No worker to run it (the runner is shutting down): the row says so instead of reading as incomplete.
       store.finishRun(id, { status: 'failed', error: (e as Error).message, simNs: 0, wallMs: 0, events: 0, liveActions: [], summary: null });
@@ -316,6 +316,8 @@ export class LabService {
     });
     handle.onBatch((b) => {
       if (run.ended) return;
+      // Display previews show the first samples at once; the store waits for whole batches.
+      if (b.preview) return run.display.addBatch(b);
       try {
         store.appendBatch(id, b);
         this.savedAt = Date.now();

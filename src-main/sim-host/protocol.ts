@@ -13,6 +13,11 @@ export interface RunOptions {
   pace?: number | null;
   /** Start paused (the host resumes it). */
   paused?: boolean;
+  /**
+   * Also send display previews (Batch.preview) at ≤ 20 Hz: the samples taken
+   * since the last message, before the store's ≥ 1k-value batches carry them.
+   */
+  preview?: boolean;
   /** Events per chunk between control-message checks. */
   chunkEvents?: number;
   /** Minimum wall time between progress messages. */
@@ -58,6 +63,11 @@ export interface Batch {
   newSeries: SeriesInfo[];
   entries: BatchEntry[];
   values: Float64Array;
+  /**
+   * A display preview (RunOptions.preview): samples a later store batch will
+   * carry again. Never stored; `seq` counts previews separately.
+   */
+  preview?: boolean;
 }
 
 export type ActReply = { id: number; ok: true; action: TimelineAction } | { id: number; ok: false; error: string };

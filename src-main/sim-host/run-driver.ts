@@ -15,6 +15,8 @@ const DEFAULT_CHUNK_EVENTS = 200_000;
 const CHUNK_SAMPLES = 256;
 /** Longest wall time buffered samples wait before being sent (when ≥ MIN_BATCH_VALUES). */
 const FLUSH_MS = 250;
+/** Display previews (RunOptions.preview) at most this often: 20 Hz, the display's own rate (display-stream.ts). */
+const PREVIEW_MS = 50;
 /** Wall time one step may take before yielding to control messages. */
 const STEP_MS = 20;
 
@@ -39,6 +41,10 @@ export class RunDriver {
   private seriesSent = 0;
   private nextIndex: number[] = [];
   private batchSeq = 0;
+  private previewSeq = 0;
+  private previewSeriesSent = 0;
+  private previewIndex: number[] = [];
+  private lastPreview = -Infinity;
   private readonly startWall = performance.now();
   private lastProgress = -Infinity;
   private lastFlush = 0;
@@ -200,6 +206,12 @@ export class RunDriver {
     const sim = this.sim!;
     const entries = sim.kernel.log.drain();
     if (entries.length) this.post({ type: 'log', entries });
+    this.flushStore(all);
+    if (this.options.preview && !all) this.flushPreview();
+  }
+
+  private flushStore(all: boolean): void {
+    const sim = this.sim!;
     const rec = sim.recorder;
     for (let id = this.nextIndex.length; id < rec.series.length; id++) this.nextIndex.push(rec.series[id]!.startIndex);
     let buffered = 0;
@@ -228,6 +240,35 @@ export class RunDriver {
       values,
     };
     this.seriesSent = rec.series.length;
+    this.post({ type: 'batch', batch }, [values.buffer as ArrayBuffer]);
+  }
+
+  /**
+   * The display path: at most every PREVIEW_MS, copies of the samples taken
+   * since the last preview that no store batch has carried yet, so live
+   * charts draw from the first samples while the store still gets whole
+   * chunks. A preview is marked `preview` and never stored.
+   */
+  private flushPreview(): void {
+    const wall = performance.now();
+    if (wall - this.lastPreview < PREVIEW_MS) return;
+    const rec = this.sim!.recorder;
+    const parts = rec.peek((id) => Math.max(this.previewIndex[id] ?? 0, this.nextIndex[id] ?? 0));
+    if (!parts.length) return;
+    this.lastPreview = wall;
+    let total = 0;
+    for (const p of parts) total += p.values.length;
+    const values = new Float64Array(total);
+    const entries: BatchEntry[] = [];
+    let offset = 0;
+    for (const p of parts) {
+      values.set(p.values, offset);
+      entries.push({ seriesId: p.seriesId, startIndex: p.startIndex, offset, count: p.values.length });
+      this.previewIndex[p.seriesId] = p.startIndex + p.values.length;
+      offset += p.values.length;
+    }
+    const batch: Batch = { seq: this.previewSeq++, newSeries: rec.series.slice(this.previewSeriesSent), entries, values, preview: true };
+    this.previewSeriesSent = rec.series.length;
     this.post({ type: 'batch', batch }, [values.buffer as ArrayBuffer]);
   }
 
@@ -291,5 +332,7 @@ export class RunDriver {
 export function replayScenario(scenario: Scenario, liveActions: readonly TimelineAction[]): Scenario {
   // Simulation sorts the timeline stably by time, so at equal times the
   // scenario's own actions stay first, as they ran in the live run.
-  return { ...scenario, timeline: [...scenario.timeline, ...liveActions] };
+  // Runs stored before --duration cut the timeline may carry actions past the
+  // end; they never ran, and the replay (and its file export) leaves them out.
+  return { ...scenario, timeline: [...scenario.timeline, ...liveActions].filter((a) => a.atNs <= scenario.durationNs) };
 }

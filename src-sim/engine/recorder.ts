@@ -77,6 +77,23 @@ export class Recorder {
     buf.push(value);
   }
 
+  /**
+   * Copies of the values still buffered for each series from sample index
+   * `from(id)` on, without taking them: the display sees samples as they are
+   * taken while take() keeps handing the store whole chunks.
+   */
+  peek(from: (id: number) => number): SeriesBatch[] {
+    const out: SeriesBatch[] = [];
+    for (let id = 0; id < this.buffers.length; id++) {
+      const buf = this.buffers[id]!;
+      const start = Math.max(from(id), this.bufferStart[id]!);
+      const skip = start - this.bufferStart[id]!;
+      if (skip >= buf.length) continue;
+      out.push({ seriesId: id, startIndex: start, values: Float64Array.from(buf.slice(skip)) });
+    }
+    return out;
+  }
+
   /** Full chunks (or, with `all`, every buffered value). */
   take(all = false): SeriesBatch[] {
     const out: SeriesBatch[] = [];

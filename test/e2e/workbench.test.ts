@@ -10,6 +10,7 @@ import type { ServeHandle } from '../../src-main/serve/command';
 import {
   addCgroup,
   addTask,
+  chartShot,
   compareRuns,
   downloadVia,
   go,
@@ -24,8 +25,12 @@ import { app, cgroupsPage, comparePage, galleryPage, machinePage, runPage, sessi
 import { launch } from './support/browser';
 import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
 import { startLab } from './support/lab';
+import { csvPointCounts, inkPixels, plotArea, svgSeriesPaths } from './support/pixels';
+import { LIGHT_THEME } from '../../src-renderer/charts/theme';
 
 const shots = join(repoRoot, 'test-results/e2e');
+/** A drawn line of 1.5 px across a plot of ≥ 400 px covers well over this many pixels; a blank chart covers 0. */
+const INK = 200;
 const hwloc = resolve(repoRoot, 'test/fixtures/data/hwloc-xml/24em64t-2n6c2t-pci.xml');
 
 describe('workbench in Chromium (browser mode)', () => {
@@ -65,6 +70,10 @@ describe('workbench in Chromium (browser mode)', () => {
     expect(await m.totals().textContent()).toContain('1 disks');
     expect(await m.notes().textContent()).toContain('24em64t-2n6c2t-pci.xml: 24 CPUs, 2 NUMA nodes, 1 disks, 4 NICs (hwloc-xml-v2)');
     await shot('02-machine');
+    // The topology graph draws its NUMA nodes (palette 0) and the disk (palette 1), not just an empty canvas.
+    const g = await chartShot(m.graph());
+    expect(await inkPixels(page, g.png, null, [LIGHT_THEME.palette[0]!])).toBeGreaterThan(2 * 100 * 40);
+    expect(await inkPixels(page, g.png, null, [LIGHT_THEME.palette[1]!])).toBeGreaterThan(90 * 30);
   });
 
   it('builds /batch and /web; cpu.weight 0 shows the kernel’s ERANGE inline and is not written', async () => {
@@ -91,7 +100,7 @@ describe('workbench in Chromium (browser mode)', () => {
   });
 
   it('runs, and unplugging sda mid-run leaves a marker, a remove uevent and I/O errors in the log', async () => {
-    await startRun(page, 'first', '5s', '1');
+    await startRun(page, 'first', '30s', '1');
     const r = runPage(page);
     try {
       await waitRunState(page, /running/);
@@ -104,9 +113,14 @@ describe('workbench in Chromium (browser mode)', () => {
       expect(await uevent.first().textContent()).toContain('DEVNAME=sda');
       expect(await r.logRows('io_error').first().textContent()).toContain('errno=EIO');
       expect(await r.charts().count()).toBeGreaterThan(0);
+      // The live chart draws its lines while the run is still going.
+      const live = r.charts().first().locator('.chart');
+      await expect
+        .poll(async () => { const c = await chartShot(live); return inkPixels(page, c.png, plotArea(c.width, c.height)); }, { timeout: 10_000 })
+        .toBeGreaterThan(INK);
       await shot('07-run');
     } finally {
-      // The user stops the run before its 5 s are up (on a loaded machine it may have ended already;
+      // The user stops the run before its 30 s are up (on a loaded machine it may have ended already;
       // clicking a disabled Cancel would hide the assertion that failed above).
       if (await r.cancel().isEnabled()) await r.cancel().click();
       await waitRunState(page, /cancelled|complete|failed/, 30_000);
@@ -123,6 +137,29 @@ describe('workbench in Chromium (browser mode)', () => {
     await expect.poll(() => c.summaryRows().count(), { timeout: 20_000 }).toBeGreaterThan(1);
     expect(await c.charts().count()).toBe(4);
     await shot('08-compare');
+    // Every panel kind draws its series inside the plot: the group's first panel, and the group as a whole.
+    const drawn = async (): Promise<number[]> => {
+      const out: number[] = [];
+      for (let i = 0; i < (await c.charts().count()); i++) {
+        const shotOf = await chartShot(c.chart(i).locator('.chart'));
+        out.push(await inkPixels(page, shotOf.png, plotArea(shotOf.width, shotOf.height)));
+      }
+      return out;
+    };
+    const sched = await drawn();
+    expect(sched[0]).toBeGreaterThan(INK);
+    const sum = (xs: number[]): number => xs.reduce((a, x) => a + x, 0);
+    for (const kind of ['memcg', 'io'] as const) {
+      await c.group(kind).click();
+      await expect.poll(async () => sum(await drawn()), { timeout: 20_000 }).toBeGreaterThan(2 * INK);
+      await shot(`08-compare-${kind}`);
+    }
+    await c.customSeries().selectOption({ label: '/web/cpu.stat usage_usec' });
+    await c.addSeries().click();
+    await expect.poll(async () => (await drawn())[0] ?? 0, { timeout: 20_000 }).toBeGreaterThan(INK);
+    await shot('08-compare-custom');
+    await c.group('sched').click();
+    await expect.poll(async () => (await drawn())[0] ?? 0, { timeout: 20_000 }).toBeGreaterThan(INK);
   }, 180_000);
 
   it('exports a chart as PNG, SVG and CSV and the comparison as one HTML report', async () => {
@@ -131,7 +168,9 @@ describe('workbench in Chromium (browser mode)', () => {
     const png = await downloadVia(page, () => chart.locator('[data-action="export-png"]').click());
     const pngBytes = readFileSync((await png.path())!);
     expect([...pngBytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(pngBytes.length).toBeGreaterThan(5000);
+    // Exported at pixelRatio 2: the plot area doubles, and the lines are in it.
+    const box = (await chart.locator('.chart').boundingBox())!;
+    expect(await inkPixels(page, pngBytes, plotArea(Math.round(box.width), Math.round(box.height), 2))).toBeGreaterThan(4 * INK);
 
     const svg = readFileSync((await (await downloadVia(page, () => chart.locator('[data-action="export-svg"]').click())).path())!, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
@@ -143,10 +182,27 @@ describe('workbench in Chromium (browser mode)', () => {
     expect(head).toContain('second · ');
     expect(rows.length).toBeGreaterThan(10);
 
+    // One series path per series the chart was given (the CSV's columns), each with the reduced series'
+    // points: ECharts skips only vertices closer than 0.71 px to the previous one (chart/line/poly.ts).
+    const paths = svgSeriesPaths(svg);
+    const given = csvPointCounts(csv);
+    expect(paths.length).toBe(given.length);
+    given.forEach((s, i) => {
+      expect(paths[i]!.points, s.name).toBeLessThanOrEqual(s.points);
+      expect(paths[i]!.points, s.name).toBeGreaterThanOrEqual(Math.min(s.points, 2));
+    });
+    const total = (xs: { points: number }[]): number => xs.reduce((a, x) => a + x.points, 0);
+    expect(total(paths)).toBeGreaterThan(0.5 * total(given));
+
     const html = readFileSync((await (await downloadVia(page, () => c.exportReport().click())).path())!, 'utf8');
     expect(html).toContain('<table id="summary">');
     expect(html).toContain('<svg');
     expect(html).toContain('cpu.weight');
+    // Each of the four charts is embedded with drawn series, not axes around empty paths.
+    const figures = html.split('<figure>').slice(1);
+    expect(figures.length).toBe(4);
+    expect(svgSeriesPaths(figures[0]!).filter((p) => p.points >= 2).length).toBeGreaterThanOrEqual(4);
+    expect(total(figures.flatMap((f) => svgSeriesPaths(f)))).toBeGreaterThan(1000);
     expect(html).not.toMatch(/<script/i);
 
     // Perfetto: one Chrome JSON trace per compared run, with per-CPU running slices.

@@ -7,6 +7,7 @@ import { executeRun } from '../execute';
 import { readScenarioFile } from '../scenario-input';
 import { openForWrite } from '../session-arg';
 import { summaryTable } from '../table';
+import { withDuration } from '../../../src-sim/scenario/duration';
 
 export async function runCommand(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseArgs('run', argv, { seed: 'value', seeds: 'value', jobs: 'value', duration: 'value', session: 'value', json: 'flag', progress: 'flag', allow: 'value' });
@@ -17,7 +18,12 @@ export async function runCommand(argv: readonly string[], out: (s: string) => vo
   // Everything is validated before the session is opened: an invalid
   // scenario writes nothing anywhere.
   const allow = args.values.get('allow');
-  const loaded = readScenarioFile(file!, allow === undefined ? [] : [allow]);
+  const raw = readScenarioFile(file!, allow === undefined ? [] : [allow]);
+  // Run and store what is applied: actions past a shorter --duration never
+  // run, and a stored timeline beyond its duration could not be reopened (issue 16).
+  const cut = durationNs === undefined ? null : withDuration(raw.scenario, durationNs);
+  for (const a of cut?.dropped ?? []) err(`kernel-lab run: ${file}: --duration ${showDuration(durationNs!)}: the timeline action at ${showDuration(a.atNs)} is after the end and is not applied\n`);
+  const loaded = cut ? { ...raw, scenario: cut.scenario } : raw;
   const seedsText = args.values.get('seeds');
   if (seedsText !== undefined) {
     if (seed !== undefined) throw badInput('kernel-lab run: give --seed N (one run) or --seeds FIRST..LAST (replications), not both');
@@ -31,7 +37,6 @@ export async function runCommand(argv: readonly string[], out: (s: string) => vo
   }
   const scenario = { ...loaded.scenario };
   if (seed !== undefined) scenario.seed = seed;
-  if (durationNs !== undefined) scenario.durationNs = durationNs;
   const sessionFile = args.values.get('session');
   const session = sessionFile === undefined ? undefined : openForWrite(sessionFile);
   try {

@@ -1,5 +1,5 @@
 // Page actions: what a user does, in the user's words, built on the page components.
-import type { Download, Page } from 'playwright-core';
+import type { Download, Locator, Page } from 'playwright-core';
 import { app, cgroupsPage, comparePage, machinePage, runPage, sessionsPage, workloadsPage } from '../pages/app';
 
 export async function go(p: Page, view: 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'gallery' | 'sessions'): Promise<void> {
@@ -74,6 +74,13 @@ export async function compareRuns(p: Page, names: string[], group: 'memcg' | 'io
   const c = comparePage(p);
   for (const n of names) await c.run(n).check();
   await c.group(group).click();
+}
+
+/** Screenshot of a chart's drawing surface (the ECharts root inside a panel or the topology graph) and its size in CSS pixels. */
+export async function chartShot(chart: Locator): Promise<{ png: Buffer; width: number; height: number }> {
+  await chart.scrollIntoViewIfNeeded();
+  const box = (await chart.boundingBox())!;
+  return { png: await chart.screenshot(), width: Math.round(box.width), height: Math.round(box.height) };
 }
 
 /** Clicks something that downloads a file; returns the download. */

@@ -15,6 +15,7 @@ export const machinePage = (p: Page) => ({
   totals: () => p.locator('[data-role="machine-totals"]'),
   error: () => p.locator('[data-role="machine-error"]'),
   addNode: () => p.locator('[data-action="add-node"]'),
+  graph: () => p.locator('.machine .graph'),
 });
 
 export const cgroupsPage = (p: Page) => ({
@@ -57,6 +58,8 @@ export const comparePage = (p: Page) => ({
   group: (id: string) => p.locator(`[data-panel-group="${id}"]`),
   charts: () => p.locator('.chart-panel'),
   chart: (i: number) => p.locator('.chart-panel').nth(i),
+  customSeries: () => p.locator('[data-field="custom-series"]'),
+  addSeries: () => p.locator('[data-action="add-series"]'),
   summaryRows: () => p.locator('[data-role="summary"] tr'),
   exportReport: () => p.locator('[data-action="export-report"]'),
 });

@@ -63,3 +63,20 @@ test('everything between two ticks leaves as one message: series reduced, extrem
   expect(out.batches[1]!.series[0]).toMatchObject({ from: 2548, to: 2558 });
   expect(d.idle).toBe(true);
 });
+
+test('a store batch that repeats what a preview already showed adds only its new tail, so ranges stay contiguous', () => {
+  const d = new DisplayStream('7', 1e6);
+  const out = sink();
+  d.addBatch({ ...batch(0, 0, 10, true), preview: true });
+  d.flush(out.s);
+  d.addBatch({ ...batch(1, 10, 5), preview: true });
+  d.addBatch(batch(0, 0, 1024));
+  d.flush(out.s);
+  d.addBatch(batch(1, 0, 1024));
+  d.flush(out.s);
+  expect(out.batches.map((b) => b.series.map((s) => [s.from, s.to]))).toEqual([
+    [[0, 10], [0, 10]],
+    [[10, 1024], [10, 1024]],
+  ]);
+  expect(out.batches[0]!.series[0]!.v[0]).toBe(0);
+});
