@@ -114,11 +114,11 @@ describe('workbench in Chromium (browser mode)', () => {
       expect(await r.logRows('io_error').first().textContent()).toContain('errno=EIO');
       expect(await r.charts().count()).toBeGreaterThan(0);
       // The live chart draws its lines while the run is still going.
+      await shot('07-run');
       const live = r.charts().first().locator('.chart');
       await expect
         .poll(async () => { const c = await chartShot(live); return inkPixels(page, c.png, plotArea(c.width, c.height)); }, { timeout: 10_000 })
         .toBeGreaterThan(INK);
-      await shot('07-run');
     } finally {
       // The user stops the run before its 30 s are up (on a loaded machine it may have ended already;
       // clicking a disabled Cancel would hide the assertion that failed above).

@@ -4,6 +4,7 @@ import type { Kernel } from '../kernel';
 import type { Task } from '../task';
 import { Memcg } from '../memcg/memcg';
 import type { MemoryApi } from './api';
+import { FixedSwapIo, type SwapIo } from './swap-io';
 import { FixedLatencyStore } from './backing-store';
 import {
   COST,
@@ -64,6 +65,8 @@ export class Mm implements MemoryApi {
   readonly pageCache: PageCache;
   readonly store: FixedLatencyStore;
   readonly swapStore: FixedLatencyStore;
+  /** Swap-in/out I/O: the fixed-speed store, or bios on machine.swap.device (writeback/install.ts). */
+  swapIo: SwapIo;
   private readonly engine: Kernel['engine'];
   /** Set by the NUMA subsystem on machines with more than one node (per-node placement and counters). */
   numa: NumaMmHooks | null = null;
@@ -117,7 +120,10 @@ export class Mm implements MemoryApi {
     this.swapTotal = s.machine.swap ? Math.floor(s.machine.swap.sizeBytes / 4096) : 0;
     this.store = new FixedLatencyStore(k.engine);
     const sw = s.machine.swap;
-    this.swapStore = new FixedLatencyStore(k.engine, sw?.latencyNs ?? 100_000, sw?.bandwidthBytesPerSec ?? 500e6);
+    // Swap on a device has no fixed speed (latency/bandwidth 0): the device model serves it once the block layer plugs in.
+    const fixed = sw !== null && sw.device === null;
+    this.swapStore = new FixedLatencyStore(k.engine, fixed ? sw.latencyNs : 100_000, fixed ? sw.bandwidthBytesPerSec : 500e6);
+    this.swapIo = new FixedSwapIo(this.swapStore);
     this.reclaim = new Reclaimer(this);
     this.pageCache = new PageCache(this, s.files);
   }

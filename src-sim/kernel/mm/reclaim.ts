@@ -343,6 +343,8 @@ export class Reclaimer {
     m.ev[file ? EV.pgsteal_file : EV.pgsteal_anon]! += reclaimed;
     sc.scanned += scanned;
     sc.reclaimed += reclaimed;
+    // pageout(): the swapped-out anon pages are written to the swap device (async; on a fixed-speed swap, free).
+    if (pageout > 0) mm.swapIo.swapOut(pageout, m.cg);
     // lru_note_cost(): IO is expensive, rotations are cheap.
     this.noteCost(m, file, pageout * SWAP_CLUSTER_MAX + (scanned - reclaimed));
   }

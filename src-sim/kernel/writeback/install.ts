@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel';
 import type { CachedFile, PageRange } from '../mm/page-cache-api';
 import type { Task } from '../task';
 import type { WritebackApi } from './api';
+import { SwapDeviceIo } from './swap-device-io';
 import { BlockBackingStore } from './block-store';
 import { DirtyBalancer, emptyPauseStats, pauseTable, type PauseStats, type ThrottlePolicy } from './balance';
 import { defaultSysctls, domainDirtyLimits } from './dirty-limits';
@@ -39,6 +40,10 @@ export function installWriteback(k: Kernel): void {
   const pc = mm.pageCache;
   // Page I/O of files on block devices becomes bios from here on (the page cache starts with a fixed-latency store).
   if (k.block) pc.setBackingStore(new BlockBackingStore(k.block, pc.backingStore));
+  // Swap on a declared disk: swap I/O becomes bios on it (the fixed-speed store has no speed for it).
+  const swap = k.scenario.machine.swap;
+  const swapDev = swap?.device && k.block ? k.block.byName(swap.device) : null;
+  if (swap && swapDev && k.block && mm.swapIo) mm.swapIo = new SwapDeviceIo(k.block, swapDev, swap.sizeBytes);
   const s = defaultSysctls(k.scenario.kernel.version);
   const hz = k.scenario.kernel.hz;
   const jiffyNs = 1e9 / hz;

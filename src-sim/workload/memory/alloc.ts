@@ -85,7 +85,7 @@ export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): 
     const advanced = out.failed ? 0 : out.done === want.length ? stepLeft : indexOfPage(order, cursor, want[out.done]!) - cursor;
     cursor += advanced;
     stepLeft -= advanced;
-    outcomeSteps(mm, out, 0, q);
+    outcomeSteps(mm, out, 0, q, t);
     if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
     else if (stepLeft === 0) paceUntil = stepStart + spec.everyNs;
     return q.shift() ?? { kind: 'cpu', ns: 1000 };

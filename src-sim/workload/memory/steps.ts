@@ -1,6 +1,6 @@
 import type { FaultOutcome } from '../../kernel/mm/fault';
 import type { Mm } from '../../kernel/mm/mm';
-import type { Step } from '../../kernel/task';
+import type { Step, Task } from '../../kernel/task';
 
 /** A wait whose I/O is submitted only when the task actually blocks on it. */
 interface PendingIo {
@@ -44,9 +44,9 @@ export class StepQueue {
 }
 
 /** Wait for `pages` of swap-in as dependent faults (one latency each), blocked, then woken. */
-export function swapInWait(mm: Mm, pages: number, workingset: boolean, q: StepQueue): void {
+export function swapInWait(mm: Mm, pages: number, workingset: boolean, q: StepQueue, task: Task | null = null): void {
   if (pages === 0) return;
-  q.pushIo(workingset ? 'mem' : 'io', (done) => mm.swapStore.submit('swap', pages, done, pages));
+  q.pushIo(workingset ? 'mem' : 'io', (done) => mm.swapIo.swapIn(pages, task, task?.cgroup ?? null, done));
 }
 
 /**
@@ -54,10 +54,10 @@ export function swapInWait(mm: Mm, pages: number, workingset: boolean, q: StepQu
  * faults' own CPU work plus `extraCpuNs`, the swap-in wait, then the
  * memory.high penalty sleep (memory stall).
  */
-export function outcomeSteps(mm: Mm, o: FaultOutcome, extraCpuNs: number, q: StepQueue): void {
+export function outcomeSteps(mm: Mm, o: FaultOutcome, extraCpuNs: number, q: StepQueue, task: Task | null = null): void {
   if (o.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(o.reclaimNs), stall: 'mem' });
   q.push({ kind: 'cpu', ns: Math.round(o.faultNs + extraCpuNs) });
-  swapInWait(mm, o.major, o.workingsetMajor > 0, q);
+  swapInWait(mm, o.major, o.workingsetMajor > 0, q, task);
   if (o.sleepNs > 0) q.push({ kind: 'sleep', ns: o.sleepNs, stall: 'mem' });
 }
 

@@ -79,7 +79,7 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
     if (out.killed) return { kind: 'exit' };
     // The tick's work at local memory speed, stretched by where the pages sit (NUMA access cost).
     const workNs = mm.numa ? Math.round(WS_TICK_NS * mm.numa.slowdown(t) + mm.numa.takeOverheadNs(t)) : WS_TICK_NS;
-    outcomeSteps(mm, out, workNs, q);
+    outcomeSteps(mm, out, workNs, q, t);
     if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
     else if (spec.workNs !== undefined && (done += WS_TICK_NS) >= spec.workNs) finish = true;
     return q.shift() ?? { kind: 'cpu', ns: workNs };
