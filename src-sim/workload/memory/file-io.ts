@@ -2,6 +2,7 @@ import type { Kernel } from '../../kernel/kernel';
 import { handleOverHigh } from '../../kernel/memcg/over-high';
 import { COST } from '../../kernel/mm/constants';
 import { MAP_WORKINGSET, type Mm } from '../../kernel/mm/mm';
+import { PG_DIRTY } from '../../kernel/mm/objects';
 import type { CachedFile } from '../../kernel/mm/page-cache-api';
 import { EV } from '../../kernel/mm/stats';
 import { taskMm } from '../../kernel/mm/task-mm';
@@ -23,7 +24,14 @@ export const VM_READAHEAD_PAGES = 32;
  * also read the readahead span (max(read_ahead_kb, request)) in the same
  * I/O. Buffered writes dirty the pages and ask balance_dirty_pages (the
  * writeback model) for a pause; fsync writes the file's dirty pages back.
- * Direct I/O bypasses the cache.
+ * Direct I/O bypasses the cache. Writes with `mmap` store into a shared file
+ * mapping: a page not in the cache is read in by the fault first
+ * (filemap_fault, a major fault) and dirtied once it is there; a clean
+ * resident page takes a write-protect fault (do_wp_page → page_mkwrite, a
+ * minor fault) that dirties it; a page already dirty takes no fault. Each
+ * dirtying fault asks balance_dirty_pages for a pause
+ * (fault_dirty_shared_page → balance_dirty_pages_ratelimited); `fsync`
+ * stands for msync(MS_SYNC).
  */
 export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun): Behaviour {
   const pc = mm.pageCache;
@@ -40,6 +48,8 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   let sinceFsync = 0;
   /** Pages to mark accessed once the read I/O has completed. */
   let pendingAccess: { index: number; pages: number } | null = null;
+  /** mmap writes: pages to dirty once the fault's read I/O has completed. */
+  let pendingDirty: { index: number; pages: number } | null = null;
   let ioDone = true;
   /** A read or direct write returned EIO: the program sees the error and gives up, as dd or cat do. */
   let ioFailed = false;
@@ -112,24 +122,8 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     if (h.sleepNs > 0) q.push({ kind: 'sleep', ns: h.sleepNs, stall: 'mem' });
   };
 
-  const doWrite = (t: Task, index: number, pages: number): void => {
-    if (spec.direct) {
-      q.pushIo('io', (done) => pc.backingStore.write(file, { index, pages }, t, t.cgroup, onIo(done)));
-      return;
-    }
-    const m = mm.memcgOf(t.cgroup);
-    let missing = 0;
-    for (let i = index; i < index + pages; i++) if (o.frame[i]! < 0) missing++;
-    if (missing > 0) {
-      const g = mm.grant(t, m, missing);
-      if (g.selfKilled) return;
-      if (g.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(g.reclaimNs), stall: 'mem' });
-      if (!g.ok) {
-        q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
-        return;
-      }
-      for (let i = index; i < index + pages; i++) if (o.frame[i]! < 0) mm.mapPage(o, i, m);
-    }
+  /** Dirty resident pages of a write (buffered write(), or stores into a shared mapping), then pause as balance_dirty_pages says. */
+  const dirty = (t: Task, index: number, pages: number): void => {
     for (let i = index; i < index + pages; i++) mm.markAccessed(o, i);
     const dirtied = pc.markDirty(file, { index, pages }, t, k.now);
     q.push({ kind: 'cpu', ns: pages * COST.copyPageNs });
@@ -145,6 +139,64 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     }
   };
 
+  const finishMmapWrite = (t: Task): void => {
+    if (pendingDirty === null || !ioDone) return;
+    const { index, pages } = pendingDirty;
+    pendingDirty = null;
+    dirty(t, index, pages);
+  };
+
+  const doWrite = (t: Task, index: number, pages: number): void => {
+    if (spec.direct) {
+      q.pushIo('io', (done) => pc.backingStore.write(file, { index, pages }, t, t.cgroup, onIo(done)));
+      return;
+    }
+    const m = mm.memcgOf(t.cgroup);
+    // A clean resident page of a shared mapping is write-protected: the first store faults (do_wp_page → page_mkwrite).
+    if (spec.mmap) for (let i = index; i < index + pages; i++) if (o.frame[i]! >= 0 && !(o.state[i]! & PG_DIRTY)) m.ev[EV.pgfault]!++;
+    let missing = 0;
+    let first = -1;
+    let last = -1;
+    for (let i = index; i < index + pages; i++) {
+      if (o.frame[i]! >= 0) continue;
+      missing++;
+      if (first < 0) first = i;
+      last = i;
+    }
+    if (missing > 0) {
+      const g = mm.grant(t, m, missing);
+      if (g.selfKilled) return;
+      if (g.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(g.reclaimNs), stall: 'mem' });
+      if (!g.ok) {
+        q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
+        return;
+      }
+      for (let i = index; i < index + pages; i++) {
+        if (o.frame[i]! >= 0) continue;
+        mm.mapPage(o, i, m);
+        if (spec.mmap) {
+          m.ev[EV.pgfault]!++;
+          m.ev[EV.pgmajfault]!++;
+        }
+      }
+      if (spec.mmap) {
+        // filemap_fault(): the store waits for the page to be read from the file, then dirties it.
+        m.ev[EV.pgpgin]! += missing * 4;
+        pendingDirty = { index, pages };
+        ioDone = false;
+        q.pushIo('io', (done) =>
+          pc.backingStore.read(file, { index: first, pages: last + 1 - first }, t, t.cgroup, (ok) => {
+            ioDone = true;
+            if (!ok) ioFailed = true;
+            done();
+          }),
+        );
+        return;
+      }
+    }
+    dirty(t, index, pages);
+  };
+
   const next = (t: Task): Step => {
     if (taskMm(t).killed) return { kind: 'exit' };
     if (ioFailed) {
@@ -155,6 +207,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
       return { kind: 'exit' };
     }
     finishRead();
+    finishMmapWrite(t);
     const queued = q.shift();
     if (queued) return queued;
     if (done >= totalBlocks && !spec.loop) return { kind: 'exit' };

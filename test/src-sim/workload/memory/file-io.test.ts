@@ -67,4 +67,39 @@ describe('read and write behaviours', () => {
     expect(rig.field('/sys/fs/cgroup/s/memory.stat', 'file_dirty')).toBe(0);
     expect(rig.field('/sys/fs/cgroup/s/memory.stat', 'file')).toBe(16 * MiB);
   });
+
+  it('writes through a shared mapping fault pages in from the file, then dirty them; a second pass over dirty pages takes no faults', () => {
+    const run = (mmap: boolean, fsyncEveryBytes = 0) => {
+      const rig = bootMm(
+        baseScenario({
+          durationNs: 1e9,
+          machine: flatMachine(2, 1 * GiB),
+          files: [{ path: '/data/f', sizeBytes: 16 * MiB, device: null }],
+          tasks: [taskSpec({ name: 'w', cgroup: '/w', run: io({ type: 'write', sizeBytes: 16 * MiB, loop: true, fsyncEveryBytes, ...(mmap ? { mmap: true } : {}) }) })],
+        }),
+      );
+      rig.run(1e9);
+      return {
+        majfault: rig.field('/sys/fs/cgroup/w/memory.stat', 'pgmajfault'),
+        fault: rig.field('/sys/fs/cgroup/w/memory.stat', 'pgfault'),
+        pgpgin: rig.field('/proc/vmstat', 'pgpgin'),
+        dirty: rig.field('/sys/fs/cgroup/w/memory.stat', 'file_dirty'),
+      };
+    };
+    const pages = (16 * MiB) / 4096;
+    const mapped = run(true);
+    // Each page of the file is read in once by filemap_fault (a major fault, 4 KiB of pgpgin)…
+    expect(mapped.majfault).toBe(pages);
+    expect(mapped.pgpgin).toBe(pages * 4);
+    // …and dirtied; looping over pages that stay dirty (none written back within 1 s: dirty_expire is 30 s) faults no more.
+    expect(mapped.fault).toBe(pages);
+    expect(mapped.dirty).toBe(16 * MiB);
+    // msync after every pass cleans the pages: each later pass write-protect-faults every page again (minor faults only).
+    const synced = run(true, 16 * MiB);
+    expect(synced.majfault).toBe(pages);
+    expect(synced.fault).toBeGreaterThanOrEqual(2 * pages);
+    // write(2) of whole pages reads nothing and takes no faults.
+    const written = run(false);
+    expect(written).toEqual({ majfault: 0, fault: 0, pgpgin: 0, dirty: 16 * MiB });
+  });
 });
