@@ -100,7 +100,7 @@ describe('workbench in Chromium (browser mode)', () => {
   });
 
   it('runs, and unplugging sda mid-run leaves a marker, a remove uevent and I/O errors in the log', async () => {
-    await startRun(page, 'first', '15s', '1');
+    await startRun(page, 'first', '5s', '1');
     const r = runPage(page);
     try {
       await waitRunState(page, /running/);
@@ -120,7 +120,7 @@ describe('workbench in Chromium (browser mode)', () => {
         .poll(async () => { const c = await chartShot(live); return inkPixels(page, c.png, plotArea(c.width, c.height)); }, { timeout: 10_000 })
         .toBeGreaterThan(INK);
     } finally {
-      // The user stops the run before its 15 s are up (on a loaded machine it may have ended already;
+      // The user stops the run before its 5 s are up (on a loaded machine it may have ended already;
       // clicking a disabled Cancel would hide the assertion that failed above).
       if (await r.cancel().isEnabled()) await r.cancel().click();
       await waitRunState(page, /cancelled|complete|failed/, 30_000);
