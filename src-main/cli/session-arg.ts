@@ -14,6 +14,17 @@ export function openExisting(file: string): Session {
   }
 }
 
+/** Open an existing session for a command that stores into it (fork, import-real); a missing or foreign file is bad input. */
+export function openExistingForWrite(file: string): Session {
+  if (!existsSync(file)) throw badInput(`${file}: no such session file`);
+  try {
+    return Session.open(file, { create: false });
+  } catch (e) {
+    if (e instanceof SessionError) throw badInput(e.message);
+    throw e;
+  }
+}
+
 /** Open or create a session for writing. */
 export function openForWrite(file: string): Session {
   try {

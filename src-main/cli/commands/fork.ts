@@ -4,7 +4,7 @@ import { intOption, parseArgs, positionals } from '../args';
 import { parseDurationOption, showDuration } from '../duration';
 import { badInput, CliError } from '../errors';
 import { executeRun } from '../execute';
-import { openExisting, pickRun } from '../session-arg';
+import { openExistingForWrite, pickRun } from '../session-arg';
 import { summaryTable } from '../table';
 
 /**
@@ -23,7 +23,7 @@ export async function forkCommand(argv: readonly string[], out: (s: string) => v
   if (eq <= 0 || !write.startsWith('/')) throw badInput(`kernel-lab fork: --write: expected /virtual/file=VALUE, got "${write}"`);
   const change = { path: write.slice(0, eq), value: write.slice(eq + 1) };
   const atNs = parseDurationOption('fork', 'at', at);
-  const session = openExisting(file!);
+  const session = openExistingForWrite(file!);
   try {
     const runId = pickRun(session, file!, intOption('fork', 'run', args.values.get('run')));
     const row = session.getRun(runId)!;

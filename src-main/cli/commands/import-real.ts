@@ -3,7 +3,7 @@ import { parseRealCsv, RealImportError, storeRealRun, isRealSummary } from '../.
 import { SqliteStore } from '../../lab/store-adapter';
 import { intOption, parseArgs, positionals } from '../args';
 import { badInput } from '../errors';
-import { openExisting } from '../session-arg';
+import { openExistingForWrite } from '../session-arg';
 
 /**
  * `kernel-lab import-real CSV --session S`: the samples a reproduction script
@@ -29,7 +29,7 @@ export function importRealCommand(argv: readonly string[], out: (s: string) => v
     if (e instanceof RealImportError) throw badInput(e.message);
     throw e;
   }
-  const session = openExisting(file);
+  const session = openExistingForWrite(file);
   try {
     const runs = session.listRuns().filter((r) => !isRealSummary(session.runSummary(r.id)));
     const wanted = intOption('import-real', 'run', args.values.get('run'));
