@@ -69,6 +69,8 @@ export function summaryTable(s: RunSummary, cpus: number): string {
   }
   const global = s.files['/proc/pressure/cpu'];
   if (global !== undefined) lines.push('', '/proc/pressure/cpu', ...global.trimEnd().split('\n').map((l) => `  ${l}`));
+  const stored = s.log.filter((e) => e.kind === 'not_simulated');
+  if (stored.length) lines.push('', ...stored.map((e) => `note: ${String(e.file)} = ${String(e.value)}: ${String(e.note)}`));
   if (s.log.length) lines.push('', `${s.log.length} log entries (see --json)`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import type { Rng } from '../engine/rng';
 import type { TraceBuffer } from '../engine/trace';
 import type { BlockDeviceSpec, RunSpec, Scenario } from '../scenario/types';
 import type { Vfs } from '../vfs/vfs';
+import { missingInVersion } from './versions';
 import type { BlockApi } from './block/bio';
 import type { Cgroup } from './cgroup/cgroup';
 import type { CgroupTree } from './cgroup/tree';
@@ -81,7 +82,13 @@ export class Kernel {
     readonly vfs: Vfs,
     readonly log: EventLog,
     readonly cgroups: CgroupTree,
-  ) {}
+  ) {
+    // Files newer than kernel.version do not exist (kernel/versions.ts).
+    const version = scenario.kernel.version;
+    vfs.gate = (path) => missingInVersion(version, path) === null;
+    // A knob that is stored but not simulated says so in the run's log at every write (issue 16).
+    vfs.onStoredOnly = (path, value, why) => log.add(engine.now, 'not_simulated', { file: path, value, note: `stored but not simulated: ${why}` });
+  }
 
   get now(): number {
     return this.engine.now;

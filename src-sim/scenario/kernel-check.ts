@@ -1,5 +1,6 @@
 import { applyAction, bootKernel, controllerOf, sysctlPath, type BootWrite } from '../kernel/boot';
 import type { Kernel } from '../kernel/kernel';
+import { missingInVersion } from '../kernel/versions';
 import { SimInvariantError } from '../engine/errors';
 import { KernelError } from '../vfs/errors';
 import { parseFields } from '../vfs/fields';
@@ -136,6 +137,8 @@ function refusal(e: KernelError, value: string): string {
 }
 
 function noSuchFile(k: Kernel, path: string): string {
+  const newer = missingInVersion(k.scenario.kernel.version, path);
+  if (newer !== null) return `no such file ${path}: No such file or directory (ENOENT): ${newer}`;
   const dir = path.slice(0, path.lastIndexOf('/') + 1);
   const siblings = k.vfs
     .list(dir)

@@ -1,4 +1,5 @@
-import { kernelDefaults } from './kernel-versions';
+import { kernelDefaults, releaseAtLeast } from './kernel-versions';
+import { CGROUP_V2_SINCE } from '../kernel/versions';
 import { KernelError } from '../vfs/errors';
 import { NR_CPUS_MAX, EXPECT_CPULIST, formatCpuList, parseCpuList } from './cpulist';
 import { flatMachine } from './defaults';
@@ -130,6 +131,12 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
     if (!p.startsWith('/')) issues.push({ path: ['record', i], message: `expected an absolute virtual file path like /proc/pressure/cpu, got ${JSON.stringify(p)}` });
   });
 
+  if ((f.cgroup_version ?? 2) === 2 && !releaseAtLeast(kernel.version, CGROUP_V2_SINCE)) {
+    issues.push({
+      path: f.cgroup_version === undefined ? ['kernel', 'version'] : ['cgroup_version'],
+      message: `expected cgroup_version: 1: the unified hierarchy (cgroup v2) arrived in Linux ${CGROUP_V2_SINCE[0]}.${CGROUP_V2_SINCE[1]} and kernel.version is ${kernel.version}`,
+    });
+  }
   const scenario: Scenario = {
     format: SCENARIO_FORMAT,
     name: f.name ?? (baseStem(opts.fileName) || 'unnamed'),

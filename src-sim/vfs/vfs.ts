@@ -7,7 +7,16 @@ export interface VirtualFile {
   write?: (data: string) => void;
   /** Sampled into time series by the recorder (stat, pressure, current, …). */
   observable?: boolean;
+  /**
+   * The file takes and keeps a value the simulation does not act on: why.
+   * Every accepted write is reported through Vfs.onStoredOnly (the kernel
+   * logs it), so nobody believes the knob acted.
+   */
+  notSimulated?: string;
 }
+
+/** A write to a file whose value is stored but not simulated. */
+export type StoredOnlyHook = (path: string, value: string, why: string) => void;
 
 /**
  * The virtual /sys and /proc: a flat registry of absolute paths.
@@ -16,9 +25,25 @@ export interface VirtualFile {
  */
 export class Vfs {
   private readonly files = new Map<string, VirtualFile>();
+  /** Paths the running kernel version does not have: register() skips them (see kernel/versions.ts). */
+  gate: ((path: string) => boolean) | null = null;
+  /** Called after every accepted write to a `notSimulated` file. */
+  onStoredOnly: StoredOnlyHook | null = null;
+
+  /** Mark a registered file as stored-but-not-simulated, with why. */
+  markNotSimulated(path: string, why: string): void {
+    const f = this.files.get(path);
+    if (f) f.notSimulated = why;
+  }
+
+  /** Why a file's value is not simulated, or undefined when it is (or does not exist). */
+  notSimulated(path: string): string | undefined {
+    return this.files.get(path)?.notSimulated;
+  }
 
   register(path: string, file: VirtualFile): void {
     if (!path.startsWith('/')) throw new Error(`vfs: path must be absolute: ${path}`);
+    if (this.gate !== null && !this.gate(path)) return;
     this.files.set(path, file);
   }
 
@@ -61,6 +86,7 @@ export class Vfs {
       if (e instanceof KernelError && e.path === '') throw new KernelError(e.errno, path, e.detail);
       throw e;
     }
+    if (f.notSimulated !== undefined && this.onStoredOnly) this.onStoredOnly(path, body, f.notSimulated);
   }
 
   /** Sorted paths, optionally below `prefix`. */

@@ -101,8 +101,8 @@ export class Bfq implements Elevator {
       strict_guarantees: bool01(() => this.strictGuarantees, (v) => (this.strictGuarantees = v)),
       fifo_expire_sync: num(() => this.fifoExpireSyncNs, (v) => (this.fifoExpireSyncNs = v), 1e6),
       fifo_expire_async: num(() => this.fifoExpireAsyncNs, (v) => (this.fifoExpireAsyncNs = v), 1e6),
-      back_seek_max: num(() => this.backSeekMax, (v) => (this.backSeekMax = v)),
-      back_seek_penalty: num(() => this.backSeekPenalty, (v) => (this.backSeekPenalty = v === 0 ? 1 : v)),
+      back_seek_max: { ...num(() => this.backSeekMax, (v) => (this.backSeekMax = v)), notSimulated: 'bfq picks the next request of a queue in sector order without backward seeks' },
+      back_seek_penalty: { ...num(() => this.backSeekPenalty, (v) => (this.backSeekPenalty = v === 0 ? 1 : v)), notSimulated: 'bfq picks the next request of a queue in sector order without backward seeks' },
     };
   }
 

@@ -6,6 +6,8 @@ import type { Request } from './request';
 export interface Tunable {
   read(): string;
   write(value: string): void;
+  /** The value is kept but the elevator does not act on it: why (logged at every write). */
+  notSimulated?: string;
 }
 
 /** What an elevator may use from its queue. */

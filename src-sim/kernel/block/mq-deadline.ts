@@ -56,8 +56,8 @@ export class MqDeadline implements Elevator {
       writes_starved: int(() => this.writesStarved, (v) => (this.writesStarved = v), -2147483648, 2147483647),
       front_merges: int(() => this.frontMerges, (v) => (this.frontMerges = v), 0, 1),
       fifo_batch: int(() => this.fifoBatch, (v) => (this.fifoBatch = v), 0, 2147483647),
-      prio_aging_expire: ms(() => this.prioAgingExpireNs, (v) => (this.prioAgingExpireNs = v)),
-      async_depth: int(() => this.asyncDepth, (v) => (this.asyncDepth = v), 1, 2147483647),
+      prio_aging_expire: { ...ms(() => this.prioAgingExpireNs, (v) => (this.prioAgingExpireNs = v)), notSimulated: 'I/O priority classes are not modelled, so there is no priority aging' },
+      async_depth: { ...int(() => this.asyncDepth, (v) => (this.asyncDepth = v), 1, 2147483647), notSimulated: 'async requests are not limited below nr_requests (dd_limit_depth is not modelled)' },
     };
   }
 

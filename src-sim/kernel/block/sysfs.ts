@@ -150,7 +150,7 @@ export function registerIosched(k: Kernel, disk: Disk): void {
   const dir = `/sys/block/${disk.name}/queue/iosched`;
   k.vfs.unregisterTree(dir);
   for (const [name, t] of Object.entries(disk.elevator.tunables)) {
-    k.vfs.register(`${dir}/${name}`, { read: () => `${t.read()}\n`, write: (v) => t.write(v) });
+    k.vfs.register(`${dir}/${name}`, { read: () => `${t.read()}\n`, write: (v) => t.write(v), ...(t.notSimulated !== undefined ? { notSimulated: t.notSimulated } : {}) });
   }
 }
 

@@ -174,7 +174,11 @@ export function installIocg(k: Kernel): void {
           setLimits(dev, parseIoMaxBody(body, current(dev.devt)));
         },
       });
-      k.cgroups.registerFile(cg, 'blkio', 'io.weight', { read: () => g.weight.read(), write: (data) => g.weight.write(data, lookup) });
+      k.cgroups.registerFile(cg, 'blkio', 'io.weight', {
+        read: () => g.weight.read(),
+        write: (data) => g.weight.write(data, lookup),
+        notSimulated: 'io.weight belongs to iocost, which is not modelled (bfq uses io.bfq.weight)',
+      });
       k.cgroups.registerFile(cg, 'blkio', 'io.bfq.weight', { read: () => g.bfqWeight.read(), write: (data) => g.bfqWeight.write(data, lookup) });
       k.cgroups.registerFile(cg, 'blkio', 'io.latency', {
         read: () =>

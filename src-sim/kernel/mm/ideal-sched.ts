@@ -58,7 +58,7 @@ export class IdealScheduler implements SchedulerApi {
   exit(task: Task, now: number): void {
     if (task.state === 'exited') return;
     task.state = 'exited';
-    task.exitCode = 0;
+    if (task.exitCode === null) task.exitCode = 0;
     const id = this.pending.get(task.pid);
     if (id !== undefined) this.k.engine.cancel(id);
     this.pending.delete(task.pid);

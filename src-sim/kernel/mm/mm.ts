@@ -77,6 +77,9 @@ export class Mm implements MemoryApi {
   watermarkScaleFactor = 10;
   vfsCachePressure = 100;
   overcommitMemory = 0;
+  overcommitRatio = 50;
+  /** vm_committed_as: pages of private anonymous mappings (committed at mmap, not at fault). */
+  committedPages = 0;
   panicOnOom = 0;
   oomKillAllocatingTask = 0;
   oomDumpTasks = 1;
@@ -198,8 +201,25 @@ export class Mm implements MemoryApi {
 
   // ---- objects ------------------------------------------------------------
 
+  /** mm/util.c: vm_commit_limit(): overcommit_ratio % of RAM plus swap (overcommit_kbytes is not modelled). */
+  commitLimit(): number {
+    return Math.floor((this.totalPages * this.overcommitRatio) / 100) + this.swapTotal;
+  }
+
+  /**
+   * mm/util.c: __vm_enough_memory() for a private anonymous mapping of
+   * `pages`: always (OVERCOMMIT_ALWAYS, 1); unless it alone exceeds RAM +
+   * swap (OVERCOMMIT_GUESS, 0); within the commit limit (OVERCOMMIT_NEVER, 2).
+   */
+  mayCommit(pages: number): boolean {
+    if (this.overcommitMemory === 1) return true;
+    if (this.overcommitMemory === 0) return pages <= this.totalPages + this.swapTotal;
+    return this.committedPages + pages <= this.commitLimit();
+  }
+
   newObject(file: boolean, pages: number, owner: Task | null): MemObject {
     const o = new MemObject(this.objects.length, file, pages, owner);
+    if (!file) this.committedPages += pages;
     this.objects.push(o);
     if (owner) taskMm(owner).objects.push(o);
     return o;
@@ -213,6 +233,7 @@ export class Mm implements MemoryApi {
       if (o.state[p]! & PG_SWAPPED) this.releaseSwap(o, p);
       o.state[p] = 0;
     }
+    if (!o.file && this.objects[o.id] === o) this.committedPages -= o.pages;
     this.objects[o.id] = null;
   }
 
@@ -374,7 +395,7 @@ export class Mm implements MemoryApi {
 
   /** Run the OOM killer; 'self' when the current task was the victim. */
   outOfMemory(scope: OomScope, task: Task | null, reason: 'memcg' | 'global'): 'self' | 'other' | 'none' {
-    const victims = oomKill(this, scope, reason);
+    const victims = oomKill(this, scope, reason, task);
     if (victims.length === 0) {
       this.oomNoVictim++;
       return 'none';

@@ -64,6 +64,17 @@ export function selectVictim(mm: Mm, scope: OomScope): Task | null {
   return chosen;
 }
 
+/**
+ * out_of_memory(): with vm.oom_kill_allocating_task set, a global (not memcg)
+ * OOM kills the allocating task itself when it is killable, without
+ * scanning for the largest.
+ */
+function allocatingVictim(mm: Mm, scope: OomScope, task: Task | null): Task | null {
+  if (scope.memcg !== null || mm.oomKillAllocatingTask === 0 || task === null) return null;
+  if (task.oomScoreAdj === OOM_SCORE_ADJ_MIN || oomBadness(mm, task, 1) === null) return null;
+  return task;
+}
+
 /** mem_cgroup_get_oom_group(): the highest group with memory.oom.group=1 between the victim and the OOM domain. */
 function oomGroup(mm: Mm, victim: Task, scope: OomScope): Memcg | null {
   let found: Memcg | null = null;
@@ -80,8 +91,8 @@ function oomGroup(mm: Mm, victim: Task, scope: OomScope): Memcg | null {
  * killable task of its group), free their memory at once (the OOM reaper).
  * Returns the killed tasks.
  */
-export function oomKill(mm: Mm, scope: OomScope, reason: 'memcg' | 'global'): Task[] {
-  const victim = selectVictim(mm, scope);
+export function oomKill(mm: Mm, scope: OomScope, reason: 'memcg' | 'global', allocating: Task | null = null): Task[] {
+  const victim = allocatingVictim(mm, scope, allocating) ?? selectVictim(mm, scope);
   if (victim === null) {
     // Logged once per second at most: the allocator retries every 100 ms.
     if (mm.now - mm.lastNoVictimLogNs >= 1e9 || mm.lastNoVictimLogNs < 0) {

@@ -45,7 +45,7 @@ export function meminfo(mm: Mm): string {
   const inf = lru(mm, LRU_INACTIVE_FILE);
   const af = lru(mm, LRU_ACTIVE_FILE);
   const pc = mm.pageCache;
-  const commitLimit = Math.floor((mm.totalPages * 50) / 100) + mm.swapTotal;
+  const commitLimit = mm.commitLimit();
   return [
     kb('MemTotal', mm.totalPages),
     kb('MemFree', mm.nrFree()),
@@ -75,7 +75,7 @@ export function meminfo(mm: Mm): string {
     kb('KernelStack', 0),
     kb('PageTables', pagetablesAll(mm)),
     kb('CommitLimit', commitLimit),
-    kb('Committed_AS', ia + aa + mm.swapUsed),
+    kb('Committed_AS', mm.committedPages),
     kb('AnonHugePages', 0),
     kb('Hugepagesize', 512),
   ].join('');
@@ -215,11 +215,19 @@ export function registerProcFiles(k: Kernel, mm: Mm): void {
   vm('watermark_boost_factor', intSysctl(() => 15000, () => undefined, 0, 2 ** 31 - 1));
   vm('vfs_cache_pressure', intSysctl(() => mm.vfsCachePressure, (v) => (mm.vfsCachePressure = v), 0, 2 ** 31 - 1));
   vm('overcommit_memory', intSysctl(() => mm.overcommitMemory, (v) => (mm.overcommitMemory = v), 0, 2));
-  vm('overcommit_ratio', intSysctl(() => 50, () => undefined, 0, 2 ** 31 - 1));
+  vm('overcommit_ratio', intSysctl(() => mm.overcommitRatio, (v) => (mm.overcommitRatio = v), 0, 2 ** 31 - 1));
   vm('panic_on_oom', intSysctl(() => mm.panicOnOom, (v) => (mm.panicOnOom = v), 0, 2));
   vm('oom_kill_allocating_task', intSysctl(() => mm.oomKillAllocatingTask, (v) => (mm.oomKillAllocatingTask = v), 0, 2 ** 31 - 1));
   vm('oom_dump_tasks', intSysctl(() => mm.oomDumpTasks, (v) => (mm.oomDumpTasks = v), 0, 2 ** 31 - 1));
   vm('page-cluster', intSysctl(() => mm.pageCluster, (v) => (mm.pageCluster = v), 0, 31));
+  const stored: [string, string][] = [
+    ['watermark_boost_factor', 'watermark boosting after fragmentation events is not modelled (no page orders)'],
+    ['vfs_cache_pressure', 'dentry and inode caches are not modelled'],
+    ['panic_on_oom', 'a kernel panic would end the run; the OOM killer runs instead'],
+    ['page-cluster', 'swap-in reads one page per fault (no swap readahead)'],
+    ['oom_dump_tasks', 'the OOM report is the oom_kill event'],
+  ];
+  for (const [name, why] of stored) vfs.markNotSimulated(`/proc/sys/vm/${name}`, why);
   vfs.register('/proc/sys/vm/drop_caches', {
     read: () => '0\n',
     write: (d) => {

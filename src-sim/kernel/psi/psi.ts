@@ -262,6 +262,9 @@ export class Psi {
   }
 }
 
+/** Why a PSI trigger line is accepted but has no effect. */
+export const PSI_TRIGGER_NOT_SIMULATED = 'the trigger is validated but never fires (no poll()/epoll notification in the simulation)';
+
 /** Parse a trigger write ("some 150000 1000000"), kernel/sched/psi.c: psi_trigger_create. */
 export function parseTrigger(data: string): { full: boolean; thresholdUs: number; windowUs: number } | null {
   const m = /^(some|full) (\d+) (\d+)$/.exec(data.trim());

@@ -4,7 +4,7 @@
  */
 import { fail } from '../../vfs/errors';
 import type { Cgroup } from '../cgroup/cgroup';
-import { parseTrigger } from '../psi/psi';
+import { parseTrigger, PSI_TRIGGER_NOT_SIMULATED } from '../psi/psi';
 import type { Scheduler } from './core';
 import type { TaskGroup, TaskSched } from './entities';
 import { formatCpuList, parseCpuList, parseS64, parseU64 } from './cpulist';
@@ -50,13 +50,14 @@ function parseCpuMax(data: string, currentPeriodNs: number): { quota: number; pe
   return { quota, period };
 }
 
-function pressureFile(s: Scheduler, tg: TaskGroup, res: 'cpu' | 'memory' | 'io'): { read: () => string; write: (d: string) => void; observable: boolean } {
+function pressureFile(s: Scheduler, tg: TaskGroup, res: 'cpu' | 'memory' | 'io'): { read: () => string; write: (d: string) => void; observable: boolean; notSimulated: string } {
   return {
     read: () => s.psi.show(tg.psi, res, s.k.now),
     write: (d) => {
       if (!parseTrigger(d)) fail('EINVAL', `expected "<some|full> <stall us> <window_us>" with window_us 500000..10000000`);
     },
     observable: true,
+    notSimulated: PSI_TRIGGER_NOT_SIMULATED,
   };
 }
 
@@ -181,6 +182,7 @@ export function registerCgroupFiles(s: Scheduler, cg: Cgroup, tg: TaskGroup): vo
       if (tg.rtRuntimeUs > v) fail('EINVAL', `runtime ${tg.rtRuntimeUs} exceeds period ${v}`);
       tg.rtPeriodUs = v;
     },
+    ...(root ? {} : { notSimulated: 'RT group scheduling (CONFIG_RT_GROUP_SCHED) is not modelled; only the global sched_rt_period_us applies' }),
   });
   reg('cpu', 'cpu.rt_runtime_us', {
     read: () => `${root ? s.rt.runtimeUs : tg.rtRuntimeUs}\n`,
@@ -191,6 +193,7 @@ export function registerCgroupFiles(s: Scheduler, cg: Cgroup, tg: TaskGroup): vo
       if (v > tg.rtPeriodUs) fail('EINVAL', `runtime ${v} exceeds period ${tg.rtPeriodUs}`);
       tg.rtRuntimeUs = v;
     },
+    ...(root ? {} : { notSimulated: 'RT group scheduling (CONFIG_RT_GROUP_SCHED) is not modelled; only the global sched_rt_runtime_us limit applies' }),
   });
   reg('cpuset', 'cpuset.effective_cpus', { read: () => `${formatCpuList(tg.effective)}\n` });
   if (root) {

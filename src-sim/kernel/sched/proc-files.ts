@@ -3,7 +3,7 @@
  * scheduler's debugfs directory and /proc/pressure/*.
  */
 import { fail } from '../../vfs/errors';
-import { parseTrigger } from '../psi/psi';
+import { parseTrigger, PSI_TRIGGER_NOT_SIMULATED } from '../psi/psi';
 import type { Scheduler } from './core';
 import { parseS64, parseU64 } from './cpulist';
 import { kernelDefaults } from '../../scenario/kernel-versions';
@@ -65,6 +65,7 @@ export function registerProcFiles(s: Scheduler): void {
         if (!parseTrigger(d)) fail('EINVAL', 'expected "<some|full> <stall us> <window_us>" with window_us 500000..10000000');
       },
       observable: true,
+      notSimulated: PSI_TRIGGER_NOT_SIMULATED,
     });
   }
 

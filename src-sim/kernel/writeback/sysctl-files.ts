@@ -95,4 +95,5 @@ export function registerDirtySysctls(vfs: Vfs, s: DirtySysctls, changed: () => v
       dirtytime = inRange(parseProcInt(v, INT_MAX), 0, INT_MAX, 'dirtytime_expire_seconds');
     },
   );
+  vfs.markNotSimulated('/proc/sys/vm/dirtytime_expire_seconds', 'lazytime inode timestamps are not modelled');
 }

@@ -52,7 +52,11 @@ export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): 
       paceUntil = 0;
       return { kind: 'sleep', ns };
     }
-    if (obj === null) obj = mm.newObject(false, pages, t);
+    if (obj === null) {
+      // mmap() of the region: the overcommit policy may refuse it (ENOMEM) before any page is touched.
+      if (!mm.mayCommit(pages)) return mmapFailed(k, mm, t, pages);
+      obj = mm.newObject(false, pages, t);
+    }
     if (stepLeft === 0) {
       if (cursor >= pages) {
         if (spec.then === 'hold') {
@@ -94,6 +98,20 @@ export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): 
     next,
     onExit: (t) => mm.releaseTask(t),
   };
+}
+
+/** The task's mmap() failed with ENOMEM under vm.overcommit_memory: it exits with status 1, as a program would. */
+export function mmapFailed(k: Kernel, mm: Mm, t: Task, pages: number): Step {
+  t.exitCode = 1;
+  k.log.add(k.now, 'mmap_enomem', {
+    pid: t.pid,
+    task: t.name,
+    size_kb: pages * 4,
+    overcommit_memory: mm.overcommitMemory,
+    committed_kb: mm.committedPages * 4,
+    commit_limit_kb: mm.commitLimit() * 4,
+  });
+  return { kind: 'exit' };
 }
 
 function indexOfPage(order: Int32Array | null, from: number, page: number): number {

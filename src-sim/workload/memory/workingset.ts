@@ -6,6 +6,7 @@ import type { MemObject } from '../../kernel/mm/objects';
 import { taskMm } from '../../kernel/mm/task-mm';
 import type { RunSpec } from '../../scenario/types';
 import type { Behaviour, Step, Task } from '../../kernel/task';
+import { mmapFailed } from './alloc';
 import { outcomeSteps, poisson, StepQueue } from './steps';
 
 type WorkingsetSpec = Extract<RunSpec, { type: 'workingset' }>;
@@ -46,6 +47,7 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
       return { kind: 'exit' };
     }
     if (obj === null) {
+      if (!mm.mayCommit(pages)) return mmapFailed(k, mm, t, pages);
       obj = mm.newObject(false, pages, t);
       pat = spec.pattern === 'zipf' ? AccessPattern.zipf(pages, spec.theta) : AccessPattern.uniform(pages);
       obj.setPattern(pat, spec.ratePerSec);

@@ -4,7 +4,8 @@ import { kernelDefaultRows, kernelDefaults, parseRelease } from '../../../src-si
 import { Simulation } from '../../../src-sim/simulation';
 
 const boot = (version: string): Simulation =>
-  new Simulation(loadScenario(JSON.stringify({ duration: '10ms', machine: { cpus: 4 }, kernel: { version } }), `v${version}.json`));
+  // Kernels before 4.5 have no cgroup v2 (kernel/versions.ts): they boot with cgroup v1.
+  new Simulation(loadScenario(JSON.stringify({ duration: '10ms', machine: { cpus: 4 }, kernel: { version }, ...(version.startsWith('2.') ? { cgroup_version: 1 } : {}) }), `v${version}.json`));
 
 describe('kernel.version defaults (scenario/kernel-versions.ts)', () => {
   it('gives each release its defaults', () => {

@@ -12,7 +12,7 @@ function scenario(minValue: string | null): Scenario {
     cgroups: [{ path: '/prot', writes: minValue ? [['memory.min', minValue]] : [] }],
     tasks: [
       taskSpec({ name: 'reader', cgroup: '/prot', run: { type: 'read', file: '/data/cache', sizeBytes: 40 * MiB, bs: 1 * MiB, pattern: 'sequential', direct: false, fsyncEveryBytes: 0, loop: false } }),
-      taskSpec({ name: 'hog', cgroup: '/hog', startNs: 500e6, run: { type: 'alloc', sizeBytes: 600 * MiB, stepBytes: 16 * MiB, everyNs: 10e6, touch: 'sequential', then: 'hold' } }),
+      taskSpec({ name: 'hog', cgroup: '/hog', startNs: 500e6, run: { type: 'alloc', sizeBytes: 480 * MiB, stepBytes: 16 * MiB, everyNs: 10e6, touch: 'sequential', then: 'hold' } }),
     ],
   });
 }
