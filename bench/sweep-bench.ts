@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SWEEP_FORMAT, type SweepSpec } from '../src-sim/sweep/types';
-import { startRedis } from './redis-server';
+import { startRedis } from '../src-main/experiments/local-redis';
 import type { BenchResult } from './result';
 
 /** A 10-second CPU scenario: a hog under cpu.max next to periodic tasks (the swept knob is the quota). */

@@ -12,7 +12,7 @@ import { runExperiment, type ExperimentOutcome } from '../../../src-main/experim
 import { experimentPoints, storeWholeRun } from '../../../src-main/store/experiments';
 import { Session } from '../../../src-main/store/session';
 import { cli, cliAsync } from '../cli/spawn';
-import { freePort, startRedis, type RedisServer } from './redis-server';
+import { freePort, startRedis, type RedisServer } from '../../../src-main/experiments/local-redis';
 
 const F = 'test/src-main/experiments/fixtures';
 

@@ -1,3 +1,5 @@
+// A throwaway redis-server on a free 127.0.0.1 port, for the distributed-sweep tests and the sweep benchmark
+// (both start the real server; nothing in the product starts Redis by itself).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
