@@ -85,7 +85,7 @@ describe('fio jobs on the block layer', () => {
   });
 
   it('reports a lost buffered write at the next fsync, not at write() (behaviour 49)', () => {
-    const ssd = diskSpec({ name: 'sdb', type: 'ssd', minor: 16, badSectors: [{ start: 2048 + 262144 + 12000, end: 2048 + 262144 + 12008, op: 'write' }] });
+    const ssd = diskSpec({ name: 'sdb', type: 'ssd', minor: 16, badSectors: [{ start: 2048 + 262144 + 12000, end: 2048 + 262144 + 12007, op: 'write' }] });
     const text = (direct: number): string => `[w]\nfilename=data\nsize=16m\nrw=write\nbs=4k\ndirect=${direct}\nioengine=psync\nfsync=1024\n`;
     const buffered = runFio(text(0), [ssd], 2e9);
     const b = buffered.job('w');
