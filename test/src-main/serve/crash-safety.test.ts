@@ -50,7 +50,10 @@ test('SIGKILL of the serving process mid-run: earlier runs intact, the interrupt
   const live = await c.call('run/start', { scenario: probeScenario({ durationNs: 60e9, sampleIntervalNs: 1e6, seed: 6 }), paused: true, pace: 1 });
   await c.call('run/subscribe', { runId: live.id });
   await c.call('run/resume', { runId: live.id });
-  await until(() => batches.filter((b) => b.runId === live.id).length >= 3, 30_000, 'the live run to stream');
+  // Live display previews start at the first samples; the store commits batches of ≥ 1,024 values, so wait until
+  // the stream has covered a few store batches' worth of samples before the kill.
+  const streamed = (): number => Math.max(0, ...batches.filter((b) => b.runId === live.id).flatMap((b) => b.series.map((x) => x.to)));
+  await until(() => streamed() >= 3 * 1024, 30_000, 'the live run to stream');
   proc.kill('SIGKILL');
   await new Promise((r) => proc.once('exit', r));
   child = null;
