@@ -119,6 +119,10 @@ describe('workbench in Chromium (browser mode)', () => {
       await expect
         .poll(async () => { const c = await chartShot(live); return inkPixels(page, c.png, plotArea(c.width, c.height)); }, { timeout: 10_000 })
         .toBeGreaterThan(INK);
+      // Pixels alone also pass on a blank chart (legend swatches); its SVG export must hold series paths with points.
+      const liveSvg = async (): Promise<string> =>
+        readFileSync((await (await downloadVia(page, () => r.charts().first().locator('[data-action="export-svg"]').click())).path())!, 'utf8');
+      await expect.poll(async () => svgSeriesPaths(await liveSvg()).filter((p) => p.points >= 2).length, { timeout: 10_000 }).toBeGreaterThan(0);
     } finally {
       // The user stops the run before its 5 s are up (on a loaded machine it may have ended already;
       // clicking a disabled Cancel would hide the assertion that failed above).
@@ -146,17 +150,26 @@ describe('workbench in Chromium (browser mode)', () => {
       }
       return out;
     };
+    // Pixels alone cannot tell a blank panel (legend swatches and markers: ~650 series-coloured pixels) from a
+    // drawn one (250–3,400), so each group's first panel is also exported as SVG: its series paths must have points.
+    const drawnPaths = async (): Promise<number> => {
+      const svg = readFileSync((await (await downloadVia(page, () => c.chart(0).locator('[data-action="export-svg"]').click())).path())!, 'utf8');
+      return svgSeriesPaths(svg).filter((p) => p.points >= 2).length;
+    };
     const sched = await drawn();
     expect(sched[0]).toBeGreaterThan(INK);
+    expect(await drawnPaths()).toBeGreaterThan(0);
     const sum = (xs: number[]): number => xs.reduce((a, x) => a + x, 0);
     for (const kind of ['memcg', 'io'] as const) {
       await c.group(kind).click();
       await expect.poll(async () => sum(await drawn()), { timeout: 20_000 }).toBeGreaterThan(2 * INK);
+      await expect.poll(drawnPaths, { timeout: 20_000 }).toBeGreaterThan(0);
       await shot(`08-compare-${kind}`);
     }
     await c.customSeries().selectOption({ label: '/web/cpu.stat usage_usec' });
     await c.addSeries().click();
     await expect.poll(async () => (await drawn())[0] ?? 0, { timeout: 20_000 }).toBeGreaterThan(INK);
+    await expect.poll(drawnPaths, { timeout: 20_000 }).toBeGreaterThan(0);
     await shot('08-compare-custom');
     await c.group('sched').click();
     await expect.poll(async () => (await drawn())[0] ?? 0, { timeout: 20_000 }).toBeGreaterThan(INK);
