@@ -1,8 +1,12 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, relative, isAbsolute } from 'node:path';
+import { badInput } from './errors';
 
 /** Input files (scenarios, fio jobs, topology files, lscpu output) are small text; this keeps a hostile one from filling memory. */
 export const MAX_INPUT_BYTES = 1024 * 1024;
+
+/** Measurement files (fio JSON results, a reproduction script's CSV) hold more than a scenario, still far less than this. */
+export const MAX_MEASUREMENT_BYTES = 64 * 1024 * 1024;
 
 /** A file that cannot be taken as input; the message names it and says why, never what is in it. */
 export class InputFileError extends Error {}
@@ -50,6 +54,16 @@ export function readRegularFile(path: string, max = MAX_INPUT_BYTES): string {
     throw new InputFileError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** readRegularFile for a command's own input: a refusal is bad input (exit 2) naming the file. */
+export function readInputFile(path: string, max = MAX_INPUT_BYTES): string {
+  try {
+    return readRegularFile(path, max);
+  } catch (e) {
+    if (e instanceof InputFileError) throw badInput(e.message);
+    throw e;
   }
 }
 

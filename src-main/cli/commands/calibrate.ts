@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { calibrate, deviceEntryYaml, errorTable } from '../../lab/calibrate';
 import { FioJsonError, parseFioJson, type FioMeasuredJob } from '../../lab/fio-json';
 import { parseArgs, positionals } from '../args';
 import { parseDurationOption } from '../duration';
 import { badInput } from '../errors';
+import { MAX_MEASUREMENT_BYTES, readInputFile } from '../read-input';
 
 /**
  * `kernel-lab calibrate --fio-json R.json [--fio-json R2.json …]`: fit the
@@ -28,12 +29,7 @@ export function calibrateCommand(argv: readonly string[], out: (s: string) => vo
   if (!files.length) throw badInput('kernel-lab calibrate: --fio-json RESULT.json is required (fio --output-format=json output)');
   const jobs: FioMeasuredJob[] = [];
   for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      throw badInput(`${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
+    const text = readInputFile(f, MAX_MEASUREMENT_BYTES);
     try {
       jobs.push(...parseFioJson(text, f));
     } catch (e) {

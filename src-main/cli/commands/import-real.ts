@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { parseRealCsv, RealImportError, storeRealRun, isRealSummary } from '../../lab/real-import';
 import { SqliteStore } from '../../lab/store-adapter';
 import { intOption, parseArgs, positionals } from '../args';
 import { badInput } from '../errors';
+import { MAX_MEASUREMENT_BYTES, readInputFile } from '../read-input';
 import { openExistingForWrite } from '../session-arg';
 
 /**
@@ -16,12 +16,7 @@ export function importRealCommand(argv: readonly string[], out: (s: string) => v
   const [csv] = positionals('import-real', args, ['CSV']);
   const file = args.values.get('session');
   if (file === undefined) throw badInput('kernel-lab import-real: --session FILE.klab is required (the session holding the simulated run)');
-  let text: string;
-  try {
-    text = readFileSync(csv!, 'utf8');
-  } catch (e) {
-    throw badInput(`${csv}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const text = readInputFile(csv!, MAX_MEASUREMENT_BYTES);
   let samples;
   try {
     samples = parseRealCsv(text, csv!);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseSeeds } from '../../../src-sim/sweep/load';
 import { SWEEP_FORMAT, type SweepSpec } from '../../../src-sim/sweep/types';
 import { aggregateFinalFields } from '../../experiments/aggregate';
@@ -6,6 +5,7 @@ import { localExecutor } from '../../experiments/executors';
 import { planSweep } from '../../experiments/plan';
 import { runExperiment } from '../../experiments/run-experiment';
 import { meanCi, showMeanCi } from '../../experiments/stats';
+import { confinedReader } from '../read-input';
 import { badInput, CliError } from '../errors';
 import { progressPrinter } from '../experiment-progress';
 import type { LoadedScenario } from '../scenario-input';
@@ -23,6 +23,8 @@ export interface ReplicationArgs {
   jobs: number | undefined;
   json: boolean;
   progress: boolean;
+  /** Paths named with --allow (fio jobs outside the scenario's folder). */
+  allowed: readonly string[];
 }
 
 /**
@@ -44,7 +46,7 @@ export async function replicationsCommand(a: ReplicationArgs, out: (s: string) =
     knobs: [],
     metrics: [],
   };
-  const plan = planSweep(spec, { text: a.loaded.text, file: a.loaded.file, name: a.loaded.scenario.name }, (p) => readFileSync(p, 'utf8'));
+  const plan = planSweep(spec, { text: a.loaded.text, file: a.loaded.file, name: a.loaded.scenario.name }, confinedReader(a.loaded.file, a.allowed));
   const session = a.sessionFile === undefined ? undefined : openForWrite(a.sessionFile);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();

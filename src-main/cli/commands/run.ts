@@ -30,7 +30,7 @@ export async function runCommand(argv: readonly string[], out: (s: string) => vo
     const jobs = intOption('run', 'jobs', args.values.get('jobs'));
     if (jobs === 0) throw badInput('kernel-lab run: --jobs: expected at least 1');
     return replicationsCommand(
-      { loaded, seedsText, durationNs, sessionFile: args.values.get('session'), jobs, json: args.flags.has('json'), progress: args.flags.has('progress') },
+      { loaded, seedsText, durationNs, sessionFile: args.values.get('session'), jobs, json: args.flags.has('json'), progress: args.flags.has('progress'), allowed: allow === undefined ? [] : [allow] },
       out,
       err,
     );

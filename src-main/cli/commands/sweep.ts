@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { localExecutor } from '../../experiments/executors';
 import { planSweep } from '../../experiments/plan';
 import { runExperiment, type Executor } from '../../experiments/run-experiment';
@@ -9,6 +8,7 @@ import { intOption, parseArgs, positionals } from '../args';
 import { badInput, CliError } from '../errors';
 import { progressPrinter } from '../experiment-progress';
 import { openForWrite } from '../session-arg';
+import { confinedReader } from '../read-input';
 import { readSweepFile } from '../sweep-input';
 import { storedPointCount } from '../../store/experiments';
 import type { Session } from '../../store/session';
@@ -24,7 +24,7 @@ export async function sweepCommand(argv: readonly string[], out: (s: string) => 
   const jobs = intOption('sweep', 'jobs', args.values.get('jobs'));
   if (jobs === 0) throw badInput('kernel-lab sweep: --jobs: expected at least 1');
   const { spec, base } = readSweepFile(file!);
-  const plan = planSweep(spec, { text: base.text, file: base.file, name: base.scenario.name }, (p) => readFileSync(p, 'utf8'));
+  const plan = planSweep(spec, { text: base.text, file: base.file, name: base.scenario.name }, confinedReader(base.file));
   const sessionFile = args.values.get('session');
   const redis = args.values.get('redis');
   if (redis !== undefined && sessionFile === undefined) throw badInput('kernel-lab sweep: --redis needs --session FILE.klab (the results are gathered there)');

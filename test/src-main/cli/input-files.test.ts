@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calibrateCommand } from '../../../src-main/cli/commands/calibrate';
+import { importRealCommand } from '../../../src-main/cli/commands/import-real';
 import { CliError } from '../../../src-main/cli/errors';
 import { fioCommand } from '../../../src-main/cli/fio-command';
 import { readScenarioFile } from '../../../src-main/cli/scenario-input';
+import { readSweepFile } from '../../../src-main/cli/sweep-input';
 import { cli } from './spawn';
 
 let dir: string;
@@ -89,5 +92,31 @@ describe('fio job files named by a scenario', () => {
       expect(code).toBe(2);
       expect(err.split('\n')[0]).toBe(`kernel-lab fio: --run expects a number of seconds from 0 to 3600 (like 2 or 0.5), got ${JSON.stringify(v)}`);
     }
+  });
+});
+
+describe('measurement and sweep inputs are regular files with a size limit too', () => {
+  it('calibrate --fio-json refuses /dev/zero and a FIFO (both never returned), and an oversized file', () => {
+    const fifo = join(dir, 'fio-result.json');
+    execFileSync('mkfifo', [fifo]);
+    expect(refusal(() => calibrateCommand(['--fio-json', '/dev/zero'], () => undefined))).toEqual({ code: 2, message: '/dev/zero: expected a regular file, got a character device' });
+    expect(refusal(() => calibrateCommand(['--fio-json', fifo], () => undefined))).toEqual({ code: 2, message: `${fifo}: expected a regular file, got a FIFO (named pipe)` });
+    const big = join(dir, 'huge.json');
+    writeFileSync(big, '');
+    truncateSync(big, 64 * 1024 * 1024 + 1);
+    expect(refusal(() => calibrateCommand(['--fio-json', big], () => undefined))).toEqual({ code: 2, message: `${big}: expected at most 67108864 bytes, got 67108865` });
+  });
+
+  it('import-real refuses a directory or /dev/zero as its CSV before opening the session', () => {
+    const session = join(dir, 'never.klab');
+    expect(refusal(() => importRealCommand([dir, '--session', session], () => undefined))).toEqual({ code: 2, message: `${dir}: expected a regular file, got a directory` });
+    expect(refusal(() => importRealCommand(['/dev/zero', '--session', session], () => undefined))).toEqual({ code: 2, message: '/dev/zero: expected a regular file, got a character device' });
+    expect(existsSync(session)).toBe(false);
+  });
+
+  it('a sweep file is read the same way', () => {
+    expect(refusal(() => readSweepFile('/dev/zero'))).toEqual({ code: 2, message: '/dev/zero: expected a regular file, got a character device' });
+    const r = cli('sweep', join(dir, 'missing.sweep.yaml'));
+    expect([r.code, r.stderr]).toEqual([2, `${join(dir, 'missing.sweep.yaml')}: cannot read: ENOENT\n`]);
   });
 });
