@@ -8,6 +8,7 @@
  * hwloc__xml_v2import_distances, hwloc__xml_v1import_distances),
  * include/hwloc.h (hwloc_obj_osdev_type_e in 2.x and 3.0).
  */
+import { NR_CPUS_MAX } from '../../scenario/cpulist';
 import { parseHwlocBitmap } from './cpulist';
 import {
   defaultDistances,
@@ -183,6 +184,9 @@ function walk(el: XmlElement, path: string, depth: number, w: Walk, err: Fail, f
     case 'PU': {
       const os = numAttr(el, 'os_index');
       if (os === null) err(el, here, 'an os_index on every PU');
+      // The kernel numbers CPUs below NR_CPUS and has at most NR_CPUS of them (include/linux/cpumask.h).
+      if (!Number.isInteger(os) || os! < 0 || os! >= NR_CPUS_MAX) err(el, `${here}@os_index`, `a CPU number from 0 to ${NR_CPUS_MAX - 1} (NR_CPUS of x86-64 with MAXSMP), found ${el.attrs['os_index']}`);
+      if (w.pus.length >= NR_CPUS_MAX) err(el, here, `at most ${NR_CPUS_MAX} PUs (NR_CPUS of x86-64 with MAXSMP); this is PU number ${w.pus.length + 1}`);
       w.pus.push(os!);
       break;
     }

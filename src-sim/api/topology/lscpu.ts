@@ -6,7 +6,8 @@
  * util-linux's tests/expected/lscpu files). lscpu never reports memory sizes
  * or NUMA distances: those stay null and the notes say so.
  */
-import { parseCpuList } from '../../scenario/cpulist';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { NR_CPUS_MAX, parseCpuList } from '../../scenario/cpulist';
 import { KernelError } from '../../vfs/errors';
 import { TopologyImportError, type ImportedMachine, type ImportedNode, type TopologyFormat } from './machine';
 
@@ -17,9 +18,13 @@ interface Field {
   key: string;
   value: string;
   line: number;
+  /** Column of the field (1 for text lines; the item's column in lscpu -J). */
+  col: number;
 }
 
 interface CpuRow {
+  /** Line of the row in the file. */
+  line: number;
   cpu: number;
   core: number | null;
   socket: number | null;
@@ -34,34 +39,58 @@ interface Parsed {
 }
 
 export function importLscpu(text: string, file: string): ImportedMachine {
-  const fail = (line: number, path: string, expected: string): never => {
-    throw new TopologyImportError(file, line > 0 ? `${line}:1` : '', path, expected);
+  // Every refusal is located; a problem of the whole file (empty, no CPUs) points at its start.
+  const fail = (line: number, path: string, expected: string, col = 1): never => {
+    throw new TopologyImportError(file, `${Math.max(1, line)}:${Math.max(1, col)}`, path, expected);
   };
   const p = text.trimStart().startsWith('{') ? parseJson(text, fail) : parseText(text, fail);
   return build(p, file, fail);
 }
 
-type Fail = (line: number, path: string, expected: string) => never;
+type Fail = (line: number, path: string, expected: string, col?: number) => never;
+
+/** Line and column (1-based) of a character offset. */
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const nl = before.lastIndexOf('\n');
+  return { line: before.split('\n').length, col: before.length - nl };
+}
 
 function parseJson(text: string, fail: Fail): Parsed {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return fail(0, '(json)', `valid JSON as \`lscpu -J\` prints it: ${(e as Error).message}`);
+    // V8 names the offset ("… in JSON at position 7"), except at the end of the input.
+    const m = /at position (\d+)/.exec((e as Error).message);
+    const at = lineCol(text, m ? Number(m[1]) : text.trimEnd().length);
+    return fail(at.line, '(json)', `valid JSON as \`lscpu -J\` prints it: ${(e as Error).message}`, at.col);
   }
-  const list = (doc as { lscpu?: unknown }).lscpu;
-  if (!Array.isArray(list)) return fail(0, 'lscpu', 'a top-level object {"lscpu": [{"field": …, "data": …}, …]}');
+  // The same text through the YAML parser (JSON is YAML) only for positions: the values come from JSON.parse.
+  const counter = new LineCounter();
+  const tree = parseDocument(text, { lineCounter: counter, uniqueKeys: false }).contents;
+  const posOf = (node: unknown): { line: number; col: number } => {
+    const range = (node as YamlNode | null)?.range;
+    return range ? counter.linePos(range[0]) : { line: 1, col: 1 };
+  };
+  const child = (node: unknown, key: string | number): unknown => (isMap(node) || isSeq(node) ? node.get(key, true) : null);
+  const list = (doc as { lscpu?: unknown } | null)?.lscpu;
+  if (!Array.isArray(list)) {
+    const at = posOf(child(tree, 'lscpu') ?? tree);
+    return fail(at.line, 'lscpu', 'a top-level object {"lscpu": [{"field": …, "data": …}, …]}', at.col);
+  }
   const fields: Field[] = [];
-  const visit = (arr: unknown[], path: string): void => {
+  const visit = (arr: unknown[], node: unknown, path: string): void => {
     arr.forEach((item, i) => {
-      const it = item as { field?: unknown; data?: unknown; children?: unknown };
-      if (typeof it.field !== 'string') fail(0, `${path}[${i}].field`, 'a string such as "CPU(s):"');
-      fields.push({ key: (it.field as string).replace(/:$/, '').trim(), value: it.data == null ? '' : String(it.data), line: 0 });
-      if (Array.isArray(it.children)) visit(it.children, `${path}[${i}].children`);
+      const it = (item ?? {}) as { field?: unknown; data?: unknown; children?: unknown };
+      const itemNode = child(node, i);
+      const at = posOf(itemNode);
+      if (typeof it.field !== 'string') fail(at.line, `${path}[${i}].field`, 'a string such as "CPU(s):"', at.col);
+      fields.push({ key: (it.field as string).replace(/:$/, '').trim(), value: it.data == null ? '' : String(it.data), line: at.line, col: at.col });
+      if (Array.isArray(it.children)) visit(it.children, child(itemNode, 'children'), `${path}[${i}].children`);
     });
   };
-  visit(list, 'lscpu');
+  visit(list, child(tree, 'lscpu'), 'lscpu');
   return { fields, rows: null, format: 'lscpu-json' };
 }
 
@@ -103,11 +132,11 @@ function parseText(text: string, fail: Fail): Parsed {
     }
     const m = /^([^:]+):\s*(.*)$/.exec(line);
     if (!m) fail(i + 1, `line ${i + 1}`, `"Field: value" (plain lscpu), a "# CPU,Core,…" table or a "CPU NODE …" table, found "${line.slice(0, 60)}"`);
-    fields.push({ key: m![1]!.trim(), value: m![2]!.trim(), line: i + 1 });
+    fields.push({ key: m![1]!.trim(), value: m![2]!.trim(), line: i + 1, col: 1 });
     format = 'lscpu';
     i++;
   }
-  if (format === null) fail(0, '(file)', 'lscpu output; the file is empty');
+  if (format === null) fail(1, '(file)', 'lscpu output; the file is empty');
   return { fields, rows, format: format! };
 }
 
@@ -117,16 +146,24 @@ function num(s: string | undefined, line: number, col: string, fail: Fail): numb
   return Number(s);
 }
 
+/** A CPU number below NR_CPUS: the kernel cannot number a CPU past its cpumask. */
+function cpuNumber(s: string | undefined, line: number, fail: Fail): number | null {
+  const cpu = num(s, line, 'CPU', fail);
+  if (cpu !== null && cpu >= NR_CPUS_MAX) fail(line, 'CPU', `a CPU number below ${NR_CPUS_MAX} (NR_CPUS of x86-64 with MAXSMP), found ${cpu}`);
+  return cpu;
+}
+
 function csvRow(line: string, cols: string[], n: number, fail: Fail): CpuRow {
   const v = line.split(',');
   const at = (name: string): string | undefined => {
     const k = cols.indexOf(name);
     return k < 0 ? undefined : v[k];
   };
-  const cpu = num(at('CPU'), n, 'CPU', fail);
+  const cpu = cpuNumber(at('CPU'), n, fail);
   if (cpu === null) fail(n, 'CPU', 'a CPU number in the first column');
   const online = at('Online') ?? at('ONLINE');
   return {
+    line: n,
     cpu: cpu!,
     core: num(at('Core'), n, 'Core', fail),
     socket: num(at('Socket'), n, 'Socket', fail),
@@ -141,10 +178,11 @@ function extRow(line: string, cols: string[], n: number, fail: Fail): CpuRow {
     const k = cols.indexOf(name);
     return k < 0 ? undefined : v[k];
   };
-  const cpu = num(at('CPU'), n, 'CPU', fail);
+  const cpu = cpuNumber(at('CPU'), n, fail);
   if (cpu === null) fail(n, 'CPU', 'a CPU number in the CPU column');
   const online = at('ONLINE');
   return {
+    line: n,
     cpu: cpu!,
     core: num(at('CORE'), n, 'CORE', fail),
     socket: num(at('SOCKET'), n, 'SOCKET', fail),
@@ -161,26 +199,36 @@ function build(p: Parsed, file: string, fail: Fail): ImportedMachine {
     try {
       return parseCpuList(f.value);
     } catch (e) {
-      return fail(f.line, f.key, e instanceof KernelError ? e.detail.replace(/^expected /, '') : (e as Error).message);
+      return fail(f.line, f.key, e instanceof KernelError ? e.detail.replace(/^expected /, '') : (e as Error).message, f.col);
     }
   };
   const intField = (k: string): number | null => {
     const f = get(k);
     if (f === undefined) return null;
-    if (!/^\d+$/.test(f.value)) return fail(f.line, f.key, `a whole number, found "${f.value}"`);
+    if (!/^\d+$/.test(f.value)) return fail(f.line, f.key, `a whole number, found "${f.value}"`, f.col);
     return Number(f.value);
   };
 
   // CPUs: the online list (plus any table rows), minus the offline list.
   const rowCpus = p.rows?.filter((r) => r.online).map((r) => r.cpu) ?? [];
+  const seenRows = new Set<number>();
+  for (const r of p.rows ?? []) {
+    if (seenRows.has(r.cpu)) fail(r.line, 'CPU', `each CPU in one row; CPU ${r.cpu} repeats`);
+    seenRows.add(r.cpu);
+  }
   const online = list(get('On-line CPU(s) list')) ?? rowCpus;
   const offlineCpus = list(get('Off-line CPU(s) list')) ?? p.rows?.filter((r) => !r.online).map((r) => r.cpu) ?? [];
   const total = intField('CPU(s)');
-  if (online.length === 0) fail(get('On-line CPU(s) list')?.line ?? 0, 'On-line CPU(s) list', 'at least one online CPU (an "On-line CPU(s) list:" line or CPU rows)');
+  const onlineField = get('On-line CPU(s) list');
+  if (online.length === 0) fail(onlineField?.line ?? 1, 'On-line CPU(s) list', 'at least one online CPU (an "On-line CPU(s) list:" line or CPU rows)', onlineField?.col);
+  if (online.length > NR_CPUS_MAX) {
+    const at = onlineField ?? { line: p.rows?.[NR_CPUS_MAX]?.line ?? 1, col: 1 };
+    fail(at.line, 'On-line CPU(s) list', `at most ${NR_CPUS_MAX} CPUs (NR_CPUS of x86-64 with MAXSMP), found ${online.length}`, at.col);
+  }
   if (total !== null && total !== online.length + offlineCpus.length)
     notes.push(`CPU(s): ${total} but ${online.length} online and ${offlineCpus.length} offline listed`);
   if (p.rows && p.fields.length > 0 && rowCpus.length !== online.length)
-    fail(0, 'CPU table', `one row per online CPU (${online.length}), found ${rowCpus.length}`);
+    fail(p.rows[0]?.line ?? 1, 'CPU table', `one row per online CPU (${online.length}), found ${rowCpus.length}`);
   const cpuOsIndex = [...online].sort((a, b) => a - b);
   const dense = new Map(cpuOsIndex.map((os, i) => [os, i]));
   if (offlineCpus.length > 0) notes.push(`offline CPUs ${offlineCpus.join(',')} are left out`);
@@ -212,7 +260,7 @@ function build(p: Parsed, file: string, fail: Fail): ImportedMachine {
   if (assigned !== cpuOsIndex.length) {
     const seen = new Set(nodes.flatMap((n) => n.cpus));
     const missing = cpuOsIndex.filter((_, i) => !seen.has(i));
-    if (assigned > cpuOsIndex.length) fail(nodeFields[0]?.line ?? 0, 'NUMA node CPU(s)', 'each CPU in exactly one NUMA node');
+    if (assigned > cpuOsIndex.length) fail(nodeFields[0]?.line ?? p.rows?.[0]?.line ?? 1, 'NUMA node CPU(s)', 'each CPU in exactly one NUMA node', nodeFields[0]?.col);
     nodes[0]!.cpus.push(...missing.map((os) => dense.get(os)!));
     nodes[0]!.cpus.sort((a, b) => a - b);
     notes.push(`CPUs ${missing.join(',')} are in no NUMA node list; put on node${nodes[0]!.osIndex}`);

@@ -167,4 +167,14 @@ describe('hwloc XML errors', () => {
       '<distances2 type="NUMANode" nbobjs="2" kind="5" name="NUMALatency" indexing="os"><indexes length="4">0 1</indexes><u64values length="8">10 20 20</u64values></distances2></topology>';
     expect(() => importHwlocXml(xml, 'short.xml')).toThrow(`short.xml:1:${xml.indexOf('<distances2') + 1}: topology/distances2[NUMALatency]/u64values: 2×2 = 4 numbers, found 3`);
   });
+
+  it('at most 8192 PUs, numbered below NR_CPUS (20 000 CPUs were accepted)', () => {
+    const pus = Array.from({ length: 20_000 }, (_, i) => `<object type="PU" os_index="${i}"/>`).join('\n');
+    expect(() => importHwlocXml(`<topology version="2.0">\n<object type="Machine">\n${pus}\n</object></topology>`, 'big.xml')).toThrow(
+      'big.xml:8195:1: topology/object[Machine]/object[PU#8192]@os_index: a CPU number from 0 to 8191 (NR_CPUS of x86-64 with MAXSMP), found 8192',
+    );
+    expect(() => importHwlocXml('<topology version="2.0"><object type="Machine"><object type="PU" os_index="9000"/></object></topology>', 'n.xml')).toThrow(
+      /^n\.xml:1:\d+: .*PU#9000\]@os_index: a CPU number from 0 to 8191 .*found 9000$/,
+    );
+  });
 });
