@@ -13,6 +13,8 @@ export interface RingSource {
   sizeBytes: number;
   /** Flows of this source on this queue (for GRO: segments of one flow merge). */
   flows: number;
+  /** Their flow numbers within the source (the flow hash RPS steers by). */
+  flowIds: number[];
   proto: 'udp' | 'tcp';
   port: number;
   /** Packets of this source in the ring now. */
@@ -31,6 +33,8 @@ export interface RingSource {
 export interface Chunk {
   src: RingSource;
   n: number;
+  /** Frames already merged by GRO on the polling CPU (RPS moves GRO's output to another CPU's backlog). */
+  merged?: boolean;
 }
 
 export class RxRing {

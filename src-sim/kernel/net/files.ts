@@ -69,7 +69,7 @@ export function registerNetFiles(net: NetStack): void {
     },
   });
 
-  // kernel/irq/proc.c: show_interrupts (the NIC vectors; legacy and local interrupts are not modelled)
+  // kernel/irq/proc.c: show_interrupts (the NIC vectors and CAL; other legacy and local interrupts are not modelled)
   vfs.register('/proc/interrupts', {
     read: () => {
       let out = ' '.repeat(11);
@@ -83,7 +83,10 @@ export function registerNetFiles(net: NetStack): void {
           out += `  IR-PCI-MSI ${pciMsiHwirq(d, q)}-edge      ${q.irqName}\n`;
         }
       }
-      return out;
+      // arch/x86/kernel/irq.c: arch_show_interrupts — the function-call IPIs RPS sends
+      out += 'CAL:';
+      for (const c of net.cpus) out += ` ${String(c.ipis).padStart(10)}`;
+      return out + '   Function call interrupts\n';
     },
   });
 

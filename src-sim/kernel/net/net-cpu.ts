@@ -16,6 +16,14 @@ import type { NetStack } from './stack';
 const SEG_NONE = 0;
 const SEG_HARD = 1;
 const SEG_SOFT = 2;
+/** The RPS IPI (a CALL_FUNCTION_SINGLE vector) is hard-interrupt time too. */
+const SEG_IPI = 3;
+
+/**
+ * Cost of the IPI on the CPU it lands on: interrupt entry and exit and
+ * rps_trigger_softirq (net/core/dev.c), ns. A round figure for a ~3 GHz core.
+ */
+export const RPS_IPI_COST_NS = 600;
 
 // kernel/softirq.c: MAX_SOFTIRQ_TIME (2 ms), MAX_SOFTIRQ_RESTART (10)
 const MAX_SOFTIRQ_TIME_NS = 2_000_000;
@@ -27,6 +35,8 @@ interface Poll {
   work: number;
   chunks: Chunk[];
   leftNs: number;
+  /** The queue's rps_cpus when the poll began (empty: no RPS). */
+  rps: readonly number[];
 }
 
 /** net_rx_action's state (budget and time limit), one for irq-exit context and one for ksoftirqd. */
@@ -56,6 +66,11 @@ export class NetCpu {
   netRxRuns = 0;
   /** Hard interrupts taken (for /proc/stat intr). */
   hardirqs = 0;
+  /** RPS IPIs taken (/proc/interrupts CAL, part of /proc/stat intr). */
+  ipis = 0;
+  /** sd->rps_ipi_list: remote CPUs whose backlog this CPU filled, IPI'd when net_rx_action ends. */
+  private readonly rpsIpiList: NetCpu[] = [];
+  private ipiPending = false;
 
   private seg = SEG_NONE;
   private segStart = 0;
@@ -91,7 +106,7 @@ export class NetCpu {
 
   /** A queue's interrupt fires on this CPU. */
   hardirq(q: RxQueue): void {
-    if (this.seg === SEG_HARD) {
+    if (this.seg === SEG_HARD || this.seg === SEG_IPI) {
       if (this.curHard !== q && !this.hardPending.includes(q)) this.hardPending.push(q);
       return;
     }
@@ -126,7 +141,9 @@ export class NetCpu {
     const now = this.net.k.now;
     if (this.net.perPacket) {
       this.net.countRx(q.dev, this.curHardChunks);
-      for (const c of this.curHardChunks) this.enqueueBacklog(c, q);
+      // netif_rx → enqueue_to_backlog on the CPU RPS picks (this one without RPS)
+      if (q.rpsCpus.length) this.net.steer(this, q, this.curHardChunks, q.rpsCpus, false);
+      else for (const c of this.curHardChunks) this.enqueueBacklog(c, q);
       this.curHardChunks = [];
       // the NIC asserts the interrupt again if more arrived meanwhile
       q.irqEnabled = true;
@@ -138,14 +155,24 @@ export class NetCpu {
     }
   }
 
-  /** enqueue_to_backlog: at most netdev_max_backlog packets wait; the rest are dropped. */
-  enqueueBacklog(c: Chunk, q: RxQueue): void {
+  /**
+   * enqueue_to_backlog: at most netdev_max_backlog packets wait; the rest are
+   * dropped. `from` is the CPU that queues them (RPS); a remote one schedules
+   * this CPU's backlog NAPI by IPI (napi_schedule_rps → rps_ipi_queued).
+   */
+  enqueueBacklog(c: Chunk, q: RxQueue, from: NetCpu = this): void {
     const room = this.net.sysctl.netdevMaxBacklog + 1 - this.backlogLen;
     const acc = Math.max(0, Math.min(room, c.n));
     if (acc > 0) {
-      this.backlog.push(acc === c.n ? c : { src: c.src, n: acc });
+      this.backlog.push(acc === c.n ? c : { src: c.src, n: acc, merged: c.merged });
       this.backlogLen += acc;
-      this.napiSchedule(this.backlogNapi);
+      if (from === this) this.napiSchedule(this.backlogNapi);
+      else if (!this.backlogNapi.scheduled) {
+        this.backlogNapi.scheduled = true;
+        if (!from.rpsIpiList.includes(this)) from.rpsIpiList.push(this);
+        // outside net_rx_action (the per-packet path's hard interrupt) NET_RX is raised to send the IPI
+        from.netRxRaised = true;
+      }
     }
     const drop = c.n - acc;
     if (drop > 0) {
@@ -159,6 +186,37 @@ export class NetCpu {
       n.scheduled = true;
       this.pollList.push(n);
     }
+    this.netRxRaised = true;
+  }
+
+  /** net_rps_action_and_irq_enable: one IPI to each CPU on rps_ipi_list. */
+  sendRpsIpis(): void {
+    if (this.rpsIpiList.length === 0) return;
+    const engine = this.net.k.engine;
+    for (const target of this.rpsIpiList.splice(0)) engine.schedule(this.net.k.now, () => target.ipi());
+  }
+
+  /** The RPS IPI arrives (delivery latency not modelled; its cost is RPS_IPI_COST_NS here). */
+  private ipi(): void {
+    if (this.seg === SEG_HARD || this.seg === SEG_IPI) {
+      this.ipiPending = true;
+      return;
+    }
+    if (this.seg === SEG_SOFT) this.preemptSoft();
+    this.startIpi();
+  }
+
+  private startIpi(): void {
+    this.ipiPending = false;
+    this.ipis++;
+    this.begin(SEG_IPI, this.net.k.now, RPS_IPI_COST_NS);
+  }
+
+  /** rps_trigger_softirq: the backlog NAPI onto this CPU's poll list, NET_RX raised. */
+  private endIpi(): void {
+    this.receivedRps++;
+    if (!this.pollList.includes(this.backlogNapi)) this.pollList.push(this.backlogNapi);
+    this.backlogNapi.scheduled = true;
     this.netRxRaised = true;
   }
 
@@ -182,10 +240,11 @@ export class NetCpu {
   private segmentEnd(): void {
     this.eventId = 0;
     if (this.seg === SEG_HARD) this.endHard();
+    else if (this.seg === SEG_IPI) this.endIpi();
     else if (this.seg === SEG_SOFT) {
       const p = this.irqCtx.poll!;
       this.irqCtx.poll = null;
-      this.net.finishPoll(this, this.irqCtx, p.napi, p.work, p.chunks);
+      this.net.finishPoll(this, this.irqCtx, p.napi, p.work, p.chunks, p.rps);
     }
     this.next();
   }
@@ -195,6 +254,10 @@ export class NetCpu {
     const now = this.net.k.now;
     if (this.hardPending.length) {
       this.startHard(this.hardPending.shift()!);
+      return;
+    }
+    if (this.ipiPending) {
+      this.startIpi();
       return;
     }
     const ctx = this.irqCtx;

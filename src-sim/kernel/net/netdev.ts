@@ -106,9 +106,21 @@ export class NetDevice {
  * hashes evenly over the queues (ethtool -x default).
  */
 export function rssQueue(port: number, flow: number, queues: number): number {
+  return flowHash(port, flow) % queues;
+}
+
+/** The 32-bit flow hash (skb->hash) RSS and RPS both use. */
+export function flowHash(port: number, flow: number): number {
   let h = (port * 0x9e3779b1 + flow * 0x85ebca6b) >>> 0;
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d) >>> 0;
-  h = (h ^ (h >>> 12)) >>> 0;
-  return h % queues;
+  return (h ^ (h >>> 12)) >>> 0;
+}
+
+/**
+ * RPS: the CPU of rps_cpus a flow is steered to (net/core/dev.c:
+ * get_rps_cpu → map->cpus[reciprocal_scale(hash, map->len)]).
+ */
+export function rpsCpu(hash: number, cpus: readonly number[]): number {
+  return cpus[Math.floor((hash * cpus.length) / 4294967296)]!;
 }

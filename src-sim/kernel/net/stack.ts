@@ -9,7 +9,7 @@ import type { Kernel } from '../kernel';
 import type { Scheduler } from '../sched/core';
 import type { Behaviour, Step, Task } from '../task';
 import { NetCpu, type NetRxAction } from './net-cpu';
-import { NetDevice, rssQueue, type Napi, type RxQueue } from './netdev';
+import { flowHash, NetDevice, rpsCpu, rssQueue, type Napi, type RxQueue } from './netdev';
 import { truesize, UdpSocket } from './socket';
 import { DEFAULT_STACK_COST_NS } from '../../scenario/resolve';
 
@@ -22,6 +22,12 @@ const GRO_MAX_SIZE = 65536;
 const TCP_HEADERS = 66;
 /** dev_gro_receive's per-segment cost (flow match, merge into the frag list), ns. */
 const GRO_SEGMENT_COST_NS = 60;
+/**
+ * RPS on the polling CPU, per skb: get_rps_cpu's flow lookup and
+ * enqueue_to_backlog's append to the target CPU's input_pkt_queue
+ * (net/core/dev.c), ns. A round figure, like the driver costs.
+ */
+const RPS_ENQUEUE_COST_NS = 100;
 /** First IRQ number of the NICs' MSI-X vectors (below are the legacy ones). */
 const FIRST_NIC_IRQ = 24;
 
@@ -81,7 +87,7 @@ export class NetStack {
       let intr = 0;
       let netRx = 0;
       for (const c of this.cpus) {
-        intr += c.hardirqs;
+        intr += c.hardirqs + c.ipis;
         netRx += c.netRxRuns;
       }
       // HI TIMER NET_TX NET_RX BLOCK IRQ_POLL TASKLET SCHED HRTIMER RCU
@@ -105,10 +111,11 @@ export class NetStack {
   /** A pktgen stream arriving at `dev` (sent by the link partner). Returns its id. */
   addSource(dev: NetDevice, rate: number, size: number, flows: number, port: number, proto: 'udp' | 'tcp'): number {
     const perQueue: RingSource[] = [];
-    const counts = new Array<number>(dev.queues.length).fill(0);
-    for (let f = 0; f < flows; f++) counts[rssQueue(port, f, dev.queues.length)]!++;
+    const ids: number[][] = dev.queues.map(() => []);
+    for (let f = 0; f < flows; f++) ids[rssQueue(port, f, dev.queues.length)]!.push(f);
+    const counts = ids.map((x) => x.length);
     dev.queues.forEach((q, i) => {
-      const rs: RingSource = { ratePerSec: 0, sizeBytes: size, flows: counts[i]!, proto, port, inRing: 0, carry: 0, missed: 0, delivered: 0, arrived: 0 };
+      const rs: RingSource = { ratePerSec: 0, sizeBytes: size, flows: counts[i]!, flowIds: ids[i]!, proto, port, inRing: 0, carry: 0, missed: 0, delivered: 0, arrived: 0 };
       perQueue.push(rs);
       if (counts[i]! > 0) q.ring.sources.push(rs);
     });
@@ -194,12 +201,14 @@ export class NetStack {
    * net_rx_action's loop: the next poll to run, or null when the action is
    * over (list empty, or budget / time limit used up: time_squeeze).
    */
-  nextPoll(nc: NetCpu, ctx: NetRxAction, now: number): { napi: Napi; work: number; chunks: Chunk[]; leftNs: number } | null {
+  nextPoll(nc: NetCpu, ctx: NetRxAction, now: number): { napi: Napi; work: number; chunks: Chunk[]; leftNs: number; rps: readonly number[] } | null {
     for (;;) {
       if (nc.pollList.length === 0 || ctx.exhausted) {
         ctx.active = false;
         ctx.exhausted = false;
         if (nc.pollList.length) nc.netRxRaised = true;
+        // net_rps_action_and_irq_enable: the IPIs to the CPUs RPS queued packets to
+        nc.sendRpsIpis();
         return null;
       }
       const napi = nc.pollList[0]!;
@@ -207,22 +216,26 @@ export class NetStack {
       const chunks: Chunk[] = [];
       let work: number;
       let cost: number;
+      let rps: readonly number[] = NO_RPS;
       if (napi.kind === 'dev') {
         const q = napi.queue!;
         q.ring.sync(now);
         work = q.ring.take(weight, chunks);
         const gro = q.dev.gro;
         const skbs = gro ? groSkbs(chunks) : work;
-        cost = work * (q.dev.spec.rxCostNs + (gro ? GRO_SEGMENT_COST_NS : 0)) + skbs * this.stackCostNs + this.forwardCost(chunks, gro);
+        rps = q.rpsCpus;
+        // With RPS the protocol work (and forwarding) is the target CPU's, in its process_backlog.
+        const above = rps.length ? skbs * RPS_ENQUEUE_COST_NS : skbs * this.stackCostNs + this.forwardCost(chunks, gro);
+        cost = work * (q.dev.spec.rxCostNs + (gro ? GRO_SEGMENT_COST_NS : 0)) + above;
       } else {
         work = nc.takeBacklog(weight, chunks);
-        cost = work * this.stackCostNs + this.forwardCost(chunks, false);
+        cost = backlogSkbs(chunks) * this.stackCostNs + this.forwardCost(chunks, false);
       }
       if (work === 0) {
         this.napiComplete(nc, napi, now);
         continue;
       }
-      return { napi, work, chunks, leftNs: cost };
+      return { napi, work, chunks, leftNs: cost, rps };
     }
   }
 
@@ -231,18 +244,19 @@ export class NetStack {
     let ns = 0;
     for (const c of chunks) {
       const r = this.routes.get(c.src.port);
-      if (r) ns += (gro ? groSkbsOf(c) : c.n) * r.costNs;
+      if (r) ns += (gro || c.merged ? groSkbsOf(c) : c.n) * r.costNs;
     }
     return ns;
   }
 
   /** A poll is over: deliver its packets, complete or requeue its NAPI, charge the budget. */
-  finishPoll(nc: NetCpu, ctx: NetRxAction, napi: Napi, work: number, chunks: Chunk[]): void {
+  finishPoll(nc: NetCpu, ctx: NetRxAction, napi: Napi, work: number, chunks: Chunk[], rps: readonly number[]): void {
     const now = this.k.now;
     if (napi.kind === 'dev') {
-      const dev = napi.queue!.dev;
-      this.countRx(dev, chunks);
-      nc.processed += this.deliver(chunks, dev.gro);
+      const q = napi.queue!;
+      this.countRx(q.dev, chunks);
+      if (rps.length) this.steer(nc, q, chunks, rps, q.dev.gro);
+      else nc.processed += this.deliver(chunks, q.dev.gro);
     } else nc.processed += this.deliver(chunks, false);
     ctx.budget -= work;
     const weight = this.weightOf(napi);
@@ -257,6 +271,32 @@ export class NetStack {
     if (ctx.budget <= 0 || now >= ctx.timeLimit) {
       nc.timeSqueeze++;
       ctx.exhausted = true;
+    }
+  }
+
+  /**
+   * RPS (net/core/dev.c: netif_receive_skb_internal → get_rps_cpu →
+   * enqueue_to_backlog): each flow's packets go to the backlog of the CPU its
+   * hash picks from rps_cpus; a remote CPU's backlog NAPI is scheduled by an
+   * IPI sent when this net_rx_action ends. An offline target is replaced by
+   * this CPU (the kernel then processes the packet here without the backlog).
+   */
+  steer(nc: NetCpu, q: RxQueue, chunks: Chunk[], rps: readonly number[], gro: boolean): void {
+    for (const c of chunks) {
+      const ids = c.src.flowIds;
+      const flows = ids.length;
+      const base = Math.floor(c.n / flows);
+      let extra = c.n - base * flows;
+      const per = new Map<number, number>();
+      for (const f of ids) {
+        const m = base + (extra > 0 ? 1 : 0);
+        if (extra > 0) extra--;
+        if (m === 0) continue;
+        let cpu = rpsCpu(flowHash(c.src.port, f), rps);
+        if (!this.sched.rqs[cpu]?.online) cpu = nc.cpu;
+        per.set(cpu, (per.get(cpu) ?? 0) + m);
+      }
+      for (const [cpu, m] of per) this.cpus[cpu]!.enqueueBacklog({ src: c.src, n: m, merged: gro && c.src.proto === 'tcp' }, q, nc);
     }
   }
 
@@ -283,7 +323,7 @@ export class NetStack {
   private deliver(chunks: Chunk[], gro: boolean): number {
     let processed = 0;
     for (const c of chunks) {
-      const skbs = gro ? groSkbsOf(c) : c.n;
+      const skbs = gro || c.merged ? groSkbsOf(c) : c.n;
       processed += skbs;
       c.src.delivered += c.n;
       const route = this.routes.get(c.src.port);
@@ -368,6 +408,15 @@ function groSkbsOf(c: Chunk): number {
   return extra * Math.ceil((base + 1) / segsPerSkb) + (flows - extra) * Math.ceil(base / segsPerSkb);
 }
 
+const NO_RPS: readonly number[] = [];
+
+/** skbs in backlog chunks: frames, or GRO's merged skbs when RPS moved GRO output there. */
+function backlogSkbs(chunks: Chunk[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.merged ? groSkbsOf(c) : c.n;
+  return n;
+}
+
 function groSkbs(chunks: Chunk[]): number {
   let n = 0;
   for (const c of chunks) n += groSkbsOf(c);
@@ -391,7 +440,7 @@ export class KsoftirqdBehaviour implements Behaviour {
     if (ctx.poll) {
       const p = ctx.poll;
       ctx.poll = null;
-      this.net.finishPoll(nc, ctx, p.napi, p.work, p.chunks);
+      this.net.finishPoll(nc, ctx, p.napi, p.work, p.chunks, p.rps);
     }
     for (let guard = 0; guard < 100; guard++) {
       if (!ctx.active) {
