@@ -1,5 +1,5 @@
 import type { Cgroup } from '../cgroup/cgroup';
-import { PAGE_COUNTER_MAX } from '../mm/constants';
+import { NR_LRU_LISTS, PAGE_COUNTER_MAX } from '../mm/constants';
 import type { Lruvec } from '../mm/lruvec';
 import { NR_EV } from '../mm/stats';
 import { MEMCG_EVENTS, type MemcgEvent } from '../mm/stats';
@@ -101,6 +101,15 @@ export class Memcg {
     const t = this.subtree;
     let s = 0;
     for (let k = 0; k < t.length; k++) s += t[k]!.lruvec.size[lru]!;
+    return s;
+  }
+
+  /** Pages on one LRU list of node `node` over the subtree. */
+  lruTotalNode(lru: number, node: number): number {
+    const t = this.subtree;
+    const at = node * NR_LRU_LISTS + lru;
+    let s = 0;
+    for (let k = 0; k < t.length; k++) s += t[k]!.lruvec.nodeSize[at]!;
     return s;
   }
 

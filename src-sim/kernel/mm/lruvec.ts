@@ -2,13 +2,19 @@ import { LRU_NONE, NR_LRU_LISTS } from './constants';
 import type { FrameTable } from './frames';
 
 /**
- * One memcg's LRU lists on the (pooled) node: inactive/active × anon/file,
- * doubly linked through the frame table, plus the reclaim cost and
- * workingset ages the kernel keeps per lruvec.
+ * One memcg's LRU lists: inactive/active × anon/file per NUMA node (the
+ * kernel's lruvec is per memcg and node: mem_cgroup_lruvec(memcg, pgdat)),
+ * doubly linked through the frame table. List `l` of node `n` is at index
+ * n × NR_LRU_LISTS + l of head/tail/nodeSize; on one node that is just `l`.
+ * `size` keeps the sum over nodes (memory.stat, meminfo). The reclaim cost
+ * and workingset ages are kept per memcg, summed over nodes (README).
  */
 export class Lruvec {
-  readonly head = new Int32Array(NR_LRU_LISTS).fill(-1);
-  readonly tail = new Int32Array(NR_LRU_LISTS).fill(-1);
+  readonly head: Int32Array;
+  readonly tail: Int32Array;
+  /** Pages per (node, list). */
+  readonly nodeSize: Float64Array;
+  /** Pages per list over all nodes. */
   readonly size = new Float64Array(NR_LRU_LISTS);
   /** mm/workingset.c: nonresident_age (evictions + activations). */
   nonresidentAge = 0;
@@ -17,43 +23,61 @@ export class Lruvec {
   fileCost = 0;
   /** WORKINGSET_ACTIVATE_FILE at the last reclaim (target_lruvec->refaults[]). */
   refaultsSeen = 0;
+  private readonly oneNode: boolean;
 
   constructor(
     readonly id: number,
     private readonly ft: FrameTable,
-  ) {}
+  ) {
+    const n = ft.nrNodes * NR_LRU_LISTS;
+    this.head = new Int32Array(n).fill(-1);
+    this.tail = new Int32Array(n).fill(-1);
+    this.nodeSize = new Float64Array(n);
+    this.oneNode = ft.nrNodes === 1;
+  }
 
-  /** list_add: frame becomes the most recent entry of `list`. */
+  /** list_add: frame becomes the most recent entry of `list` on its node. */
   addHead(list: number, f: number, nowSec: number): void {
     const ft = this.ft;
-    const h = this.head[list]!;
+    const at = this.oneNode ? list : ft.nodeOf(f) * NR_LRU_LISTS + list;
+    const h = this.head[at]!;
     ft.prev[f] = -1;
     ft.next[f] = h;
     if (h >= 0) ft.prev[h] = f;
-    else this.tail[list] = f;
-    this.head[list] = f;
+    else this.tail[at] = f;
+    this.head[at] = f;
     ft.lv[f] = this.id;
     ft.list[f] = list;
     ft.time[f] = nowSec;
     this.size[list]!++;
+    this.nodeSize[at]!++;
   }
 
   remove(f: number): void {
     const ft = this.ft;
     const list = ft.list[f]!;
     if (list === LRU_NONE) return;
+    const at = this.oneNode ? list : ft.nodeOf(f) * NR_LRU_LISTS + list;
     const p = ft.prev[f]!;
     const n = ft.next[f]!;
     if (p >= 0) ft.next[p] = n;
-    else this.head[list] = n;
+    else this.head[at] = n;
     if (n >= 0) ft.prev[n] = p;
-    else this.tail[list] = p;
+    else this.tail[at] = p;
     ft.list[f] = LRU_NONE;
     this.size[list]!--;
+    this.nodeSize[at]!--;
   }
 
   total(): number {
     const s = this.size;
     return s[0]! + s[1]! + s[2]! + s[3]!;
+  }
+
+  /** Pages on all lists of node `n`. */
+  nodeTotal(n: number): number {
+    const s = this.nodeSize;
+    const b = n * NR_LRU_LISTS;
+    return s[b]! + s[b + 1]! + s[b + 2]! + s[b + 3]!;
   }
 }

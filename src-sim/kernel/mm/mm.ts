@@ -8,12 +8,14 @@ import { FixedSwapIo, type SwapIo } from './swap-io';
 import { FixedLatencyStore } from './backing-store';
 import {
   COST,
+  DEF_PRIORITY,
   DEFAULT_SWAPPINESS,
   LRU_ACTIVE_ANON,
   LRU_ACTIVE_FILE,
   LRU_INACTIVE_ANON,
   LRU_INACTIVE_FILE,
   MAX_RECLAIM_RETRIES,
+  NR_LRU_LISTS,
   STRUCT_PAGE_BYTES,
   SWAP_CLUSTER_MAX,
 } from './constants';
@@ -97,10 +99,15 @@ export class Mm implements MemoryApi {
 
   /** The task whose behaviour is running now (the OOM killer does not exit it under its feet). */
   current: Task | null = null;
-  private kswapdActive = false;
-  private kswapdPriority = 12;
-  kswapdFailures = 0;
+  /** Node ids 0..N-1 (the order reclaim walks when no zonelist is given). */
+  readonly nodeIds: readonly number[];
+  // One kswapd per node (mm/vmscan.c: kswapd(pgdat)), each with its own priority and failure count.
+  private readonly kswapdActive: boolean[];
+  private readonly kswapdPriority: number[];
+  readonly kswapdFailures: Int32Array;
   kswapdCpuNs = 0;
+  /** CPU time of each node's kswapd. */
+  readonly kswapdNodeCpuNs: Float64Array;
   /** vmstat counters that are not per-memcg. */
   pageoutrun = 0;
   oomNoVictim = 0;
@@ -120,6 +127,12 @@ export class Mm implements MemoryApi {
     this.minFreeKbytes = defaultMinFreeKbytes(this.totalPages);
     this.setupWatermarks();
     this.ft = new FrameTable(this.zones.map((z) => z.managed));
+    const nodes = this.zones.length;
+    this.nodeIds = this.zones.map((z) => z.node);
+    this.kswapdActive = Array.from({ length: nodes }, () => false);
+    this.kswapdPriority = Array.from({ length: nodes }, () => DEF_PRIORITY);
+    this.kswapdFailures = new Int32Array(nodes);
+    this.kswapdNodeCpuNs = new Float64Array(nodes);
     this.swapTotal = s.machine.swap ? Math.floor(s.machine.swap.sizeBytes / 4096) : 0;
     this.store = new FixedLatencyStore(k.engine);
     const sw = s.machine.swap;
@@ -317,7 +330,7 @@ export class Mm implements MemoryApi {
       }
       over.event('max');
       over.failcnt++;
-      const r = this.reclaim.memcgReclaim(over, Math.max(n, SWAP_CLUSTER_MAX), true);
+      const r = this.reclaim.memcgReclaim(over, Math.max(n, SWAP_CLUSTER_MAX), true, this.numa ? this.numa.localZonelist(task ?? this.current) : this.nodeIds);
       reclaimNs += this.reclaim.costNs(r);
       if (over.max - over.usage >= n) continue;
       // Small charges retry while reclaim makes progress (PAGE_ALLOC_COSTLY_ORDER = 3).
@@ -348,6 +361,7 @@ export class Mm implements MemoryApi {
    * MAX_RECLAIM_RETRIES no-progress rounds, then the global OOM killer.
    */
   reserveFrames(task: Task | null, n: number): Grant {
+    if (this.numa) return this.reserveOnNodes(task, n);
     let reclaimNs = 0;
     const free = this.ft.nrFree;
     if (free - n >= this.wlow) return { ok: true, reclaimNs, selfKilled: false };
@@ -359,7 +373,7 @@ export class Mm implements MemoryApi {
       m.ev[EV.allocstall]!++;
       const r = this.reclaim.globalReclaim(Math.max(n, SWAP_CLUSTER_MAX), false);
       reclaimNs += this.reclaim.costNs(r);
-      if (r.reclaimed > 0) this.kswapdFailures = 0;
+      if (r.reclaimed > 0) this.kswapdFailures[0] = 0;
       if (this.ft.nrFree - n >= this.wmin) return { ok: true, reclaimNs, selfKilled: false };
       if (r.reclaimed > 0) continue;
       // should_reclaim_retry(): no point retrying when even reclaiming everything reclaimable would not reach min.
@@ -372,14 +386,69 @@ export class Mm implements MemoryApi {
     return { ok: this.ft.nrFree >= n, reclaimNs, selfKilled: false };
   }
 
+  /**
+   * The multi-node allocator (mm/page_alloc.c: __alloc_pages()): the fast
+   * path takes frames above the low watermark of any node the allocation
+   * may use (the policy's nodemask, cpuset.mems); the slow path wakes the
+   * kswapd of each of those nodes that is below its high watermark
+   * (wake_all_kswapds), takes frames above min, then reclaims directly on
+   * those nodes only and finally runs an OOM killer constrained to them
+   * (constrained_alloc()). A bind policy therefore never spills onto
+   * other nodes.
+   */
+  private reserveOnNodes(task: Task | null, n: number): Grant {
+    const numa = this.numa!;
+    const who = task ?? this.current;
+    const nodes = numa.allocNodes(who);
+    let reclaimNs = 0;
+    if (this.freeAbove(nodes, 'low') >= n) return { ok: true, reclaimNs, selfKilled: false };
+    for (const nd of nodes) if (this.ft.nrFreeNode[nd]! < this.zones[nd]!.wm.high) this.wakeKswapd(nd);
+    if (this.freeAbove(nodes, 'min') >= n) return { ok: true, reclaimNs, selfKilled: false };
+    let retries = MAX_RECLAIM_RETRIES;
+    const m = task ? this.memcgOf(task.cgroup) : this.rootMemcg;
+    for (let guard = 0; guard < 10_000; guard++) {
+      m.ev[EV.allocstall]!++;
+      const r = this.reclaim.globalReclaim(Math.max(n, SWAP_CLUSTER_MAX), false, nodes);
+      reclaimNs += this.reclaim.costNs(r);
+      if (r.reclaimed > 0) for (const nd of nodes) this.kswapdFailures[nd] = 0;
+      if (this.freeAbove(nodes, 'min') >= n) return { ok: true, reclaimNs, selfKilled: false };
+      if (r.reclaimed > 0) continue;
+      if (retries-- > 0 && this.freeAbove(nodes, 'min') + this.reclaimablePages(nodes) >= n) continue;
+      const killed = this.outOfMemory(numa.oomScope(who, nodes), task, 'global');
+      if (killed === 'self') return { ok: false, reclaimNs, selfKilled: true };
+      if (killed === 'none') return { ok: this.freeAbove(nodes, 'none') >= n, reclaimNs, selfKilled: false };
+      retries = MAX_RECLAIM_RETRIES;
+    }
+    return { ok: this.freeAbove(nodes, 'none') >= n, reclaimNs, selfKilled: false };
+  }
+
+  /** Free frames of `nodes` above each node's watermark (`none`: all free frames). */
+  freeAbove(nodes: readonly number[], mark: 'low' | 'min' | 'none'): number {
+    let s = 0;
+    for (const nd of nodes) {
+      const w = mark === 'none' ? 0 : this.zones[nd]!.wm[mark];
+      s += Math.max(0, this.ft.nrFreeNode[nd]! - w);
+    }
+    return s;
+  }
+
   /** zone_reclaimable_pages(): file LRU pages, plus anon when swap has room. */
-  reclaimablePages(): number {
+  reclaimablePages(nodes: readonly number[] | null = null): number {
     let file = 0;
     let anon = 0;
     for (const m of this.memcgs) {
-      const sz = m.lruvec.size;
-      file += sz[LRU_INACTIVE_FILE]! + sz[LRU_ACTIVE_FILE]!;
-      anon += sz[LRU_INACTIVE_ANON]! + sz[LRU_ACTIVE_ANON]!;
+      if (nodes === null) {
+        const sz = m.lruvec.size;
+        file += sz[LRU_INACTIVE_FILE]! + sz[LRU_ACTIVE_FILE]!;
+        anon += sz[LRU_INACTIVE_ANON]! + sz[LRU_ACTIVE_ANON]!;
+        continue;
+      }
+      const sz = m.lruvec.nodeSize;
+      for (const nd of nodes) {
+        const b = nd * NR_LRU_LISTS;
+        file += sz[b + LRU_INACTIVE_FILE]! + sz[b + LRU_ACTIVE_FILE]!;
+        anon += sz[b + LRU_INACTIVE_ANON]! + sz[b + LRU_ACTIVE_ANON]!;
+      }
     }
     return file + (this.swapTotal - this.swapUsed > 0 ? anon : 0);
   }
@@ -552,43 +621,47 @@ export class Mm implements MemoryApi {
     const tm = taskMm(task);
     for (const o of tm.objects) if (this.objects[o.id] === o) this.freeObject(o);
     tm.objects.length = 0;
-    this.kswapdFailures = 0;
+    this.kswapdFailures.fill(0);
   }
 
   // ---- kswapd -------------------------------------------------------------
 
-  wakeKswapd(): void {
-    if (this.kswapdActive || this.kswapdFailures >= MAX_RECLAIM_RETRIES) return;
-    this.kswapdActive = true;
+  /** wakeup_kswapd() for node `node` (a hopeless node, kswapd_failures ≥ MAX_RECLAIM_RETRIES, is left to direct reclaim). */
+  wakeKswapd(node = 0): void {
+    if (this.kswapdActive[node] || this.kswapdFailures[node]! >= MAX_RECLAIM_RETRIES) return;
+    this.kswapdActive[node] = true;
     this.pageoutrun++;
-    this.k.engine.after(1000, () => this.kswapdRun());
+    this.k.engine.after(1000, () => this.kswapdRun(node));
   }
 
-  /** One pass of balance_pgdat(): reclaim until free pages reach the high watermark. */
-  private kswapdRun(): void {
-    if (this.ft.nrFree >= this.whigh) {
-      this.kswapdActive = false;
-      this.kswapdPriority = 12;
+  /** One pass of balance_pgdat() of node `node`'s kswapd: reclaim that node until its free pages reach its high watermark. */
+  private kswapdRun(node: number): void {
+    const free = this.ft.nrFreeNode[node]!;
+    const high = this.zones[node]!.wm.high;
+    if (free >= high) {
+      this.kswapdActive[node] = false;
+      this.kswapdPriority[node] = DEF_PRIORITY;
       return;
     }
-    const want = Math.max(this.whigh - this.ft.nrFree, SWAP_CLUSTER_MAX);
-    const r: ReclaimResult = this.reclaim.kswapdPass(want, this.kswapdPriority);
+    const want = Math.max(high - free, SWAP_CLUSTER_MAX);
+    const r: ReclaimResult = this.reclaim.kswapdPass(want, this.kswapdPriority[node]!, node);
     const cost = this.reclaim.costNs(r);
     this.kswapdCpuNs += cost;
+    this.kswapdNodeCpuNs[node]! += cost;
     if (r.reclaimed >= SWAP_CLUSTER_MAX) {
-      this.kswapdFailures = 0;
-    } else if (this.kswapdPriority > 0) {
-      this.kswapdPriority--;
+      this.kswapdFailures[node] = 0;
+    } else if (this.kswapdPriority[node]! > 0) {
+      this.kswapdPriority[node]!--;
     } else {
       // A full-priority pass freed (almost) nothing: kswapd_failures.
-      this.kswapdFailures++;
-      this.kswapdPriority = 12;
-      if (this.kswapdFailures >= MAX_RECLAIM_RETRIES) {
-        this.kswapdActive = false;
+      this.kswapdFailures[node]!++;
+      this.kswapdPriority[node] = DEF_PRIORITY;
+      if (this.kswapdFailures[node]! >= MAX_RECLAIM_RETRIES) {
+        this.kswapdActive[node] = false;
         return;
       }
     }
-    this.k.engine.after(Math.max(cost, 10_000), () => this.kswapdRun());
+    this.k.engine.after(Math.max(cost, 10_000), () => this.kswapdRun(node));
   }
 
   /** Clean up a page cost estimate for faults that allocate `n` pages. */

@@ -1,6 +1,7 @@
 import type { Memcg } from '../memcg/memcg';
 import type { Task } from '../task';
 import type { MemObject } from './objects';
+import type { OomScope } from './oom';
 
 /**
  * What the NUMA subsystem (src-sim/kernel/numa) plugs into the memory model
@@ -16,6 +17,17 @@ export interface NumaMmHooks {
   allocFrame(o: MemObject, p: number): number;
   /** Page `p` of `o` entered (+1) or left (−1) frame `f`, charged to `m` (per-node counters). */
   account(o: MemObject, p: number, f: number, m: Memcg, delta: 1 | -1): void;
+  /**
+   * The nodes an allocation by `task` may take frames from, in the order it
+   * tries them: the local zonelist ∩ cpuset.mems, restricted to the nodemask
+   * of a bind policy (policy_nodemask(): only MPOL_BIND constrains the
+   * allocator; interleave and preferred fall back like default).
+   */
+  allocNodes(task: Task | null): readonly number[];
+  /** The zonelist of the task's local node (memcg limit reclaim walks it). */
+  localZonelist(task: Task | null): readonly number[];
+  /** mm/oom_kill.c: constrained_alloc(): the OOM domain of an allocation that failed on `nodes`. */
+  oomScope(task: Task | null, nodes: readonly number[]): OomScope;
   /** How much slower the task's memory-touching CPU work runs for where its pages sit (≥ 1; the access cost model). */
   slowdown(task: Task): number;
   /** CPU time NUMA balancing spent for the task (scans, hint faults, migrations) since the last call. */

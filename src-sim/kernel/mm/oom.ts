@@ -1,3 +1,4 @@
+import { formatCpuList } from '../../scenario/cpulist';
 import type { Memcg } from '../memcg/memcg';
 import type { Task } from '../task';
 import { OOM_SCORE_ADJ_MIN } from './constants';
@@ -8,6 +9,12 @@ import { taskMm } from './task-mm';
 /** Where an OOM happened: a memcg at its limit, or the whole machine (memcg null). */
 export interface OomScope {
   memcg: Memcg | null;
+  /**
+   * A global OOM confined to some nodes (constrained_alloc()): the
+   * constraint's name for the kill log, the nodes, the OOM's totalpages
+   * (their present pages + swap) and which tasks may be chosen.
+   */
+  constraint?: { name: 'CONSTRAINT_MEMORY_POLICY' | 'CONSTRAINT_CPUSET'; nodes: readonly number[]; totalPages: number; eligible: (t: Task) => boolean };
 }
 
 /** Page-table pages of an address space: one PTE page maps 512 pages (x86-64). */
@@ -17,6 +24,7 @@ export function pagetablePages(task: Task, mm: Mm): number {
 
 /** totalpages of the OOM context: RAM + swap globally, the memcg's max (+ its swap) for a memcg OOM. */
 export function oomTotalPages(mm: Mm, scope: OomScope): number {
+  if (scope.constraint) return scope.constraint.totalPages;
   if (scope.memcg === null) return mm.totalPages + mm.swapTotal;
   const m = scope.memcg;
   return Math.max(1, m.max + Math.min(m.swapMax, mm.swapTotal));
@@ -43,6 +51,7 @@ export function oomScore(mm: Mm, task: Task): number {
 }
 
 function inScope(task: Task, scope: OomScope, mm: Mm): boolean {
+  if (scope.constraint) return scope.constraint.eligible(task);
   if (scope.memcg === null) return true;
   for (let g: Memcg | null = mm.memcgOf(task.cgroup); g !== null; g = g.parent) if (g === scope.memcg) return true;
   return false;
@@ -127,6 +136,7 @@ function killTask(mm: Mm, t: Task, reason: 'memcg' | 'global', scope: OomScope):
     cgroup: t.cgroup.path,
     reason: reason === 'memcg' ? `memory.max of ${scope.memcg!.cg.path}` : 'global',
     anon_rss_kb: rssKb,
+    ...(scope.constraint ? { constraint: scope.constraint.name, nodemask: formatCpuList(scope.constraint.nodes) } : {}),
   });
   mm.releaseTask(t);
   // The running task is not pulled out from under its own behaviour: it returns exit itself.

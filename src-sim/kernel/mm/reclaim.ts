@@ -9,6 +9,7 @@ import {
   LRU_INACTIVE_ANON,
   LRU_INACTIVE_FILE,
   MAX_SWAPPINESS,
+  NR_LRU_LISTS,
   SWAP_CLUSTER_MAX,
 } from './constants';
 import type { Lruvec } from './lruvec';
@@ -25,6 +26,8 @@ export interface ReclaimResult {
 /** mm/vmscan.c: struct scan_control, the parts the model uses. */
 interface ScanControl {
   target: Memcg;
+  /** The node being shrunk (shrink_node's pgdat). */
+  node: number;
   nrToReclaim: number;
   priority: number;
   kswapd: boolean;
@@ -66,6 +69,7 @@ export class Reclaimer {
   private control(target: Memcg, nr: number, kswapd: boolean, mayswap: boolean): ScanControl {
     return {
       target,
+      node: 0,
       nrToReclaim: nr,
       priority: DEF_PRIORITY,
       kswapd,
@@ -83,24 +87,33 @@ export class Reclaimer {
     };
   }
 
-  /** try_to_free_pages(): direct reclaim by an allocating task. */
-  globalReclaim(nr: number, kswapd: boolean): ReclaimResult {
+  /**
+   * try_to_free_pages(): direct reclaim by an allocating task on the nodes
+   * of its zonelist (shrink_zones; a bind policy's nodemask limits them).
+   */
+  globalReclaim(nr: number, kswapd: boolean, nodes: readonly number[] = this.allNodes): ReclaimResult {
     const soft = this.mm.k.scenario.cgroupVersion === 1 ? softLimitReclaim(this.mm, nr, kswapd) : { scanned: 0, reclaimed: 0 };
     if (soft.reclaimed >= nr) return soft;
-    const r = this.doTryToFreePages(this.control(this.mm.rootMemcg, nr - soft.reclaimed, kswapd, true));
+    const r = this.doTryToFreePages(this.control(this.mm.rootMemcg, nr - soft.reclaimed, kswapd, true), nodes);
     return { scanned: r.scanned + soft.scanned, reclaimed: r.reclaimed + soft.reclaimed };
   }
 
-  /** try_to_free_mem_cgroup_pages(): limit reclaim inside `target`. */
-  memcgReclaim(target: Memcg, nr: number, mayswap: boolean): ReclaimResult {
-    return this.doTryToFreePages(this.control(target, nr, false, mayswap));
+  /** try_to_free_mem_cgroup_pages(): limit reclaim inside `target`, over the nodes of the local zonelist. */
+  memcgReclaim(target: Memcg, nr: number, mayswap: boolean, nodes: readonly number[] = this.allNodes): ReclaimResult {
+    return this.doTryToFreePages(this.control(target, nr, false, mayswap), nodes);
   }
 
-  /** One balance_pgdat() pass of kswapd at `priority`. */
-  kswapdPass(want: number, priority: number): ReclaimResult {
+  /** Every node in number order (one-node machines: [0]). */
+  get allNodes(): readonly number[] {
+    return this.mm.nodeIds;
+  }
+
+  /** One balance_pgdat() pass of node `node`'s kswapd at `priority`. */
+  kswapdPass(want: number, priority: number, node = 0): ReclaimResult {
     const soft = this.mm.k.scenario.cgroupVersion === 1 ? softLimitReclaim(this.mm, want, true) : { scanned: 0, reclaimed: 0 };
     if (soft.reclaimed >= want) return soft;
     const sc = this.control(this.mm.rootMemcg, want - soft.reclaimed, true, true);
+    sc.node = node;
     sc.priority = priority;
     calculateProtection(sc.target);
     this.shrinkNode(sc);
@@ -112,23 +125,30 @@ export class Reclaimer {
     return { scanned: sc.scanned + soft.scanned, reclaimed: sc.reclaimed + soft.reclaimed };
   }
 
-  /** Shrink one memcg's own lruvec (soft-limit reclaim): priority loop until `nr` are freed. */
+  /** Shrink one memcg's own lruvec (soft-limit reclaim): priority loop over its nodes until `nr` are freed. */
   shrinkOne(m: Memcg, nr: number, kswapd: boolean): ReclaimResult {
     const sc = this.control(m, nr, kswapd, true);
     sc.global = true;
     for (sc.priority = DEF_PRIORITY; sc.priority >= 0 && sc.reclaimed < nr; sc.priority--) {
-      this.prepare(sc, m.lruvec);
-      this.shrinkLruvec(m, sc);
+      for (const node of this.allNodes) {
+        sc.node = node;
+        this.prepare(sc, m.lruvec);
+        this.shrinkLruvec(m, sc);
+        if (sc.reclaimed >= nr) break;
+      }
     }
     return { scanned: sc.scanned, reclaimed: sc.reclaimed };
   }
 
-  /** mm/vmscan.c: do_try_to_free_pages(). */
-  private doTryToFreePages(sc: ScanControl): ReclaimResult {
+  /** mm/vmscan.c: do_try_to_free_pages(): per priority, shrink_zones() over `nodes`. */
+  private doTryToFreePages(sc: ScanControl, nodes: readonly number[]): ReclaimResult {
     calculateProtection(sc.target);
     for (;;) {
       for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
-        this.shrinkNode(sc);
+        for (const node of nodes) {
+          sc.node = node;
+          this.shrinkNode(sc);
+        }
         if (sc.reclaimed >= sc.nrToReclaim) break;
       }
       if (sc.reclaimed > 0 || !sc.memcgLowSkipped || sc.memcgLowReclaim) break;
@@ -143,15 +163,19 @@ export class Reclaimer {
   /** mm/vmscan.c: prepare_scan_control(): deactivation and cache-trim decisions. */
   private prepare(sc: ScanControl, lv: Lruvec): void {
     const refaults = this.mm.memcgs[lv.id]!.evTotal(EV.workingset_activate_file);
-    sc.mayDeactivateAnon = inactiveIsLow(lv.size[LRU_INACTIVE_ANON]!, lv.size[LRU_ACTIVE_ANON]!);
-    sc.mayDeactivateFile = refaults !== lv.refaultsSeen || inactiveIsLow(lv.size[LRU_INACTIVE_FILE]!, lv.size[LRU_ACTIVE_FILE]!);
-    const inactiveFile = this.subtreeSize(sc.target, LRU_INACTIVE_FILE);
+    const b = sc.node * NR_LRU_LISTS;
+    const sz = lv.nodeSize;
+    sc.mayDeactivateAnon = inactiveIsLow(sz[b + LRU_INACTIVE_ANON]!, sz[b + LRU_ACTIVE_ANON]!);
+    sc.mayDeactivateFile = refaults !== lv.refaultsSeen || inactiveIsLow(sz[b + LRU_INACTIVE_FILE]!, sz[b + LRU_ACTIVE_FILE]!);
+    const inactiveFile = sc.target.lruTotalNode(LRU_INACTIVE_FILE, sc.node);
     sc.cacheTrim = Math.floor(inactiveFile / 2 ** sc.priority) > 0 && !sc.mayDeactivateFile;
     sc.fileIsTiny = false;
     if (sc.global) {
-      const file = inactiveFile + this.subtreeSize(sc.target, LRU_ACTIVE_FILE);
-      const anon = this.subtreeSize(sc.target, LRU_INACTIVE_ANON) + this.subtreeSize(sc.target, LRU_ACTIVE_ANON);
-      sc.fileIsTiny = file + this.mm.ft.nrFree <= this.mm.whigh && !sc.mayDeactivateAnon && Math.floor(anon / 2 ** sc.priority) > 0;
+      // The node's own file pages and free frames against its zone's high watermark.
+      const file = inactiveFile + sc.target.lruTotalNode(LRU_ACTIVE_FILE, sc.node);
+      const anon = sc.target.lruTotalNode(LRU_INACTIVE_ANON, sc.node) + sc.target.lruTotalNode(LRU_ACTIVE_ANON, sc.node);
+      const free = this.mm.ft.nrFreeNode[sc.node]!;
+      sc.fileIsTiny = file + free <= this.mm.zones[sc.node]!.wm.high && !sc.mayDeactivateAnon && Math.floor(anon / 2 ** sc.priority) > 0;
     }
   }
 
@@ -215,8 +239,9 @@ export class Reclaimer {
     }
     if (lowProt) sc.memcgLowSkipped = true;
     const cgroupSize = Math.max(m.usage, protection);
+    const b = sc.node * NR_LRU_LISTS;
     for (let lru = 0; lru < 4; lru++) {
-      const size = lv.size[lru]!;
+      const size = lv.nodeSize[b + lru]!;
       let scan = size;
       if (protection > 0) {
         scan = size - Math.floor((size * protection) / (cgroupSize + 1));
@@ -254,7 +279,8 @@ export class Reclaimer {
       const proportional = sc.global && !sc.kswapd && sc.priority === DEF_PRIORITY;
       if (!proportional && sc.reclaimed - start >= sc.nrToReclaim) break;
     }
-    if (sc.mayswap && this.mm.swapRoom(m) > 0 && inactiveIsLow(lv.size[LRU_INACTIVE_ANON]!, lv.size[LRU_ACTIVE_ANON]!)) {
+    const b = sc.node * NR_LRU_LISTS;
+    if (sc.mayswap && this.mm.swapRoom(m) > 0 && inactiveIsLow(lv.nodeSize[b + LRU_INACTIVE_ANON]!, lv.nodeSize[b + LRU_ACTIVE_ANON]!)) {
       this.shrinkActiveList(m, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX, sc);
     }
   }
@@ -265,8 +291,9 @@ export class Reclaimer {
     const ft = mm.ft;
     const lv = m.lruvec;
     const now = mm.nowSec;
+    const at = sc.node * NR_LRU_LISTS + lru;
     for (let i = 0; i < n; i++) {
-      const f = lv.tail[lru]!;
+      const f = lv.tail[at]!;
       if (f < 0) break;
       const o = mm.objects[ft.obj[f]!]!;
       const p = ft.idx[f]!;
@@ -290,8 +317,9 @@ export class Reclaimer {
     let scanned = 0;
     let reclaimed = 0;
     let pageout = 0;
+    const at = sc.node * NR_LRU_LISTS + lru;
     for (let i = 0; i < n; i++) {
-      const f = lv.tail[lru]!;
+      const f = lv.tail[at]!;
       if (f < 0) break;
       scanned++;
       const o = mm.objects[ft.obj[f]!]!;

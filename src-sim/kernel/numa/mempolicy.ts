@@ -66,3 +66,18 @@ export function placePage(topo: NumaTopology, policy: MemPolicySpec | undefined,
     }
   }
 }
+
+/**
+ * The nodes an allocation under `policy` may use, nearest first from
+ * `local`: a bind mask (∩ cpuset.mems) is a hard nodemask
+ * (mm/mempolicy.c: policy_nodemask() returns one only for MPOL_BIND);
+ * every other policy may fall back to any node of cpuset.mems.
+ */
+export function policyNodes(topo: NumaTopology, policy: MemPolicySpec | undefined, local: number, mems: readonly number[]): readonly number[] {
+  if (policy?.mode === 'bind') {
+    const inMems = policy.nodes.filter((n) => mems.includes(n));
+    const nodes = inMems.length > 0 ? inMems : mems;
+    return topo.zonelist[local]!.filter((n) => nodes.includes(n));
+  }
+  return topo.zonelist[local]!.filter((n) => mems.includes(n));
+}

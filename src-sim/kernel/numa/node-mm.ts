@@ -3,12 +3,13 @@ import type { Kernel } from '../kernel';
 import type { Memcg } from '../memcg/memcg';
 import type { Mm } from '../mm/mm';
 import type { NumaMmHooks } from '../mm/numa-hooks';
-import { LRU_INACTIVE_FILE } from '../mm/constants';
+import { LRU_INACTIVE_FILE, NR_LRU_LISTS } from '../mm/constants';
+import type { OomScope } from '../mm/oom';
 import { PG_DIRTY, PG_WRITEBACK, type MemObject } from '../mm/objects';
 import { taskMm } from '../mm/task-mm';
 import type { Task } from '../task';
 import type { NumaBalancing } from './balancing';
-import { placePage } from './mempolicy';
+import { placePage, policyNodes } from './mempolicy';
 import { LOCAL_DISTANCE, type NumaTopology } from './topology';
 
 /** include/linux/vmstat.h: enum numa_stat_item, in /sys/devices/system/node/nodeN/numastat order. */
@@ -97,11 +98,40 @@ export class NodeMm implements NumaMmHooks {
     // Slow path: the min watermark, then anything with a free frame.
     if (node < 0) node = pl.order.find((n) => ft.nrFreeNode[n]! - 1 >= zones[n]!.wm.min) ?? -1;
     if (node < 0) node = pl.order.find((n) => ft.nrFreeNode[n]! > 0) ?? -1;
-    // A bind mask whose nodes are all empty: the model falls back rather than OOM (README).
-    if (node < 0) node = this.topo.zonelist[pl.preferred]!.find((n) => ft.nrFreeNode[n]! > 0) ?? -1;
+    // Interleave and preferred are not nodemask-constrained (policy_nodemask() is MPOL_BIND only): any node will do.
+    // A bind policy never gets here with empty nodes: reserveFrames() reclaimed on them or OOM-killed first.
+    if (node < 0 && task?.mempolicy?.mode !== 'bind') node = this.topo.zonelist[pl.preferred]!.find((n) => ft.nrFreeNode[n]! > 0) ?? -1;
     if (node < 0) return -1;
     this.count(pl.preferred, node, local, pl.interleave);
     return ft.allocOn(node);
+  }
+
+  allocNodes(task: Task | null): readonly number[] {
+    if (task === null) return this.allNodes;
+    const local = this.nodeOfTask(task);
+    return policyNodes(this.topo, task.mempolicy, local, this.memsEffective(task.cgroup));
+  }
+
+  localZonelist(task: Task | null): readonly number[] {
+    return this.topo.zonelist[task ? this.nodeOfTask(task) : 0]!;
+  }
+
+  /**
+   * mm/oom_kill.c: constrained_alloc(): a nodemask short of every node with
+   * memory is CONSTRAINT_MEMORY_POLICY (tasks whose bind policy misses the
+   * mask are spared: mempolicy_in_oom_domain()); nodes cut by cpuset.mems
+   * are CONSTRAINT_CPUSET (tasks whose cpuset shares a node are eligible:
+   * cpuset_mems_allowed_intersects()). totalpages is then the nodes' present
+   * pages plus swap.
+   */
+  oomScope(task: Task | null, nodes: readonly number[]): OomScope {
+    if (task === null || nodes.length === this.topo.nrNodes) return { memcg: null };
+    const totalPages = this.mm.swapTotal + nodes.reduce((a, n) => a + this.mm.zones[n]!.present, 0);
+    const meets = (ns: readonly number[]): boolean => ns.some((n) => nodes.includes(n));
+    if (task.mempolicy?.mode === 'bind') {
+      return { memcg: null, constraint: { name: 'CONSTRAINT_MEMORY_POLICY', nodes, totalPages, eligible: (t) => t.mempolicy?.mode !== 'bind' || meets(t.mempolicy.nodes) } };
+    }
+    return { memcg: null, constraint: { name: 'CONSTRAINT_CPUSET', nodes, totalPages, eligible: (t) => meets(this.memsEffective(t.cgroup)) } };
   }
 
   /** mm/vmstat.c: zone_statistics(), plus interleave_hit. */
@@ -194,19 +224,16 @@ export class NodeMm implements NumaMmHooks {
   private reclaimCleanFile(m: Memcg, n: number, want: number): number {
     const mm = this.mm;
     const ft = mm.ft;
-    const lo = ft.base[n]!;
-    const hi = ft.base[n + 1]!;
     let freed = 0;
-    let f = m.lruvec.tail[LRU_INACTIVE_FILE]!;
+    // The node's own inactive file list (per-node lruvec).
+    let f = m.lruvec.tail[n * NR_LRU_LISTS + LRU_INACTIVE_FILE]!;
     while (f >= 0 && freed < want) {
       const prev = ft.prev[f]!;
-      if (f >= lo && f < hi) {
-        const o = mm.objects[ft.obj[f]!]!;
-        const p = ft.idx[f]!;
-        if ((o.state[p]! & (PG_DIRTY | PG_WRITEBACK)) === 0) {
-          mm.evictPage(o, p, f, m);
-          freed++;
-        }
+      const o = mm.objects[ft.obj[f]!]!;
+      const p = ft.idx[f]!;
+      if ((o.state[p]! & (PG_DIRTY | PG_WRITEBACK)) === 0) {
+        mm.evictPage(o, p, f, m);
+        freed++;
       }
       f = prev;
     }
