@@ -115,6 +115,46 @@ export interface WelchReply {
   b: MeanCiReply;
 }
 
+/** A point of a sweep: its knob values, runs and every metric's mean and 95 % CI over its complete seeds. */
+export interface SweepPointResult {
+  index: number;
+  values: Record<string, string | number | boolean>;
+  /** Seeds finished (complete or failed). */
+  done: number;
+  failed: number;
+  /** The first failure's message (the kernel's refusal of the value, a failed invariant…). */
+  error: string | null;
+  /** The stored runs of this point, openable like any run. */
+  runIds: string[];
+  metrics: Record<string, { n: number; mean: number | null; ci95: [number | null, number | null] }>;
+}
+
+/** A stored sweep (from the Sweep view or `kernel-lab sweep`) and its results so far. */
+export interface SweepResult {
+  experimentId: number;
+  name: string;
+  description: string;
+  seeds: number[];
+  /** Zero knobs: replications; one: a line with bands; two: a heatmap (rows: the first knob). */
+  knobs: { label: string; values: (string | number | boolean)[] }[];
+  /** "PATH:FIELD" labels, read at the end of each run. */
+  metrics: string[];
+  /** Every point in order (the first knob outermost), finished or not. */
+  points: SweepPointResult[];
+  /** Point × seed runs planned, and finished so far. */
+  total: number;
+  done: number;
+}
+
+export interface SweepListEntry {
+  experimentId: number;
+  name: string;
+  createdAt: string;
+  knobs: string[];
+  total: number;
+  done: number;
+}
+
 export interface Contract {
   'session/info': { req: Record<string, never>; res: SessionInfo };
   /** Create a new session file (refused if it exists). */
@@ -141,6 +181,22 @@ export interface Contract {
   'experiment/replicate': { req: { scenario: Scenario; seeds: number[]; name?: string }; res: { experimentId: number; runIds: string[] } };
   /** Cancel the experiment's runs still queued or running; finished ones stay. */
   'experiment/cancel': { req: { experimentId: number }; res: ExperimentProgressEvent };
+  /**
+   * A sweep (kernel-lab/sweep@1 text) over a scenario file's text: every point ×
+   * seed a stored run, on the local runner, or on BullMQ workers when
+   * `redisUrl` is given. The same sweep again in the same session resumes it.
+   * `files`: other files the scenario names (fio job files), by the path it uses.
+   * Progress comes as onExperimentProgress; a bad sweep file is an
+   * invalid-request naming FILE:LINE:COL; an unreachable Redis is refused.
+   */
+  'experiment/sweep': {
+    req: { sweep: { text: string; fileName: string }; scenario: { text: string; fileName: string }; files?: Record<string, string>; redisUrl?: string };
+    res: { experimentId: number; total: number; resumed: number };
+  };
+  /** The sweeps stored in the session, oldest first. */
+  'experiment/list': { req: Record<string, never>; res: { sweeps: SweepListEntry[] } };
+  /** A stored sweep's points with each metric's mean and 95 % CI so far. */
+  'experiment/result': { req: { experimentId: number }; res: SweepResult };
   /** Mean and 95 % CI of one series across runs, at most `points` buckets. */
   'query/bands': { req: { runIds: string[]; path: string; field: string; points: number }; res: SeriesBands };
   /** Is B different from A? Welch's t-test on a field of a file at the end of the runs. */
@@ -240,6 +296,8 @@ export interface ExperimentProgressEvent {
   failed: number;
   etaMs: number | null;
   finished: boolean;
+  /** Why a sweep stopped early (Redis lost mid-sweep…); the points done so far stay stored. */
+  error?: string | null;
 }
 
 export interface Events {

@@ -6,6 +6,7 @@ const empty = z.object({}).strict();
 const runId = z.string().min(1).max(64);
 const sessionPath = z.string().min(1).max(4096);
 const timeNs = z.number().int().nonnegative();
+const textFile = z.object({ text: z.string().max(4 * 1024 * 1024), fileName: z.string().min(1).max(4096) }).strict();
 
 const liveAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('write'), path: z.string().startsWith('/').max(4096), value: z.string().max(65536) }).strict(),
@@ -43,6 +44,16 @@ export const requestSchemas = {
     .object({ scenario: scenarioSchema, seeds: z.array(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)).min(1).max(1000), name: z.string().max(200).optional() })
     .strict(),
   'experiment/cancel': z.object({ experimentId: z.number().int().positive() }).strict(),
+  'experiment/sweep': z
+    .object({
+      sweep: textFile,
+      scenario: textFile,
+      files: z.record(z.string().max(4096), z.string().max(4 * 1024 * 1024)).optional(),
+      redisUrl: z.string().regex(/^rediss?:\/\//, 'expected redis://HOST:PORT or rediss://…').max(2048).optional(),
+    })
+    .strict(),
+  'experiment/list': empty,
+  'experiment/result': z.object({ experimentId: z.number().int().positive() }).strict(),
   'query/bands': z.object({ runIds: z.array(runId).min(1).max(1000), path: z.string().startsWith('/').max(4096), field: z.string().max(256), points: z.number().int().min(2).max(100_000) }).strict(),
   'stats/welch': z.object({ a: z.array(runId).min(2).max(1000), b: z.array(runId).min(2).max(1000), path: z.string().startsWith('/').max(4096), field: z.string().max(256) }).strict(),
   'run/fork': z

@@ -8,6 +8,7 @@ import type { Scenario, TimelineAction } from '../../src-sim/scenario/types';
 import type { RunStatus } from '../ipc/contract';
 import type { WorkerPool } from '../sim-host/pool';
 import type { Batch } from '../sim-host/protocol';
+import type { Session } from '../store/session';
 
 export interface StoredRun {
   id: string;
@@ -58,6 +59,8 @@ export interface RunFinish {
 /** One open session file. Synchronous (SQLite); throws on I/O errors. */
 export interface SessionStore {
   readonly path: string;
+  /** The store's Session, for sweeps (src-main/experiments writes points and BullMQ runs through it); absent in stores that cannot hold them. */
+  readonly session?: Session;
   /** Record a new run (status 'running'); returns its id. */
   createRun(name: string, scenario: Scenario, parent?: { runId: string; atNs: number }): string;
   appendBatch(runId: string, batch: Batch): void;
@@ -94,4 +97,4 @@ export interface StoreFactory {
  * Starts runs: the sim-host WorkerPool, or LocalRunner (same RunDriver on
  * this thread). A host that loses its worker settles the run as failed.
  */
-export type Runner = Pick<WorkerPool, 'start' | 'close'>;
+export type Runner = Pick<WorkerPool, 'start' | 'close'> & { readonly size?: number };

@@ -38,6 +38,10 @@ import { sqliteStores } from './store-adapter';
 import { buildSummary } from '../cli/summary';
 import { forkName, forkScenario, type ForkChange } from '../experiments/fork';
 import { progressOf, seriesBands, welchFinal, type TrackedExperiment } from './experiments';
+import { listSweeps, planClientSweep, startSweep, sweepResult, type ActiveSweep, type RunEnd } from './sweeps';
+import type { Req, SweepListEntry, SweepResult } from '../ipc/contract';
+import type { Session } from '../store/session';
+import { getExperiment } from '../store/experiments';
 
 export interface LabServiceOptions {
   /** Where runs execute: a sim-host WorkerPool (default in hosts) or a LocalRunner. */
@@ -82,6 +86,9 @@ export class LabService {
   private readonly catalogues = new Map<string, SeriesMeta[]>();
   private savedAt: number | null = null;
   private readonly experiments = new Map<number, TrackedExperiment>();
+  private readonly sweeps = new Map<number, ActiveSweep>();
+  /** runId → who waits for its end (a sweep's lane). */
+  private readonly endWaiters = new Map<string, (e: RunEnd) => void>();
   private timer: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -178,9 +185,12 @@ export class LabService {
 
   /** Cancel the current session's runs, wait for their last writes, close it, then take `next`. */
   private async switchTo(next: () => SessionStore | null): Promise<void> {
+    // Sweeps first: they would start their next points in the session being closed.
+    const sweeps = [...this.sweeps.values()];
+    for (const w of sweeps) w.controller.abort();
     const ending = [...this.live.values()];
     for (const r of ending) r.handle.cancel();
-    await Promise.allSettled(ending.map((r) => r.handle.done));
+    await Promise.allSettled([...ending.map((r) => r.handle.done), ...sweeps.map((w) => w.done)]);
     // Let the done handlers (which write to the old store) run.
     await new Promise<void>((r) => setImmediate(r));
     this.flushDisplays();
@@ -239,7 +249,49 @@ export class LabService {
     return { experimentId: id, runIds: [...e.runIds.keys()] };
   }
 
+  /** A sweep file over a scenario file (see sweeps.ts); resolves once its points are queued. */
+  async sweep(req: Req<'experiment/sweep'>): Promise<{ experimentId: number; total: number; resumed: number }> {
+    if (this.closing) throw refused('the service is shutting down');
+    const plan = planClientSweep(req);
+    const session = this.sessionOf(this.storeForRun());
+    const running = [...this.sweeps.values()].find((w) => findIdentity(session, w.experimentId) === plan.identity);
+    if (running) throw refused(`that sweep is already running (experiment ${running.experimentId})`);
+    const r = await startSweep(plan, {
+      session,
+      host: {
+        startRun: (scenario, name) => this.startRun(scenario, name),
+        runEnded: (runId) => new Promise<RunEnd>((resolve) => this.endWaiters.set(runId, resolve)),
+        cancelRun: (runId) => this.live.get(runId)?.handle.cancel(),
+      },
+      lanes: this.runner.size ?? 1,
+      redisUrl: req.redisUrl,
+      onProgress: (experimentId, p) => this.broadcast('onExperimentProgress', { experimentId, ...p }),
+    });
+    this.sweeps.set(r.sweep.experimentId, r.sweep);
+    void r.sweep.done.finally(() => this.sweeps.delete(r.sweep.experimentId));
+    return { experimentId: r.sweep.experimentId, total: r.total, resumed: r.resumed };
+  }
+
+  listSweeps(): SweepListEntry[] {
+    return this.store ? listSweeps(this.sessionOf(this.store)) : [];
+  }
+
+  sweepResult(experimentId: number): SweepResult {
+    return sweepResult(this.sessionOf(this.requireStore()), experimentId);
+  }
+
+  private sessionOf(store: SessionStore): Session {
+    if (!store.session) throw refused(`${store.path}: this session store cannot hold sweeps`);
+    return store.session;
+  }
+
   cancelExperiment(experimentId: number): ExperimentProgressEvent {
+    const w = this.sweeps.get(experimentId);
+    if (w) {
+      w.controller.abort();
+      const res = this.sweepResult(experimentId);
+      return { experimentId, done: res.done, total: res.total, failed: res.points.reduce((a, p) => a + p.failed, 0), etaMs: null, finished: false };
+    }
     const e = this.experiments.get(experimentId);
     if (!e) throw notFound(`no experiment ${experimentId} in progress`);
     e.cancelled = true;
@@ -378,6 +430,9 @@ export class LabService {
     run.simNs = simNs;
     run.ended = { ...run.info(), status, error, simNs, finishedAt: Date.now() };
     this.experimentRunEnded(store, run.id, status, error);
+    const waiter = this.endWaiters.get(run.id);
+    this.endWaiters.delete(run.id);
+    waiter?.({ status, error, summary });
     this.ensureTimer();
   }
 
@@ -699,4 +754,8 @@ export class LabService {
     this.timer = null;
     for (const c of [...this.connections]) this.disconnect(c);
   }
+}
+
+function findIdentity(session: Session, experimentId: number): string | undefined {
+  return getExperiment(session, experimentId)?.identity;
 }
