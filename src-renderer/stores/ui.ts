@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export type ViewName = 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'gallery' | 'sessions';
+export type ViewName = 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'sweep' | 'gallery' | 'sessions';
 
 export const VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: 'sessions', label: 'Sessions', key: '1' },
@@ -13,6 +13,7 @@ export const VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: 'timeline', label: 'Timeline', key: '6' },
   { name: 'run', label: 'Run', key: '7' },
   { name: 'compare', label: 'Compare', key: '8' },
+  { name: 'sweep', label: 'Sweep', key: '9' },
 ];
 
 export const useUi = defineStore('ui', () => {
@@ -20,6 +21,8 @@ export const useUi = defineStore('ui', () => {
   const theme = ref<'light' | 'dark'>('light');
   /** Long work in progress: label and 0..1 (null = indeterminate). */
   const busy = ref<{ label: string; progress: number | null } | null>(null);
+  /** Runs another view asks Compare to show (a sweep point's seeds); Compare takes them when it opens. */
+  const compareWith = ref<string[]>([]);
   const toast = ref<{ kind: 'info' | 'error'; text: string } | null>(null);
   /** Answers "discard unsaved changes?"; replaced in tests. */
   let confirmFn: (q: string) => boolean | Promise<boolean> = (q) => window.confirm(q);
@@ -36,5 +39,5 @@ export const useUi = defineStore('ui', () => {
   async function confirm(q: string): Promise<boolean> {
     return confirmFn(q);
   }
-  return { view, theme, busy, toast, show, notify, setConfirm, confirm };
+  return { view, theme, busy, toast, compareWith, show, notify, setConfirm, confirm };
 });

@@ -2,7 +2,7 @@
 import type { Download, Locator, Page } from 'playwright-core';
 import { app, cgroupsPage, comparePage, machinePage, runPage, sessionsPage, workloadsPage } from '../pages/app';
 
-export async function go(p: Page, view: 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'gallery' | 'sessions'): Promise<void> {
+export async function go(p: Page, view: 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'sweep' | 'gallery' | 'sessions'): Promise<void> {
   await app(p).nav(view).click();
 }
 

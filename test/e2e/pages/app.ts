@@ -80,3 +80,23 @@ export const galleryPage = (p: Page) => ({
   open: (file: string) => p.locator(`[data-preset="${file}"] [data-action="preset-open"]`),
   error: () => p.locator('[data-role="gallery-error"]'),
 });
+
+export const sweepPage = (p: Page) => ({
+  source: (kind: 'draft' | 'gallery' | 'file') => p.locator(`[data-field="sweep-source-${kind}"]`),
+  knobTarget: (n: 1 | 2) => p.locator(`[data-field="knob${n}-target"]`),
+  knobValues: (n: 1 | 2) => p.locator(`[data-field="knob${n}-values"]`),
+  metrics: () => p.locator('[data-field="sweep-metrics"]'),
+  seeds: () => p.locator('[data-field="sweep-seeds"]'),
+  duration: () => p.locator('[data-field="sweep-duration"]'),
+  sweepFile: () => p.locator('[data-field="sweep-file"]'),
+  scenarioFile: () => p.locator('[data-field="sweep-scenario-file"]'),
+  redisUrl: () => p.locator('[data-field="redis-url"]'),
+  start: () => p.locator('[data-action="start-sweep"]'),
+  progress: () => p.locator('[data-role="sweep-progress-text"]'),
+  error: () => p.locator('[data-role="sweep-error"]'),
+  title: () => p.locator('[data-role="sweep-title"]'),
+  chart: (kind: 'line' | 'heatmap') => p.locator(`[data-chart="sweep-${kind}"]`),
+  pointRows: () => p.locator('[data-role="sweep-points"] tr[data-point]'),
+  comparePoint: (i: number) => p.locator(`[data-role="sweep-points"] tr[data-point="${i}"] [data-action="compare-point"]`),
+  pointErrors: () => p.locator('[data-role="sweep-point-error"]'),
+});

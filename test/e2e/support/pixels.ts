@@ -80,3 +80,37 @@ export function csvPointCounts(csv: string): { name: string; points: number }[] 
   for (const r of rows) r.split(',').slice(1).forEach((v, i) => { if (v !== '' && i < counts.length) counts[i]!++; });
   return names.map((name, i) => ({ name, points: counts[i]! }));
 }
+
+/** The visible stroked lines of an ECharts SVG in `colour` (fill none, not stroke-opacity 0): each line's vertices. */
+export function svgLines(svg: string, colour: string): [number, number][][] {
+  const out: [number, number][][] = [];
+  for (const m of svg.matchAll(/<path\s+d="([^"]*)"([^>]*)>/g)) {
+    const attrs = m[2]!;
+    if (!attrs.includes(`stroke="${colour}"`) || !/fill="none"/.test(attrs) || /stroke-opacity="0"/.test(attrs) || /transform=/.test(attrs)) continue;
+    out.push([...m[1]!.matchAll(/[ML]([\d.-]+) ([\d.-]+)/g)].map((p) => [Number(p[1]), Number(p[2])]));
+  }
+  return out;
+}
+
+/** The translucent filled areas of an ECharts SVG in `colour` (confidence bands): each area's vertices. */
+export function svgAreas(svg: string, colour: string): [number, number][][] {
+  const out: [number, number][][] = [];
+  for (const m of svg.matchAll(/<path\s+d="([^"]*)"([^>]*)>/g)) {
+    if (!m[2]!.includes(`fill="${colour}"`) || !/fill-opacity="0?\.\d+"/.test(m[2]!)) continue;
+    out.push([...m[1]!.matchAll(/[ML]([\d.-]+) ([\d.-]+)/g)].map((p) => [Number(p[1]), Number(p[2])]));
+  }
+  return out;
+}
+
+/** The cells of an ECharts heatmap in an SVG, in data order: position, size and fill (r, g, b). */
+export function svgHeatmapCells(svg: string): { index: number; x: number; y: number; w: number; h: number; rgb: [number, number, number] }[] {
+  const out: { index: number; x: number; y: number; w: number; h: number; rgb: [number, number, number] }[] = [];
+  for (const m of svg.matchAll(/<path\s+d="M([\d.-]+) ([\d.-]+)l([\d.-]+) 0l0 ([\d.-]+)l[\d.-]+ 0Z"([^>]*)>/g)) {
+    const attrs = m[5]!;
+    const fill = /fill="rgb\((\d+),(\d+),(\d+)\)"/.exec(attrs);
+    const index = /ecmeta_data_index="(\d+)"/.exec(attrs);
+    if (!fill || !index || !attrs.includes('ecmeta_ssr_type="chart"')) continue;
+    out.push({ index: Number(index[1]), x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), h: Number(m[4]), rgb: [Number(fill[1]), Number(fill[2]), Number(fill[3])] });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}

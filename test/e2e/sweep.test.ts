@@ -1,0 +1,140 @@
+// The Sweep view end to end in real Chromium against browser mode: a 1-D
+// sweep built from the current scenario (line with a 95 % band), a 2-D sweep
+// from a sweep file (heatmap), each point's runs opened in Compare. The
+// charts are checked by what they draw: pixels in the plot, and the exported
+// SVG's mean line, band and heatmap cells against the numbers in the table.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServeHandle } from '../../src-main/serve/command';
+import { LIGHT_THEME } from '../../src-renderer/charts/theme';
+import { chartShot, downloadVia, go } from './actions/workbench';
+import { app, comparePage, galleryPage, sweepPage } from './pages/app';
+import { launch } from './support/browser';
+import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
+import { startLab } from './support/lab';
+import { inkPixels, plotArea, svgAreas, svgHeatmapCells, svgLines } from './support/pixels';
+
+const shots = join(repoRoot, 'test-results/e2e');
+const F = resolve(repoRoot, 'test/src-main/experiments/fixtures');
+const blue = LIGHT_THEME.palette[0]!;
+
+describe('Sweep view in Chromium (browser mode)', () => {
+  let dir: string;
+  let lab: ServeHandle;
+  let browser: Browser;
+  let page: Page;
+  const shot = async (name: string): Promise<void> => {
+    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  };
+  const download = async (chart: 'line' | 'heatmap', what: 'svg' | 'csv'): Promise<string> =>
+    readFileSync((await (await downloadVia(page, () => sweepPage(page).chart(chart).locator(`[data-action="export-${what}"]`).click())).path())!, 'utf8');
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await ensureRendererBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'klab-e2e-sweep-'));
+    lab = await startLab(join(dir, 'sweeps.klab'));
+    browser = await launch();
+    const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    page = await ctx.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(lab.server.url);
+    await app(page).ready().waitFor({ timeout: 20_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sweeps read_expire over the current scenario × 3 seeds: a mean line with one point per value inside its band', async () => {
+    await go(page, 'gallery');
+    await galleryPage(page).open('blk-deadline-read-expire.yaml').click();
+    await go(page, 'sweep');
+    const s = sweepPage(page);
+    await s.knobTarget(1).fill('/sys/block/sda/queue/iosched/read_expire');
+    await s.knobValues(1).fill('50, 500, 2000');
+    await s.metrics().fill('/sys/block/sda/stat:0');
+    await s.seeds().fill('1..3');
+    await s.duration().fill('300ms');
+    await s.start().click();
+    await expect.poll(() => s.progress().textContent(), { timeout: 150_000, interval: 500 }).toMatch(/^9\/9 runs done/);
+    expect(await s.error().count()).toBe(0);
+    await expect.poll(() => s.title().textContent()).toContain('3 points × 3 seeds, 9/9 runs');
+    await expect.poll(() => s.pointRows().count()).toBe(3);
+    expect(await s.pointRows().nth(0).textContent()).toMatch(/^50[\d.]+ ± [\d.]+/);
+    await shot('11-sweep-line');
+
+    // Pixels: the line and band are drawn inside the plot.
+    const c = await chartShot(s.chart('line').locator('.chart'));
+    expect(await inkPixels(page, c.png, plotArea(c.width, c.height), [blue])).toBeGreaterThan(400);
+    // SVG: one visible mean line with a vertex per knob value, and a band around it; the vertices sit
+    // where the table's means put them (one linear y scale, larger mean higher up).
+    const svg = await download('line', 'svg');
+    const lines = svgLines(svg, blue);
+    expect(lines).toHaveLength(1);
+    const mean = lines[0]!;
+    expect(mean).toHaveLength(3);
+    const [band] = svgAreas(svg, blue);
+    expect(band).toHaveLength(6);
+    const top = band!.slice(0, 3);
+    const bottom = band!.slice(3).reverse();
+    mean.forEach(([x, y], k) => {
+      expect(top[k]![0]).toBeCloseTo(x, 0);
+      expect(top[k]![1]).toBeLessThanOrEqual(y + 0.5);
+      expect(bottom[k]![1]).toBeGreaterThanOrEqual(y - 0.5);
+    });
+    const csv = (await download('line', 'csv')).trim().split('\n');
+    expect(csv[0]).toBe('read_expire,/sys/block/sda/stat:0 mean,/sys/block/sda/stat:0 ci95_lo,/sys/block/sda/stat:0 ci95_hi,/sys/block/sda/stat:0 n');
+    const means = csv.slice(1).map((row) => Number(row.split(',')[1]));
+    expect(csv.slice(1).map((row) => row.split(',')[0])).toEqual(['50', '500', '2000']);
+    expect(csv.slice(1).every((row) => row.endsWith(',3'))).toBe(true);
+    const [a, b] = [0, 1, 2].sort((i, j) => means[i]! - means[j]!).filter((_, i, xs) => i === 0 || i === xs.length - 1) as [number, number];
+    if (means[a] === means[b]) mean.forEach(([, y]) => expect(y).toBeCloseTo(mean[0]![1], 0));
+    else {
+      const pxPerUnit = (mean[a]![1] - mean[b]![1]) / (means[b]! - means[a]!);
+      expect(pxPerUnit).toBeGreaterThan(0);
+      mean.forEach(([, y], k) => expect(Math.abs(y - (mean[a]![1] - pxPerUnit * (means[k]! - means[a]!)))).toBeLessThan(1));
+    }
+
+    // Each point's seeds are stored runs: the table opens them in Compare.
+    await s.comparePoint(0).click();
+    const cmp = comparePage(page);
+    await expect.poll(() => page.locator('[data-role="compare-runs"] input:checked').count()).toBe(3);
+    expect(await cmp.run('blk-deadline-read-expire [read_expire=50] seed 2').isChecked()).toBe(true);
+    await expect.poll(() => cmp.charts().count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('runs a 2-D sweep file (quota × cpus) and draws a heatmap cell per point, darker where the mean is larger', async () => {
+    await go(page, 'sweep');
+    const s = sweepPage(page);
+    await s.source('file').check();
+    await s.sweepFile().setInputFiles(join(F, 'grid.sweep.yaml'));
+    await s.scenarioFile().setInputFiles(join(F, 'randread.yaml'));
+    await s.start().click();
+    await expect.poll(() => s.progress().textContent(), { timeout: 120_000, interval: 500 }).toMatch(/^4\/4 runs done/);
+    await expect.poll(() => s.title().textContent()).toContain('quota × cpus');
+    await expect.poll(() => s.pointRows().count()).toBe(4);
+    await shot('12-sweep-heatmap');
+
+    const svg = await download('heatmap', 'svg');
+    const cells = svgHeatmapCells(svg);
+    expect(cells).toHaveLength(4);
+    // Rows: quota (20 % then 60 % of a CPU); columns: 1 and 2 CPUs. One hog, so the CPU count does not matter
+    // and the 60 % row used three times the CPU (kernel/sched/fair.c bandwidth): its cells are darker.
+    expect(cells[1]!.x).toBeGreaterThan(cells[0]!.x);
+    expect(cells[2]!.y).toBeGreaterThan(cells[0]!.y);
+    const light = cells.map((c) => c.rgb[0] + c.rgb[1] + c.rgb[2]);
+    expect(Math.max(light[2]!, light[3]!)).toBeLessThan(Math.min(light[0]!, light[1]!));
+    const rows = await s.pointRows().allTextContents();
+    expect(rows[0]).toMatch(/^20000 1000001100[\d.]+k?/);
+    // Pixels: the cells fill the heatmap's grid (left 120, right 90, top 40, bottom 56).
+    const c = await chartShot(s.chart('heatmap').locator('.chart'));
+    const grid = { x: 122, y: 42, w: c.width - 120 - 90 - 4, h: c.height - 40 - 56 - 4 };
+    expect(await inkPixels(page, c.png, grid, [blue])).toBeGreaterThan(0.8 * grid.w * grid.h);
+  }, 180_000);
+});
