@@ -241,7 +241,7 @@ export class Mm implements MemoryApi {
   /** Free every page of an object and forget it (munmap / exit). */
   freeObject(o: MemObject): void {
     for (let p = 0; p < o.pages; p++) {
-      const f = o.frame[p]!;
+      const f = o.frameOf(p);
       if (f >= 0) this.dropResident(o, p, f);
       if (o.state[p]! & PG_SWAPPED) this.releaseSwap(o, p);
       o.state[p] = 0;
@@ -256,7 +256,7 @@ export class Mm implements MemoryApi {
     this.lruvecOfFrame(f).remove(f);
     this.unaccountResident(o, p, m);
     if (this.numa) this.numa.account(o, p, f, m, -1);
-    o.frame[p] = -1;
+    o.clearFrame(p);
     o.resident--;
     o.markNonResident(p);
     this.ft.release(f);
@@ -504,7 +504,7 @@ export class Mm implements MemoryApi {
       }
     }
     o.state[p] = (st & ~(PG_SHADOW | PG_REFERENCED | PG_WORKINGSET)) | (workingset ? PG_WORKINGSET : 0);
-    o.frame[p] = f;
+    o.setFrame(p, f);
     o.memcg[p] = m.index + 1;
     o.resident++;
     o.markResident(p);
@@ -543,7 +543,7 @@ export class Mm implements MemoryApi {
         if (g.swap > g.swapPeak) g.swapPeak = g.swap;
       }
     }
-    o.frame[p] = -1;
+    o.clearFrame(p);
     o.resident--;
     o.markNonResident(p);
     this.ft.release(f);
@@ -557,7 +557,7 @@ export class Mm implements MemoryApi {
    * old frame is freed. The copy's CPU cost is the caller's to account.
    */
   movePage(o: MemObject, p: number, to: number): void {
-    const f = o.frame[p]!;
+    const f = o.frameOf(p);
     const ft = this.ft;
     const m = this.memcgs[o.memcg[p]! - 1]!;
     const lv = this.lruvecOfFrame(f);
@@ -568,14 +568,14 @@ export class Mm implements MemoryApi {
     ft.obj[to] = o.id;
     ft.idx[to] = p;
     lv.addHead(list, to, time);
-    o.frame[p] = to;
+    o.setFrame(p, to);
     if (this.numa) this.numa.account(o, p, to, m, 1);
     ft.release(f);
   }
 
   /** Activate a resident page (folio_activate via mark_page_accessed). */
   activate(o: MemObject, p: number): void {
-    const f = o.frame[p]!;
+    const f = o.frameOf(p);
     const list = this.ft.list[f]!;
     if (list !== LRU_INACTIVE_ANON && list !== LRU_INACTIVE_FILE) return;
     const lv = this.lruvecOfFrame(f);
@@ -595,7 +595,7 @@ export class Mm implements MemoryApi {
       o.state[p] = st | PG_REFERENCED;
       return;
     }
-    const list = this.ft.list[o.frame[p]!]!;
+    const list = this.ft.list[o.frameOf(p)]!;
     if (list === LRU_INACTIVE_FILE || list === LRU_INACTIVE_ANON) {
       this.activate(o, p);
       o.state[p] = st & ~PG_REFERENCED;

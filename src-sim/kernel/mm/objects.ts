@@ -17,10 +17,19 @@ export const PG_NUMA_HINT = 64;
 /**
  * A range of virtual pages: one task's anonymous region or one file's page
  * cache. Per-page arrays, indexed by page offset.
+ *
+ * Every per-page array starts as all zeros and is only written for pages
+ * that are used: a zero-filled typed array is backed by untouched (lazily
+ * zeroed) OS pages, so declaring a 100 GiB file or a 1 TiB region costs
+ * neither boot time nor resident memory until its pages are touched. Hence
+ * the frame is stored as frame + 1 (0 = not resident) and the fault index
+ * (perm, pos) as offsets from the identity permutation.
  */
 export class MemObject {
-  /** Frame holding the page, -1 when not resident. */
-  readonly frame: Int32Array;
+  /** Frame holding the page + 1; 0 when not resident (read through frameOf). */
+  private readonly slot: Uint32Array;
+  /** Some page was ever mapped (else every per-page array is still all zeros). */
+  private everMapped = false;
   readonly state: Uint8Array;
   /** Eviction age (lruvec nonresident_age at eviction), valid with PG_SHADOW. */
   readonly shadow: Uint32Array;
@@ -44,8 +53,9 @@ export class MemObject {
    * and pos[page] is where a page sits in perm. Never-touched pages are
    * interchangeable, so a fault can take one without a random probe.
    */
-  perm: Int32Array | null = null;
-  pos: Int32Array | null = null;
+  /** perm[i] − i and pos[page] − page (zero = identity, untouched at attach). */
+  private permOff: Int32Array | null = null;
+  private posOff: Int32Array | null = null;
   nonres: Int32Array | null = null;
   nv: Int32Array | null = null;
 
@@ -56,10 +66,28 @@ export class MemObject {
     /** The task that owns an anon region (for rss and OOM); null for files. */
     readonly owner: Task | null,
   ) {
-    this.frame = new Int32Array(pages).fill(-1);
+    this.slot = new Uint32Array(pages);
     this.state = new Uint8Array(pages);
     this.shadow = new Uint32Array(pages);
     this.memcg = new Uint16Array(pages);
+  }
+
+  /** Frame holding the page, -1 when not resident. */
+  frameOf(page: number): number {
+    return this.slot[page]! - 1;
+  }
+
+  isResident(page: number): boolean {
+    return this.slot[page] !== 0;
+  }
+
+  setFrame(page: number, frame: number): void {
+    this.slot[page] = frame + 1;
+    this.everMapped = true;
+  }
+
+  clearFrame(page: number): void {
+    this.slot[page] = 0;
   }
 
   /** Attach a touch pattern; sets up the non-resident index. */
@@ -67,50 +95,56 @@ export class MemObject {
     this.pattern = pattern;
     this.rate = rate;
     const n = this.pages;
-    const perm = new Int32Array(n);
-    const pos = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      perm[i] = i;
-      pos[i] = i;
-    }
     const nonres = new Int32Array(pattern.buckets);
     for (let b = 0; b < pattern.buckets; b++) nonres[b] = pattern.lo[b + 1]! - pattern.lo[b]!;
-    this.perm = perm;
-    this.pos = pos;
+    this.permOff = new Int32Array(n);
+    this.posOff = new Int32Array(n);
     this.nonres = nonres;
     this.nv = new Int32Array(pattern.buckets);
+    // state is non-zero only for pages that were mapped at some time
+    if (!this.everMapped) return;
     for (let i = 0; i < n; i++) {
-      if (this.frame[i]! >= 0) this.markResident(i);
+      if (this.slot[i] !== 0) this.markResident(i);
       else if (this.state[i] !== 0) this.moveToTouched(i);
     }
   }
 
+  /** The page at slot i of the fault index (bucket parts as described at `nonres`). */
+  permAt(i: number): number {
+    return this.permOff![i]! + i;
+  }
+
+  /** Where `page` sits in the fault index. */
+  posOf(page: number): number {
+    return this.posOff![page]! + page;
+  }
+
   private swap(a: number, b: number): void {
-    const perm = this.perm!;
-    const pos = this.pos!;
-    const pa = perm[a]!;
-    const pb = perm[b]!;
-    perm[a] = pb;
-    pos[pb] = a;
-    perm[b] = pa;
-    pos[pa] = b;
+    const perm = this.permOff!;
+    const pos = this.posOff!;
+    const pa = perm[a]! + a;
+    const pb = perm[b]! + b;
+    perm[a] = pb - a;
+    pos[pb] = a - pb;
+    perm[b] = pa - b;
+    pos[pa] = b - pa;
   }
 
   /** A non-resident never-touched slot holds a touched page: move it into the touched part. */
   private moveToTouched(page: number): void {
     const pat = this.pattern!;
     const b = pat.bucket(page);
-    this.swap(this.pos![page]!, pat.lo[b]! + this.nv![b]!++);
+    this.swap(this.posOf(page), pat.lo[b]! + this.nv![b]!++);
   }
 
   /** Keep the non-resident index in step (no-op without a pattern). */
   markResident(page: number): void {
-    if (this.perm === null) return;
+    if (this.permOff === null) return;
     const pat = this.pattern!;
     const b = pat.bucket(page);
     const lo = pat.lo[b]!;
     const nv = this.nv!;
-    const p = this.pos![page]!;
+    const p = this.posOf(page);
     if (p < lo + nv[b]!) {
       // Leave the touched part (its last slot moves into the hole), then the non-resident part.
       this.swap(p, lo + --nv[b]!);
@@ -122,11 +156,11 @@ export class MemObject {
 
   /** A resident page was evicted or unmapped: it joins the touched, non-resident part. */
   markNonResident(page: number): void {
-    if (this.perm === null) return;
+    if (this.permOff === null) return;
     const pat = this.pattern!;
     const b = pat.bucket(page);
     const lo = pat.lo[b]!;
-    this.swap(this.pos![page]!, lo + this.nonres![b]!++);
+    this.swap(this.posOf(page), lo + this.nonres![b]!++);
     this.swap(lo + this.nonres![b]! - 1, lo + this.nv![b]!++);
   }
 
@@ -138,8 +172,8 @@ export class MemObject {
   pickNonResident(b: number, u: number): number {
     const lo = this.pattern!.lo[b]!;
     const j = Math.floor(u * this.nonres![b]!);
-    if (j < this.nv![b]!) return this.perm![lo + j]!;
-    return this.perm![lo + this.nonres![b]! - 1]!;
+    if (j < this.nv![b]!) return this.permAt(lo + j);
+    return this.permAt(lo + this.nonres![b]! - 1);
   }
 
   /** Touch rate of one page (per second) under the pattern; 0 without one. */

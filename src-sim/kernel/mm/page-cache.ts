@@ -68,7 +68,7 @@ export class PageCache implements PageCacheApi {
   }
 
   isCached(file: CachedFile, index: number): boolean {
-    return this.obj[file.id]!.frame[index]! >= 0;
+    return this.obj[file.id]!.isResident(index);
   }
 
   isDirty(file: CachedFile, index: number): boolean {
@@ -81,7 +81,7 @@ export class PageCache implements PageCacheApi {
 
   chargedTo(file: CachedFile, index: number): Cgroup | null {
     const o = this.obj[file.id]!;
-    if (o.frame[index]! < 0) return null;
+    if (!o.isResident(index)) return null;
     return this.mm.memcgs[o.memcg[index]! - 1]!.cg;
   }
 
@@ -112,11 +112,11 @@ export class PageCache implements PageCacheApi {
     const o = this.obj[file.id]!;
     const m = task ? this.mm.memcgOf(task.cgroup) : this.mm.rootMemcg;
     let missing = 0;
-    for (let i = range.index; i < range.index + range.pages; i++) if (o.frame[i]! < 0) missing++;
+    for (let i = range.index; i < range.index + range.pages; i++) if (!o.isResident(i)) missing++;
     if (missing === 0) return true;
     const g = this.mm.grant(task, m, missing);
     if (!g.ok) return false;
-    for (let i = range.index; i < range.index + range.pages; i++) if (o.frame[i]! < 0) this.mm.mapPage(o, i, m);
+    for (let i = range.index; i < range.index + range.pages; i++) if (!o.isResident(i)) this.mm.mapPage(o, i, m);
     return true;
   }
 
@@ -127,7 +127,7 @@ export class PageCache implements PageCacheApi {
     let n = 0;
     for (let i = range.index; i < end; i++) {
       const st = o.state[i]!;
-      if (o.frame[i]! < 0 || st & PG_DIRTY) continue;
+      if (!o.isResident(i) || st & PG_DIRTY) continue;
       o.state[i] = st | PG_DIRTY;
       this.accountDirty(o, this.memcgAt(o, i), 1);
       n++;
@@ -168,7 +168,7 @@ export class PageCache implements PageCacheApi {
     let n = 0;
     for (let i = range.index; i < range.index + range.pages && i < file.pages; i++) {
       const st = o.state[i]!;
-      if (!(st & PG_DIRTY) || o.frame[i]! < 0) continue;
+      if (!(st & PG_DIRTY) || !o.isResident(i)) continue;
       const m = this.memcgAt(o, i);
       o.state[i] = (st & ~PG_DIRTY) | PG_WRITEBACK;
       this.accountDirty(o, m, -1);
@@ -185,7 +185,7 @@ export class PageCache implements PageCacheApi {
       const st = o.state[i]!;
       if (!(st & PG_WRITEBACK)) continue;
       o.state[i] = st & ~PG_WRITEBACK;
-      if (o.frame[i]! >= 0) this.accountWriteback(o, this.memcgAt(o, i), -1);
+      if (o.isResident(i)) this.accountWriteback(o, this.memcgAt(o, i), -1);
     }
     if (!ok) this.writeErrors.add(file.id);
   }
@@ -286,7 +286,7 @@ export class PageCache implements PageCacheApi {
     const o = this.obj[file.id]!;
     let n = 0;
     for (let i = 0; i < file.pages; i++) {
-      const f = o.frame[i]!;
+      const f = o.frameOf(i);
       if (f < 0 || o.state[i]! & (PG_DIRTY | PG_WRITEBACK)) continue;
       this.mm.evictPage(o, i, f, this.memcgAt(o, i));
       n++;

@@ -197,7 +197,6 @@ export class NumaBalancing {
     const nm = this.nm;
     const ft = nm.mm.ft;
     const state = o.state;
-    const frame = o.frame;
     const rng = this.rng;
     let local = 0;
     let last: Uint8Array | undefined;
@@ -205,7 +204,7 @@ export class NumaBalancing {
       const s0 = state[p]!;
       if ((s0 & PG_NUMA_HINT) === 0) continue;
       state[p] = s0 & ~PG_NUMA_HINT;
-      const f = frame[p]!;
+      const f = o.frameOf(p);
       if (f < 0) continue;
       if (f >= lo && f < hi) {
         local++;
@@ -295,10 +294,9 @@ export class NumaBalancing {
         }
         const n = Math.min(budget, o.pages - off);
         const state = o.state;
-        const frame = o.frame;
         let updated = 0;
         for (let p = off; p < off + n; p++) {
-          if (frame[p]! < 0) continue;
+          if (!o.isResident(p)) continue;
           state[p] = state[p]! | PG_NUMA_HINT;
           updated++;
         }

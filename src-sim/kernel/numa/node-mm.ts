@@ -212,7 +212,7 @@ export class NodeMm implements NumaMmHooks {
     for (const o of taskMm(task).objects) {
       if (o.nodePages === null) continue;
       for (let p = 0; p < o.pages; p++) {
-        const f = o.frame[p]!;
+        const f = o.frameOf(p);
         if (f < 0) continue;
         const n = ft.nodeOf(f);
         if (!nodes.includes(n)) this.migratePage(o, p, nodes, n);

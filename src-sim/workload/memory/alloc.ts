@@ -78,7 +78,7 @@ export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): 
     const want: number[] = [];
     for (let i = 0; i < stepLeft; i++) {
       const p = order ? order[cursor + i]! : cursor + i;
-      if (o.frame[p]! < 0) want.push(p);
+      if (!o.isResident(p)) want.push(p);
     }
     let wi = 0;
     mm.current = t;

@@ -62,8 +62,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     if (pendingAccess === null || !ioDone) return;
     const { index, pages } = pendingAccess;
     pendingAccess = null;
-    const frame = o.frame;
-    for (let i = index; i < index + pages; i++) if (frame[i]! >= 0) mm.markAccessed(o, i);
+    for (let i = index; i < index + pages; i++) if (o.isResident(i)) mm.markAccessed(o, i);
     q.push({ kind: 'cpu', ns: pages * COST.copyPageNs });
   };
 
@@ -76,7 +75,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     let first = -1;
     let last = -1;
     for (let i = index; i < index + pages; i++) {
-      if (o.frame[i]! < 0) {
+      if (!o.isResident(i)) {
         if (first < 0) first = i;
         last = i;
       }
@@ -89,7 +88,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     let end = last + 1;
     if (spec.pattern === 'sequential') end = Math.min(file.pages, Math.max(end, index + pages) + Math.max(VM_READAHEAD_PAGES, pages));
     let missing = 0;
-    for (let i = first; i < end; i++) if (o.frame[i]! < 0) missing++;
+    for (let i = first; i < end; i++) if (!o.isResident(i)) missing++;
     const g = mm.grant(t, m, missing);
     if (g.selfKilled) return;
     if (g.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(g.reclaimNs), stall: 'mem' });
@@ -99,7 +98,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     }
     let workingset = false;
     for (let i = first; i < end; i++) {
-      if (o.frame[i]! >= 0) continue;
+      if (o.isResident(i)) continue;
       const r = mm.mapPage(o, i, m);
       if (r & MAP_WORKINGSET) workingset = true;
       if (spec.mmap && i < index + pages) {
@@ -153,12 +152,12 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     }
     const m = mm.memcgOf(t.cgroup);
     // A clean resident page of a shared mapping is write-protected: the first store faults (do_wp_page → page_mkwrite).
-    if (spec.mmap) for (let i = index; i < index + pages; i++) if (o.frame[i]! >= 0 && !(o.state[i]! & PG_DIRTY)) m.ev[EV.pgfault]!++;
+    if (spec.mmap) for (let i = index; i < index + pages; i++) if (o.isResident(i) && !(o.state[i]! & PG_DIRTY)) m.ev[EV.pgfault]!++;
     let missing = 0;
     let first = -1;
     let last = -1;
     for (let i = index; i < index + pages; i++) {
-      if (o.frame[i]! >= 0) continue;
+      if (o.isResident(i)) continue;
       missing++;
       if (first < 0) first = i;
       last = i;
@@ -172,7 +171,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
         return;
       }
       for (let i = index; i < index + pages; i++) {
-        if (o.frame[i]! >= 0) continue;
+        if (o.isResident(i)) continue;
         mm.mapPage(o, i, m);
         if (spec.mmap) {
           m.ev[EV.pgfault]!++;

@@ -19,7 +19,7 @@ describe('MemObject non-resident index', () => {
             const p = o.pickNonResident(b, u);
             expect(resident[p]).toBe(0);
             expect(pat.bucket(p)).toBe(b);
-            o.frame[p] = 1;
+            o.setFrame(p, 1);
             o.state[p] = 1;
             o.markResident(p);
             resident[p] = 1;
@@ -27,7 +27,7 @@ describe('MemObject non-resident index', () => {
           } else {
             const p = r % pages;
             if (!resident[p]) continue;
-            o.frame[p] = -1;
+            o.clearFrame(p);
             o.markNonResident(p);
             resident[p] = 0;
           }
@@ -36,8 +36,8 @@ describe('MemObject non-resident index', () => {
           const lo = pat.lo[b]!;
           const hi = pat.lo[b + 1]!;
           for (let i = lo; i < hi; i++) {
-            const p = o.perm![i]!;
-            expect(o.pos![p]).toBe(i);
+            const p = o.permAt(i);
+            expect(o.posOf(p)).toBe(i);
             expect(pat.bucket(p)).toBe(b);
             const part = i < lo + o.nv![b]! ? 'touched' : i < lo + o.nonres![b]! ? 'virgin' : 'resident';
             expect(part).toBe(resident[p] ? 'resident' : touched[p] ? 'touched' : 'virgin');
@@ -46,5 +46,44 @@ describe('MemObject non-resident index', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('MemObject page state is lazy', () => {
+  it('attaching a pattern after pages were mapped and evicted splits them into resident / touched / never-touched parts', () => {
+    const pages = 300;
+    const o = new MemObject(0, false, pages, null);
+    for (let p = 0; p < 40; p++) o.setFrame(p, 1000 + p);
+    for (let p = 20; p < 40; p++) {
+      o.clearFrame(p);
+      o.state[p] = 32; // PG_SHADOW: evicted, touched before
+    }
+    const pat = AccessPattern.zipf(pages, 0.9);
+    o.setPattern(pat, 1000);
+    expect(o.frameOf(5)).toBe(1005);
+    expect(o.frameOf(25)).toBe(-1);
+    expect(o.frameOf(200)).toBe(-1);
+    for (let b = 0; b < pat.buckets; b++) {
+      const lo = pat.lo[b]!;
+      for (let i = lo; i < pat.lo[b + 1]!; i++) {
+        const p = o.permAt(i);
+        expect(o.posOf(p)).toBe(i);
+        const part = i < lo + o.nv![b]! ? 'touched' : i < lo + o.nonres![b]! ? 'virgin' : 'resident';
+        expect(part).toBe(p < 20 ? 'resident' : p < 40 ? 'touched' : 'virgin');
+      }
+    }
+  });
+
+  it('a 64 GiB object with a pattern adds no resident memory until pages are used (the filled arrays took 192 MiB)', () => {
+    const pages = 16 * 1024 * 1024;
+    const before = process.memoryUsage().rss;
+    const o = new MemObject(0, false, pages, null);
+    o.setPattern(AccessPattern.uniform(pages), 1000);
+    o.setFrame(pages - 1, 7);
+    o.markResident(pages - 1);
+    expect(o.frameOf(pages - 1)).toBe(7);
+    expect(o.frameOf(0)).toBe(-1);
+    expect(o.pickNonResident(0, 0.5)).toBe(pages - 2);
+    expect(process.memoryUsage().rss - before).toBeLessThan(48 * 1024 * 1024);
   });
 });

@@ -87,7 +87,7 @@ describe('reclaim balance (mm/vmscan.c: get_scan_count)', () => {
     const o = [...rig.mm.objects].find((x) => x !== null && !x.file && x.owner?.name === 'ws')!;
     const resident = (from: number, to: number): number => {
       let n = 0;
-      for (let p = from; p < to; p++) if (o.frame[p]! >= 0) n++;
+      for (let p = from; p < to; p++) if (o.isResident(p)) n++;
       return n / (to - from);
     };
     const pages = o.pages;
