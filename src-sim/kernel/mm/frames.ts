@@ -11,8 +11,10 @@ import { LRU_NONE } from './constants';
  * Frames never handed out yet are not linked: on each node they come after
  * its free list in index order (`untouched[node]` is the first of them), the
  * same order a list pre-linked base → base+1 → … gives. Boot then costs
- * nothing per frame (no O(frames) loop; the `next` array's pages stay
- * untouched until used).
+ * nothing per frame: no O(frames) loop and no fill, so the typed arrays'
+ * pages stay untouched (the host maps them on first write) and memory
+ * follows the frames a run uses, not the machine's declared size. A frame's
+ * fields are meaningful only once handed out; `list` is set to LRU_NONE then.
  */
 export class FrameTable {
   readonly size: number;
@@ -46,7 +48,7 @@ export class FrameTable {
     this.next = new Int32Array(size);
     this.time = new Float32Array(size);
     this.lv = new Uint16Array(size);
-    this.list = new Uint8Array(size).fill(LRU_NONE);
+    this.list = new Uint8Array(size);
     this.base = new Int32Array(per.length + 1);
     this.freeHead = new Int32Array(per.length).fill(-1);
     this.untouched = new Int32Array(per.length);
@@ -74,6 +76,11 @@ export class FrameTable {
     return n;
   }
 
+  /** End of node n's frames ever handed out: frames from here to the node's end are free and were never written. */
+  touchedEnd(node: number): number {
+    return this.untouched[node]!;
+  }
+
   /** Take a free frame of node 0 (one-node machines), or -1 when none is left. */
   alloc(): number {
     return this.allocOn(0);
@@ -87,6 +94,7 @@ export class FrameTable {
       f = this.untouched[node]!;
       if (f >= this.base[node + 1]!) return -1;
       this.untouched[node] = f + 1;
+      this.list[f] = LRU_NONE;
     }
     this.nrFreeNode[node]!--;
     this.nrFree--;

@@ -21,7 +21,8 @@ export function nodeCounts(mm: Mm, n: number, memcgs: Uint8Array | null = null):
   const ft = mm.ft;
   const c: NodeCounts = { inactiveAnon: 0, activeAnon: 0, inactiveFile: 0, activeFile: 0, dirty: 0, writeback: 0 };
   const lists = [0, 0, 0, 0];
-  for (let f = ft.base[n]!, end = ft.base[n + 1]!; f < end; f++) {
+  // Frames past touchedEnd were never handed out: free, and their fields unwritten.
+  for (let f = ft.base[n]!, end = ft.touchedEnd(n); f < end; f++) {
     const l = ft.list[f]!;
     if (l > LRU_ACTIVE_FILE) continue;
     if (memcgs !== null && memcgs[ft.lv[f]!] !== 1) continue;
