@@ -10,7 +10,9 @@ import { KernelError } from './vfs/errors';
 export type LiveAction =
   | { kind: 'write'; path: string; value: string }
   | { kind: 'plug'; device: Extract<TimelineAction, { kind: 'plug' }>['device'] }
-  | { kind: 'unplug'; device: string };
+  | { kind: 'unplug'; device: string }
+  | { kind: 'plug_nic'; nic: Extract<TimelineAction, { kind: 'plug_nic' }>['nic'] }
+  | { kind: 'unplug_nic'; nic: string };
 
 /**
  * One run of a scenario. Time advances in chunks so a host can interleave

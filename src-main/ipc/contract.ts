@@ -78,7 +78,9 @@ export type ReduceMethod = 'minmax' | 'lttb';
 export type LiveActionRequest =
   | { kind: 'write'; path: string; value: string }
   | { kind: 'plug'; device: Extract<TimelineAction, { kind: 'plug' }>['device'] }
-  | { kind: 'unplug'; device: string };
+  | { kind: 'unplug'; device: string }
+  | { kind: 'plug_nic'; nic: Extract<TimelineAction, { kind: 'plug_nic' }>['nic'] }
+  | { kind: 'unplug_nic'; nic: string };
 
 /** Mean and 95 % confidence band of one series across runs (null: no sample in that bucket). */
 export interface SeriesBands {

@@ -22,6 +22,24 @@ const device = z.object({
   badSectors: z.array(z.object({ start: z.number(), end: z.number(), op: z.enum(['read', 'write', 'both']) })),
 });
 
+// src-sim/scenario/types.ts NicSpec (a network interface; the stack is installed only with some)
+const nic = z.object({
+  name: z.string().min(1).max(15),
+  type: z.enum(['e1000e', 'ixgbe', 'i40e', 'mlx5_core', 'virtio_net']),
+  speedMbps: z.number().int().positive(),
+  queues: z.number().int().min(1).max(128),
+  ring: z.number().int().min(1).max(65536),
+  irqCpus: z.array(z.number().int().nonnegative()).min(1),
+  rxUsecs: z.number().int().nonnegative(),
+  rxFrames: z.number().int().nonnegative(),
+  gro: z.boolean(),
+  irqCostNs: ns,
+  rxCostNs: ns,
+  pciBus: z.number().int().min(0).max(255),
+});
+
+export const nicSchema = nic;
+
 const run = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cpu') }),
   z.object({ type: z.literal('periodic'), busyNs: ns, periodNs: ns, jitter: z.number() }),
@@ -45,6 +63,11 @@ const run = z.discriminatedUnion('type', [
     loop: z.boolean(),
   }),
   z.object({ type: z.literal('fio'), jobPath: z.string().nullable(), jobText: z.string() }),
+  z.object({ type: z.literal('pktgen'), nic: z.string().min(1), ratePerSec: z.number().nonnegative(), sizeBytes: bytes, flows: z.number().int().positive(), port: z.number().int().nonnegative(), proto: z.enum(['udp', 'tcp']) }),
+  z.object({ type: z.literal('stream'), nic: z.string().min(1), port: z.number().int().nonnegative(), sizeBytes: bytes, windowBytes: bytes, rttNs: ns }),
+  z.object({ type: z.literal('assoc'), paths: z.array(z.string().min(1)).min(1), port: z.number().int().nonnegative(), ratePerSec: z.number().nonnegative(), sizeBytes: bytes, failoverNs: ns }),
+  z.object({ type: z.literal('forward'), port: z.number().int().nonnegative(), to: z.string().min(1), costNs: ns }),
+  z.object({ type: z.literal('netrecv'), port: z.number().int().nonnegative(), costNs: ns, batch: z.number().int().positive(), rcvbufBytes: bytes }),
 ]);
 
 export const deviceSchema = device;
@@ -53,6 +76,8 @@ export const timelineActionSchema = z.discriminatedUnion('kind', [
   z.object({ atNs: ns, kind: z.literal('write'), path: z.string().startsWith('/'), value: z.string() }),
   z.object({ atNs: ns, kind: z.literal('plug'), device }),
   z.object({ atNs: ns, kind: z.literal('unplug'), device: z.string().min(1) }),
+  z.object({ atNs: ns, kind: z.literal('plug_nic'), nic }),
+  z.object({ atNs: ns, kind: z.literal('unplug_nic'), nic: z.string().min(1) }),
 ]);
 
 export const scenarioSchema = z.object({
@@ -75,12 +100,14 @@ export const scenarioSchema = z.object({
       .object({ sizeBytes: bytes, device: z.string().nullable(), latencyNs: ns, bandwidthBytesPerSec: z.number().nonnegative() })
       .nullable(),
     devices: z.array(device),
+    nics: z.array(nic).optional(),
   }),
   kernel: z.object({
     version: z.string(),
     scheduler: z.enum(['eevdf', 'cfs']),
     sysctl: z.array(z.tuple([z.string(), z.string()])),
     hz: z.number().int().positive(),
+    net: z.object({ rxMode: z.enum(['napi', 'per-packet']), stackCostNs: ns }).optional(),
   }),
   cgroups: z.array(z.object({ path: z.string().startsWith('/'), writes: z.array(z.tuple([z.string(), z.string()])) })),
   files: z.array(z.object({ path: z.string(), sizeBytes: bytes, device: z.string().nullable() })),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Channel, Req } from './contract';
-import { deviceSchema, scenarioSchema } from './scenario-schema';
+import { deviceSchema, nicSchema, scenarioSchema } from './scenario-schema';
 
 const empty = z.object({}).strict();
 const runId = z.string().min(1).max(64);
@@ -12,6 +12,8 @@ const liveAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('write'), path: z.string().startsWith('/').max(4096), value: z.string().max(65536) }).strict(),
   z.object({ kind: z.literal('plug'), device: deviceSchema }).strict(),
   z.object({ kind: z.literal('unplug'), device: z.string().min(1).max(256) }).strict(),
+  z.object({ kind: z.literal('plug_nic'), nic: nicSchema }).strict(),
+  z.object({ kind: z.literal('unplug_nic'), nic: z.string().min(1).max(15) }).strict(),
 ]);
 
 /**

@@ -244,6 +244,16 @@ function timelineLine(s: Scenario, a: TimelineAction, devs: { name: string; devt
         `# ${secs(a.atNs)}s: surprise removal of ${a.device}: SCSI disks can be deleted from sysfs; others print a note`,
         `${at}; unplug ${a.device}`,
       ];
+    case 'plug_nic':
+      return [
+        `# ${secs(a.atNs)}s: hot-add ${a.nic.type} NIC ${a.nic.name} — a script cannot plug hardware:`,
+        `${at}; note ${shq(`${secs(a.atNs)}s: plug NIC ${a.nic.name} now if you can (echo 1 > /sys/bus/pci/rescan finds a card in a powered slot)`)}; mark ${shq(`!plug:${a.nic.name}`)}`,
+      ];
+    case 'unplug_nic':
+      return [
+        `# ${secs(a.atNs)}s: surprise removal of NIC ${a.nic}: echo 1 > /sys/bus/pci/devices/<its address>/remove on a machine you can lose the link of`,
+        `${at}; note ${shq(`${secs(a.atNs)}s: remove NIC ${a.nic} now if you can`)}; mark ${shq(`!unplug:${a.nic}`)}`,
+      ];
   }
 }
 
@@ -324,7 +334,7 @@ export function buildReproScript(inp: ScriptInputs): string {
   for (const g of groups) push(`  create cgroup ${g}`);
   for (const c of s.cgroups) for (const [f, v] of c.writes) push(`  write ${c.path === '/' ? '' : c.path}/${f} = ${v}`);
   for (const t of s.tasks) push(`  start ${t.count} × ${t.name} (${t.run.type}) in ${t.cgroup}${t.startNs ? ` at ${secs(t.startNs)} s` : ''}`);
-  for (const a of s.timeline) push(`  at ${secs(a.atNs)} s: ${a.kind === 'write' ? `write ${a.path} = ${a.value}` : a.kind === 'plug' ? `plug ${a.device.name} (a note: hardware)` : `unplug ${a.device}`}`);
+  for (const a of s.timeline) push(`  at ${secs(a.atNs)} s: ${a.kind === 'write' ? `write ${a.path} = ${a.value}` : a.kind === 'plug' ? `plug ${a.device.name} (a note: hardware)` : a.kind === 'unplug' ? `unplug ${a.device}` : a.kind === 'plug_nic' ? `plug NIC ${a.nic.name} (a note: hardware)` : `unplug NIC ${a.nic} (a note)`}`);
   for (const f of files.values()) push(`  create or overwrite ${f.path} (${f.sizeBytes} bytes) under the data directory`);
   push(`  write the samples to $OUT`, 'PLAN', '}', '');
   push(

@@ -55,6 +55,8 @@ export function appendBatch(live: LiveRun, b: RunBatchEvent): void {
 export function markerLabel(a: LiveActionRequest): string {
   if (a.kind === 'write') return `${a.path.replace(/^\/sys\/fs\/cgroup/, '').replace(/^\/sys\/devices\/system\//, '')} ← ${a.value}`;
   if (a.kind === 'plug') return `plug ${a.device.name}`;
+  if (a.kind === 'plug_nic') return `plug ${a.nic.name}`;
+  if (a.kind === 'unplug_nic') return `unplug ${a.nic}`;
   return `unplug ${a.device}`;
 }
 

@@ -10,6 +10,7 @@ import { CgroupTree } from './cgroup/tree';
 import { Kernel } from './kernel';
 import { SUBSYSTEMS } from './subsystems';
 import { createTask } from './task-factory';
+import { plugNic, unplugNic } from './net/hotplug';
 
 /** sysctl name as `sysctl -w` takes it → /proc/sys path. */
 export function sysctlPath(name: string): string {
@@ -103,6 +104,12 @@ export function applyAction(k: Kernel, a: TimelineAction): void {
     case 'unplug':
       if (!k.devices) k.engine.fail('kernel', 'no block layer to unplug a device from');
       k.devices.unplug(a.device);
+      return;
+    case 'plug_nic':
+      plugNic(k, a.nic);
+      return;
+    case 'unplug_nic':
+      unplugNic(k, a.nic);
       return;
   }
 }

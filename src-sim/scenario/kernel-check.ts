@@ -62,12 +62,14 @@ export function kernelIssues(s: Scenario, origins: Origins): PathIssue[] {
   const present = new Set(kernel.vfs.list());
   const order = s.timeline.map((a, i) => ({ a, i })).sort((x, y) => x.a.atNs - y.a.atNs || x.i - y.i);
   for (const { a, i } of order) {
-    if (a.kind !== 'write' && !kernel.devices) continue;
+    if ((a.kind === 'plug' || a.kind === 'unplug') && !kernel.devices) continue;
     try {
       applyAction(kernel, a);
       if (s.record.length) for (const p of kernel.vfs.list()) present.add(p);
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
+      // NIC names and PCI slots along the timeline are reported by validate.ts, with their times.
+      if (a.kind === 'plug_nic' || a.kind === 'unplug_nic') continue;
       // Without tasks (reported above) a pid write cannot find its task; say nothing more.
       if (!tasksCreated && e.errno === 'ESRCH') continue;
       const at = origins.timeline[i] ?? ['timeline', i];
@@ -104,7 +106,8 @@ function seriesCount(k: Kernel, record: readonly string[]): number {
 /** Boot (timeline left out), collecting every refused sysctl and cgroup write. */
 function bootWithObserver(issues: PathIssue[], s: Scenario, origins: Origins): Kernel {
   const pending: { e: KernelError; w: BootWrite }[] = [];
-  const k = bootKernel({ ...s, timeline: [] }, { refused: (e, w) => pending.push({ e, w }) });
+  // NIC plugs stay: a machine whose only NICs come later still boots with its network stack.
+  const k = bootKernel({ ...s, timeline: s.timeline.filter((a) => a.kind === 'plug_nic') }, { refused: (e, w) => pending.push({ e, w }) });
   for (const { e, w } of pending) issues.push(bootIssue(k, s, origins, e, w));
   return k;
 }

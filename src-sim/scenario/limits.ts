@@ -93,7 +93,10 @@ export function limitIssues(s: Scenario): PathIssue[] {
     }
   });
   const nics = m.nics ?? [];
-  if (nics.length > LIMITS.nics) issues.push({ path: ['machine', 'nics'], message: `expected at most ${LIMITS.nics} network interfaces, got ${nics.length}` });
+  const nicPlugs = s.timeline.filter((a) => a.kind === 'plug_nic').length;
+  if (nics.length + nicPlugs > LIMITS.nics) {
+    issues.push({ path: nics.length > LIMITS.nics ? ['machine', 'nics'] : ['timeline'], message: `expected at most ${LIMITS.nics} network interfaces (declared and plugged), got ${nics.length + nicPlugs}` });
+  }
   nics.forEach((n, i) => {
     // The file's schema bounds these; a resolved scenario (run/start) is checked here.
     if (!(Number.isInteger(n.queues) && n.queues >= 1 && n.queues <= 128)) issues.push({ path: ['machine', 'nics', i, 'queues'], message: `expected an integer from 1 to 128, got ${n.queues}` });

@@ -92,7 +92,15 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
   const files = (f.files ?? []).map((d) => ({ path: d.path, sizeBytes: d.size, device: d.device ?? null }));
   const fileByPath = new Map(files.map((x) => [x.path, x]));
 
-  const tasks: TaskSpec[] = (f.tasks ?? []).map((t, i) => resolveTask(t, i, machine, kernel.scheduler, durationNs, fileByPath, opts, issues));
+  // NICs plugged along the timeline (in file order after the declared ones: their default PCI bus, enp<bus>s0)
+  const pluggedNics = new Map<number, NicSpec>();
+  (f.timeline ?? []).forEach((a, i) => {
+    if (a.plug && isNicFile(a.plug)) pluggedNics.set(i, resolveNic(a.plug, ['timeline', i, 'plug'], machine.cpus, issues, (machine.nics?.length ?? 0) + pluggedNics.size));
+  });
+  const nicNames = new Set([...(machine.nics ?? []), ...pluggedNics.values()].map((n) => n.name));
+  // Workloads may name a NIC plugged later (they start with it: `start:` after the plug).
+  const taskMachine: MachineSpec = pluggedNics.size ? { ...machine, nics: [...(machine.nics ?? []), ...pluggedNics.values()] } : machine;
+  const tasks: TaskSpec[] = (f.tasks ?? []).map((t, i) => resolveTask(t, i, taskMachine, kernel.scheduler, durationNs, fileByPath, opts, issues));
 
   const timeline: TimelineAction[] = [];
   (f.timeline ?? []).forEach((a, i) => {
@@ -116,9 +124,15 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
         timeline.push({ atNs: a.at, kind: 'write', path, value });
         origins.timeline.push(['timeline', i, 'write', path]);
       }
+    } else if (a.plug && isNicFile(a.plug)) {
+      timeline.push({ atNs: a.at, kind: 'plug_nic', nic: pluggedNics.get(i)! });
+      origins.timeline.push(['timeline', i, 'plug']);
     } else if (a.plug) {
       timeline.push({ atNs: a.at, kind: 'plug', device: resolveDevice(a.plug) });
       origins.timeline.push(['timeline', i, 'plug']);
+    } else if (a.unplug !== undefined && nicNames.has(a.unplug)) {
+      timeline.push({ atNs: a.at, kind: 'unplug_nic', nic: a.unplug });
+      origins.timeline.push(['timeline', i, 'unplug']);
     } else if (a.unplug !== undefined) {
       timeline.push({ atNs: a.at, kind: 'unplug', device: a.unplug });
       origins.timeline.push(['timeline', i, 'unplug']);
@@ -223,6 +237,10 @@ function resolveMachine(f: ScenarioFile, issues: PathIssue[]): MachineSpec {
     checkSlit(distances, n, issues);
   }
   return withNics({ cpus, memoryBytes, numa: { nodes, distances }, swap, devices }, m.nics, issues);
+}
+
+function isNicFile(p: BlockDeviceFileOut | NicFileOut): p is NicFileOut {
+  return Object.hasOwn(NIC_MODELS, p.type);
 }
 
 function withNics(m: MachineSpec, nics: NicFileOut[] | undefined, issues: PathIssue[]): MachineSpec {

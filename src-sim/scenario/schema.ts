@@ -351,8 +351,13 @@ const Task = strict({
 const Timeline = strict({
   at: duration,
   write: z.record(z.string(), echoValue, { error: expecting('a mapping of file path → value') }).optional(),
-  plug: BlockDeviceFile.optional(),
-  unplug: text('a block device name').optional(),
+  // A disk or a NIC, told apart by its type (hdd|ssd|nvme|usb|virtio vs the NIC drivers).
+  plug: z
+    .discriminatedUnion('type', [BlockDeviceFile, NicFile], {
+      error: expecting(`a block device { name, type: ${BLOCK_DEVICE_TYPES.join('|')}, size } or a NIC { type: ${NIC_TYPE_NAMES.join('|')} }`),
+    })
+    .optional(),
+  unplug: text('a block device or network interface name').optional(),
 }).meta(exactlyOne('write', 'plug', 'unplug'));
 
 const FileDecl = strict({

@@ -156,5 +156,9 @@ function actionFile(a: TimelineAction): FileObject {
       return { at, plug: deviceFile(a.device) };
     case 'unplug':
       return { at, unplug: a.device };
+    case 'plug_nic':
+      return { at, plug: nicFile(a.nic) };
+    case 'unplug_nic':
+      return { at, unplug: a.nic };
   }
 }

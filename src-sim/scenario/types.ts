@@ -262,4 +262,8 @@ export type RunSpec =
 export type TimelineAction =
   | { atNs: number; kind: 'write'; path: string; value: string }
   | { atNs: number; kind: 'plug'; device: BlockDeviceSpec }
-  | { atNs: number; kind: 'unplug'; device: string };
+  | { atNs: number; kind: 'unplug'; device: string }
+  /** A NIC hot-added (PCI hot-plug): the interface appears with its files and a net uevent. */
+  | { atNs: number; kind: 'plug_nic'; nic: NicSpec }
+  /** A NIC surprise-removed, as /sys/bus/pci/devices/<addr>/remove does. */
+  | { atNs: number; kind: 'unplug_nic'; nic: string };

@@ -75,7 +75,26 @@ function checkDevices(s: Scenario, issues: PathIssue[]): void {
 
   // Replay plug/unplug in time order (as Simulation applies them) to check names.
   const order = s.timeline.map((a, i) => ({ a, i })).sort((x, y) => x.a.atNs - y.a.atNs || x.i - y.i);
+  const nics = new Set((s.machine.nics ?? []).map((n) => n.name));
+  const slots = new Map((s.machine.nics ?? []).map((n) => [n.pciBus, n.name]));
+  const nicList = (): string => (nics.size ? [...nics].join(', ') : 'none');
   for (const { a, i } of order) {
+    if (a.kind === 'plug_nic') {
+      if (nics.has(a.nic.name)) issues.push({ path: ['timeline', i, 'plug', 'name'], message: `expected a name no NIC has at ${formatDuration(a.atNs)} (present: ${nicList()}), got ${JSON.stringify(a.nic.name)}` });
+      const holder = slots.get(a.nic.pciBus);
+      if (holder !== undefined && holder !== a.nic.name) {
+        issues.push({ path: ['timeline', i, 'plug', 'pci_bus'], message: `expected a free PCI bus at ${formatDuration(a.atNs)}: bus ${a.nic.pciBus} holds ${holder}` });
+      }
+      nics.add(a.nic.name);
+      slots.set(a.nic.pciBus, a.nic.name);
+      continue;
+    }
+    if (a.kind === 'unplug_nic') {
+      if (!nics.has(a.nic)) issues.push({ path: ['timeline', i, 'unplug'], message: `expected a NIC present at ${formatDuration(a.atNs)} (${nicList()}), got ${JSON.stringify(a.nic)}` });
+      nics.delete(a.nic);
+      for (const [bus, name] of slots) if (name === a.nic) slots.delete(bus);
+      continue;
+    }
     if (a.kind === 'plug') add(a.device, ['timeline', i, 'plug']);
     else if (a.kind === 'unplug') {
       const disk = byName.get(a.device);

@@ -5,11 +5,15 @@
  * `/sys/bus/pci/rescan` (write 1: removed NICs come back under their
  * predictable names). Each change sends the net uevent udev sees.
  */
+import type { Kernel } from '../kernel';
+import type { NicSpec } from '../../scenario/types';
 import { emitUevent } from '../hotplug/uevent';
+import { NIC_MODELS } from '../../hw/net/nic-types';
 import { fail } from '../../vfs/errors';
 import { registerDeviceFiles } from './files';
 import type { NetDevice } from './netdev';
 import type { NetStack } from './stack';
+import { netOf } from './install';
 
 export function installNetHotplug(net: NetStack): void {
   const vfs = net.k.vfs;
@@ -20,6 +24,48 @@ export function installNetHotplug(net: NetStack): void {
       for (const d of net.devices) if (!d.present) plugBack(net, d);
     },
   });
+}
+
+/**
+ * Timeline / live `plug:` of a NIC: a card hot-added to its PCI slot. The
+ * driver probes it and register_netdev gives it the next ifindex; a NIC of
+ * the same name that was removed earlier is replaced (its old device is gone
+ * for good, so a later rescan does not bring it back).
+ */
+export function plugNic(k: Kernel, spec: NicSpec): void {
+  const net = netOf(k);
+  // A live plug into a machine booted without any network (no NICs, no kernel.net, no NIC plug in the timeline).
+  if (!net) fail('ENODEV', `cannot plug ${spec.name}: this machine was booted without a network stack (declare a NIC or kernel.net)`);
+  checkLivePlug(spec, net.cpus.length);
+  const old = net.devices.find((d) => d.name === spec.name);
+  if (old?.present) fail('EBUSY', `a NIC named ${spec.name} is already present`);
+  const slot = net.devices.find((d) => d.present && d.spec.pciBus === spec.pciBus);
+  if (slot) fail('EBUSY', `PCI bus ${spec.pciBus} already holds ${slot.name}`);
+  if (old) net.devices.splice(net.devices.indexOf(old), 1);
+  const d = net.addDevice({ ...spec, irqCpus: [...spec.irqCpus] });
+  registerDeviceFiles(net, d);
+  registerRemove(net, d);
+  emitUevent(k, { ACTION: 'add', DEVPATH: devpath(d), SUBSYSTEM: 'net', INTERFACE: d.name, IFINDEX: d.ifindex });
+  k.log.add(k.now, 'net_plug', { dev: d.name, type: spec.type, ifindex: d.ifindex });
+  for (const f of net.addListeners) f(d);
+}
+
+/** What the scenario loader checks for a plugged NIC, again for a live plug (the driver's probe and ethtool limits). */
+function checkLivePlug(spec: NicSpec, nrCpus: number): void {
+  const m = NIC_MODELS[spec.type];
+  if (!m) fail('EINVAL', `unknown NIC type ${JSON.stringify(spec.type)}`);
+  if (!m.speeds.includes(spec.speedMbps)) fail('EINVAL', `${m.driver} does not support ${spec.speedMbps} Mb/s`);
+  if (spec.ring < m.minRing || spec.ring > m.maxRing) fail('EINVAL', `ring size ${spec.ring} is outside ${m.minRing}..${m.maxRing} for ${m.driver}`);
+  if (spec.queues < 1 || spec.queues > m.maxQueues) fail('EINVAL', `${spec.queues} queues: ${m.driver} has 1..${m.maxQueues}`);
+  if (spec.irqCpus.length === 0 || spec.irqCpus.some((c) => c >= nrCpus)) fail('EINVAL', `irq CPUs ${spec.irqCpus.join(',')}: this machine has CPUs 0-${nrCpus - 1}`);
+}
+
+/** Timeline / live `unplug:` of a NIC: the same surprise removal as writing 1 to its PCI remove file. */
+export function unplugNic(k: Kernel, name: string): void {
+  const net = netOf(k);
+  const d = net?.device(name);
+  if (!net || !d) fail('ENODEV', `no NIC named ${name} is present`);
+  unplug(net, d);
 }
 
 function devpath(d: NetDevice): string {

@@ -22,7 +22,7 @@ export function netOf(k: Kernel): NetStack | null {
 export function installNet(k: Kernel): void {
   installNetWorkloads(k);
   const s = k.scenario;
-  if (!s.machine.nics?.length && !s.kernel.net) return;
+  if (!s.machine.nics?.length && !s.kernel.net && !s.timeline.some((a) => a.kind === 'plug_nic')) return;
   const net = new NetStack(k, schedulerOf(k));
   stacks.set(k, net);
   for (const spec of s.machine.nics ?? []) net.addDevice({ ...spec, irqCpus: [...spec.irqCpus] });

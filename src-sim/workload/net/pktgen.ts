@@ -14,9 +14,10 @@ type PktgenSpec = Extract<RunSpec, { type: 'pktgen' }>;
 
 export function pktgenBehaviour(k: Kernel, _task: Task, spec: PktgenSpec): Behaviour {
   const net = netOf(k);
-  const dev = net?.device(spec.nic);
-  // The loader refuses an undeclared NIC; a NIC unplugged before the task starts ends it like a failed bind.
-  if (!net || !dev) return { next: () => ({ kind: 'exit' }) };
+  if (!net) return { next: () => ({ kind: 'exit' }) };
+  // Looked up when the task starts (a NIC plugged in the timeline before the task's start: is there by then).
+  // The loader refuses an unknown NIC; one absent when the task starts ends it like a failed bind.
+  let dev = net.device(spec.nic);
   let id = 0;
   let rate = spec.ratePerSec;
   let size = spec.sizeBytes;
@@ -24,6 +25,7 @@ export function pktgenBehaviour(k: Kernel, _task: Task, spec: PktgenSpec): Behav
   for (let n = 1; k.vfs.exists(path); n++) path = `/proc/net/pktgen/${spec.nic}@${n}`;
   const sent = (): number => {
     let s = 0;
+    if (!dev) return 0;
     const src = dev.sources.find((x) => x.id === id);
     for (const q of dev.queues) q.ring.sync(k.now);
     if (src) for (const rs of src.perQueue) s += rs.missed;
@@ -46,17 +48,21 @@ export function pktgenBehaviour(k: Kernel, _task: Task, spec: PktgenSpec): Behav
         size = n;
       } else if (n === 0) return; // pktgen ignores a zero rate
       else rate = m[1] === 'ratep' ? n : (n * 1e6) / (8 * (size + 24));
-      if (id) net.setSourceRate(dev, id, rate, size);
+      if (id && dev) net.setSourceRate(dev, id, rate, size);
     },
   });
   const block: Step = { kind: 'block' };
   return {
     next: () => {
-      if (!id) id = net.addSource(dev, rate, size, spec.flows, spec.port, spec.proto);
+      if (!id) {
+        dev = net.device(spec.nic);
+        if (!dev) return { kind: 'exit' };
+        id = net.addSource(dev, rate, size, spec.flows, spec.port, spec.proto);
+      }
       return block;
     },
     onExit: () => {
-      if (id) net.removeSource(dev, id);
+      if (id && dev) net.removeSource(dev, id);
       k.vfs.unregister(path);
     },
   };
