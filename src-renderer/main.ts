@@ -3,6 +3,7 @@ import { createApp } from 'vue';
 import { connect } from './api/connect';
 import App from './App.vue';
 import { registerCharts } from './charts/echarts';
+import { keepDraft, restoreDraft } from './stores/draft-keeper';
 import { useRuns } from './stores/runs';
 import { useService } from './stores/service';
 import { useSession } from './stores/session';
@@ -17,9 +18,15 @@ const service = useService(pinia);
 connect()
   .then(async (t) => {
     service.attach(t);
+    service.onReconnect(async () => {
+      await useSession(pinia).refresh();
+      await useRuns(pinia).resync();
+    });
     useRuns(pinia).watchEvents();
     await useSession(pinia).refresh();
     await useRuns(pinia).refresh();
+    restoreDraft(pinia);
+    keepDraft(pinia, () => useSession(pinia).info.path);
     document.documentElement.dataset['ready'] = '1';
   })
   .catch((e: unknown) => {

@@ -52,7 +52,7 @@ export class IsolatingRunner implements Runner {
     let watchdog: NodeJS.Timeout | null = null;
     const stallMs = this.opts.stallMs ?? DEFAULT_STALL_MS;
 
-    const settle = (r: RunResult): void => {
+    const settle = (r: RunResult, opts: { runaway?: boolean } = {}): void => {
       if (settled) return;
       settled = true;
       if (watchdog) clearInterval(watchdog);
@@ -60,7 +60,8 @@ export class IsolatingRunner implements Runner {
       if (pool) {
         const p = pool;
         this.pools.delete(p);
-        void p.close();
+        // A runaway never reads a cancel message: terminate it at once (the last resort).
+        void p.close(opts.runaway ? 0 : undefined);
       }
       if (inner) {
         this.active--;
@@ -94,7 +95,7 @@ export class IsolatingRunner implements Runner {
       void h.done.then(settle);
       watchdog = setInterval(() => {
         if (!paused && performance.now() - lastSign > stallMs) {
-          settle({ status: 'failed', error: `no progress for ${stallMs / 1000} s of wall time (a runaway model?): its worker was terminated` });
+          settle({ status: 'failed', error: `no progress for ${stallMs / 1000} s of wall time (a runaway model?): its worker was terminated` }, { runaway: true });
         }
       }, Math.min(1000, stallMs / 4));
       watchdog.unref();

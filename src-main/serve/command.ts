@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Runner } from '../lab/ports';
 import { LabService } from '../lab/service';
+import { configDir } from '../lab/config-dir';
 import { IsolatingRunner } from '../lab/isolating-runner';
+import { loadServeState, saveServeState } from './serve-state';
 import { startServer, type RunningServer } from './server';
 
 export interface ServeArgs {
@@ -61,7 +63,7 @@ export interface ServeHandle {
 }
 
 /** Start browser mode: worker threads with a runaway watchdog (or the given runner), the lab service (optionally on a session) and the server. */
-export async function serve(args: ServeArgs, deps: { runner?: Runner } = {}): Promise<ServeHandle> {
+export async function serve(args: ServeArgs, deps: { runner?: Runner; token?: string; preferPort?: number } = {}): Promise<ServeHandle> {
   const session = args.session ? resolve(args.session) : null;
   const pool = deps.runner ?? new IsolatingRunner();
   const lab = new LabService({ runner: pool, sessionRoots: [process.cwd(), ...(session ? [dirname(session)] : [])] });
@@ -71,7 +73,16 @@ export async function serve(args: ServeArgs, deps: { runner?: Runner } = {}): Pr
       if (existsSync(session)) await lab.openSession(session, { trusted: true });
       else await lab.newSession(session, { trusted: true });
     }
-    const server = await startServer({ lab, port: args.port, rendererDir: args.rendererDir ?? defaultRendererDir() });
+    const rendererDir = args.rendererDir ?? defaultRendererDir();
+    const token = deps.token ? { token: deps.token } : {};
+    let server: RunningServer;
+    try {
+      // No --port: the port of the previous run when it is free, so open pages find the server again.
+      server = await startServer({ lab, port: args.port || deps.preferPort || 0, rendererDir, ...token });
+    } catch (e) {
+      if (args.port || !deps.preferPort || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      server = await startServer({ lab, port: 0, rendererDir, ...token });
+    }
     return {
       server,
       lab,
@@ -102,11 +113,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 2;
   }
   let handle: ServeHandle;
+  const stateDir = configDir();
+  const previous = loadServeState(stateDir);
   try {
-    handle = await serve(args);
+    handle = await serve(args, { ...(previous ? { token: previous.token } : {}), ...(previous?.port ? { preferPort: previous.port } : {}) });
   } catch (e) {
     process.stderr.write(`kernel-lab serve: ${(e as Error).message}\n`);
     return 1;
+  }
+  try {
+    saveServeState(stateDir, { token: handle.server.token, port: handle.server.port });
+  } catch (e) {
+    process.stderr.write(`kernel-lab serve: cannot remember the token in ${stateDir} (${(e as Error).message}); a restart will need the new URL\n`);
   }
   process.stdout.write(`Kernel Lab: ${handle.server.url}\n`);
   await new Promise<void>((resolve) => {

@@ -44,12 +44,25 @@ export function defaultWorkerPath(): string {
   return fileURLToPath(new URL('../../dist/sim-worker.mjs', import.meta.url));
 }
 
+/** How long a worker that posted its last message may take to end by itself before it is terminated. */
+const EXIT_GRACE_MS = 5_000;
+/** How long close() waits for cancelled runs to stop cooperatively. */
+const CLOSE_GRACE_MS = 2_000;
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
 interface Job {
   id: number;
   scenario: Scenario;
   options: RunOptions;
   worker: Worker | null;
+  /** The worker posted 'ready' (its module is loaded and evaluated). */
+  ready: boolean;
+  /** terminate() was asked for before 'ready': it happens on 'ready' instead. */
+  terminateWhenReady: (() => void) | null;
   settled: boolean;
+  /** Resolves (true) when the worker thread has exited. */
+  exited: Promise<boolean>;
   /** Control messages sent before the worker started. */
   backlog: HostToWorker[];
   progress: ((p: Progress) => void)[];
@@ -73,6 +86,10 @@ export class WorkerPool {
   private readonly running = new Set<Job>();
   private nextId = 1;
   private closed = false;
+  /** Workers this pool had to terminate() (runaways, close() past its grace): the last resort, 0 in a healthy run. */
+  terminated = 0;
+  /** Worker threads started and not yet exited (a finished run's thread ends by itself shortly after). */
+  threads = 0;
 
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? availableParallelism() - 1);
@@ -97,7 +114,10 @@ export class WorkerPool {
       scenario,
       options,
       worker: null,
+      ready: false,
+      terminateWhenReady: null,
       settled: false,
+      exited: Promise.resolve(true),
       backlog: [],
       progress: [],
       batch: [],
@@ -135,11 +155,23 @@ export class WorkerPool {
     };
   }
 
-  /** Cancel queued runs, terminate running workers. */
-  async close(): Promise<void> {
+  /**
+   * Cancel queued runs; ask running ones to stop (a cancel message honoured
+   * at their next chunk) and terminate only those still running after
+   * `graceMs`, the last resort.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) this.settle(job, { status: 'failed', error: 'worker pool closed' });
-    await Promise.all([...this.running].map((j) => this.kill(j, 'worker pool closed')));
+    const running = [...this.running];
+    for (const j of running) j.worker?.postMessage({ type: 'cancel' } satisfies HostToWorker);
+    await Promise.all(
+      running.map(async (j) => {
+        const stopped = await Promise.race([j.exited, delay(graceMs).then(() => false)]);
+        if (!stopped) await this.kill(j, 'worker pool closed');
+        else this.settle(j, { status: 'failed', error: 'worker pool closed' });
+      }),
+    );
   }
 
   private cancel(job: Job): void {
@@ -161,9 +193,18 @@ export class WorkerPool {
     this.running.add(job);
     const worker = new Worker(this.workerPath);
     job.worker = worker;
+    this.threads++;
+    job.exited = new Promise((r) =>
+      worker.once('exit', () => {
+        this.threads--;
+        r(true);
+      }),
+    );
     worker.on('message', (msg: WorkerToHost) => this.onMessage(job, msg));
     worker.on('error', (err) => void this.kill(job, `simulator worker crashed: ${err.message}`));
     worker.on('exit', (code) => {
+      job.ready = true;
+      job.terminateWhenReady = null;
       if (!job.settled) this.settle(job, { status: 'failed', error: `simulator worker exited unexpectedly (code ${code})` });
     });
     worker.postMessage({ type: 'start', scenario: job.scenario, options: job.options } satisfies HostToWorker);
@@ -172,6 +213,13 @@ export class WorkerPool {
 
   private onMessage(job: Job, msg: WorkerToHost): void {
     switch (msg.type) {
+      case 'ready': {
+        job.ready = true;
+        const t = job.terminateWhenReady;
+        job.terminateWhenReady = null;
+        t?.();
+        return;
+      }
       case 'progress':
         for (const f of job.progress) f(msg.progress);
         return;
@@ -187,20 +235,48 @@ export class WorkerPool {
         res?.(msg.reply);
         return;
       }
+      // After 'end' or 'failed' the worker closes its port and its thread
+      // ends by itself; terminate() is only the fallback for one that lingers.
       case 'end':
         this.settle(job, { ...msg.end });
-        void job.worker?.terminate();
+        this.reapLater(job);
         return;
       case 'failed':
         this.settle(job, { status: 'failed', error: msg.error });
-        void job.worker?.terminate();
+        this.reapLater(job);
         return;
     }
   }
 
   private async kill(job: Job, error: string): Promise<void> {
     this.settle(job, { status: 'failed', error });
-    await job.worker?.terminate();
+    await this.terminateSafely(job);
+  }
+
+  /**
+   * terminate(), but never while the worker is still loading its module:
+   * on Node 20 terminating a worker mid-compile can abort the whole process
+   * (node_platform.cc "(data.first) != nullptr"). Before 'ready' the
+   * termination waits for it (or for the thread's own exit).
+   */
+  private terminateSafely(job: Job): Promise<void> {
+    const w = job.worker;
+    if (!w) return Promise.resolve();
+    const terminate = (): Promise<void> => {
+      this.terminated++;
+      return w.terminate().then(() => undefined);
+    };
+    if (job.ready) return terminate();
+    return new Promise((res) => {
+      job.terminateWhenReady = () => void terminate().then(() => res());
+      void job.exited.then(() => res());
+    });
+  }
+
+  private reapLater(job: Job): void {
+    const t = setTimeout(() => void this.terminateSafely(job), EXIT_GRACE_MS);
+    t.unref();
+    void job.exited.then(() => clearTimeout(t));
   }
 
   private settle(job: Job, result: RunResult): void {

@@ -89,6 +89,8 @@ export interface RunEnd {
 }
 
 export type WorkerToHost =
+  /** The worker's module has loaded and it listens: from now on terminate() cannot hit it mid-compile. */
+  | { type: 'ready' }
   | { type: 'progress'; progress: Progress }
   | { type: 'batch'; batch: Batch }
   | { type: 'log'; entries: LogEntry[] }

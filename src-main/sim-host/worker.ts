@@ -11,7 +11,14 @@ const port = parentPort;
 if (!port) throw new Error('sim-worker must run in a worker thread');
 
 let driver: RunDriver | null = null;
-const post = (msg: WorkerToHost, transfer?: ArrayBuffer[]): void => port.postMessage(msg, transfer);
+const post = (msg: WorkerToHost, transfer?: ArrayBuffer[]): void => {
+  port.postMessage(msg, transfer);
+  // After its last message the thread ends on its own (the port no longer
+  // keeps its event loop alive): the host never has to terminate() a
+  // finished worker, which on Node 20 could abort the whole process when it
+  // caught V8 mid-compile (node_platform.cc "(data.first) != nullptr").
+  if (msg.type === 'end' || msg.type === 'failed') port.close();
+};
 
 port.on('message', (msg: HostToWorker) => {
   if (msg.type === 'start') {
@@ -22,3 +29,4 @@ port.on('message', (msg: HostToWorker) => {
   }
   driver?.handle(msg);
 });
+post({ type: 'ready' });

@@ -5,11 +5,22 @@
  */
 import type { Channel, EventName, Events, Req, Res } from '../../src-main/ipc/contract.ts';
 
+/** The link to the service: browser mode can lose it (server stopped) and get it back. */
+export interface ConnectionState {
+  status: 'connecting' | 'connected' | 'reconnecting';
+  /** Reconnect attempts since the connection was lost. */
+  attempt: number;
+  /** Why reconnecting fails, when known (e.g. the server refuses this page's token). */
+  detail: string | null;
+}
+
 export interface Transport {
   readonly kind: 'electron' | 'websocket' | 'memory';
   call<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>>;
   /** Subscribe to an event stream; returns the unsubscribe function. */
   on<E extends EventName>(event: E, fn: (data: Events[E]) => void): () => void;
+  /** Connection changes (only transports that can lose their connection have it). */
+  onConnection?(fn: (s: ConnectionState) => void): () => void;
 }
 
 /** What the Electron preload exposes (src-main/electron/preload.ts: window.kernelLab). */

@@ -153,6 +153,23 @@ export const useRuns = defineStore('runs', () => {
     triggerRef(live);
   }
 
+  /**
+   * After a lost connection comes back: the server forgot this page's run
+   * subscription with the old socket, so the list is reloaded and the live
+   * run subscribed again (its final log loaded if it ended meanwhile).
+   */
+  async function resync(): Promise<void> {
+    await refresh();
+    const id = live.value?.runId;
+    if (!id) return;
+    const r = list.value.find((x) => x.id === id);
+    if (r && !FINAL.has(r.status)) {
+      // A new subscription numbers its batches from 0 again.
+      live.value!.lastSeq = -1;
+      await svc().call('run/subscribe', { runId: id });
+    } else if (r) await loadEvents(id);
+  }
+
   async function loadCatalogue(runId: string): Promise<SeriesMeta[]> {
     catalogue.value = (await svc().call('query/series', { runId })).series;
     return catalogue.value;
@@ -165,5 +182,5 @@ export const useRuns = defineStore('runs', () => {
     catalogue.value = [];
   }
 
-  return { list, current, live, version, lastError, catalogue, refresh, start, control, pace, act, loadCatalogue, watchEvents, reset, upsert };
+  return { list, current, live, version, lastError, catalogue, refresh, resync, start, control, pace, act, loadCatalogue, watchEvents, reset, upsert };
 });

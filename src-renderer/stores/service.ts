@@ -2,14 +2,27 @@
 import { defineStore } from 'pinia';
 import { markRaw, ref } from 'vue';
 import type { Channel, EventName, Events, Req, Res } from '../../src-main/ipc/contract.ts';
-import type { Transport } from '../api/transport';
+import type { ConnectionState, Transport } from '../api/transport';
 
 export const useService = defineStore('service', () => {
   const transport = ref<Transport | null>(null);
   const connectError = ref<string | null>(null);
+  const connection = ref<ConnectionState>({ status: 'connecting', attempt: 0, detail: null });
+  const reconnectHooks: (() => void | Promise<void>)[] = [];
 
   function attach(t: Transport): void {
     transport.value = markRaw(t);
+    connection.value = { status: 'connected', attempt: 0, detail: null };
+    t.onConnection?.((s) => {
+      const was = connection.value.status;
+      connection.value = s;
+      if (s.status === 'connected' && was === 'reconnecting') for (const h of reconnectHooks) void h();
+    });
+  }
+
+  /** Work to redo once a lost connection is back (re-subscribe, refresh lists). */
+  function onReconnect(fn: () => void | Promise<void>): void {
+    reconnectHooks.push(fn);
   }
 
   function call<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>> {
@@ -22,5 +35,5 @@ export const useService = defineStore('service', () => {
     return transport.value.on(event, fn);
   }
 
-  return { transport, connectError, attach, call, on };
+  return { transport, connectError, connection, attach, call, on, onReconnect };
 });

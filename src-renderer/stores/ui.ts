@@ -1,6 +1,7 @@
 /** Which view is shown, the theme, and messages shown where they happened. */
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
+import { loadPref, savePref } from '../util/prefs';
 
 export type ViewName = 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'sweep' | 'gallery' | 'sessions';
 
@@ -18,7 +19,9 @@ export const VIEWS: { name: ViewName; label: string; key: string }[] = [
 
 export const useUi = defineStore('ui', () => {
   const view = ref<ViewName>('machine');
-  const theme = ref<'light' | 'dark'>('light');
+  // Remembered across reloads and restarts (per browser origin / Electron profile).
+  const theme = ref<'light' | 'dark'>(loadPref('theme') === 'dark' ? 'dark' : 'light');
+  watch(theme, (t) => savePref('theme', t));
   /** Long work in progress: label and 0..1 (null = indeterminate). */
   const busy = ref<{ label: string; progress: number | null } | null>(null);
   /** Runs another view asks Compare to show (a sweep point's seeds); Compare takes them when it opens. */

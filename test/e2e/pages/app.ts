@@ -7,6 +7,9 @@ export const app = (p: Page) => ({
   nav: (view: string) => p.locator(`[data-nav="${view}"]`),
   sessionName: () => p.locator('[data-role="session-name"]'),
   toast: () => p.locator('[data-role="toast"]'),
+  connectionBanner: () => p.locator('[data-role="connection-banner"]'),
+  connectionDetail: () => p.locator('[data-role="connection-detail"]'),
+  themeToggle: () => p.locator('[data-action="toggle-theme"]'),
 });
 
 export const machinePage = (p: Page) => ({
@@ -42,6 +45,8 @@ export const runPage = (p: Page) => ({
   pace: () => p.locator('[data-field="pace"]'),
   start: () => p.locator('[data-action="start-run"]'),
   cancel: () => p.locator('[data-action="cancel-run"]'),
+  pause: () => p.locator('[data-action="pause-run"]'),
+  resume: () => p.locator('[data-action="resume-run"]'),
   state: () => p.locator('[data-role="run-state"]'),
   runError: () => p.locator('[data-role="run-error"]'),
   unplugDevice: () => p.locator('[data-field="unplug-device"]'),

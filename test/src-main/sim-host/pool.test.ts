@@ -47,6 +47,35 @@ describe('WorkerPool', () => {
     await pool.close();
   });
 
+  it('start/cancel in quick succession: every run ends "cancelled" and every worker thread ends by itself, none terminated', async () => {
+    // Issue 17: terminating a worker that was still compiling aborted the whole
+    // process on Node 20; cancel is a message the worker honours, and a finished
+    // worker closes its port and exits on its own.
+    const pool = new WorkerPool({ size: 1 });
+    const statuses: string[] = [];
+    for (const ms of [0, 0, 1, 3, 8, 15, 30, 60]) {
+      const h = pool.start(baseScenario({ durationNs: 600e9, sampleIntervalNs: 100e6 }));
+      if (ms) await new Promise((r) => setTimeout(r, ms));
+      h.cancel();
+      statuses.push((await h.done).status);
+    }
+    expect(statuses).toEqual(Array(8).fill('cancelled'));
+    expect((await pool.start(scenario(2)).done).status).toBe('complete');
+    for (let i = 0; i < 200 && pool.threads > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(pool.threads).toBe(0);
+    expect(pool.terminated).toBe(0);
+    await pool.close();
+  });
+
+  it('close() cancels a running run cooperatively (it ends "cancelled", its worker is not terminated)', async () => {
+    const pool = new WorkerPool({ size: 1 });
+    const h = pool.start(baseScenario({ durationNs: 3600e9, sampleIntervalNs: 1e9 }), { pace: 1 });
+    await new Promise<void>((res) => h.onProgress(() => res()));
+    await pool.close();
+    expect((await h.done).status).toBe('cancelled');
+    expect(pool.terminated).toBe(0);
+  });
+
   it('refuses a pace that is not a positive factor', async () => {
     const pool = new WorkerPool({ size: 1 });
     expect(() => pool.start(scenario(1), { pace: 0 })).toThrow('pace: expected a positive number (N× real time) or null (as fast as possible), got 0');
