@@ -124,6 +124,8 @@ export function installIocg(k: Kernel): void {
   });
 
   block.onComplete((bio, _status, now) => {
+    // Only bios admitted by an active io.latency are in the map (none on most runs).
+    if (inflightLat.size === 0) return;
     const cg = inflightLat.get(bio);
     if (cg === undefined) return;
     inflightLat.delete(bio);

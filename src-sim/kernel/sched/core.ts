@@ -98,6 +98,7 @@ export class Scheduler implements SchedulerApi {
       tickNs: Math.round(1e9 / s.kernel.hz),
       lagLimitMaxSlice: kernelDefaults(s.kernel.version).lagLimitMaxSlice,
       resched: false,
+      pickedEligible: false,
       now: 0,
       onUpdateCurr: (q, se, d) => this.onUpdateCurr(q, se, d),
     };
@@ -821,7 +822,8 @@ export class Scheduler implements SchedulerApi {
       if (!se) return this.k.engine.fail('sched', `cpu${rq.cpu}: cfs_rq of ${q.tg.cg.path} has nr_running ${q.nrRunning} but nothing to pick`);
       this.debug.picks++;
       // entity_eligible is evaluated with se still queued, as pick_eevdf does
-      if (this.checkEligibility && !entityEligible(q, se)) this.debug.ineligiblePicks++;
+      // (pick_eevdf already tested it against the same V unless it fell back)
+      if (this.checkEligibility && !ctx.pickedEligible && !entityEligible(q, se)) this.debug.ineligiblePicks++;
       setNextEntity(ctx, q, se);
       if (!se.myQ) return se.task;
       q = se.myQ;

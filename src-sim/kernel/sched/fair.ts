@@ -44,6 +44,11 @@ export interface FairCtx {
   lagLimitMaxSlice: boolean;
   /** Set by update_curr/checks when the running entity should be rescheduled. */
   resched: boolean;
+  /**
+   * Set by pickNextEntity: the entity returned passed entity_eligible's exact
+   * test against the same V (false = not known, check it).
+   */
+  pickedEligible: boolean;
   now: number;
   /** Task accounting and bandwidth (account_cfs_rq_runtime) for `delta` ns of `curr` on `q`. */
   onUpdateCurr: (q: CfsRq, curr: SchedEntity, delta: number) => void;
@@ -282,6 +287,7 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
     for (let i = 0; i < arr.length; i++) if (!best || arr[i]!.vruntime < best.vruntime) best = arr[i]!;
     return best;
   }
+  ctx.pickedEligible = false;
   if (arr.length === 0) return curr;
   // entity_eligible for every candidate against one V: avg ≥ key · load
   let avg = q.avgVruntime;
@@ -292,7 +298,10 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
     load += curr.weight;
     if (avg < (curr.vruntime - minV - 1e-3) * load) curr = null;
   }
-  if (ctx.feat.RUN_TO_PARITY && curr && curr.vlag === curr.deadline) return curr;
+  if (ctx.feat.RUN_TO_PARITY && curr && curr.vlag === curr.deadline) {
+    ctx.pickedEligible = true;
+    return curr;
+  }
   let best: SchedEntity | null = null;
   let leftmost: SchedEntity | null = null;
   for (let i = 0; i < arr.length; i++) {
@@ -302,6 +311,8 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
     if (avg >= (se.vruntime - minV - 1e-3) * load) best = se;
   }
   if (!best || (curr && curr.deadline < best.deadline)) best = curr ?? best;
+  // best (a tested candidate or the eligible curr) is eligible; leftmost is a fallback
+  ctx.pickedEligible = best !== null;
   return best ?? leftmost;
 }
 

@@ -21,6 +21,8 @@ const DIR_OP: BioOp[] = ['read', 'write', 'discard'];
 const RUNNING = 0;
 const DRAINING = 1;
 const DONE = 2;
+/** Steps are read at once by the scheduler and never kept: one shared block step, one cpu step per job. */
+const BLOCK_IO: Step = { kind: 'block', stall: 'io' };
 
 /** A bio owned by the job, reused: its completion closure is bound once. */
 interface PooledBio extends Bio {
@@ -56,6 +58,7 @@ export class FioJobTask implements Behaviour {
   private readonly depth: number;
   private readonly total: number;
   private readonly cpuPerIo: number;
+  private readonly cpuStep = { kind: 'cpu' as const, ns: 0 };
   private pendingSubmit = 0;
   private readonly nextAllowed = [0, 0, 0];
   private readonly issuedDir = [0, 0, 0];
@@ -141,14 +144,17 @@ export class FioJobTask implements Behaviour {
       const wait = this.rateWait(now);
       if (wait > 0) return { kind: 'sleep', ns: wait };
       this.pendingSubmit = room;
-      if (this.cpuPerIo > 0) return { kind: 'cpu', ns: room * this.cpuPerIo };
+      if (this.cpuPerIo > 0) {
+        this.cpuStep.ns = room * this.cpuPerIo;
+        return this.cpuStep;
+      }
     }
   }
 
   private block(): Step {
     this.blocked = true;
     this.reaped = 0;
-    return { kind: 'block', stall: 'io' };
+    return BLOCK_IO;
   }
 
   private wake(): void {
