@@ -15,7 +15,7 @@ import { app, comparePage, galleryPage, sweepPage } from './pages/app';
 import { launch } from './support/browser';
 import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
 import { startLab } from './support/lab';
-import { inkPixels, plotArea, svgAreas, svgHeatmapCells, svgLines } from './support/pixels';
+import { inkPixels, plotArea, svgAreas, svgHeatmapCells, svgLines, svgSeriesPaths } from './support/pixels';
 
 const shots = join(repoRoot, 'test-results/e2e');
 const F = resolve(repoRoot, 'test/src-main/experiments/fixtures');
@@ -137,4 +137,51 @@ describe('Sweep view in Chromium (browser mode)', () => {
     const grid = { x: 122, y: 42, w: c.width - 120 - 90 - 4, h: c.height - 40 - 56 - 4 };
     expect(await inkPixels(page, c.png, grid, [blue])).toBeGreaterThan(0.8 * grid.w * grid.h);
   }, 180_000);
+
+  it('forks a stored run at t = 0.25 s with a higher cpu.max and compares parent and child from t on', async () => {
+    await go(page, 'compare');
+    const cmp = comparePage(page);
+    for (const box of await page.locator('[data-role="compare-runs"] input:checked').all()) await box.uncheck();
+    const parent = 'randread [quota=20000 100000 machine.cpus=1] seed 1';
+    await cmp.run(parent).check();
+    await cmp.forkAt().fill('0.25');
+    await cmp.forkPath().fill('/sys/fs/cgroup/web/cpu.max');
+    await cmp.forkValue().fill('80000 100000');
+    await cmp.fork().click();
+    await expect.poll(() => cmp.forkNote().count(), { timeout: 60_000, interval: 500 }).toBe(1);
+    expect(await cmp.forkNote().textContent()).toContain(`is a fork of ${parent} at t = 0.25 s`);
+    expect(await page.locator('[data-role="compare-runs"] input:checked').count()).toBe(2);
+    await expect.poll(() => cmp.summaryTitle().textContent(), { timeout: 20_000 }).toContain('mean over 0.25–0.5 s');
+    await shot('13-compare-fork');
+
+    const csvOf = async (): Promise<{ head: string[]; rows: number[][] }> => {
+      const text = readFileSync((await (await downloadVia(page, () => cmp.chart(0).locator('[data-action="export-csv"]').click())).path())!, 'utf8');
+      const [h, ...r] = text.trim().split('\n');
+      return { head: h!.split(','), rows: r.map((x) => x.split(',').map((v) => (v === '' ? NaN : Number(v)))) };
+    };
+    // The CPU panel starts at the fork: every sample at t ≥ 0.25 s; the child's /web then uses four times the parent's CPU.
+    const cropped = await csvOf();
+    expect(Math.min(...cropped.rows.map((r) => r[0]!))).toBeGreaterThanOrEqual(0.25 - 1e-9);
+    const col = (name: RegExp): number => cropped.head.findIndex((h) => name.test(h) && !h.includes('predicted'));
+    const mean = (i: number): number => {
+      const xs = cropped.rows.map((r) => r[i]!).filter((v) => Number.isFinite(v));
+      return xs.reduce((a, x) => a + x, 0) / xs.length;
+    };
+    const p = col(/^randread \[quota=20000 100000 machine\.cpus=1\] seed 1 · .*\/web/);
+    const c = col(/fork of \d+ at 0\.25s: cpu\.max=80000 100000\] · .*\/web/);
+    expect(p).toBeGreaterThan(0);
+    expect(c).toBeGreaterThan(0);
+    // 80 % vs 20 % of a CPU, but over only 2.5 bandwidth periods (100 ms) sampled every 50 ms, so a period's
+    // quota more or less moves the ratio off 4 (kernel/sched/fair.c: quota is refilled once per period).
+    expect(mean(c) / mean(p)).toBeGreaterThan(2.5);
+    expect(mean(c) / mean(p)).toBeLessThan(8);
+    const svg = readFileSync((await (await downloadVia(page, () => cmp.chart(0).locator('[data-action="export-svg"]').click())).path())!, 'utf8');
+    expect(svgSeriesPaths(svg).filter((x) => x.points >= 2).length).toBeGreaterThanOrEqual(2);
+    const c0 = await chartShot(cmp.chart(0).locator('.chart'));
+    expect(await inkPixels(page, c0.png, plotArea(c0.width, c0.height))).toBeGreaterThan(200);
+
+    // Unticked, the whole runs again (identical before t).
+    await cmp.forkCrop().uncheck();
+    await expect.poll(async () => Math.min(...(await csvOf()).rows.map((r) => r[0]!)), { timeout: 20_000 }).toBeLessThan(0.1);
+  }, 120_000);
 });

@@ -67,6 +67,13 @@ export const comparePage = (p: Page) => ({
   addSeries: () => p.locator('[data-action="add-series"]'),
   summaryRows: () => p.locator('[data-role="summary"] tr'),
   exportReport: () => p.locator('[data-action="export-report"]'),
+  forkAt: () => p.locator('[data-field="fork-at"]'),
+  forkPath: () => p.locator('[data-field="fork-path"]'),
+  forkValue: () => p.locator('[data-field="fork-value"]'),
+  fork: () => p.locator('[data-action="fork-run"]'),
+  forkNote: () => p.locator('[data-role="fork-note"]'),
+  forkCrop: () => p.locator('[data-field="fork-crop"]'),
+  summaryTitle: () => p.locator('[data-role="summary-title"]'),
 });
 
 export const sessionsPage = (p: Page) => ({
