@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { LogEntry } from '../../src-sim/engine/event-log';
 import type { Scenario } from '../../src-sim/scenario/types';
 import type { LiveAction } from '../../src-sim/simulation';
+import { memoryWatchdog } from './memory-watchdog';
 import type { ActReply, Batch, ControlMessage, HostToWorker, Progress, RunEnd, RunOptions, WorkerToHost } from './protocol';
 
 export type RunResult = ({ status: 'complete' | 'cancelled' } & RunEnd) | { status: 'failed'; error: string };
@@ -70,6 +71,9 @@ interface Job {
   log: ((e: LogEntry[]) => void)[];
   acts: Map<number, (r: ActReply) => void>;
   nextAct: number;
+  /** Last progress report (for the memory watchdog). */
+  last: Progress | null;
+  unwatch: () => void;
   resolve: (r: RunResult) => void;
 }
 
@@ -124,6 +128,8 @@ export class WorkerPool {
       log: [],
       acts: new Map(),
       nextAct: 1,
+      last: null,
+      unwatch: () => undefined,
       resolve,
     };
     this.queue.push(job);
@@ -191,7 +197,9 @@ export class WorkerPool {
 
   private launch(job: Job): void {
     this.running.add(job);
-    const worker = new Worker(this.workerPath);
+    // V8's own heap limit is the process's memory limit: a heap that grows past it ends this worker only.
+    const heapMb = Math.max(64, Math.floor(memoryWatchdog.limitBytes / (1024 * 1024)));
+    const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     job.worker = worker;
     this.threads++;
     job.exited = new Promise((r) =>
@@ -200,8 +208,21 @@ export class WorkerPool {
         r(true);
       }),
     );
+    job.unwatch = memoryWatchdog.watch({
+      footprint: () => job.last?.memoryBytes ?? 0,
+      simNs: () => job.last?.simNs ?? 0,
+      stop: (error) => void this.kill(job, error),
+    });
     worker.on('message', (msg: WorkerToHost) => this.onMessage(job, msg));
-    worker.on('error', (err) => void this.kill(job, `simulator worker crashed: ${err.message}`));
+    worker.on('error', (err) => {
+      const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      void this.kill(
+        job,
+        oom
+          ? `out of memory: the simulator's JS heap reached its limit of ${heapMb} MiB (KLAB_MEMORY_LIMIT_MB) at ${((job.last?.simNs ?? 0) / 1e9).toFixed(3)} s simulated; the run was stopped, the session and other runs are not affected`
+          : `simulator worker crashed: ${err.message}`,
+      );
+    });
     worker.on('exit', (code) => {
       job.ready = true;
       job.terminateWhenReady = null;
@@ -221,6 +242,7 @@ export class WorkerPool {
         return;
       }
       case 'progress':
+        job.last = msg.progress;
         for (const f of job.progress) f(msg.progress);
         return;
       case 'batch':
@@ -282,6 +304,7 @@ export class WorkerPool {
   private settle(job: Job, result: RunResult): void {
     if (job.settled) return;
     job.settled = true;
+    job.unwatch();
     for (const [id, res] of job.acts) res({ id, ok: false, error: 'the run has ended' });
     job.acts.clear();
     this.running.delete(job);

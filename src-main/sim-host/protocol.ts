@@ -46,6 +46,8 @@ export interface Progress {
   eventsPerSec: number;
   wallMs: number;
   state: 'running' | 'paused';
+  /** The worker's own JS heap + ArrayBuffer bytes (the memory watchdog stops the largest run first). */
+  memoryBytes?: number;
 }
 
 /** Where one series' samples sit inside a batch's value array. */

@@ -289,6 +289,7 @@ export class RunDriver {
         eventsPerSec: wallMs > 0 ? (events * 1000) / wallMs : 0,
         wallMs,
         state: this.paused ? 'paused' : 'running',
+        memoryBytes: workerMemory(),
       },
     });
   }
@@ -326,6 +327,12 @@ export class RunDriver {
     }
     this.post({ type: 'failed', error });
   }
+}
+
+/** This thread's JS heap and ArrayBuffers (in a worker, process.memoryUsage's heap and buffer figures are the worker's own). */
+function workerMemory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 /** The scenario a replay runs: the resolved scenario with the live actions appended to its timeline. */
