@@ -51,6 +51,20 @@ const TABLE = {
     { from: [6, 6, 0], value: false, source: 'v6.6: limit = calc_delta_fair(max(2*se->slice, TICK_NSEC), se)' },
     { from: [6, 15, 0], value: true, source: 'v6.15: cfs_rq_max_slice() bounds the lag' },
   ] as Step<boolean>[],
+  /**
+   * The fair (deadline) server gives fair tasks 50 ms per 1 s on every CPU,
+   * and RT throttling is gone unless CONFIG_RT_GROUP_SCHED (off in the
+   * common distribution configs, and not modelled).
+   */
+  fairServer: [
+    { from: [2, 6, 0], value: false, source: 'kernel/sched/rt.c: def_rt_bandwidth throttles RT per CPU' },
+    { from: [6, 12, 0], value: true, source: 'v6.12: "sched/fair: Fair server interface", "sched/rt: Remove default bandwidth control"' },
+  ] as Step<boolean>[],
+  /** EEVDF's DELAY_DEQUEUE feature exists (on by default); not modelled, noted in the run's log. */
+  delayDequeue: [
+    { from: [2, 6, 0], value: false, source: 'kernel/sched/fair.c: dequeue_entity removes a sleeping entity at once' },
+    { from: [6, 12, 0], value: true, source: 'v6.12: "sched/fair: Implement delayed dequeue" (DELAY_DEQUEUE, DELAY_ZERO)' },
+  ] as Step<boolean>[],
   /** Fair tunables under /sys/kernel/debug/sched/ (true) or /proc/sys/kernel/sched_* (false). */
   schedTunablesInDebugfs: [
     { from: [2, 6, 23], value: false, source: 'kernel/sysctl.c: sched_*_ns sysctls' },
@@ -86,6 +100,8 @@ export interface KernelDefaults {
   dirtyRatio: number;
   dirtyBackgroundRatio: number;
   mglruAvailable: boolean;
+  fairServer: boolean;
+  delayDequeue: boolean;
 }
 
 /** The version-dependent defaults of a `kernel.version`. */
@@ -98,6 +114,8 @@ export function kernelDefaults(version: string): KernelDefaults {
     dirtyRatio: pick(version, TABLE.dirtyRatio),
     dirtyBackgroundRatio: pick(version, TABLE.dirtyBackgroundRatio),
     mglruAvailable: pick(version, TABLE.mglruAvailable),
+    fairServer: pick(version, TABLE.fairServer),
+    delayDequeue: pick(version, TABLE.delayDequeue),
   };
 }
 

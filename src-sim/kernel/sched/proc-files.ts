@@ -87,6 +87,11 @@ export function registerProcFiles(s: Scheduler): void {
       const v = parseS64(d);
       if (v < -1 || v > 2147483647) fail('EINVAL', `sched_rt_runtime_us must be -1..2147483647, got ${v}`);
       if (v >= 0 && v > rt.periodUs) fail('EINVAL', `sched_rt_runtime_us ${v} exceeds sched_rt_period_us ${rt.periodUs}`);
+      // kernel/sched/deadline.c: sched_dl_global_validate — the fair servers' bandwidth must still fit
+      if (s.fair && v >= 0) {
+        const { bw, cpus } = s.fair.totalBw();
+        if ((v / rt.periodUs) * cpus < bw - 1e-12) fail('EBUSY', `sched_rt_runtime_us ${v} leaves less deadline bandwidth than the fair servers use`);
+      }
       rt.runtimeUs = v;
       for (const rq of s.rqs) if (rq.curr?.isRt) s.arm(rq);
     },
@@ -114,6 +119,18 @@ export function registerProcFiles(s: Scheduler): void {
   });
 
   registerTunables(s);
+  registerFairServerFiles(s);
+}
+
+/** kernel/sched/debug.c: /sys/kernel/debug/sched/fair_server/cpuN/{runtime,period} (6.12+; ns, "%llu\n"). */
+function registerFairServerFiles(s: Scheduler): void {
+  const fair = s.fair;
+  if (!fair) return;
+  fair.cpus.forEach((fs, cpu) => {
+    const dir = `/sys/kernel/debug/sched/fair_server/cpu${cpu}`;
+    s.k.vfs.register(`${dir}/runtime`, { read: () => `${fs.dlRuntime}\n`, write: (d) => fair.write(cpu, 'runtime', parseU64(d)) });
+    s.k.vfs.register(`${dir}/period`, { read: () => `${fs.dlPeriod}\n`, write: (d) => fair.write(cpu, 'period', parseU64(d)) });
+  });
 }
 
 /**

@@ -3,6 +3,10 @@
  * (update_curr_rt, sched_rt_runtime_exceeded, do_sched_rt_period_timer,
  * task_tick_rt) and Documentation/scheduler/sched-rt-group.rst.
  * RT_RUNTIME_SHARE is off (the default since 5.10), so the limit is per CPU.
+ * From 6.12 the root RT queue is no longer throttled unless
+ * CONFIG_RT_GROUP_SCHED ("sched/rt: Remove default bandwidth control"; not
+ * modelled): the fair server (fair-server.ts) protects fair tasks instead,
+ * and the sysctls only bound the deadline bandwidth.
  */
 import type { Rq, TaskSched } from './entities';
 import type { Scheduler } from './core';
@@ -15,10 +19,14 @@ export class RtBandwidth {
   private timerId = 0;
   private throttleLogged = false;
 
-  constructor(private readonly s: Scheduler) {}
+  /** @param enforced RT throttling of the root RT queue (before 6.12). */
+  constructor(
+    private readonly s: Scheduler,
+    readonly enforced: boolean,
+  ) {}
 
   get runtimeNs(): number {
-    return this.runtimeUs < 0 ? Infinity : this.runtimeUs * 1000;
+    return this.runtimeUs < 0 || !this.enforced ? Infinity : this.runtimeUs * 1000;
   }
 
   /** Start the rt period timer (def_rt_bandwidth), at boot and when the period changes. */

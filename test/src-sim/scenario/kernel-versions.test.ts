@@ -9,10 +9,11 @@ const boot = (version: string): Simulation =>
 
 describe('kernel.version defaults (scenario/kernel-versions.ts)', () => {
   it('gives each release its defaults', () => {
-    expect(kernelDefaults('5.15')).toEqual({ scheduler: 'cfs', baseSliceNs: 750_000, lagLimitMaxSlice: false, schedTunablesInDebugfs: true, dirtyRatio: 20, dirtyBackgroundRatio: 10, mglruAvailable: false });
+    expect(kernelDefaults('5.15')).toEqual({ scheduler: 'cfs', baseSliceNs: 750_000, lagLimitMaxSlice: false, schedTunablesInDebugfs: true, dirtyRatio: 20, dirtyBackgroundRatio: 10, mglruAvailable: false, fairServer: false, delayDequeue: false });
     expect(kernelDefaults('6.1')).toMatchObject({ scheduler: 'cfs', mglruAvailable: true });
     expect(kernelDefaults('6.6')).toMatchObject({ scheduler: 'eevdf', baseSliceNs: 750_000, lagLimitMaxSlice: false });
-    expect(kernelDefaults('6.12.3')).toMatchObject({ scheduler: 'eevdf', baseSliceNs: 750_000 });
+    expect(kernelDefaults('6.12.3')).toMatchObject({ scheduler: 'eevdf', baseSliceNs: 750_000, fairServer: true, delayDequeue: true });
+    expect(kernelDefaults('6.11')).toMatchObject({ fairServer: false, delayDequeue: false });
     expect(kernelDefaults('6.15')).toMatchObject({ baseSliceNs: 700_000, lagLimitMaxSlice: true });
     expect(kernelDefaults('5.10')).toMatchObject({ schedTunablesInDebugfs: false });
     expect(kernelDefaults('2.6.29')).toMatchObject({ dirtyRatio: 10, dirtyBackgroundRatio: 5, scheduler: 'cfs' });
