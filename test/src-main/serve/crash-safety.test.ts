@@ -92,3 +92,50 @@ test('SIGKILL of the serving process mid-run: earlier runs intact, the interrupt
     await f.dispose();
   }
 });
+
+test('SIGKILL of the server at 10 random moments during writes: every finished run intact, integrity ok, the file still opens', async () => {
+  const session = join(dir, 'kill10.klab');
+  // Fixed pseudo-random kill moments (ms after the live run started streaming), so a failure reproduces.
+  let x = 20261206;
+  const nextDelay = (): number => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x % 400;
+  };
+  const finished = new Map<string, (number | null)[]>();
+  for (let round = 0; round < 10; round++) {
+    const { wsUrl, proc } = await startChild(session);
+    child = proc;
+    const c = new LabClient(await WsTransport.connect(wsUrl));
+    const statuses = new Map<string, RunInfo>();
+    c.on('onRunStatus', (e) => statuses.set(e.run.id, e.run));
+    let streamed = false;
+    c.on('onRunBatch', () => (streamed = true));
+    // A short run that finishes, then a paced one killed while it writes.
+    const done = await c.call('run/start', { scenario: probeScenario({ durationNs: 2e8, sampleIntervalNs: 1e6, seed: 100 + round }) });
+    await until(() => statuses.get(done.id)?.status === 'complete', 30_000, `round ${round}: the short run to complete`);
+    const cat = await c.call('query/series', { runId: done.id });
+    const w = await c.call('query/window', { runId: done.id, seriesIds: [cat.series[0]!.id], t0Ns: 0, t1Ns: 2e8, points: 100_000, method: 'minmax' });
+    finished.set(done.id, w.series[0]!.v);
+    const live = await c.call('run/start', { scenario: probeScenario({ durationNs: 60e9, sampleIntervalNs: 1e6, seed: 200 + round }), pace: 2 });
+    await c.call('run/subscribe', { runId: live.id });
+    await until(() => streamed, 30_000, `round ${round}: the live run to stream`);
+    await new Promise((r) => setTimeout(r, nextDelay()));
+    proc.kill('SIGKILL');
+    await new Promise((r) => proc.once('exit', r));
+    child = null;
+
+    const s = Session.open(session, { create: false });
+    try {
+      expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const runs = new Map(s.listRuns().map((r) => [String(r.id), r.status]));
+      for (const [id, values] of finished) {
+        expect(runs.get(id)).toBe('complete');
+        expect(Array.from(s.seriesValues(Number(id), cat.series[0]!.id).values)).toEqual(values);
+      }
+      expect(runs.get(live.id)).toBe('incomplete');
+    } finally {
+      s.close();
+    }
+  }
+  expect(finished.size).toBe(10);
+}, 300_000);
