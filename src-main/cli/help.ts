@@ -148,11 +148,13 @@ the question, --dry-run to print the plan only). Default output is stdout.
 Fits the flash device model (ssd, nvme) to fio results (fio
 --output-format=json; one or more files, jobs at different block sizes and
 depths): bandwidth from the deep large-block jobs, read/write latency from the
-depth-1 jobs, channels from a deep small-block random-read job, each then
-corrected against the simulator. Prints (or writes to --out) the fitted
+depth-1 jobs, their per-command variation (lat_cv, write_lat_cv) from the
+depth-1 jobs' p99 completion latency, channels from a deep small-block
+random-read job, each then corrected against the simulator. Prints (or writes to --out) the fitted
 machine.devices entry, then runs every job in the simulator (--sim-time,
 default 200ms) and prints model vs real per job: bandwidth, IOPS, mean and
-p99 completion latency. --type defaults to nvme when every job's filename is
+p99 completion latency (a depth-1 job's mean and p99 within 5 % when its
+tail is one a log-normal reaches; a note says when it is not). --type defaults to nvme when every job's filename is
 /dev/nvme*, else ssd.
 `,
   'import-real': `usage: kernel-lab import-real CSV --session FILE.klab [--run ID] [--name NAME]

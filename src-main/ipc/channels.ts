@@ -42,6 +42,7 @@ const channelSet: { [C in Channel]: true } = {
   'export/trace': true,
   'export/script': true,
   'import/real': true,
+  'device/calibrate': true,
 };
 
 const eventSet: { [E in EventName]: true } = {

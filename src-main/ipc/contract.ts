@@ -157,6 +157,29 @@ export interface SweepListEntry {
   done: number;
 }
 
+/** One direction of one fio job: as measured (fio JSON) or as simulated. */
+export interface FioDirFigures {
+  ios: number;
+  bwBytes: number;
+  iops: number;
+  clatMeanNs: number;
+  clatP99Ns: number;
+}
+
+/** A flash device model fitted to fio results (src-main/lab/calibrate.ts), and model vs real per job. */
+export interface CalibrationReply {
+  type: 'ssd' | 'nvme';
+  /** The fitted `machine.devices[].params` (read_lat_us, lat_cv, channels, bandwidth_mbps…). */
+  params: Record<string, number>;
+  /** Each job and direction simulated with the fitted params for `simNs`. */
+  jobs: { job: string; dir: 'read' | 'write'; real: FioDirFigures; model: FioDirFigures }[];
+  /** What these jobs could not fit, and tails the model cannot reach. */
+  notes: string[];
+  /** The fitted device as a machine.devices YAML entry (as `kernel-lab calibrate` prints it). */
+  entry: string;
+  simNs: number;
+}
+
 export interface Contract {
   'session/info': { req: Record<string, never>; res: SessionInfo };
   /** Create a new session file (refused if it exists). */
@@ -245,6 +268,8 @@ export interface Contract {
   'export/script': { req: { runId: string }; res: { filename: string; mime: string; text: string } };
   /** Load such a CSV as a finished run beside simulated run `runId` (default: the latest run of the scenario it names). */
   'import/real': { req: { text: string; fileName: string; runId?: string }; res: RunInfo };
+  /** Fit the flash model (ssd, nvme) to fio --output-format=json results; type defaults as the CLI's (nvme when every job names /dev/nvme*). */
+  'device/calibrate': { req: { files: { name: string; text: string }[]; type?: 'ssd' | 'nvme'; device?: string }; res: CalibrationReply };
 }
 
 export type Channel = keyof Contract;

@@ -1,4 +1,5 @@
 import { KernelError } from '../../src-sim/vfs/errors';
+import { calibrateRequest } from '../lab/calibrate-request';
 import { LabError } from '../lab/errors';
 import type { LabConnection, LabService } from '../lab/service';
 import { SessionPathError } from '../lab/session-paths';
@@ -53,6 +54,7 @@ function handlers(lab: LabService, c: LabConnection): Handlers {
     'export/trace': (r) => lab.exportTrace(r.runId),
     'export/script': (r) => lab.exportScript(r.runId),
     'import/real': (r) => lab.importReal(r.text, r.fileName, r.runId),
+    'device/calibrate': (r) => calibrateRequest(r),
   };
 }
 

@@ -98,6 +98,14 @@ export const requestSchemas = {
   'export/trace': z.object({ runId }).strict(),
   'export/script': z.object({ runId }).strict(),
   'import/real': z.object({ text: z.string().max(256 * 1024 * 1024), fileName: z.string().min(1).max(4096), runId: runId.optional() }).strict(),
+  'device/calibrate': z
+    .object({
+      // fio JSON of a few jobs is tens of KiB; the CLI's 1 MiB bound on input files holds here too.
+      files: z.array(z.object({ name: z.string().min(1).max(4096), text: z.string().max(1024 * 1024) }).strict()).min(1).max(16),
+      type: z.enum(['ssd', 'nvme']).optional(),
+      device: z.string().min(1).max(256).optional(),
+    })
+    .strict(),
 } satisfies { [C in Channel]: z.ZodType<Req<C>> };
 
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

@@ -12,20 +12,27 @@
  *     depth-1 small-block latency cannot separate the two);
  *   - channels: a deep small-block random-read job's IOPS × the per-request
  *     channel time (Little's law over the channels);
+ *   - lat_cv / write_lat_cv: the per-command latency variation, from the
+ *     depth-1 jobs' p99 completion latency (fio's clat_ns percentiles);
  * then each estimate is corrected against the simulator itself (the block
- * layer adds its own overhead): latency twice, additively, by the difference
- * of mean latencies; channels multiplicatively by the IOPS ratio until
- * within 2 % (at most 6 passes; random pages collide on channels, so IOPS
- * grows less than linearly with them).
+ * layer adds its own overhead): latency and variation three times, the
+ * latency additively by the difference of mean latencies, the variation by
+ * solving the log-normal's p99 for the real p99; channels multiplicatively
+ * by the IOPS ratio until within 2 % (at most 6 passes; random pages collide
+ * on channels, so IOPS grows less than linearly with them).
  */
 import { baseScenario, flatMachine, taskSpec } from '../../src-sim/scenario/defaults';
 import type { BlockDeviceSpec } from '../../src-sim/scenario/types';
+import { MAX_LAT_CV } from '../../src-sim/hw/block/model';
 import { Simulation } from '../../src-sim/simulation';
 import type { FioDirResult, FioMeasuredJob } from './fio-json';
 
 export interface FlashParams {
   read_lat_us: number;
   write_lat_us: number;
+  /** Per-command latency variation (hw/block/model.ts LatencyJitter); writes too unless write_lat_cv. */
+  lat_cv: number;
+  write_lat_cv?: number;
   channels: number;
   channel_mbps: number;
   bandwidth_mbps: number;
@@ -33,8 +40,8 @@ export interface FlashParams {
 
 const DEFAULTS: Record<'ssd' | 'nvme', FlashParams> = {
   // hw/block/flash.ts defaults
-  nvme: { read_lat_us: 60, write_lat_us: 20, channels: 64, channel_mbps: 400, bandwidth_mbps: 7000 },
-  ssd: { read_lat_us: 90, write_lat_us: 40, channels: 8, channel_mbps: 200, bandwidth_mbps: 550 },
+  nvme: { read_lat_us: 60, write_lat_us: 20, lat_cv: 0.15, write_lat_cv: 0.15, channels: 64, channel_mbps: 400, bandwidth_mbps: 7000 },
+  ssd: { read_lat_us: 90, write_lat_us: 40, lat_cv: 0.15, write_lat_cv: 0.15, channels: 8, channel_mbps: 200, bandwidth_mbps: 550 },
 };
 
 export interface JobError {
@@ -48,6 +55,8 @@ export interface Calibration {
   type: 'ssd' | 'nvme';
   params: FlashParams;
   errors: JobError[];
+  /** What could not be fitted from these jobs, and tails the model cannot reach. */
+  notes: string[];
 }
 
 const depthOf = (j: FioMeasuredJob): number => j.iodepth * j.numjobs;
@@ -87,36 +96,99 @@ export function simulateJob(j: FioMeasuredJob, type: 'ssd' | 'nvme', p: FlashPar
 /** Per-request channel time of a small request (its first page), ns. */
 const pageNs = (p: FlashParams, bs: number): number => (Math.min(bs, 4096) / (p.channel_mbps * 1e6)) * 1e9;
 
-export function calibrate(jobs: readonly FioMeasuredJob[], type: 'ssd' | 'nvme', simNs = 200_000_000): Calibration {
+/** Standard normal 99th percentile. */
+const Z99 = 2.3263478740408408;
+
+/**
+ * lat_cv whose mean-1 log-normal multiplier has `q` as its 99th percentile:
+ * exp(−σ²/2 + z99·σ) = q, the smaller root σ = z99 − √(z99² − 2 ln q);
+ * cv = √(e^σ² − 1). Past q ≈ 15 (σ = z99) no log-normal of mean 1 reaches
+ * the tail: capped there.
+ */
+export function latCvForP99(q: number): { cv: number; capped: boolean } {
+  if (!(q > 1)) return { cv: 0, capped: false };
+  const disc = Z99 * Z99 - 2 * Math.log(q);
+  const sigma = disc < 0 ? Z99 : Z99 - Math.sqrt(disc);
+  return { cv: Math.min(MAX_LAT_CV, Math.sqrt(Math.expm1(sigma * sigma))), capped: disc < 0 };
+}
+
+/** The 99th percentile of the mean-1 log-normal multiplier with coefficient of variation cv (hw/block/model.ts LatencyJitter). */
+export function p99Factor(cv: number): number {
+  const s2 = Math.log(1 + cv * cv);
+  return Math.exp(-s2 / 2 + Z99 * Math.sqrt(s2));
+}
+
+type Sim = ReturnType<typeof simulateJob>;
+/** One simulated job; a step of the calibration (the async driver yields to the event loop here). */
+function* sim(j: FioMeasuredJob, type: 'ssd' | 'nvme', p: FlashParams, simNs: number): Generator<void, Sim> {
+  yield;
+  return simulateJob(j, type, p, simNs);
+}
+
+const LAT_KEY = { read: 'read_lat_us', write: 'write_lat_us' } as const;
+const CV_KEY = { read: 'lat_cv', write: 'write_lat_cv' } as const;
+
+/** The calibration as steps: every simulated job is preceded by a yield. */
+export function* calibrateSteps(jobs: readonly FioMeasuredJob[], type: 'ssd' | 'nvme', simNs = 200_000_000): Generator<void, Calibration> {
   const p: FlashParams = { ...DEFAULTS[type] };
+  const notes: string[] = [];
   const busy = jobs.filter((j) => depthOf(j) >= 4 && j.bs >= 65536);
   const bw = Math.max(0, ...busy.flatMap((j) => [j.read?.bwBytes ?? 0, j.write?.bwBytes ?? 0]));
   if (bw > 0) p.bandwidth_mbps = round(bw / 1e6, 0);
+  else notes.push('no deep (depth × numjobs ≥ 4) large-block (≥ 64k) job: bandwidth_mbps kept at the default');
   const qd1 = (d: 'read' | 'write'): FioMeasuredJob[] => jobs.filter((j) => depthOf(j) === 1 && j[d] !== null && j.bs <= 16384);
   const fitLat = (d: 'read' | 'write'): void => {
     const list = qd1(d);
-    if (!list.length) return;
-    const key = d === 'read' ? 'read_lat_us' : 'write_lat_us';
+    if (!list.length) {
+      notes.push(`no depth-1 small-block (≤ 16k) ${d} job: ${LAT_KEY[d]} and ${CV_KEY[d]} kept at the default`);
+      return;
+    }
     const est = list.reduce((s, j) => s + j[d]!.clatMeanNs - pageNs(p, j.bs), 0) / list.length;
-    p[key] = round(Math.max(1, est / 1000), 2);
+    p[LAT_KEY[d]] = round(Math.max(1, est / 1000), 2);
   };
   fitLat('read');
   fitLat('write');
+  if (!qd1('write').length) delete p.write_lat_cv;
   const deep = jobs.filter((j) => depthOf(j) >= 8 && j.bs <= 16384 && j.rw === 'randread' && j.read !== null);
-  const fitChannels = (): void => {
-    if (!deep.length) return;
+  if (deep.length) {
     const j = deep[0]!;
     p.channels = Math.max(1, Math.round((j.read!.iops * (p.read_lat_us * 1000 + pageNs(p, j.bs))) / 1e9));
-  };
-  fitChannels();
-  // Correct against the simulator (block-layer overhead, queueing the formulas leave out).
-  for (let pass = 0; pass < 2; pass++) {
+  } else notes.push('no deep (depth × numjobs ≥ 8) small-block randread job: channels kept at the default');
+  // Correct against the simulator: the latency by the difference of mean
+  // completion latencies; the variation by the p99. A depth-1 job's clat is
+  // C + lat·X (C: block layer, driver and transfer, fixed; X the mean-1
+  // log-normal of lat_cv), so its p99 is C + lat·q99(cv): solve q99 for the
+  // real p99 with C taken from the simulated mean, scaled by how far the
+  // simulated p99 sits from the formula (a finite sample's p99 and fio's
+  // histogram bins).
+  const capped = { read: false, write: false };
+  for (let pass = 0; pass < 3; pass++) {
     for (const d of ['read', 'write'] as const) {
       const list = qd1(d);
       if (!list.length) continue;
-      const key = d === 'read' ? 'read_lat_us' : 'write_lat_us';
-      const diff = list.reduce((s, j) => s + (j[d]!.clatMeanNs - simulateJob(j, type, p, simNs)[d]!.clatMeanNs), 0) / list.length;
-      p[key] = round(Math.max(1, p[key] + diff / 1000), 2);
+      const lat = p[LAT_KEY[d]] * 1000;
+      const cvKey = CV_KEY[d];
+      const cv = p[cvKey] ?? p.lat_cv;
+      let diff = 0;
+      let want = 0;
+      for (const j of list) {
+        const m = (yield* sim(j, type, p, simNs))[d]!;
+        diff += j[d]!.clatMeanNs - m.clatMeanNs;
+        const fixed = m.clatMeanNs - lat;
+        const formula = fixed + lat * p99Factor(cv);
+        const sampled = m.clatP99Ns / formula;
+        const newLat = lat + (j[d]!.clatMeanNs - m.clatMeanNs);
+        want += (j[d]!.clatP99Ns / sampled - fixed) / newLat;
+      }
+      p[LAT_KEY[d]] = round(Math.max(1, p[LAT_KEY[d]] + diff / list.length / 1000), 2);
+      const fit = latCvForP99(want / list.length);
+      p[cvKey] = round(fit.cv, 3);
+      capped[d] = fit.capped;
+    }
+  }
+  for (const d of ['read', 'write'] as const) {
+    if (capped[d]) {
+      notes.push(`${d}: the measured p99 is more than ${p99Factor(MAX_LAT_CV).toFixed(0)}× the latency part of the mean: no mean-1 log-normal reaches that tail, ${d === 'read' ? 'lat_cv' : 'write_lat_cv'} stops at its heaviest p99 and the model's p99 stays below the real one`);
     }
   }
   if (deep.length) {
@@ -125,7 +197,7 @@ export function calibrate(jobs: readonly FioMeasuredJob[], type: 'ssd' | 'nvme',
     const j = deep[0]!;
     let best = { channels: p.channels, miss: Infinity };
     for (let pass = 0; pass < 6; pass++) {
-      const ratio = j.read!.iops / simulateJob(j, type, p, simNs).read!.iops;
+      const ratio = j.read!.iops / (yield* sim(j, type, p, simNs)).read!.iops;
       if (Math.abs(ratio - 1) < best.miss) best = { channels: p.channels, miss: Math.abs(ratio - 1) };
       if (Math.abs(ratio - 1) < 0.02) break;
       const next = Math.min(4096, Math.max(1, Math.round(p.channels * ratio)));
@@ -136,14 +208,32 @@ export function calibrate(jobs: readonly FioMeasuredJob[], type: 'ssd' | 'nvme',
   }
   const errors: JobError[] = [];
   for (const j of jobs) {
-    const m = simulateJob(j, type, p, simNs);
+    const m = yield* sim(j, type, p, simNs);
     for (const d of ['read', 'write'] as const) {
       const real = j[d];
       const model = m[d];
       if (real && model) errors.push({ job: j.name, dir: d, real, model });
     }
   }
-  return { type, params: p, errors };
+  return { type, params: p, errors, notes };
+}
+
+export function calibrate(jobs: readonly FioMeasuredJob[], type: 'ssd' | 'nvme', simNs = 200_000_000): Calibration {
+  const steps = calibrateSteps(jobs, type, simNs);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The same, yielding to the event loop (`pause`) before every simulated job, so a service keeps answering other clients. */
+export async function calibrateAsync(jobs: readonly FioMeasuredJob[], type: 'ssd' | 'nvme', simNs: number, pause: () => Promise<void>): Promise<Calibration> {
+  const steps = calibrateSteps(jobs, type, simNs);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+  }
 }
 
 /** The fitted device as a `machine.devices` entry (YAML). */

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { calibrate, deviceEntryYaml, errorTable } from '../../lab/calibrate';
+import { flashTypeOf } from '../../lab/calibrate-request';
 import { FioJsonError, parseFioJson, type FioMeasuredJob } from '../../lab/fio-json';
 import { parseArgs, positionals } from '../args';
 import { parseDurationOption } from '../duration';
@@ -39,7 +40,7 @@ export function calibrateCommand(argv: readonly string[], out: (s: string) => vo
   }
   const typeArg = args.values.get('type');
   if (typeArg !== undefined && typeArg !== 'nvme' && typeArg !== 'ssd') throw badInput(`kernel-lab calibrate: --type: expected nvme or ssd (the flash model), got "${typeArg}"`);
-  const type = typeArg ?? (jobs.every((j) => /\/dev\/nvme/.test(j.filename)) ? 'nvme' : 'ssd');
+  const type = typeArg ?? flashTypeOf(jobs);
   const simNs = args.values.has('sim-time') ? parseDurationOption('calibrate', 'sim-time', args.values.get('sim-time')!) : 200_000_000;
   const name = args.values.get('name') ?? (type === 'nvme' ? 'nvme0n1' : 'sda');
   const c = calibrate(jobs, type, simNs);
@@ -50,6 +51,7 @@ export function calibrateCommand(argv: readonly string[], out: (s: string) => vo
     writeFileSync(dest, entry);
     out(`wrote the device entry to ${dest}\n`);
   }
+  for (const n of c.notes) out(`note: ${n}\n`);
   out(`\nmodel vs real (${jobs.length} jobs, each simulated for ${simNs / 1e6} ms):\n`);
   out(errorTable(c));
   return 0;

@@ -1,6 +1,6 @@
 import type { Rng } from '../../engine/rng';
 import type { BlockDeviceSpec } from '../../scenario/types';
-import { MB, NS_PER_SEC, OP_DISCARD, OP_FLUSH, OP_READ, boolParam, LatencyJitter, numParam, type DeviceLimits, type DeviceModel, type OpCode } from './model';
+import { MAX_LAT_CV, MB, NS_PER_SEC, OP_DISCARD, OP_FLUSH, OP_READ, boolParam, LatencyJitter, numParam, type DeviceLimits, type DeviceModel, type OpCode } from './model';
 
 const PAGE_SECTORS = 8; // 4 KiB flash pages striped over channels
 
@@ -24,10 +24,16 @@ export class FlashModel implements DeviceModel {
   private readonly nsPerByteLink: number;
   private linkFree = 0;
   private readonly jitter: LatencyJitter;
+  /** Writes vary as reads unless `write_lat_cv` is set (a drive's DRAM write cache makes write latency tighter or spikier than NAND reads). */
+  private readonly writeJitter: LatencyJitter;
 
   constructor(spec: BlockDeviceSpec, kind: 'ssd' | 'nvme', nrCpus: number, rng: Rng) {
     const nvme = kind === 'nvme';
-    this.jitter = new LatencyJitter(() => rng.next(), numParam(spec, 'lat_cv', 0.15, 0, 2));
+    const cv = numParam(spec, 'lat_cv', 0.15, 0, MAX_LAT_CV);
+    this.jitter = new LatencyJitter(() => rng.next(), cv);
+    // One stream of draws either way: the same scenario without write_lat_cv draws exactly as before.
+    const writeCv = numParam(spec, 'write_lat_cv', cv, 0, MAX_LAT_CV);
+    this.writeJitter = writeCv === cv ? this.jitter : new LatencyJitter(() => rng.next(), writeCv);
     this.nch = numParam(spec, 'channels', nvme ? 64 : 8, 1, 4096);
     this.busy = new Float64Array(this.nch);
     this.readNs = numParam(spec, 'read_lat_us', nvme ? 60 : 90, 0, 1e6) * 1e3;
@@ -58,7 +64,7 @@ export class FlashModel implements DeviceModel {
       return Math.round(end + (this.limits.volatileCache ? this.flushNs : 0));
     }
     if (op === OP_DISCARD) return Math.round(now + this.writeNs);
-    const lat = (op === OP_READ ? this.readNs : fua ? this.readNs + this.writeNs : this.writeNs) * this.jitter.factor();
+    const lat = op === OP_READ ? this.readNs * this.jitter.factor() : (fua ? this.readNs + this.writeNs : this.writeNs) * this.writeJitter.factor();
     const pages = Math.max(1, Math.ceil(bytes / 4096));
     const n = pages < this.nch ? pages : this.nch;
     const perChan = Math.ceil(pages / n) * 4096;

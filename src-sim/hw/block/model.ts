@@ -83,6 +83,13 @@ export const MB = 1e6;
  * firmware adds its own: a real device at queue depth 1 never shows one
  * fixed latency. 0 turns the variation off.
  */
+/**
+ * Largest `lat_cv` accepted. A mean-1 log-normal's 99th percentile peaks at
+ * e^(2.326²/2) ≈ 15× its mean (σ = 2.326, cv ≈ 15): no larger cv makes a
+ * heavier p99, so calibration against a device with a longer tail stops here.
+ */
+export const MAX_LAT_CV = 15;
+
 export class LatencyJitter {
   private readonly sigma: number;
   private readonly mu: number;

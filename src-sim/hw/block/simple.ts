@@ -1,6 +1,6 @@
 import type { Rng } from '../../engine/rng';
 import type { BlockDeviceSpec } from '../../scenario/types';
-import { MB, NS_PER_SEC, OP_FLUSH, OP_READ, boolParam, LatencyJitter, numParam, type DeviceLimits, type DeviceModel, type OpCode } from './model';
+import { MAX_LAT_CV, MB, NS_PER_SEC, OP_FLUSH, OP_READ, boolParam, LatencyJitter, numParam, type DeviceLimits, type DeviceModel, type OpCode } from './model';
 
 /**
  * A device described by latency + bandwidth + queue depth: a USB flash stick
@@ -27,7 +27,7 @@ export class LatencyBandwidthModel implements DeviceModel {
 
   constructor(spec: BlockDeviceSpec, kind: 'usb' | 'virtio', rng: Rng) {
     const usb = kind === 'usb';
-    this.jitter = new LatencyJitter(() => rng.next(), numParam(spec, 'lat_cv', usb ? 0 : 0.15, 0, 2));
+    this.jitter = new LatencyJitter(() => rng.next(), numParam(spec, 'lat_cv', usb ? 0 : 0.15, 0, MAX_LAT_CV));
     this.serial = usb;
     this.readLatNs = numParam(spec, 'read_lat_us', usb ? 500 : 100, 0, 1e7) * 1e3;
     this.writeLatNs = numParam(spec, 'write_lat_us', usb ? 2000 : 100, 0, 1e7) * 1e3;

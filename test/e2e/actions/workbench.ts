@@ -1,6 +1,6 @@
 // Page actions: what a user does, in the user's words, built on the page components.
 import type { Download, Locator, Page } from 'playwright-core';
-import { app, cgroupsPage, comparePage, machinePage, runPage, sessionsPage, workloadsPage } from '../pages/app';
+import { app, calibrationPanel, cgroupsPage, comparePage, machinePage, runPage, sessionsPage, workloadsPage } from '../pages/app';
 
 export async function go(p: Page, view: 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'sweep' | 'gallery' | 'sessions'): Promise<void> {
   await app(p).nav(view).click();
@@ -10,6 +10,19 @@ export async function importTopology(p: Page, file: string): Promise<void> {
   await go(p, 'machine');
   await machinePage(p).importInput().setInputFiles(file);
   await machinePage(p).notes().waitFor();
+}
+
+export async function addDisk(p: Page, type: 'nvme' | 'ssd' | 'hdd' | 'virtio' | 'usb'): Promise<void> {
+  await go(p, 'machine');
+  await machinePage(p).diskType().selectOption(type);
+  await machinePage(p).addDisk().click();
+}
+
+/** Pick fio JSON files in the selected disk's calibration panel and wait for the fit (or its error). */
+export async function calibrateFromFio(p: Page, files: string[]): Promise<void> {
+  const c = calibrationPanel(p);
+  await c.files().setInputFiles(files);
+  await p.locator('[data-role="calibration-params"], [data-role="calibration-error"]').first().waitFor({ timeout: 120_000 });
 }
 
 export async function addCgroup(p: Page, parent: string, name: string): Promise<void> {

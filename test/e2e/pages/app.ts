@@ -19,6 +19,20 @@ export const machinePage = (p: Page) => ({
   error: () => p.locator('[data-role="machine-error"]'),
   addNode: () => p.locator('[data-action="add-node"]'),
   graph: () => p.locator('.machine .graph'),
+  diskType: () => p.locator('[data-field="disk-type"]'),
+  addDisk: () => p.locator('[data-action="add-disk"]'),
+  diskParams: () => p.locator('[data-role="disk-params"]'),
+});
+
+export const calibrationPanel = (p: Page) => ({
+  files: () => p.locator('[data-field="calibrate-fio"]'),
+  busy: () => p.locator('[data-role="calibration-busy"]'),
+  error: () => p.locator('[data-role="calibration-error"]'),
+  param: (key: string) => p.locator(`[data-role="calibration-params"] tr[data-param="${key}"] td`).nth(1),
+  notes: () => p.locator('[data-role="calibration-notes"] li'),
+  row: (job: string, dir: string, metric: string) => p.locator(`[data-role="calibration-errors"] tr[data-job="${job}"][data-dir="${dir}"][data-metric="${metric}"]`),
+  apply: () => p.locator('[data-action="apply-calibration"]'),
+  applied: () => p.locator('[data-role="calibration-applied"]'),
 });
 
 export const cgroupsPage = (p: Page) => ({
@@ -56,6 +70,7 @@ export const runPage = (p: Page) => ({
   log: () => p.locator('[data-role="event-log"]'),
   logRows: (kind: string) => p.locator(`[data-role="event-log"] tr[data-kind="${kind}"]`),
   charts: () => p.locator('.chart-panel'),
+  exportScript: () => p.locator('[data-action="export-script"]'),
 });
 
 export const comparePage = (p: Page) => ({
@@ -74,6 +89,8 @@ export const comparePage = (p: Page) => ({
   forkNote: () => p.locator('[data-role="fork-note"]'),
   forkCrop: () => p.locator('[data-field="fork-crop"]'),
   summaryTitle: () => p.locator('[data-role="summary-title"]'),
+  importReal: () => p.locator('[data-action="import-real"]'),
+  error: () => p.locator('.error'),
 });
 
 export const sessionsPage = (p: Page) => ({

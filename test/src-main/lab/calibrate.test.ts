@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadScenario } from '../../../src-sim/api';
-import { calibrate, errorTable } from '../../../src-main/lab/calibrate';
+import fc from 'fast-check';
+import { calibrate, errorTable, latCvForP99, p99Factor } from '../../../src-main/lab/calibrate';
 import { FioJsonError, parseFioJson } from '../../../src-main/lab/fio-json';
 import { calibrateCommand } from '../../../src-main/cli/commands/calibrate';
 import { CliError } from '../../../src-main/cli/errors';
@@ -63,6 +64,24 @@ describe('kernel-lab calibrate', () => {
     expect(err('randread-4k-qd1', (e) => [e.model.iops, e.real.iops])).toBeLessThan(0.05);
   });
 
+  it('fits lat_cv and write_lat_cv from the depth-1 jobs\' p99: mean within 3 % and p99 within 5 % of fio\'s', () => {
+    // reads: p99 99.0 µs over a 70.5 µs mean; writes: 37.7 µs over 21.8 µs — a wider spread, so a larger write_lat_cv.
+    expect(c.params.lat_cv).toBeGreaterThan(0.1);
+    expect(c.params.write_lat_cv!).toBeGreaterThan(2 * c.params.lat_cv);
+    for (const job of ['randread-4k-qd1', 'randwrite-4k-qd1']) {
+      expect(err(job, (e) => [e.model.clatMeanNs, e.real.clatMeanNs])).toBeLessThan(0.03);
+      expect(err(job, (e) => [e.model.clatP99Ns, e.real.clatP99Ns])).toBeLessThan(0.05);
+    }
+    expect(c.notes).toEqual([]);
+  });
+
+  it('solves the log-normal p99 for lat_cv: the inverse of its p99 factor, capped where the factor peaks (≈15)', () => {
+    fc.assert(fc.property(fc.double({ min: 0, max: 14, noNaN: true }), (cv) => Math.abs(latCvForP99(p99Factor(cv)).cv - cv) < 1e-6 * Math.max(1, cv)), { seed: 13, numRuns: 200 });
+    expect(latCvForP99(1)).toEqual({ cv: 0, capped: false });
+    expect(latCvForP99(40).capped).toBe(true);
+    expect(p99Factor(latCvForP99(40).cv)).toBeCloseTo(Math.exp(2.3263478740408408 ** 2 / 2), 3);
+  });
+
   it('raises channels above the default until the deep random-read IOPS come within 25 %', () => {
     expect(c.params.channels).toBeGreaterThan(64);
     expect(err('randread-4k-qd32', (e) => [e.model.iops, e.real.iops])).toBeLessThan(0.25);
@@ -80,6 +99,25 @@ describe('kernel-lab calibrate', () => {
     const devices = parse(readFileSync(out, 'utf8')) as unknown[];
     const scenario = loadScenario(JSON.stringify({ duration: '1s', machine: { cpus: 2, devices } }), 'cal.json');
     expect(scenario.machine.devices[0]).toMatchObject({ name: 'nvme0n1', type: 'nvme', params: { bandwidth_mbps: 3420 } });
+  });
+
+  it('reads real fio 3.33 output (a virtio disk) and says which tails the model cannot reach', () => {
+    const REAL = 'test/fixtures/fio-json/vda-real.json';
+    const real = parseFioJson(readFileSync(REAL, 'utf8'), REAL);
+    expect(real.map((j) => [j.name, j.rw, j.bs, j.iodepth, j.numjobs, j.direct])).toEqual([
+      ['randread-4k-qd1', 'randread', 4096, 1, 1, true],
+      ['randread-4k-qd16', 'randread', 4096, 8, 2, true],
+      ['read-128k-qd32', 'read', 131072, 32, 1, true],
+      ['randwrite-4k-qd1', 'randwrite', 4096, 1, 1, true],
+    ]);
+    const rc = calibrate(real, 'ssd', 50_000_000);
+    const e = rc.errors.find((x) => x.job === 'randread-4k-qd1')!;
+    // cv 15 makes the mean of 50 ms of simulated requests itself vary (σ = 2.3 log-normal): 10 %.
+    expect(Math.abs(e.model.clatMeanNs - e.real.clatMeanNs) / e.real.clatMeanNs).toBeLessThan(0.1);
+    // p99 is 18× the mean: the fit takes the heaviest log-normal tail and says the model's p99 stays below.
+    expect(rc.params.lat_cv).toBeGreaterThan(14);
+    expect(e.model.clatP99Ns).toBeLessThan(e.real.clatP99Ns);
+    expect(rc.notes.some((n) => n.startsWith('read: the measured p99 is more than 15× the latency part of the mean'))).toBe(true);
   });
 
   it('refuses a non-fio file with exit code 2', () => {

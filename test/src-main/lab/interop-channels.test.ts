@@ -48,3 +48,10 @@ test('import/real stores the CSV as a run beside the simulated one, which Compar
   await expect(c.call('query/file', { runId: real.id, path: '/proc/stat', atNs: 0 })).rejects.toThrow(/measured on a real machine/);
   await expect(c.call('import/real', { text: 'nope\n', fileName: 'x.csv' })).rejects.toThrow(/^import\/real: x\.csv:1:1: expected the first line "# kernel-lab\/real-samples@1/);
 });
+
+test('device/calibrate refuses a file that is not fio JSON, naming it and the JSON path at fault', async () => {
+  await expect(c.call('device/calibrate', { files: [{ name: 'notes.json', text: '{"jobs": []}' }] })).rejects.toThrow(
+    /^device\/calibrate: notes\.json: "fio version": missing: not fio --output-format=json output$/,
+  );
+  await expect(c.call('device/calibrate', { files: [] })).rejects.toThrow(/^invalid request to device\/calibrate: files: /);
+});

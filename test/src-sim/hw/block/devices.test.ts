@@ -4,7 +4,7 @@ import { Rng } from '../../../../src-sim/engine/rng';
 import { FaultMap } from '../../../../src-sim/hw/block/faults';
 import { FlashModel } from '../../../../src-sim/hw/block/flash';
 import { HddModel } from '../../../../src-sim/hw/block/hdd';
-import { OP_FLUSH, OP_READ, OP_WRITE } from '../../../../src-sim/hw/block/model';
+import { OP_FLUSH, OP_READ, OP_WRITE, type OpCode } from '../../../../src-sim/hw/block/model';
 import { LatencyBandwidthModel } from '../../../../src-sim/hw/block/simple';
 import { diskSpec } from '../../kernel/block/harness';
 
@@ -63,6 +63,28 @@ describe('flash models', () => {
     }
     const fixed = new FlashModel(diskSpec({ name: 'd', type: 'nvme', params: { lat_cv: 0 } }), 'nvme', 8, new Rng(3));
     expect(fixed.service(OP_READ, 0, 4096, false, 0)).toBe(fixed.service(OP_READ, 8000, 4096, false, 1e6) - 1e6);
+  });
+
+  it('varies writes by write_lat_cv when set (reads keep lat_cv); without it, draws exactly as before', () => {
+    const spread = (params: Record<string, number>, op: OpCode): number => {
+      const m = new FlashModel(diskSpec({ name: 'd', type: 'nvme', params }), 'nvme', 8, new Rng(5));
+      const xs: number[] = [];
+      let now = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const done = m.service(op, i * 997 * 8, 4096, false, now);
+        xs.push(done - now);
+        now = done + 1000;
+      }
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+    };
+    // nvme write latency 20 µs: sd = cv × 20 µs (±5 %); reads at 60 µs keep lat_cv 0.1.
+    expect(spread({ lat_cv: 0.1, write_lat_cv: 0.3 }, OP_WRITE) / 20e3).toBeGreaterThan(0.3 * 0.95);
+    expect(spread({ lat_cv: 0.1, write_lat_cv: 0.3 }, OP_WRITE) / 20e3).toBeLessThan(0.3 * 1.05);
+    expect(spread({ lat_cv: 0.1, write_lat_cv: 0.3 }, OP_READ) / 60e3).toBeCloseTo(0.1, 2);
+    const a = new FlashModel(diskSpec({ name: 'd', type: 'nvme', params: { lat_cv: 0.3 } }), 'nvme', 8, new Rng(7));
+    const b = new FlashModel(diskSpec({ name: 'd', type: 'nvme', params: { lat_cv: 0.3, write_lat_cv: 0.3 } }), 'nvme', 8, new Rng(7));
+    for (let i = 0; i < 100; i++) expect(a.service(i % 2 ? OP_WRITE : OP_READ, i * 8, 4096, false, i * 1e6)).toBe(b.service(i % 2 ? OP_WRITE : OP_READ, i * 8, 4096, false, i * 1e6));
   });
 
   it('caps NVMe 4 KiB random-read IOPS near channels / latency and scales below it', () => {
