@@ -16,6 +16,15 @@ export interface Placement {
 }
 
 /**
+ * The zonelist filtered by cpuset.mems; the zonelist itself when every node
+ * of it is allowed (the common case: no per-page array for the default policy).
+ */
+function withinMems(zonelist: readonly number[], mems: readonly number[]): readonly number[] {
+  for (let i = 0; i < zonelist.length; i++) if (!mems.includes(zonelist[i]!)) return zonelist.filter((n) => mems.includes(n));
+  return zonelist;
+}
+
+/**
  * `local`: node of the CPU the task runs on. `page`: the page's offset in
  * its mapping (interleave_nid uses the VMA offset). `weights`: the
  * weighted-interleave weights of /sys/kernel/mm/mempolicy/weighted_interleave/nodeN.
@@ -30,7 +39,7 @@ export function placePage(topo: NumaTopology, policy: MemPolicySpec | undefined,
   const mode = policy?.mode ?? 'default';
   switch (mode) {
     case 'default': {
-      const order = topo.zonelist[local]!.filter((n) => mems.includes(n));
+      const order = withinMems(topo.zonelist[local]!, mems);
       return { preferred: order[0] ?? local, order, interleave: false };
     }
     case 'preferred': {
