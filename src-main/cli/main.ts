@@ -13,6 +13,7 @@ import { workerCommand } from './commands/worker';
 import { forkCommand } from './commands/fork';
 import { validateCommand } from './commands/validate';
 import { CliError } from './errors';
+import { sessionFailure } from '../store/session-failure';
 import { serveCommand } from '../serve/command';
 import { fioCommand } from './fio-command';
 import { HELP } from './help';
@@ -33,20 +34,6 @@ const COMMANDS: Record<string, Command> = {
   'import-real': importRealCommand,
   calibrate: calibrateCommand,
 };
-
-/**
- * SQLite errors that describe the session file or its disk, not a bug: a
- * damaged page met while reading, a full disk, a read-only file. Reported as
- * bad input (exit 2) naming the file; what was committed before stays.
- */
-function sessionFailure(e: unknown): string | null {
-  if (!(e instanceof Error) || e.name !== 'SqliteError') return null;
-  const code = String((e as Error & { code?: unknown }).code ?? '');
-  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return `damaged session: ${e.message}`;
-  if (/^SQLITE_FULL/.test(code)) return `the disk is full: ${e.message} (runs committed before are kept)`;
-  if (/^SQLITE_(READONLY|CANTOPEN|PERM|IOERR)/.test(code)) return `cannot write the session: ${e.message} (runs committed before are kept)`;
-  return null;
-}
 
 /** The session file a command names: --session FILE, or the first positional of runs/cat/export. */
 function sessionArg(name: string, rest: readonly string[]): string | null {

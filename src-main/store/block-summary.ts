@@ -8,6 +8,8 @@
  * Layout: Float64 [min0, max0, min1, max1, …] then Uint8 [argmin0, argmax0, …];
  * offset NO_VALUE marks a block without a number (all NaN).
  */
+import { StoredDataError } from './blob';
+
 export const BLOCK = 16;
 export const NO_VALUE = 255;
 
@@ -54,6 +56,7 @@ export function blockSummary(values: Float64Array): Buffer {
 
 /** Views on a stored summary (copied when SQLite's buffer is not 8-byte aligned). */
 export function readSummary(buf: Buffer): { mm: Float64Array; arg: Uint8Array; blocks: number } {
+  if (!Buffer.isBuffer(buf) || buf.byteLength % 18 !== 0) throw new StoredDataError('a stored min/max summary is damaged (not whole 18-byte blocks)');
   const blocks = buf.byteLength / 18;
   let b = buf;
   if (b.byteOffset % 8 !== 0) {

@@ -146,6 +146,16 @@ export class Session {
     return new Session(file, db);
   }
 
+  /** A stored JSON column; a damaged one is a damaged session (exit 2), not an internal error. */
+  private json(text: unknown): unknown {
+    try {
+      if (typeof text !== 'string') throw new Error(`a ${text === null ? 'null' : typeof text} where JSON text was stored`);
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw new SessionError('DAMAGED', this.file, `damaged session: a stored value is not valid JSON (${(e as Error).message})`);
+    }
+  }
+
   private writable(): void {
     if (this.readOnly) throw new SessionError('READ_ONLY', this.file, 'opened read-only for reading; nothing can be stored in it');
   }
@@ -221,12 +231,12 @@ export class Session {
       | { scenario_json: string; actions_json: string }
       | undefined;
     if (!r) return undefined;
-    return { scenario: JSON.parse(r.scenario_json) as Scenario, actions: JSON.parse(r.actions_json) as TimelineAction[] };
+    return { scenario: this.json(r.scenario_json) as Scenario, actions: this.json(r.actions_json) as TimelineAction[] };
   }
 
   runSummary(id: number): unknown {
     const r = this.db.prepare('SELECT summary_json FROM runs WHERE id = ?').get(id) as { summary_json: string | null } | undefined;
-    return r?.summary_json ? (JSON.parse(r.summary_json) as unknown) : null;
+    return r?.summary_json ? this.json(r.summary_json) : null;
   }
 
   seriesCatalogue(runId: number): SeriesRow[] {
@@ -312,7 +322,7 @@ export class Session {
     const rows = this.db
       .prepare(`SELECT data_json FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ? OFFSET ?`)
       .all(...args) as { data_json: string }[];
-    return rows.map((r) => JSON.parse(r.data_json) as LogEntry);
+    return rows.map((r) => this.json(r.data_json) as LogEntry);
   }
 
   saveView(name: string, spec: unknown): number {
@@ -324,7 +334,7 @@ export class Session {
 
   listViews(): { id: number; name: string; spec: unknown }[] {
     const rows = this.db.prepare('SELECT id, name, spec_json FROM views ORDER BY id').all() as { id: number; name: string; spec_json: string }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, spec: JSON.parse(r.spec_json) as unknown }));
+    return rows.map((r) => ({ id: r.id, name: r.name, spec: this.json(r.spec_json) }));
   }
 
   addNote(text: string, runId: number | null = null): number {
