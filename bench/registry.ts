@@ -14,6 +14,7 @@ import { benchMixedNode } from './mixed-node-bench';
 import { benchPoolSpeedup } from './pool-speedup';
 import { benchSweep } from './sweep-bench';
 import { benchNetRx } from './net-rx';
+import { benchServeLoad } from './serve-load';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
@@ -30,6 +31,7 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'sweep', run: benchSweep },
   { name: 'iocg-writeback', run: benchIocgWriteback },
   { name: 'net-rx', run: benchNetRx },
+  { name: 'serve-load', run: benchServeLoad },
   { name: 'ui-start', run: benchUiStart },
   { name: 'ui-compare', run: benchUiCompare },
   { name: 'ui-stream', run: benchUiStream },
