@@ -16,7 +16,7 @@ export interface PanelDef {
 }
 
 export interface PanelGroup {
-  id: 'memcg' | 'io' | 'sched' | 'numa';
+  id: 'memcg' | 'io' | 'sched' | 'numa' | 'thp';
   title: string;
   panels: PanelDef[];
 }
@@ -61,6 +61,16 @@ export const PANEL_GROUPS: PanelGroup[] = [
       { id: 'numa-balancing', title: 'NUMA balancing (hint faults, pages migrated) per second', unit: '/s', transform: 'rate', pick: [{ file: /\/proc\/vmstat$/, field: /^(numa_hint_faults|numa_hint_faults_local|numa_pages_migrated)$/ }] },
       { id: 'numa-alloc', title: 'Allocations per node (numastat) per second', unit: 'pages/s', transform: 'rate', pick: [{ file: /node\d+\/numastat$/, field: /^(numa_hit|numa_miss|local_node|other_node)$/ }] },
       { id: 'numa-memcg', title: 'memory.numa_stat anon per node', unit: 'bytes', transform: 'value', pick: [{ file: /memory\.numa_stat$/, field: /^anon\.N\d+$/ }] },
+    ],
+  },
+  {
+    id: 'thp',
+    title: 'Huge pages and compaction',
+    panels: [
+      { id: 'thp-anon', title: 'AnonHugePages vs AnonPages (/proc/meminfo)', unit: 'kB', transform: 'value', pick: [{ file: /^\/proc\/meminfo$/, field: /^(AnonHugePages|AnonPages)$/ }] },
+      { id: 'thp-faults', title: 'Huge-page faults and fallbacks (thp_fault_*) per second', unit: '/s', transform: 'rate', pick: [{ file: /\/proc\/vmstat$/, field: /^thp_(fault_alloc|fault_fallback|split_pmd)$/ }] },
+      { id: 'thp-compact', title: 'Compaction (compact_stall, _success, _fail) per second', unit: '/s', transform: 'rate', pick: [{ file: /\/proc\/vmstat$/, field: /^compact_(stall|success|fail)$/ }] },
+      { id: 'thp-buddy', title: 'Free 2 MiB and 4 MiB blocks (/proc/buddyinfo orders 9, 10)', unit: 'blocks', transform: 'value', pick: [{ file: /\/proc\/buddyinfo$/, field: /\.(9|10)$/ }] },
     ],
   },
 ];

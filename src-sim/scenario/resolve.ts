@@ -507,12 +507,12 @@ function resolveRun(
     case 'alloc': {
       const step = r.step ?? r.size;
       if (step > r.size) issues.push({ path: [...at, 'step'], message: `expected step ≤ size (${formatSize(r.size)}), got ${formatSize(step)}` });
-      return { type: 'alloc', sizeBytes: r.size, stepBytes: step, everyNs: r.every ?? 0, touch: r.touch ?? 'sequential', then: r.then ?? 'hold' };
+      return { type: 'alloc', sizeBytes: r.size, stepBytes: step, everyNs: r.every ?? 0, touch: r.touch ?? 'sequential', then: r.then ?? 'hold', ...(r.madvise !== undefined ? { madvise: r.madvise } : {}) };
     }
     case 'workingset': {
       const pattern = r.pattern ?? 'uniform';
       if (r.theta !== undefined && pattern !== 'zipf') issues.push({ path: [...at, 'theta'], part: 'key', message: 'applies only to pattern: zipf' });
-      return { type: 'workingset', sizeBytes: r.size, pattern, theta: r.theta ?? DEFAULT_ZIPF_THETA, ratePerSec: r.rate, ...(r.work !== undefined ? { workNs: r.work } : {}) };
+      return { type: 'workingset', sizeBytes: r.size, pattern, theta: r.theta ?? DEFAULT_ZIPF_THETA, ratePerSec: r.rate, ...(r.work !== undefined ? { workNs: r.work } : {}), ...(r.madvise !== undefined ? { madvise: r.madvise } : {}) };
     }
     case 'read':
     case 'write': {

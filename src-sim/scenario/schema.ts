@@ -244,6 +244,7 @@ const Run = z.discriminatedUnion(
       every: duration.optional(),
       touch: sequentialOrRandom,
       then: oneOf(['hold', 'free', 'loop']).optional(),
+      madvise: oneOf(['hugepage', 'nohugepage']).optional(),
     }),
     strict({
       type: z.literal('workingset'),
@@ -252,6 +253,7 @@ const Run = z.discriminatedUnion(
       theta: z.number({ error: expecting('a number > 0') }).positive({ error: expecting('a number > 0') }).optional(),
       rate,
       work: positiveDuration.optional(),
+      madvise: oneOf(['hugepage', 'nohugepage']).optional(),
     }),
     strict({
       type: z.literal('read'),

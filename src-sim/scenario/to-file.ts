@@ -116,9 +116,9 @@ function runFile(r: RunSpec): FileObject {
     case 'periodic':
       return { type: 'periodic', busy: formatDuration(r.busyNs), period: formatDuration(r.periodNs), ...(r.jitter ? { jitter: r.jitter } : {}) };
     case 'alloc':
-      return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then };
+      return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then, ...(r.madvise ? { madvise: r.madvise } : {}) };
     case 'workingset':
-      return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec), ...(r.workNs ? { work: formatDuration(r.workNs) } : {}) };
+      return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec), ...(r.workNs ? { work: formatDuration(r.workNs) } : {}), ...(r.madvise ? { madvise: r.madvise } : {}) };
     case 'read':
     case 'write':
       return {

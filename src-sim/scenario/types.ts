@@ -174,6 +174,8 @@ export type RunSpec =
       everyNs: number;
       touch: 'sequential' | 'random';
       then: 'hold' | 'free' | 'loop';
+      /** madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE) on the region; absent = none. */
+      madvise?: 'hugepage' | 'nohugepage';
     }
   | {
       type: 'workingset';
@@ -183,6 +185,8 @@ export type RunSpec =
       ratePerSec: number;
       /** CPU time the loop needs with all memory local; the task exits when done (0 = runs forever). */
       workNs?: number;
+      /** madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE) on the region; absent = none. */
+      madvise?: 'hugepage' | 'nohugepage';
     }
   | {
       type: 'read' | 'write';

@@ -8,6 +8,7 @@
  *   meminfo style           "MemFree:   1234 kB"       → "MemFree" (kB)
  *   node meminfo            "Node 1 MemFree: 1234 kB"  → "MemFree" (kB; the file is per node)
  *   one line of numbers     "512 1024 3" (schedstat)   → "0", "1", "2" (by position)
+ *   buddyinfo               "Node 0, zone Normal 3 2"  → "node0.Normal.0", "node0.Normal.1" (by order)
  * "max" reads as +Infinity; non-numeric tokens are skipped.
  */
 export function parseFields(text: string): Map<string, number> {
@@ -29,6 +30,15 @@ export function parseFields(text: string): Map<string, number> {
       continue;
     }
     const head = tokens[0]!;
+    // /proc/buddyinfo: "Node 0, zone   Normal   3   2 …" → "node0.Normal.0", "node0.Normal.1", … (free blocks by order).
+    if (head === 'Node' && tokens[1]!.endsWith(',') && tokens[2] === 'zone' && tokens.length > 4) {
+      const prefix = `node${tokens[1]!.slice(0, -1)}.${tokens[3]!}`;
+      tokens.slice(4).forEach((t, order) => {
+        const v = toNumber(t);
+        if (v !== undefined) out.set(`${prefix}.${order}`, v);
+      });
+      continue;
+    }
     // /sys/devices/system/node/nodeN/meminfo: "Node N Label: value [kB]" → "Label".
     if (head === 'Node' && (tokens.length === 4 || (tokens.length === 5 && tokens[4] === 'kB')) && tokens[2]!.endsWith(':')) {
       const v = toNumber(tokens[3]!);

@@ -6,6 +6,7 @@ import { MAP_WORKINGSET, type Mm } from './mm';
 import type { MemObject } from './objects';
 import { PG_SWAPPED } from './objects';
 import { EV } from './stats';
+import { THP_COST } from './thp';
 
 /** What faulting a run of pages cost the task. */
 export interface FaultOutcome {
@@ -53,6 +54,7 @@ function highApplies(m: Memcg): boolean {
 export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick: () => number, out: FaultOutcome): FaultOutcome {
   const m = mm.memcgOf(task.cgroup);
   const high = highApplies(m);
+  const thp = mm.thp.eligible(o);
   while (out.done < n) {
     const b = Math.max(1, Math.min(MEMCG_CHARGE_BATCH, n - out.done, mm.chargeRoom(m)));
     const g = mm.grant(task, m, b);
@@ -67,6 +69,28 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
     }
     for (let i = 0; i < b; i++) {
       const p = pick();
+      // Nothing left to fault (a huge page mapped what the touches would have hit), or already mapped by one.
+      if (p < 0) {
+        mm.uncharge(m, b - i);
+        out.done = n;
+        return out;
+      }
+      if (o.isResident(p)) {
+        mm.uncharge(m, 1);
+        continue;
+      }
+      if (thp && mm.thp.extentEmpty(o, p)) {
+        const h = mm.thp.fault(task, o, p, m);
+        out.reclaimNs += h.compactNs;
+        if (h.mapped) {
+          // One fault maps 512 pages; the page charged for this touch was charged again with them.
+          mm.uncharge(m, 1);
+          m.ev[EV.pgfault]!++;
+          out.minor++;
+          out.faultNs += THP_COST.hugeFaultNs - COST.minorFaultNs;
+          continue;
+        }
+      }
       const swapped = (o.state[p]! & PG_SWAPPED) !== 0;
       if (swapped) mm.releaseSwap(o, p);
       const r = mm.mapPage(o, p, m);

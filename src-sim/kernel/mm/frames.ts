@@ -1,5 +1,9 @@
 import { LRU_NONE } from './constants';
 
+/** include/linux/huge_mm.h: HPAGE_PMD_ORDER on x86-64 (2 MiB = 512 × 4 KiB); also the pageblock order. */
+export const HPAGE_PMD_ORDER = 9;
+export const HPAGE_PMD_NR = 1 << HPAGE_PMD_ORDER;
+
 /**
  * Every usable page frame of the machine in parallel typed arrays (no object
  * per page). Frames are numbered node by node: node n owns
@@ -7,6 +11,12 @@ import { LRU_NONE } from './constants';
  * `next` on its node's free list) or holds page `idx` of memory object
  * `obj` and sits on one LRU list of one lruvec (doubly linked through
  * prev/next, head = most recent).
+ *
+ * Free frames are doubly linked (prev/next are free while a frame is off
+ * the LRU), so a whole 2 MiB block can be taken out of the free list for a
+ * huge page. `blockFree` counts the free frames of each aligned 512-frame
+ * block (frame f is in block f >> 9): a fully free block is a free order-9
+ * buddy.
  *
  * Frames never handed out yet are not linked: on each node they come after
  * its free list in index order (`untouched[node]` is the first of them), the
@@ -36,6 +46,14 @@ export class FrameTable {
   /** Free frames per node (NR_FREE_PAGES of the node's zone). */
   readonly nrFreeNode: Int32Array;
   nrFree: number;
+  /** Free frames per aligned 512-frame block. */
+  readonly blockFree: Int16Array;
+  /** The node a block lies in, -1 when it straddles two nodes or the end (never a huge page). */
+  readonly blockNode: Int8Array;
+  /** Fully free blocks per node (free order-9 pages). */
+  readonly freeBlocks: Int32Array;
+  /** Where each node's search for a free block goes on (next fit). */
+  private readonly blockCursor: Int32Array;
 
   /** `managed`: frames per node (a number for one node). */
   constructor(managed: number | readonly number[]) {
@@ -62,6 +80,22 @@ export class FrameTable {
     });
     this.base[per.length] = size;
     this.nrFree = size;
+    const blocks = Math.ceil(size / HPAGE_PMD_NR);
+    this.blockFree = new Int16Array(blocks);
+    this.blockNode = new Int8Array(blocks).fill(-1);
+    this.freeBlocks = new Int32Array(per.length);
+    this.blockCursor = new Int32Array(per.length);
+    for (let b = 0; b < blocks; b++) {
+      const lo = b * HPAGE_PMD_NR;
+      const hi = Math.min(size, lo + HPAGE_PMD_NR);
+      this.blockFree[b] = hi - lo;
+      const node = this.nodeOf(lo);
+      if (hi - lo === HPAGE_PMD_NR && this.nodeOf(hi - 1) === node) {
+        this.blockNode[b] = node;
+        this.freeBlocks[node]!++;
+      }
+    }
+    for (let n = 0; n < per.length; n++) this.blockCursor[n] = this.base[n]! >> HPAGE_PMD_ORDER;
   }
 
   get nrNodes(): number {
@@ -89,8 +123,11 @@ export class FrameTable {
   /** Take a free frame of `node`, or -1 when that node has none. */
   allocOn(node: number): number {
     let f = this.freeHead[node]!;
-    if (f >= 0) this.freeHead[node] = this.next[f]!;
-    else {
+    if (f >= 0) {
+      const n = this.next[f]!;
+      this.freeHead[node] = n;
+      if (n >= 0) this.prev[n] = -1;
+    } else {
       f = this.untouched[node]!;
       if (f >= this.base[node + 1]!) return -1;
       this.untouched[node] = f + 1;
@@ -98,6 +135,7 @@ export class FrameTable {
     }
     this.nrFreeNode[node]!--;
     this.nrFree--;
+    if (this.blockFree[f >> HPAGE_PMD_ORDER]!-- === HPAGE_PMD_NR) this.freeBlocks[node]!--;
     return f;
   }
 
@@ -105,9 +143,92 @@ export class FrameTable {
     const node = this.freeHead.length === 1 ? 0 : this.nodeOf(f);
     this.list[f] = LRU_NONE;
     this.obj[f] = -1;
-    this.next[f] = this.freeHead[node]!;
-    this.freeHead[node] = f;
+    this.pushFree(node, f);
     this.nrFreeNode[node]!++;
     this.nrFree++;
+    const b = f >> HPAGE_PMD_ORDER;
+    if (++this.blockFree[b]! === HPAGE_PMD_NR && this.blockNode[b] === node) this.freeBlocks[node]!++;
+  }
+
+  private pushFree(node: number, f: number): void {
+    const h = this.freeHead[node]!;
+    this.prev[f] = -1;
+    this.next[f] = h;
+    if (h >= 0) this.prev[h] = f;
+    this.freeHead[node] = f;
+  }
+
+  /** Whether frame f is free (on the free list, obj −1, or never handed out). */
+  isFree(f: number): boolean {
+    return f >= this.untouched[this.nodeOf(f)]! || (this.list[f] === LRU_NONE && this.obj[f] === -1);
+  }
+
+  /**
+   * Take a fully free aligned 512-frame block of `node` (an order-9 page
+   * from the buddy allocator) and return its first frame, or -1 when the
+   * node has none.
+   */
+  allocBlock(node: number): number {
+    if (this.freeBlocks[node]! === 0) return -1;
+    const first = this.base[node]! >> HPAGE_PMD_ORDER;
+    const end = (this.base[node + 1]! + HPAGE_PMD_NR - 1) >> HPAGE_PMD_ORDER;
+    const span = end - first;
+    let b = this.blockCursor[node]!;
+    for (let i = 0; i < span; i++, b++) {
+      if (b >= end) b = first;
+      if (this.blockFree[b] === HPAGE_PMD_NR && this.blockNode[b] === node) {
+        this.blockCursor[node] = b + 1;
+        this.takeBlock(node, b);
+        return b << HPAGE_PMD_ORDER;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Take every free frame of block b out of node `node`'s free frames (all
+   * of them for a free block; compaction captures a partly used block, then
+   * migrates the rest out). Taken frames are marked obj −2 until mapped.
+   */
+  takeBlock(node: number, b: number): void {
+    const lo = b << HPAGE_PMD_ORDER;
+    const hi = lo + HPAGE_PMD_NR;
+    const u = this.untouched[node]!;
+    // Frames below the never-allocated suffix are linked: unlink them.
+    for (let f = lo; f < Math.min(hi, u); f++) {
+      if (this.list[f] === LRU_NONE && this.obj[f] === -1) {
+        this.unlinkFree(node, f);
+        this.obj[f] = -2;
+      }
+    }
+    if (hi > u) {
+      // Never-handed-out frames get their fields written now (the table is not filled at boot).
+      for (let f = Math.max(lo, u); f < hi; f++) {
+        this.obj[f] = -2;
+        this.list[f] = LRU_NONE;
+      }
+      // The block reaches into the never-allocated suffix: link the frames before it, then move the suffix past it.
+      for (let f = u; f < lo; f++) {
+        this.obj[f] = -1;
+        this.list[f] = LRU_NONE;
+        this.pushFree(node, f);
+      }
+      this.untouched[node] = hi;
+    }
+    const taken = this.blockFree[b]!;
+    this.nrFreeNode[node]! -= taken;
+    this.nrFree -= taken;
+    if (taken === HPAGE_PMD_NR) this.freeBlocks[node]!--;
+    this.blockFree[b] = 0;
+  }
+
+  private unlinkFree(node: number, f: number): void {
+    const p = this.prev[f]!;
+    const n = this.next[f]!;
+    if (p >= 0) this.next[p] = n;
+    else this.freeHead[node] = n;
+    if (n >= 0) this.prev[n] = p;
+    this.prev[f] = -1;
+    this.next[f] = -1;
   }
 }

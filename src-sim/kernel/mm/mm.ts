@@ -28,6 +28,7 @@ import { PageCache } from './page-cache';
 import { Reclaimer, type ReclaimResult } from './reclaim';
 import { EV } from './stats';
 import { taskMm } from './task-mm';
+import { Thp } from './thp';
 import { defaultMinFreeKbytes, zoneWatermarks, type Watermarks } from './watermarks';
 
 /** One zone (one per NUMA node: ZONE_NORMAL; see README). */
@@ -70,6 +71,8 @@ export class Mm implements MemoryApi {
   /** Swap-in/out I/O: the fixed-speed store, or bios on machine.swap.device (writeback/install.ts). */
   swapIo: SwapIo;
   private readonly engine: Kernel['engine'];
+  /** Transparent huge pages and compaction. */
+  readonly thp: Thp;
   /** Set by the NUMA subsystem on machines with more than one node (per-node placement and counters). */
   numa: NumaMmHooks | null = null;
 
@@ -141,6 +144,7 @@ export class Mm implements MemoryApi {
     this.swapStore = new FixedLatencyStore(k.engine, fixed ? sw.latencyNs : 100_000, fixed ? sw.bandwidthBytesPerSec : 500e6);
     this.swapIo = new FixedSwapIo(this.swapStore);
     this.reclaim = new Reclaimer(this);
+    this.thp = new Thp(this);
     this.pageCache = new PageCache(this, s.files);
   }
 
@@ -240,6 +244,7 @@ export class Mm implements MemoryApi {
 
   /** Free every page of an object and forget it (munmap / exit). */
   freeObject(o: MemObject): void {
+    this.thp.unmapAll(o);
     for (let p = 0; p < o.pages; p++) {
       const f = o.frameOf(p);
       if (f >= 0) this.dropResident(o, p, f);
@@ -252,6 +257,7 @@ export class Mm implements MemoryApi {
 
   /** Unmap a resident page and free its frame (no shadow: the data is gone). */
   private dropResident(o: MemObject, p: number, f: number): void {
+    if (o.hugeMapped > 0) this.thp.split(o, p);
     const m = this.memcgs[o.memcg[p]! - 1]!;
     this.lruvecOfFrame(f).remove(f);
     this.unaccountResident(o, p, m);
@@ -482,6 +488,11 @@ export class Mm implements MemoryApi {
   mapPage(o: MemObject, p: number, m: Memcg): number {
     const f = this.numa ? this.numa.allocFrame(o, p) : this.ft.alloc();
     if (f < 0) this.k.engine.fail('mm', 'no free frame for a reserved page');
+    return this.mapPageAt(o, p, m, f);
+  }
+
+  /** mapPage() into frame `f`, already taken off the free lists (a subpage of a huge page). */
+  mapPageAt(o: MemObject, p: number, m: Memcg, f: number): number {
     this.ft.obj[f] = o.id;
     this.ft.idx[f] = p;
     const st = o.state[p]!;
@@ -526,6 +537,7 @@ export class Mm implements MemoryApi {
    * swap the content out for anon), uncharge, free the frame.
    */
   evictPage(o: MemObject, p: number, f: number, m: Memcg): void {
+    if (o.hugeMapped > 0) this.thp.split(o, p);
     const lv = m.lruvec;
     lv.remove(f);
     o.shadow[p] = lv.nonresidentAge;
@@ -554,9 +566,11 @@ export class Mm implements MemoryApi {
   /**
    * migrate_pages() for one page: page `p` of `o` moves into the free frame
    * `to` (taken by the caller), keeping its LRU list, memcg and state; the
-   * old frame is freed. The copy's CPU cost is the caller's to account.
+   * old frame is freed (kept off the free lists with `keep`: compaction
+   * captures it). The copy's CPU cost is the caller's to account.
    */
-  movePage(o: MemObject, p: number, to: number): void {
+  movePage(o: MemObject, p: number, to: number, keep = false): void {
+    if (o.hugeMapped > 0) this.thp.split(o, p);
     const f = o.frameOf(p);
     const ft = this.ft;
     const m = this.memcgs[o.memcg[p]! - 1]!;
@@ -570,7 +584,8 @@ export class Mm implements MemoryApi {
     lv.addHead(list, to, time);
     o.setFrame(p, to);
     if (this.numa) this.numa.account(o, p, to, m, 1);
-    ft.release(f);
+    if (keep) ft.obj[f] = -2;
+    else ft.release(f);
   }
 
   /** Activate a resident page (folio_activate via mark_page_accessed). */

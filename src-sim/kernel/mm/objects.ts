@@ -1,5 +1,6 @@
 import type { Task } from '../task';
 import type { AccessPattern } from './access-pattern';
+import type { HugeAdvice } from './thp';
 
 // Per-page state bits (Uint8Array). The LRU list itself is on the frame.
 export const PG_REFERENCED = 1;
@@ -40,6 +41,13 @@ export class MemObject {
   swapped = 0;
   /** Resident pages per NUMA node (set by the NUMA subsystem on multi-node machines; null otherwise). */
   nodePages: Int32Array | null = null;
+  /** madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on the region. */
+  advice: HugeAdvice = null;
+  /** Per 2 MiB extent: 1 while mapped by one huge page (THP); null until the first. */
+  huge: Uint8Array | null = null;
+  hugeMapped = 0;
+  /** Pages that cannot be migrated (kernel memory: compaction and memory offlining must leave them). */
+  unmovable = false;
   /** Touch pattern (anon working sets) for derived references; null = explicit accesses only. */
   pattern: AccessPattern | null = null;
   /** Touches per second while the owner runs the pattern. */

@@ -7,6 +7,7 @@ import type { Mm } from './mm';
 import { oomScore, pagetablePages } from './oom';
 import { EV, EV_NAMES } from './stats';
 import { taskMm } from './task-mm';
+import { registerThpFiles, thpVmstat } from './thp-files';
 
 function lru(mm: Mm, l: number): number {
   let s = 0;
@@ -76,7 +77,7 @@ export function meminfo(mm: Mm): string {
     kb('PageTables', pagetablesAll(mm)),
     kb('CommitLimit', commitLimit),
     kb('Committed_AS', mm.committedPages),
-    kb('AnonHugePages', 0),
+    kb('AnonHugePages', mm.thp.mapped * 512),
     kb('Hugepagesize', 512),
   ].join('');
 }
@@ -143,7 +144,7 @@ export function vmstat(mm: Mm): string {
     ['oom_kill', ev(mm, EV.oom_kill)],
   ];
   void EV_NAMES;
-  return [...rows, ...evRows, ...tail].map(([k, v]) => `${k} ${v}\n`).join('');
+  return [...rows, ...evRows, ...tail].map(([k, v]) => `${k} ${v}\n`).join('') + thpVmstat(mm);
 }
 
 /** mm/vmstat.c: zoneinfo_show_print(), the watermark part, one Normal zone per node. */
@@ -186,6 +187,7 @@ export function registerProcFiles(k: Kernel, mm: Mm): void {
   vfs.register('/proc/meminfo', { read: () => meminfo(mm), observable: true });
   vfs.register('/proc/vmstat', { read: () => vmstat(mm), observable: true });
   vfs.register('/proc/zoneinfo', { read: () => zoneinfo(mm) });
+  registerThpFiles(k, mm);
   const vm = (name: string, f: ReturnType<typeof intSysctl>): void => vfs.register(`/proc/sys/vm/${name}`, f);
   vm('swappiness', intSysctl(() => mm.swappiness, (v) => (mm.swappiness = v), 0, MAX_SWAPPINESS));
   vm(

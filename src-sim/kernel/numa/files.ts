@@ -21,6 +21,17 @@ function nkb(node: number, label: string, pages: number): string {
   return `Node ${node} ${`${label}:`.padEnd(16)}${String(pages * 4).padStart(8)} kB\n`;
 }
 
+/** Huge mappings whose block lies on node n. */
+function hugeOnNode(mm: NodeMm['mm'], n: number): number {
+  if (mm.thp.mapped === 0) return 0;
+  let c = 0;
+  for (const o of mm.objects) {
+    if (o === null || o.hugeMapped === 0) continue;
+    for (let e = 0; e < o.huge!.length; e++) if (o.huge![e] === 1 && mm.ft.nodeOf(o.frameOf(e * 512)) === n) c++;
+  }
+  return c;
+}
+
 export function nodeMeminfo(nm: NodeMm, n: number): string {
   const mm = nm.mm;
   const z = mm.zones[n]!;
@@ -49,7 +60,7 @@ export function nodeMeminfo(nm: NodeMm, n: number): string {
     nkb(n, 'Shmem', 0) +
     nkb(n, 'KernelStack', 0) +
     nkb(n, 'PageTables', 0) +
-    nkb(n, 'AnonHugePages', 0) +
+    nkb(n, 'AnonHugePages', hugeOnNode(mm, n) * 512) +
     `Node ${n} HugePages_Total:     0\nNode ${n} HugePages_Free:      0\nNode ${n} HugePages_Surp:      0\n`
   );
 }
@@ -147,7 +158,12 @@ export function registerNumaFiles(k: Kernel, nm: NodeMm): void {
   const vmstat = vfs.get('/proc/vmstat');
   if (vmstat?.read) {
     const read = vmstat.read;
-    vfs.register('/proc/vmstat', { ...vmstat, read: () => insertAfterZoneStats(read(), vmstatNumaLines(nm)) + nm.extraVmstat() });
+    // Migration counters come before the compaction and THP lines (mm/vmstat.c order).
+    const withMigrate = (text: string): string => {
+      const at = text.indexOf('compact_migrate_scanned ');
+      return at < 0 ? text + nm.extraVmstat() : text.slice(0, at) + nm.extraVmstat() + text.slice(at);
+    };
+    vfs.register('/proc/vmstat', { ...vmstat, read: () => withMigrate(insertAfterZoneStats(read(), vmstatNumaLines(nm))) });
   }
   k.cgroups.onCreate((cg) => registerCgroupFiles(k, nm, cg));
 }

@@ -56,6 +56,7 @@ export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): 
       // mmap() of the region: the overcommit policy may refuse it (ENOMEM) before any page is touched.
       if (!mm.mayCommit(pages)) return mmapFailed(k, mm, t, pages);
       obj = mm.newObject(false, pages, t);
+      obj.advice = spec.madvise ?? null;
     }
     if (stepLeft === 0) {
       if (cursor >= pages) {

@@ -49,6 +49,7 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
     if (obj === null) {
       if (!mm.mayCommit(pages)) return mmapFailed(k, mm, t, pages);
       obj = mm.newObject(false, pages, t);
+      obj.advice = spec.madvise ?? null;
       pat = spec.pattern === 'zipf' ? AccessPattern.zipf(pages, spec.theta) : AccessPattern.uniform(pages);
       obj.setPattern(pat, spec.ratePerSec);
       want = new Int32Array(pat.buckets);
@@ -70,7 +71,9 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
     }
     let cur = 0;
     const pick = (): number => {
-      while (w[cur] === 0) cur++;
+      // A bucket can run out before its draws when huge pages mapped its pages in 512s.
+      while (cur < w.length && (w[cur] === 0 || o.nonres![cur] === 0)) cur++;
+      if (cur >= w.length) return -1;
       w[cur]!--;
       // One 32-bit draw is plenty for a bucket of < 2^32 pages (and half the cost of rng.int).
       return o.pickNonResident(cur, rng.uint32() / 4294967296);
@@ -80,7 +83,9 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
     mm.current = null;
     if (out.killed) return { kind: 'exit' };
     // The tick's work at local memory speed, stretched by where the pages sit (NUMA access cost).
-    const workNs = mm.numa ? Math.round(WS_TICK_NS * mm.numa.slowdown(t) + mm.numa.takeOverheadNs(t)) : WS_TICK_NS;
+    // … and sped up by huge pages' TLB reach (factor 1 without huge pages).
+    const tlb = o.hugeMapped > 0 ? mm.thp.tlbFactor(o) : 1;
+    const workNs = mm.numa ? Math.round(WS_TICK_NS * tlb * mm.numa.slowdown(t) + mm.numa.takeOverheadNs(t)) : tlb === 1 ? WS_TICK_NS : Math.round(WS_TICK_NS * tlb);
     outcomeSteps(mm, out, workNs, q, t);
     if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
     else if (spec.workNs !== undefined && (done += WS_TICK_NS) >= spec.workNs) finish = true;
