@@ -55,6 +55,7 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
   const m = mm.memcgOf(task.cgroup);
   const high = highApplies(m);
   const thp = mm.thp.eligible(o);
+  if (thp) mm.thp.enterKhugepaged();
   while (out.done < n) {
     const b = Math.max(1, Math.min(MEMCG_CHARGE_BATCH, n - out.done, mm.chargeRoom(m)));
     const g = mm.grant(task, m, b);

@@ -87,6 +87,8 @@ export function registerThpFiles(k: Kernel, mm: Mm): void {
       const v = THP_ENABLED.find((c) => c === d.trim());
       if (v === undefined) fail('EINVAL', `expected one of ${THP_ENABLED.join(', ')}`);
       thp.enabled = v;
+      // start_stop_khugepaged(): regions that became eligible are scanned from now on.
+      if (mm.objects.some((o) => o !== null && o.owner !== null && thp.eligible(o))) thp.enterKhugepaged();
     },
   });
   vfs.register(`${dir}/defrag`, {
@@ -98,6 +100,23 @@ export function registerThpFiles(k: Kernel, mm: Mm): void {
     },
   });
   vfs.register(`${dir}/hpage_pmd_size`, { read: () => `${HPAGE_PMD_NR * 4096}\n` });
+  const kh = `${dir}/khugepaged`;
+  const knob = (name: string, get: () => number, set: (v: number) => void, lo: number, hi: number): void =>
+    vfs.register(`${kh}/${name}`, {
+      read: () => `${get()}\n`,
+      write: (d) => {
+        const v = Number(d.trim());
+        if (!Number.isInteger(v) || v < lo || v > hi) fail('EINVAL', `expected an integer from ${lo} to ${hi}, got "${d.trim()}"`);
+        set(v);
+      },
+    });
+  knob('pages_to_scan', () => thp.khugepagedPagesToScan, (v) => (thp.khugepagedPagesToScan = v), 1, 2 ** 31 - 1);
+  knob('scan_sleep_millisecs', () => thp.khugepagedSleepMs, (v) => (thp.khugepagedSleepMs = v), 0, 2 ** 31 - 1);
+  knob('alloc_sleep_millisecs', () => thp.khugepagedAllocSleepMs, (v) => (thp.khugepagedAllocSleepMs = v), 0, 2 ** 31 - 1);
+  knob('defrag', () => thp.khugepagedDefrag, (v) => (thp.khugepagedDefrag = v), 0, 1);
+  knob('max_ptes_none', () => thp.maxPtesNone, (v) => (thp.maxPtesNone = v), 0, HPAGE_PMD_NR - 1);
+  vfs.register(`${kh}/pages_collapsed`, { read: () => `${thp.pagesCollapsed}\n` });
+  vfs.register(`${kh}/full_scans`, { read: () => `${thp.fullScans}\n` });
   vfs.register('/proc/buddyinfo', { read: () => buddyinfo(mm) });
   vfs.register('/proc/sys/vm/compact_memory', {
     read: () => '0\n',

@@ -306,4 +306,120 @@ export class Thp {
   }
 
   private readonly kcompactdPending: boolean[] = [];
+
+  // ---- khugepaged (mm/khugepaged.c) ---------------------------------------
+
+  /** /sys/kernel/mm/transparent_hugepage/khugepaged/* (kernel defaults). */
+  khugepagedSleepMs = 10_000;
+  khugepagedAllocSleepMs = 60_000;
+  khugepagedPagesToScan = 4096;
+  khugepagedDefrag = 1;
+  maxPtesNone = HPAGE_PMD_NR - 1;
+  pagesCollapsed = 0;
+  fullScans = 0;
+  khugepagedCpuNs = 0;
+  private khugepagedRunning = false;
+  private scanObj = 0;
+  private scanExtent = 0;
+
+  /** khugepaged_enter_vma(): the first eligible region starts the thread (it sleeps scan_sleep_millisecs between passes). */
+  enterKhugepaged(): void {
+    if (this.khugepagedRunning) return;
+    this.khugepagedRunning = true;
+    this.mm.k.engine.after(this.khugepagedSleepMs * 1e6, () => this.khugepagedScan());
+  }
+
+  /**
+   * khugepaged_do_scan(): look at up to pages_to_scan pages of eligible anon
+   * regions, round-robin, and collapse each 2 MiB extent with at most
+   * max_ptes_none unmapped pages (never swapped or evicted ones) into a new
+   * huge page: take a free block (compaction first when khugepaged/defrag
+   * is set), charge the missing pages, copy the present ones in, map it.
+   * An allocation failure ends the pass and sleeps alloc_sleep_millisecs.
+   */
+  private khugepagedScan(): void {
+    const mm = this.mm;
+    let budget = this.khugepagedPagesToScan;
+    let sleepMs = this.khugepagedSleepMs;
+    let wrapped = false;
+    while (budget > 0) {
+      if (this.scanObj >= mm.objects.length) {
+        this.scanObj = 0;
+        this.scanExtent = 0;
+        this.fullScans++;
+        if (wrapped) break;
+        wrapped = true;
+      }
+      const o = mm.objects[this.scanObj];
+      const extents = o ? Math.floor(o.pages / HPAGE_PMD_NR) : 0;
+      if (!o || o.owner === null || !this.eligible(o) || this.scanExtent >= extents) {
+        this.scanObj++;
+        this.scanExtent = 0;
+        continue;
+      }
+      const e = this.scanExtent++;
+      budget -= HPAGE_PMD_NR;
+      if (o.huge !== null && o.huge[e] === 1) continue;
+      const r = this.collapse(o, e);
+      if (r === 'alloc-failed') {
+        sleepMs = this.khugepagedAllocSleepMs;
+        break;
+      }
+    }
+    mm.k.engine.after(sleepMs * 1e6, () => this.khugepagedScan());
+  }
+
+  /** collapse_huge_page() for extent e of o. */
+  private collapse(o: MemObject, e: number): 'done' | 'skip' | 'alloc-failed' {
+    const mm = this.mm;
+    const lo = e * HPAGE_PMD_NR;
+    let none = 0;
+    let node = -1;
+    for (let q = lo; q < lo + HPAGE_PMD_NR; q++) {
+      if (o.isResident(q)) {
+        if (node < 0) node = mm.ft.nodeOf(o.frameOf(q));
+        continue;
+      }
+      // A swapped or evicted page would need a swap-in first (max_ptes_swap); the model skips such extents.
+      if (o.state[q] !== 0) return 'skip';
+      none++;
+    }
+    if (node < 0 || none > this.maxPtesNone) return 'skip';
+    const owner = o.owner!;
+    const m = mm.memcgOf(owner.cgroup);
+    if (mm.chargeRoom(m) < none) return 'skip';
+    let first = mm.ft.nrFreeNode[node]! - HPAGE_PMD_NR >= mm.zones[node]!.wm.low ? mm.ft.allocBlock(node) : -1;
+    if (first < 0 && this.khugepagedDefrag) {
+      const r = this.compact([node], false);
+      this.khugepagedCpuNs += r.ns;
+      first = r.first;
+    }
+    if (first < 0) {
+      this.count('thp_collapse_alloc_failed');
+      return 'alloc-failed';
+    }
+    const g = mm.tryCharge(null, m, none);
+    if (!g.ok) {
+      this.releaseBlock(first);
+      return 'skip';
+    }
+    let copied = 0;
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      const q = lo + i;
+      if (o.isResident(q)) {
+        mm.movePage(o, q, first + i);
+        copied++;
+      } else {
+        mm.mapPageAt(o, q, m, first + i);
+      }
+    }
+    this.khugepagedCpuNs += copied * THP_COST.migratePageNs + none * COST.copyPageNs;
+    o.huge ??= new Uint8Array(Math.ceil(o.pages / HPAGE_PMD_NR));
+    o.huge[e] = 1;
+    o.hugeMapped++;
+    this.mapped++;
+    this.pagesCollapsed++;
+    this.count('thp_collapse_alloc');
+    return 'done';
+  }
 }

@@ -105,6 +105,28 @@ describe('transparent huge pages, the buddy allocator and compaction', () => {
     // Two 4 s runs that stream 2 GiB of page cache each: longer than the default limit on a loaded 2-core box.
   }, 180_000);
 
+  it('khugepaged collapses 4 KiB extents into huge pages, pages_to_scan per scan_sleep_millisecs', () => {
+    const sim = new Simulation(
+      loadScenario(
+        `duration: 2s\ntimeline:\n  - { at: 0s, write: { /sys/kernel/mm/transparent_hugepage/enabled: never } }\n  - { at: 0s, write: { /sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs: 100 } }\n  - { at: 500ms, write: { /sys/kernel/mm/transparent_hugepage/enabled: madvise } }\n${small}`,
+        't.yaml',
+      ),
+    );
+    const kh = '/sys/kernel/mm/transparent_hugepage/khugepaged';
+    expect(sim.kernel.vfs.read(`${kh}/pages_to_scan`)).toBe('4096\n');
+    expect(sim.kernel.vfs.read(`${kh}/max_ptes_none`)).toBe('511\n');
+    sim.advance(450e6);
+    expect(meminfoKb(sim, 'AnonHugePages')).toBe(0);
+    // First pass 100 ms after enabled=madvise; 4096 pages = 8 extents per pass: 16 of the 32 after two passes.
+    sim.advance(720e6);
+    expect(Number(sim.kernel.vfs.read(`${kh}/pages_collapsed`))).toBe(16);
+    sim.advance(1.5e9);
+    expect(Number(sim.kernel.vfs.read(`${kh}/pages_collapsed`))).toBe(32);
+    expect(vmstat(sim, 'thp_collapse_alloc')).toBe(32);
+    expect(meminfoKb(sim, 'AnonHugePages')).toBe(65536);
+    expect(meminfoKb(sim, 'AnonPages')).toBe(65536);
+  });
+
   it('reclaiming a subpage splits the huge mapping (thp_split_pmd); the result is deterministic', () => {
     const run = (): string => {
       const sim = new Simulation(
