@@ -24,9 +24,11 @@ import {
   reweightEntity,
   setNextEntity,
   sliceLeft,
+  updateCfsAvg,
   updateCurr,
   type FairCtx,
 } from './fair';
+import { initEntityAvg } from './pelt';
 import { FairTunables } from './tunables';
 import { kernelDefaults } from '../../scenario/kernel-versions';
 import { calcDeltaFair, MIN_SHARES, niceToWeight, WEIGHT_IDLEPRIO } from './weights';
@@ -275,6 +277,11 @@ export class Scheduler implements SchedulerApi {
     this.nrForks++;
     this.ensureAllowed(ts);
     this.setCpu(ts, this.balancer.selectFork(ts));
+    if (!ts.isRt) {
+      const q = ts.se.cfsRq;
+      updateCfsAvg(this.k.now, q);
+      initEntityAvg(ts.se.avg, ts.se.weight, q.avg);
+    }
     registerPidFiles(this, ts);
     this.k.trace?.add({ kind: 'wakeup_new', t: this.k.now, cpu: ts.cpu, pid: task.pid });
     this.resume(ts, ENQUEUE_INITIAL);

@@ -3,6 +3,7 @@ import type { Cgroup } from '../cgroup/cgroup';
 import type { Task } from '../task';
 import type { PsiGroup } from '../psi/psi';
 import { NICE_0_LOAD } from './weights';
+import { PeltAvg } from './pelt';
 
 /** A schedulable entity (struct sched_entity): a task, or a group on one CPU. */
 export class SchedEntity {
@@ -16,6 +17,8 @@ export class SchedEntity {
   onRq = false;
   execStart = 0;
   sumExec = 0;
+  /** PELT signals of this entity (struct sched_avg se->avg). */
+  readonly avg = new PeltAvg();
   prevSumExec = 0;
   /** Position in cfsRq.queue, -1 when not queued (or running). */
   qIndex = -1;
@@ -47,6 +50,8 @@ export class CfsRq {
   nrRunning = 0;
   /** Tasks below this queue that are enqueued up to the root (h_nr_running). */
   hNrRunning = 0;
+  /** PELT signals of the queue (cfs_rq->avg), from its load.weight, h_nr_running and curr over time. */
+  readonly avg = new PeltAvg();
   minVruntime = 0;
   /** EEVDF: Σ (v_i − min_vruntime)·w_i and Σ w_i over `queue` (curr excluded). */
   avgVruntime = 0;

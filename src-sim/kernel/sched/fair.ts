@@ -6,6 +6,7 @@
  */
 import { calcDeltaFair } from './weights';
 import type { CfsRq, SchedEntity } from './entities';
+import { refreshLoadAvg, updatePelt } from './pelt';
 import type { FairTunables } from './tunables';
 
 export const ENQUEUE_WAKEUP = 1;
@@ -56,6 +57,22 @@ export interface FairCtx {
 
 function key(q: CfsRq, se: SchedEntity): number {
   return se.vruntime - q.minVruntime;
+}
+
+/**
+ * kernel/sched/fair.c: update_load_avg for an entity and its queue, before
+ * their state changes (queued, running, load), so the time since the last
+ * update is accounted in the state it had.
+ */
+function updateLoadAvg(now: number, q: CfsRq, se: SchedEntity): void {
+  const on = se.onRq ? 1 : 0;
+  updatePelt(se.avg, now, on, se.myQ ? se.myQ.hNrRunning : on, q.curr === se ? 1 : 0, se.weight);
+  updateCfsAvg(now, q);
+}
+
+/** update_cfs_rq_load_avg: the queue's own signal (load = load.weight, runnable = h_nr_running). */
+export function updateCfsAvg(now: number, q: CfsRq): void {
+  updatePelt(q.avg, now, q.load, q.hNrRunning, q.curr ? 1 : 0, 1);
 }
 
 function setLoad(q: CfsRq, delta: number): void {
@@ -225,6 +242,7 @@ function placeCfs(ctx: FairCtx, q: CfsRq, se: SchedEntity, initial: boolean, hNr
 /** kernel/sched/fair.c: enqueue_entity (load accounting, placement, queue). */
 export function enqueueEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, flags: number, hNrRunning: number): void {
   updateCurr(ctx, q);
+  updateLoadAvg(ctx.now, q, se);
   if (ctx.eevdf) placeEeevdf(ctx, q, se, flags);
   else if (flags & (ENQUEUE_WAKEUP | ENQUEUE_INITIAL)) placeCfs(ctx, q, se, (flags & ENQUEUE_INITIAL) !== 0, hNrRunning);
   setLoad(q, se.weight);
@@ -251,6 +269,7 @@ function updateEntityLag(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
 /** kernel/sched/fair.c: dequeue_entity. `se` must not be the running entity (put it first). */
 export function dequeueEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
   updateCurr(ctx, q);
+  updateLoadAvg(ctx.now, q, se);
   if (ctx.eevdf) updateEntityLag(ctx, q, se);
   queueRemove(q, se);
   se.onRq = false;
@@ -261,6 +280,7 @@ export function dequeueEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
 
 /** kernel/sched/fair.c: set_next_entity */
 export function setNextEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
+  updateLoadAvg(ctx.now, q, se);
   queueRemove(q, se);
   q.curr = se;
   se.execStart = ctx.now;
@@ -271,10 +291,9 @@ export function setNextEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
 
 /** kernel/sched/fair.c: put_prev_entity */
 export function putPrevEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
-  if (se.onRq) {
-    updateCurr(ctx, q);
-    queueAdd(q, se);
-  }
+  if (se.onRq) updateCurr(ctx, q);
+  updateLoadAvg(ctx.now, q, se);
+  if (se.onRq) queueAdd(q, se);
   q.curr = null;
 }
 
@@ -323,10 +342,12 @@ export function reweightEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, weight: 
   if (!se.onRq) {
     if (ctx.eevdf) se.vlag = (se.vlag * old) / weight;
     se.weight = weight;
+    refreshLoadAvg(se.avg, weight);
     return;
   }
   const isCurr = q.curr === se;
   if (isCurr) updateCurr(ctx, q);
+  updateLoadAvg(ctx.now, q, se);
   const V = avgVruntime(q);
   if (!isCurr) queueRemove(q, se);
   setLoad(q, -old);
@@ -336,6 +357,8 @@ export function reweightEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, weight: 
     se.deadline = V + ((se.deadline - V) * old) / weight;
   }
   se.weight = weight;
+  // reweight_entity: load_avg follows the new weight at once (the sum is unweighted)
+  refreshLoadAvg(se.avg, weight);
   setLoad(q, weight);
   if (!isCurr) queueAdd(q, se);
   updateMinVruntime(q);

@@ -5,6 +5,7 @@
 import type { Scheduler } from './core';
 import type { TaskSched } from './entities';
 import { calcDeltaFair } from './weights';
+import { PeltAvg, updatePelt } from './pelt';
 
 export function registerPidFiles(s: Scheduler, ts: TaskSched): void {
   const pid = ts.task.pid;
@@ -64,9 +65,39 @@ function readProcSched(s: Scheduler, ts: TaskSched): string {
     line('se.nr_migrations', String(ts.nrMigrations)) +
     line('nr_switches', String(ts.nrSwitches)) +
     line('se.load.weight', String(ts.se.weight * 1024)) +
+    peltLines(s, ts, line) +
     line('se.deadline', pn(ts.se.deadline)) +
     line('se.slice', pn(ts.se.slice)) +
     line('policy', String(policy)) +
     line('prio', String(prio))
+  );
+}
+
+/**
+ * The se.avg lines of proc_sched_show_task (CONFIG_SMP). The kernel updates
+ * a queued entity's signals at every tick and a sleeping one's only when it
+ * wakes, so a queued task shows them as of the last tick (computed on a
+ * copy: reading changes nothing) and a sleeping one as last stored.
+ */
+function peltLines(s: Scheduler, ts: TaskSched, line: (name: string, val: string) => string): string {
+  const se = ts.se;
+  let a = se.avg;
+  if (se.onRq && !ts.isRt) {
+    const tick = s.ctx.tickNs;
+    const at = Math.floor(s.k.now / tick) * tick;
+    if (at > a.lastUpdate) {
+      a = Object.assign(new PeltAvg(), a);
+      updatePelt(a, at, 1, 1, s.rqs[ts.cpu]!.curr === ts ? 1 : 0, se.weight);
+    }
+  }
+  const n = (x: number): string => String(Math.floor(x));
+  return (
+    line('se.avg.load_sum', n(a.loadSum)) +
+    line('se.avg.runnable_sum', n(a.runnableSum)) +
+    line('se.avg.util_sum', n(a.utilSum)) +
+    line('se.avg.load_avg', n(a.loadAvg)) +
+    line('se.avg.runnable_avg', n(a.runnableAvg)) +
+    line('se.avg.util_avg', n(a.utilAvg)) +
+    line('se.avg.last_update_time', n(a.lastUpdate))
   );
 }
