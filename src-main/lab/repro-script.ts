@@ -128,14 +128,14 @@ function workload(s: Scenario, t: TaskSpec, name: string, fileVar: (path: string
     }
     case 'alloc':
       return {
-        cmd: `stress-ng --vm 1 --vm-bytes ${r.sizeBytes} --vm-keep${r.then === 'hold' ? ' --vm-hang 0' : ''} ${timeout} --quiet`,
+        cmd: `stress-ng --vm 1 --vm-bytes ${r.sizeBytes} --vm-keep${r.then === 'hold' ? ' --vm-hang 0' : ''}${r.madvise ? ` --vm-madvise ${r.madvise}` : ''} ${timeout} --quiet`,
         setup: [],
         note: `alloc ${r.sizeBytes} bytes in steps of ${r.stepBytes} every ${secs(r.everyNs)}s: stress-ng maps the whole size at once`,
         tool: 'stress-ng',
       };
     case 'workingset':
       return {
-        cmd: `stress-ng --vm 1 --vm-bytes ${r.sizeBytes} --vm-keep --vm-method ${r.pattern === 'zipf' ? 'zero-one' : 'rand-set'} ${timeout} --quiet`,
+        cmd: `stress-ng --vm 1 --vm-bytes ${r.sizeBytes} --vm-keep --vm-method ${r.pattern === 'zipf' ? 'zero-one' : 'rand-set'}${r.madvise ? ` --vm-madvise ${r.madvise}` : ''} ${timeout} --quiet`,
         setup: [],
         note: `working set of ${r.sizeBytes} bytes, ${r.pattern}, ${r.ratePerSec} touches/s: stress-ng touches as fast as it can`,
         tool: 'stress-ng',

@@ -76,6 +76,13 @@ describe('reproduction script (export --format script)', () => {
     expect(s).toContain('bs=1048576');
   });
 
+  it('passes a region\'s madvise to stress-ng (--vm-madvise), only where the scenario sets it', () => {
+    const s = script('resources/scenarios/thp-random-working-set.yaml');
+    const vm = s.split('\n').filter((l) => l.includes('stress-ng --vm 1'));
+    expect(vm).toHaveLength(2);
+    expect(vm.filter((l) => l.includes('--vm-madvise hugepage'))).toHaveLength(1);
+  });
+
   it('writes cgroup v1 files per controller hierarchy', () => {
     const s = script('resources/scenarios/mem-soft-limits-v1.yaml');
     expect(s).toContain(`mkdir -p "$CGV1"/'memory'/kernel-lab;`);
