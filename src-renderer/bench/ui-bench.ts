@@ -5,7 +5,7 @@
  */
 import { init, type ECharts } from 'echarts/core';
 import { registerCharts } from '../charts/echarts';
-import { buildLineOption, type LineSeries } from '../charts/line-option';
+import { buildLineOption, pointsForWidth, type LineChartData, type LineSeries } from '../charts/line-option';
 import { LIGHT_THEME } from '../charts/theme';
 
 interface CompareResult {
@@ -48,10 +48,22 @@ function reduceMinMax(t: Float64Array, v: Float64Array, i0: number, i1: number, 
 }
 
 function rendered(chart: ECharts): Promise<void> {
-  return new Promise((resolve) => chart.on('finished', () => resolve()));
+  return new Promise((resolve) => {
+    const done = (): void => {
+      chart.off('finished', done);
+      resolve();
+    };
+    chart.on('finished', done);
+  });
 }
 
-async function compare(runs: number, seriesPerRun: number, samples: number, width: number): Promise<CompareResult> {
+/**
+ * 'before': each zoom reduces every series to 2 × `width` points (min/max of
+ * `width` buckets; the Compare view's old 1,200) drawn 1.5 px wide. 'after':
+ * one point per pixel column of the plot (min/max of each two columns, as
+ * the view now asks the service for), 1 px lines beyond 20 series.
+ */
+async function compare(runs: number, seriesPerRun: number, samples: number, width: number, mode: 'before' | 'after' = 'before'): Promise<CompareResult> {
   registerCharts();
   const intervalNs = 1e6;
   const t = new Float64Array(samples);
@@ -69,11 +81,16 @@ async function compare(runs: number, seriesPerRun: number, samples: number, widt
   const chart = init(container(width, 420), null, { renderer: 'canvas' });
   const draw = async (i0: number, i1: number): Promise<{ reduce: number; render: number }> => {
     const a = performance.now();
-    const series = data.map((v, k) => ({ ...reduceMinMax(t, v, i0, i1, width), name: `run${Math.floor(k / seriesPerRun)} · s${k % seriesPerRun}` }));
+    // The service's 'minmax' returns `points` as points/2 buckets of a min and a max.
+    const buckets = mode === 'before' ? width : Math.ceil(pointsForWidth(width) / 2);
+    const series = data.map((v, k) => ({ ...reduceMinMax(t, v, i0, i1, buckets), name: `run${Math.floor(k / seriesPerRun)} · s${k % seriesPerRun}` }));
     const b = performance.now();
     const done = rendered(chart);
-    const o = buildLineOption({ title: 'compare', unit: '', series, markers: [{ tNs: t[i0]!, label: 'write' }] }, LIGHT_THEME);
-    chart.setOption(o, { notMerge: true });
+    const d: LineChartData = { title: 'compare', unit: '', series, markers: [{ tNs: t[i0]!, label: 'write' }] };
+    const opt = buildLineOption(d, LIGHT_THEME) as { series: { lineStyle: { width: number } }[] };
+    // Before: every line 1.5 px wide, as the option builder drew them.
+    if (mode === 'before') opt.series.forEach((x) => (x.lineStyle.width = 1.5));
+    chart.setOption(opt, { notMerge: true });
     await done;
     return { reduce: b - a, render: performance.now() - b };
   };
@@ -97,7 +114,7 @@ async function compare(runs: number, seriesPerRun: number, samples: number, widt
     renderMs.push(r.render);
   }
   chart.dispose();
-  return { firstDrawMs: first.reduce + first.render, zoomRedrawMs, reduceMs, renderMs, series: data.length, samplesPerSeries: samples, pointsPerSeries: 2 * width };
+  return { firstDrawMs: first.reduce + first.render, zoomRedrawMs, reduceMs, renderMs, series: data.length, samplesPerSeries: samples, pointsPerSeries: mode === 'before' ? 2 * width : 2 * Math.ceil(pointsForWidth(width) / 2) };
 }
 
 interface StreamResult {
