@@ -110,10 +110,11 @@ export const useRuns = defineStore('runs', () => {
     ];
   }
 
-  async function start(scenario: Scenario, name?: string): Promise<RunInfo> {
+  /** pace: N× real time from the first event (sent with the start, so a short run cannot finish at full speed before a later pace call). */
+  async function start(scenario: Scenario, name?: string, pace?: number): Promise<RunInfo> {
     lastError.value = null;
     if (unsubs.length === 0) watchEvents();
-    const run = await svc().call('run/start', { scenario, ...(name ? { name } : {}) });
+    const run = await svc().call('run/start', { scenario, ...(name ? { name } : {}), ...(pace !== undefined ? { pace } : {}) });
     upsert(run);
     current.value = run.id;
     live.value = { runId: run.id, series: new Map(), events: [], markers: [], lastSeq: -1, lostBatches: 0 };
