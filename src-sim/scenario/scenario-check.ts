@@ -1,4 +1,5 @@
 import { deviceIssues } from './device-check';
+import { fioTargetIssues } from './fio-target-check';
 import type { Origins, PathIssue } from './issues';
 import { kernelIssues } from './kernel-check';
 import { limitIssues } from './limits';
@@ -24,6 +25,7 @@ export function scenarioIssues(s: Scenario, origins: Origins, opts: { kernelChec
     if (a.kind === 'plug') issues.push(...deviceIssues(a.device, origins.timeline[i] ?? ['timeline', i, 'plug'], s.machine.cpus));
   });
   issues.push(...cgroupNameIssues(s, origins));
+  issues.push(...fioTargetIssues(s));
   issues.push(...semanticIssues(s));
   if (opts.kernelChecks !== false) {
     const known = (opts.earlier?.length ?? 0) + issues.length;

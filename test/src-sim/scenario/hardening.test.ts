@@ -141,3 +141,20 @@ describe('validation memory follows what is checked, not declared sizes', () => 
     expect(process.memoryUsage().rss - before).toBeLessThan(512 * 1024 * 1024);
   });
 });
+
+describe('fio jobs are checked against the devices they target', () => {
+  const fio = (filename: string, devices = ''): string =>
+    ['duration: 1s', ...(devices ? ['machine:', '  devices:', devices] : []), 'tasks:', `  - { name: f, run: { type: fio, options: { rw: read, filename: ${filename}, size: 1m } } }`].join('\n');
+
+  it('refuses a /dev name the machine does not have (the run used to end with fio\'s ENOENT inside the task)', () => {
+    expect(lines(issuesOf(fio('/dev/sdz', '    - { name: sdb, type: ssd, size: 1G, major: 8, minor: 16, partitions: [512M] }'), 'f.yaml'))).toEqual([
+      'f.yaml:6:43: tasks[0].run.options: job "f": expected filename to name a block device of this machine (/dev/sdb, /dev/sdb1), got /dev/sdz: fio would fail to open it (No such file or directory)',
+    ]);
+  });
+
+  it('takes a partition and a disk plugged on the timeline', () => {
+    expect(issuesOf(fio('/dev/sdb1', '    - { name: sdb, type: ssd, size: 1G, major: 8, minor: 16, partitions: [512M] }'), 'f.yaml')).toEqual([]);
+    const plugged = `${fio('/dev/sdc')}\ntimeline:\n  - at: 0s\n    plug: { name: sdc, type: ssd, size: 1G, major: 8, minor: 32 }`;
+    expect(issuesOf(plugged, 'p.yaml')).toEqual([]);
+  });
+});
