@@ -33,6 +33,8 @@ const nic = z.object({
   rxUsecs: z.number().int().nonnegative(),
   rxFrames: z.number().int().nonnegative(),
   gro: z.boolean(),
+  tso: z.boolean().optional(),
+  gso: z.boolean().optional(),
   irqCostNs: ns,
   rxCostNs: ns,
   pciBus: z.number().int().min(0).max(255),
@@ -67,6 +69,7 @@ const run = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream'), nic: z.string().min(1), port: z.number().int().nonnegative(), sizeBytes: bytes, windowBytes: bytes, rttNs: ns }),
   z.object({ type: z.literal('assoc'), paths: z.array(z.string().min(1)).min(1), port: z.number().int().nonnegative(), ratePerSec: z.number().nonnegative(), sizeBytes: bytes, failoverNs: ns }),
   z.object({ type: z.literal('forward'), port: z.number().int().nonnegative(), to: z.string().min(1), costNs: ns }),
+  z.object({ type: z.literal('send'), nic: z.string().min(1), port: z.number().int().nonnegative() }),
   z.object({ type: z.literal('netrecv'), port: z.number().int().nonnegative(), costNs: ns, batch: z.number().int().positive(), rcvbufBytes: bytes }),
 ]);
 

@@ -107,7 +107,7 @@ interface Workload {
   setup: string[];
   /** What is only approximated. */
   note: string | null;
-  tool: 'fio' | 'stress-ng' | 'socat' | null;
+  tool: 'fio' | 'stress-ng' | 'socat' | 'iperf3' | null;
 }
 
 function workload(s: Scenario, t: TaskSpec, name: string, fileVar: (path: string) => string): Workload {
@@ -152,6 +152,13 @@ function workload(s: Scenario, t: TaskSpec, name: string, fileVar: (path: string
         tool: 'fio',
       };
     }
+    case 'send':
+      return {
+        cmd: `iperf3 -c "$\{PEER:?set PEER to the receiving host}" -p ${r.port} -t ${Math.max(1, Math.ceil(left / 1e9))}`,
+        setup: [],
+        note: `a bulk TCP sender out of ${r.nic} (compare ethtool -k ${r.nic}: tcp-segmentation-offload, generic-segmentation-offload); needs iperf3 -s on the peer`,
+        tool: 'iperf3',
+      };
     case 'netrecv':
       return {
         cmd: `timeout ${Math.max(1, Math.ceil(left / 1e9))} socat -u UDP-RECV:${r.port}${r.rcvbufBytes > 0 ? `,rcvbuf=${r.rcvbufBytes}` : ''} /dev/null`,

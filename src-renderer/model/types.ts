@@ -4,6 +4,7 @@ import type { Req, Res } from '../../src-main/ipc/contract.ts';
 export type Scenario = Req<'run/start'>['scenario'];
 export type MachineSpec = Scenario['machine'];
 export type BlockDeviceSpec = MachineSpec['devices'][number];
+export type NicSpec = NonNullable<MachineSpec['nics']>[number];
 export type CgroupSpec = Scenario['cgroups'][number];
 export type TaskSpec = Scenario['tasks'][number];
 export type RunSpec = TaskSpec['run'];

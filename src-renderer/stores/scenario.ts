@@ -34,7 +34,8 @@ export const useScenario = defineStore('scenario', () => {
     const imported = importTopology(text, file);
     const { machine, notes } = toMachineSpec(imported, defaultNodeMemoryBytes ? { defaultNodeMemoryBytes } : {});
     setMachine(machine);
-    nics.value = imported.nics.map((n) => n.name);
+    // the importable NICs are in machine.nics now (toMachineSpec); this list is only what it could not take
+    nics.value = [];
     positions.value = {};
     const summary = `${file}: ${machine.cpus} CPUs, ${machine.numa.nodes.length} NUMA node${machine.numa.nodes.length === 1 ? '' : 's'}, ${machine.devices.length} disks, ${imported.nics.length} NICs (${imported.format})`;
     importNotes.value = [summary, ...notes];

@@ -44,3 +44,4 @@ export { DEFAULTS, partitionName, normalizeCgroupPath } from '../scenario/resolv
 export { renderFioOptions } from '../scenario/fio-inline';
 export { toScenarioFile } from '../scenario/to-file';
 export { resolveRelative } from '../scenario/paths';
+export { NIC_MODELS, NIC_TYPES, defaultNic } from './nic';

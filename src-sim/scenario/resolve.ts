@@ -292,6 +292,8 @@ export function resolveNic(n: NicFileOut, at: (string | number)[], nrCpus: numbe
     rxUsecs: n.rx_usecs ?? model.rxUsecs,
     rxFrames: n.rx_frames ?? model.rxFrames,
     gro: n.gro ?? true,
+    ...(n.tso !== undefined ? { tso: n.tso } : {}),
+    ...(n.gso !== undefined ? { gso: n.gso } : {}),
     irqCostNs: n.irq_cost ?? model.irqCostNs,
     rxCostNs: n.rx_cost ?? model.rxCostNs,
     pciBus,
@@ -496,6 +498,13 @@ function resolveRun(
         issues.push({ path: [...at, 'to'], message: `expected a NIC declared under machine.nics (${nics.length ? nics.map((n) => n.name).join(', ') : 'none declared'}), got ${JSON.stringify(r.to)}` });
       }
       return { type: 'forward', port: r.port ?? 9, to: r.to, costNs: r.cost ?? DEFAULT_FORWARD_COST_NS };
+    }
+    case 'send': {
+      const nics = machine?.nics ?? [];
+      if (!nics.some((n) => n.name === r.nic)) {
+        issues.push({ path: [...at, 'nic'], message: `expected a NIC declared under machine.nics (${nics.length ? nics.map((n) => n.name).join(', ') : 'none declared'}), got ${JSON.stringify(r.nic)}` });
+      }
+      return { type: 'send', nic: r.nic, port: r.port ?? 5001 };
     }
     case 'netrecv':
       return { type: 'netrecv', port: r.port ?? 9, costNs: r.cost ?? DEFAULT_RECV_COST_NS, batch: r.batch ?? 64, rcvbufBytes: r.rcvbuf ?? 0 };

@@ -184,6 +184,8 @@ export const NicFile = strict({
   rx_usecs: intIn(0, 100000).optional(),
   rx_frames: intIn(0, 65536).optional(),
   gro: bool.optional(),
+  tso: bool.optional(),
+  gso: bool.optional(),
   irq_cost: duration.optional(),
   rx_cost: duration.optional(),
   pci_bus: intIn(0, 255).optional(),
@@ -308,6 +310,11 @@ const Run = z.discriminatedUnion(
       cost: duration.optional(),
     }),
     strict({
+      type: z.literal('send'),
+      nic: text('a NIC name declared under machine.nics'),
+      port: intIn(1, 65535).optional(),
+    }),
+    strict({
       type: z.literal('netrecv'),
       port: intIn(1, 65535).optional(),
       cost: duration.optional(),
@@ -328,7 +335,7 @@ const Run = z.discriminatedUnion(
   { error: expecting('a run mapping like { type: cpu }') },
 );
 
-export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio', 'pktgen', 'stream', 'assoc', 'forward', 'netrecv'] as const;
+export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio', 'pktgen', 'stream', 'assoc', 'forward', 'send', 'netrecv'] as const;
 
 export const SCHED_POLICIES = ['SCHED_OTHER', 'SCHED_BATCH', 'SCHED_IDLE', 'SCHED_FIFO', 'SCHED_RR'] as const;
 

@@ -87,6 +87,8 @@ function nicFile(n: NicSpec): FileObject {
     rx_usecs: n.rxUsecs,
     rx_frames: n.rxFrames,
     gro: n.gro,
+    ...(n.tso !== undefined ? { tso: n.tso } : {}),
+    ...(n.gso !== undefined ? { gso: n.gso } : {}),
     irq_cost: formatDuration(n.irqCostNs),
     rx_cost: formatDuration(n.rxCostNs),
     pci_bus: n.pciBus,
@@ -142,6 +144,8 @@ function runFile(r: RunSpec): FileObject {
       return { type: 'assoc', paths: [...r.paths], port: r.port, rate: formatRate(r.ratePerSec), size: r.sizeBytes, failover: formatDuration(r.failoverNs) };
     case 'forward':
       return { type: 'forward', port: r.port, to: r.to, cost: formatDuration(r.costNs) };
+    case 'send':
+      return { type: 'send', nic: r.nic, port: r.port };
     case 'netrecv':
       return { type: 'netrecv', port: r.port, cost: formatDuration(r.costNs), batch: r.batch, ...(r.rcvbufBytes ? { rcvbuf: formatSize(r.rcvbufBytes) } : {}) };
   }

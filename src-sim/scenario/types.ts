@@ -69,6 +69,10 @@ export interface NicSpec {
   rxFrames: number;
   /** Generic receive offload (ethtool -K gro). */
   gro: boolean;
+  /** TCP segmentation offload (ethtool -K tso); absent = on. */
+  tso?: boolean;
+  /** Generic segmentation offload (ethtool -K gso); absent = on. */
+  gso?: boolean;
   /** Hard-interrupt entry + handler cost per interrupt, ns. */
   irqCostNs: number;
   /** Driver cost per received packet (descriptor, DMA unmap, skb build), ns. */
@@ -244,6 +248,12 @@ export type RunSpec =
       to: string;
       /** Softirq CPU per forwarded packet (route lookup, ip_forward, dev_queue_xmit, driver TX), ns. */
       costNs: number;
+    }
+  | {
+      type: 'send';
+      /** A local bulk TCP sender (iperf3 -c from this machine) out of `nic`. */
+      nic: string;
+      port: number;
     }
   | {
       type: 'netrecv';

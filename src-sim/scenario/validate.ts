@@ -1,6 +1,7 @@
 import type { PathIssue } from './issues';
 import { partitionName } from './resolve';
-import type { BlockDeviceSpec, Scenario } from './types';
+import type { BlockDeviceSpec, NicSpec, Scenario } from './types';
+import { NIC_MODELS } from '../hw/net/nic-types';
 import { closest } from './suggest';
 import { formatDuration } from './units';
 
@@ -156,8 +157,31 @@ export function resolvedIssues(s: Scenario): PathIssue[] {
   });
   s.timeline.forEach((a, i) => {
     if (a.atNs > s.durationNs) issues.push({ path: ['timeline', i, 'atNs'], message: `expected a time within the duration (${formatDuration(s.durationNs)}), got ${formatDuration(a.atNs)}` });
+    if (a.kind === 'plug_nic') issues.push(...nicIssues(a.nic, ['timeline', i, 'plug'], n));
+  });
+  const names = new Set<string>();
+  (s.machine.nics ?? []).forEach((nic, i) => {
+    issues.push(...nicIssues(nic, ['machine', 'nics', i], n));
+    if (names.has(nic.name)) issues.push({ path: ['machine', 'nics', i, 'name'], message: `expected each interface name once, but ${nic.name} is already declared` });
+    names.add(nic.name);
   });
   return issues;
+}
+
+/** A NIC against its model's limits (what resolveNic checks in a file), for a NIC built in code. */
+function nicIssues(nic: NicSpec, at: (string | number)[], nrCpus: number): PathIssue[] {
+  const out: PathIssue[] = [];
+  const model = NIC_MODELS[nic.type];
+  if (!model) return [{ path: [...at, 'type'], message: `expected one of ${Object.keys(NIC_MODELS).join(', ')}, got ${JSON.stringify(nic.type)}` }];
+  if (!/^[a-z][a-z0-9]{0,14}$/.test(nic.name)) out.push({ path: [...at, 'name'], message: `expected an interface name like eth0 or enp3s0 (lower-case letters and digits, at most 15), got ${JSON.stringify(nic.name)}` });
+  if (!model.speeds.includes(nic.speedMbps)) out.push({ path: [...at, 'speed'], message: `expected a speed ${model.driver} supports (${model.speeds.join(', ')} Mb/s), got ${nic.speedMbps}` });
+  if (nic.ring > model.maxRing || nic.ring < model.minRing) {
+    out.push({ path: [...at, 'ring'], message: `expected a ring size from ${model.minRing} to ${model.maxRing} (ethtool -G on ${model.driver} fails with EINVAL beyond its pre-set maximums), got ${nic.ring}` });
+  }
+  if (nic.queues > model.maxQueues) out.push({ path: [...at, 'queues'], message: `expected at most ${model.maxQueues} queues on ${model.driver} (ethtool -L fails with EINVAL), got ${nic.queues}` });
+  const bad = nic.irqCpus.filter((c) => c < 0 || c >= nrCpus);
+  if (nic.irqCpus.length === 0 || bad.length) out.push({ path: [...at, 'irq_cpus'], message: `expected CPUs of this machine (0-${nrCpus - 1}); writing CPU ${bad.join(',') || 'none'} to smp_affinity_list fails with EINVAL` });
+  return out;
 }
 
 /**

@@ -38,6 +38,8 @@ interface Walk {
   models: string[];
   architecture: string;
   osdevs: { el: XmlElement; path: string }[];
+  /** The PCIDev an OSDev hangs under (its NIC or disk controller). */
+  pciOf: Map<XmlElement, XmlElement>;
   /** v1: objects by nesting depth, in file order, with their type. */
   byDepth: { type: string; el: XmlElement }[][];
   v1Distances: { holderDepth: number; el: XmlElement; path: string }[];
@@ -68,7 +70,7 @@ export function importHwlocXml(text: string, file: string): ImportedMachine {
 
   const top = root.children.filter((c) => c.name === 'object');
   if (top.length !== 1) err(root, 'topology', `exactly one top-level <object> (the Machine), found ${top.length}`);
-  const w: Walk = { pus: [], nodes: [], packages: 0, cores: 0, models: [], architecture: '', osdevs: [], byDepth: [], v1Distances: [], complete: [] };
+  const w: Walk = { pus: [], nodes: [], packages: 0, cores: 0, models: [], architecture: '', osdevs: [], pciOf: new Map(), byDepth: [], v1Distances: [], complete: [] };
   const machine = top[0]!;
   walk(machine, 'topology/object', 0, w, err, format);
   const notes: string[] = [];
@@ -218,6 +220,9 @@ function walk(el: XmlElement, path: string, depth: number, w: Walk, err: Fail, f
     case 'OSDev':
       w.osdevs.push({ el, path: here });
       break;
+    case 'PCIDev':
+      for (const c of el.children) if (c.name === 'object' && c.attrs['type'] === 'OSDev') w.pciOf.set(c, el);
+      break;
   }
   for (const c of el.children) {
     if (c.name === 'object') walk(c, `${here}/object`, depth + 1, w, err, format);
@@ -335,7 +340,10 @@ function osDevices(w: Walk, format: TopologyFormat, notes: string[]): { disks: I
         serial: info('SerialNumber'),
       });
     } else if (isNet) {
-      nics.push({ name, address: info('Address') });
+      const pci = w.pciOf.get(el);
+      // pci_type="0200 [8086:10fb] [sub] rev": class, then [vendor:device]
+      const id = /\[([0-9a-f]{4}:[0-9a-f]{4})\]/i.exec(pci?.attrs['pci_type'] ?? '');
+      nics.push({ name, address: info('Address'), pciBusId: pci?.attrs['pci_busid'] ?? null, pciId: id ? id[1]!.toLowerCase() : null });
     } else {
       skip('GPU, InfiniBand HCA, DMA and coprocessor devices (not simulated)', name);
     }

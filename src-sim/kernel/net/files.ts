@@ -205,13 +205,13 @@ function registerEthtool(net: NetStack, d: NetDevice): void {
   net.k.vfs.register(`/sys/kernel/debug/kernel-lab/net/${d.name}/ethtool`, {
     read: () =>
       `rx-usecs: ${d.spec.rxUsecs}\nrx-frames: ${d.spec.rxFrames}\nrx-ring: ${d.spec.ring}\nrx-ring-max: ${d.model.maxRing}\n` +
-      `generic-receive-offload: ${d.gro ? 'on' : 'off'}\n`,
+      `generic-receive-offload: ${d.gro ? 'on' : 'off'}\ntcp-segmentation-offload: ${d.tso ? 'on' : 'off'}\ngeneric-segmentation-offload: ${d.gso ? 'on' : 'off'}\n`,
     write: (v) => {
       const tok = v.trim().split(/\s+/);
       const opt = tok.shift();
       const pairs: [string, string][] = [];
       for (let i = 0; i + 1 < tok.length; i += 2) pairs.push([tok[i]!, tok[i + 1]!]);
-      if (tok.length % 2 !== 0 || pairs.length === 0) fail('EINVAL', 'expected "-C rx-usecs N [rx-frames N]", "-G rx N" or "-K gro on|off"');
+      if (tok.length % 2 !== 0 || pairs.length === 0) fail('EINVAL', 'expected "-C rx-usecs N [rx-frames N]", "-G rx N" or "-K gro|tso|gso on|off"');
       const num = (x: string): number => {
         if (!/^\d+$/.test(x)) fail('EINVAL', `expected a number, got ${JSON.stringify(x)}`);
         return Number(x);
@@ -234,7 +234,11 @@ function registerEthtool(net: NetStack, d: NetDevice): void {
         } else if (opt === '-K' && (key === 'gro' || key === 'generic-receive-offload')) {
           if (val !== 'on' && val !== 'off') fail('EINVAL', `expected on or off, got ${JSON.stringify(val)}`);
           d.gro = val === 'on';
-        } else fail('EOPNOTSUPP', `${opt} ${key} is not modelled (-C rx-usecs/rx-frames, -G rx, -K gro are)`);
+        } else if (opt === '-K' && (key === 'tso' || key === 'tcp-segmentation-offload' || key === 'gso' || key === 'generic-segmentation-offload')) {
+          if (val !== 'on' && val !== 'off') fail('EINVAL', `expected on or off, got ${JSON.stringify(val)}`);
+          if (key.startsWith('t')) d.tso = val === 'on';
+          else d.gso = val === 'on';
+        } else fail('EOPNOTSUPP', `${opt} ${key} is not modelled (-C rx-usecs/rx-frames, -G rx, -K gro/tso/gso are)`);
       }
       for (const q of d.queues) if (q.irqEnabled) net.armIrq(q, net.k.now, true);
     },

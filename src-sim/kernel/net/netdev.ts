@@ -75,6 +75,11 @@ export class NetDevice {
   readonly sources: { id: number; rate: number; size: number; flows: number; port: number; proto: 'udp' | 'tcp'; perQueue: RingSource[] }[] = [];
   present = true;
   gro: boolean;
+  /** Segmentation offload (ethtool -K tso / gso); both default on. */
+  tso: boolean;
+  gso: boolean;
+  /** When the wire has sent what the stack queued for it (the send run type), ns. */
+  txBusyUntil = 0;
 
   constructor(
     readonly spec: NicSpec,
@@ -85,6 +90,8 @@ export class NetDevice {
   ) {
     this.model = NIC_MODELS[spec.type];
     this.gro = spec.gro;
+    this.tso = spec.tso ?? true;
+    this.gso = spec.gso ?? true;
     for (let q = 0; q < spec.queues; q++) {
       this.queues.push(new RxQueue(this, q, firstIrq + q, spec.irqCpus[q % spec.irqCpus.length]!, nrCpus));
     }
