@@ -83,20 +83,3 @@ export function seriesLabel(s: Pick<SeriesMeta, 'path' | 'field'>): string {
   const short = s.path.replace(/^\/sys\/fs\/cgroup/, '').replace(/^\/proc\//, 'proc/');
   return s.field ? `${short} ${s.field}` : short;
 }
-
-/**
- * The CPU share each cgroup's weight predicts: siblings divide their parent's
- * CPU in proportion to cpu.weight (Documentation/admin-guide/cgroup-v2.rst,
- * "Weights"), assuming every group is runnable.
- */
-export function predictedShares(groups: readonly { path: string; weight: number }[], cpus: number): Map<string, number> {
-  const out = new Map<string, number>([['/', cpus]]);
-  const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
-  const sorted = [...groups].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
-  for (const g of sorted) {
-    const siblings = sorted.filter((s) => parent(s.path) === parent(g.path));
-    const total = siblings.reduce((s, x) => s + x.weight, 0);
-    out.set(g.path, ((out.get(parent(g.path)) ?? cpus) * g.weight) / total);
-  }
-  return out;
-}

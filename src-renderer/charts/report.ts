@@ -3,7 +3,7 @@
  * the scenario(s) as YAML, the summary table. No scripts, no external links,
  * so it opens anywhere and can be attached to a report or a mail.
  */
-import type { SummaryRow } from './summary';
+import { withUnit, type SummaryRow } from './summary';
 
 export interface ReportInput {
   title: string;
@@ -15,7 +15,6 @@ export interface ReportInput {
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const num = (v: number | null): string => (v === null ? '—' : Math.abs(v) >= 1e4 ? v.toExponential(3) : String(+v.toFixed(3)));
 
 /** Removes anything executable from an SVG produced by the chart renderer. */
 export function sanitiseSvg(svg: string): string {
@@ -27,7 +26,7 @@ export function buildReportHtml(r: ReportInput): string {
   const rows = r.summary
     .map(
       (row) =>
-        `<tr><td>${esc(row.metric)}</td>${row.mean.map((m) => `<td>${num(m)}</td>`).join('')}${row.diffPct
+        `<tr><td>${esc(row.metric)}</td>${row.mean.map((m) => `<td>${esc(withUnit(m, row.unit))}</td>`).join('')}${row.diffPct
           .slice(1)
           .map((d) => `<td>${d === null ? '—' : `${d >= 0 ? '+' : ''}${d.toFixed(1)} %`}</td>`)
           .join('')}</tr>`,

@@ -6,6 +6,8 @@ import type { LineSeries } from './line-option';
 
 export interface SummaryRow {
   metric: string;
+  /** The chart's unit ("CPUs", "B/s", "bytes"…; '' when it has none). */
+  unit: string;
   /** One per run, same order as the runs. */
   mean: (number | null)[];
   last: (number | null)[];
@@ -38,7 +40,8 @@ function last(v: readonly (number | null)[]): number | null {
   return null;
 }
 
-export function buildSummary(runs: readonly RunMetricSeries[]): SummaryRow[] {
+/** `units`: metric → unit (the unit of the chart the metric is drawn in). */
+export function buildSummary(runs: readonly RunMetricSeries[], units: ReadonlyMap<string, string> = new Map()): SummaryRow[] {
   const metrics = [...new Set(runs.flatMap((r) => [...r.metrics.keys()]))].sort();
   return metrics.map((metric) => {
     const means = runs.map((r) => {
@@ -48,6 +51,7 @@ export function buildSummary(runs: readonly RunMetricSeries[]): SummaryRow[] {
     const base = means[0] ?? null;
     return {
       metric,
+      unit: units.get(metric) ?? '',
       mean: means,
       last: runs.map((r) => {
         const s = r.metrics.get(metric);
@@ -56,4 +60,19 @@ export function buildSummary(runs: readonly RunMetricSeries[]): SummaryRow[] {
       diffPct: means.map((m, i) => (i === 0 || m === null || base === null || base === 0 ? null : ((m - base) / Math.abs(base)) * 100)),
     };
   });
+}
+
+/** A value with its unit for the summary table: 4 significant digits, the unit after a space. */
+export function withUnit(v: number | null, unit: string): string {
+  if (v === null) return '—';
+  const n = String(+v.toPrecision(4));
+  return unit ? `${n} ${unit}` : n;
+}
+
+/**
+ * Block devices by name, not number: "8:0" in a series (io.stat's
+ * "8:0.rbytes") becomes "sda", using the run's machine (MAJ:MIN → name).
+ */
+export function nameDevices(label: string, devices: ReadonlyMap<string, string>): string {
+  return label.replace(/\b(\d+):(\d+)\b/g, (m) => devices.get(m) ?? m);
 }

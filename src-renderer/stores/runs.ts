@@ -60,6 +60,13 @@ export function markerLabel(a: LiveActionRequest): string {
   return `unplug ${a.device}`;
 }
 
+/** A scenario timeline action in a few words (the marker label). */
+export function timelineLabel(a: Scenario['timeline'][number]): string {
+  if (a.kind === 'write') return markerLabel({ kind: 'write', path: a.path, value: a.value });
+  const what = 'device' in a ? (typeof a.device === 'string' ? a.device : a.device.name) : 'nic' in a ? (typeof a.nic === 'string' ? a.nic : a.nic.name) : '';
+  return `${a.kind.replace('_nic', '')} ${what}`;
+}
+
 export const useRuns = defineStore('runs', () => {
   const list = ref<RunInfo[]>([]);
   const current = ref<string | null>(null);
@@ -117,7 +124,9 @@ export const useRuns = defineStore('runs', () => {
     const run = await svc().call('run/start', { scenario, ...(name ? { name } : {}), ...(pace !== undefined ? { pace } : {}) });
     upsert(run);
     current.value = run.id;
-    live.value = { runId: run.id, series: new Map(), events: [], markers: [], lastSeq: -1, lostBatches: 0 };
+    // The scenario's own timeline actions are marked on the live charts too, not only live actions.
+    const planned = scenario.timeline.filter((a) => a.atNs <= scenario.durationNs).map((a) => ({ tNs: a.atNs, label: `timeline: ${timelineLabel(a)}` }));
+    live.value = { runId: run.id, series: new Map(), events: [], markers: planned, lastSeq: -1, lostBatches: 0 };
     await svc().call('run/subscribe', { runId: run.id });
     return run;
   }

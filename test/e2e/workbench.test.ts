@@ -165,6 +165,12 @@ describe('workbench in Chromium (browser mode)', () => {
       await expect.poll(async () => sum(await drawn()), { timeout: 20_000 }).toBeGreaterThan(2 * INK);
       await expect.poll(drawnPaths, { timeout: 20_000 }).toBeGreaterThan(0);
       await shot(`08-compare-${kind}`);
+      if (kind === 'io') {
+        // Issue 17: devices by name (sda, not 8:0) and values with their unit.
+        const text = (await c.summaryRows().allTextContents()).join('\n');
+        expect(text).toMatch(/\/batch\/io\.stat sda\.rbytes[^\n]*\d B\/s/);
+        expect(text).not.toMatch(/\b8:0\b/);
+      }
     }
     await c.customSeries().selectOption({ label: '/web/cpu.stat usage_usec' });
     await c.addSeries().click();
@@ -211,10 +217,14 @@ describe('workbench in Chromium (browser mode)', () => {
     expect(html).toContain('<table id="summary">');
     expect(html).toContain('<svg');
     expect(html).toContain('cpu.weight');
-    // Each of the four charts is embedded with drawn series, not axes around empty paths.
+    // Every panel group with series is in the report (issue 17: not only the group on screen), each chart
+    // with drawn series, not axes around empty paths; the scheduler group comes first.
     const figures = html.split('<figure>').slice(1);
-    expect(figures.length).toBe(4);
-    expect(svgSeriesPaths(figures[0]!).filter((p) => p.points >= 2).length).toBeGreaterThanOrEqual(4);
+    const captions = figures.map((f) => /<figcaption>([^<]*)</.exec(f)![1]!);
+    for (const g of ['Memory cgroup — ', 'I/O throttling — ', 'Scheduler — ', 'Custom series — ']) expect(captions.some((t) => t.startsWith(g)), g).toBe(true);
+    expect(figures.length).toBeGreaterThan(8);
+    const sched = figures[captions.findIndex((t) => t.startsWith('Scheduler — CPU use per cgroup'))]!;
+    expect(svgSeriesPaths(sched).filter((p) => p.points >= 2).length).toBeGreaterThanOrEqual(4);
     expect(total(figures.flatMap((f) => svgSeriesPaths(f)))).toBeGreaterThan(1000);
     expect(html).not.toMatch(/<script/i);
   });

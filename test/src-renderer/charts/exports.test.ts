@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seriesToCsv } from '../../../src-renderer/charts/csv';
-import { predictedShares } from '../../../src-renderer/charts/panels';
 import { buildReportHtml, sanitiseSvg } from '../../../src-renderer/charts/report';
-import { buildSummary } from '../../../src-renderer/charts/summary';
+import { buildSummary, nameDevices, withUnit } from '../../../src-renderer/charts/summary';
 
 describe('CSV export', () => {
   it('one time column in seconds and one column per series, rows at the union of times', () => {
@@ -20,28 +19,10 @@ describe('summary table', () => {
       { runName: 'base', metrics: new Map([['cpu', { name: 'x', t: [0, 1], v: [1, 3] }]]) },
       { runName: 'throttled', metrics: new Map([['cpu', { name: 'y', t: [0, 1], v: [1, 2] }]]) },
     ]);
-    expect(rows).toEqual([{ metric: 'cpu', mean: [2, 1.5], last: [3, 2], diffPct: [null, -25] }]);
+    expect(rows).toEqual([{ metric: 'cpu', unit: '', mean: [2, 1.5], last: [3, 2], diffPct: [null, -25] }]);
   });
 });
 
-describe('predicted CPU shares from cpu.weight', () => {
-  // cgroup-v2.rst "Weights": siblings share the parent in proportion to their weights.
-  it('weights 100 and 300 on 4 CPUs predict 1 and 3 CPUs; a child splits its parent', () => {
-    const s = predictedShares(
-      [
-        { path: '/batch', weight: 100 },
-        { path: '/web', weight: 300 },
-        { path: '/web/a', weight: 50 },
-        { path: '/web/b', weight: 150 },
-      ],
-      4,
-    );
-    expect(s.get('/batch')).toBeCloseTo(1, 12);
-    expect(s.get('/web')).toBeCloseTo(3, 12);
-    expect(s.get('/web/a')).toBeCloseTo(0.75, 12);
-    expect(s.get('/web/b')).toBeCloseTo(2.25, 12);
-  });
-});
 
 describe('HTML report', () => {
   const html = buildReportHtml({
@@ -53,7 +34,7 @@ describe('HTML report', () => {
     ],
     charts: [{ title: 'cpu.stat', svg: '<svg xmlns="http://www.w3.org/2000/svg" onload="x()"><script>alert(1)</script><path d="M0 0"/></svg>' }],
     scenarios: [{ runName: 'base', yaml: 'name: base\ncgroups:\n  /web: { cpu.max: "50000 100000" }\n' }],
-    summary: [{ metric: 'cpu', mean: [2, 1.5], last: [3, 2], diffPct: [null, -25] }],
+    summary: [{ metric: 'cpu', unit: 'CPUs', mean: [2, 1.5], last: [3, 2], diffPct: [null, -25] }],
   });
 
   it('is one self-contained file: no scripts, no external references', () => {
@@ -67,10 +48,21 @@ describe('HTML report', () => {
     expect(html).toContain('<path d="M0 0"/>');
     expect(html).toContain('cpu.max: &quot;50000 100000&quot;');
     expect(html).toContain('<td>-25.0 %</td>');
+    expect(html).toContain('<td>1.5 CPUs</td>');
     expect(html).toContain('<title>base vs &lt;throttled&gt;</title>');
   });
 
   it('sanitiseSvg drops scripts and event handlers', () => {
     expect(sanitiseSvg('<svg onclick="a()"><script>b</script></svg>')).toBe('<svg></svg>');
+  });
+});
+
+describe('summary units and device names', () => {
+  it('a value carries its unit; MAJ:MIN in a series name becomes the device name', () => {
+    expect(withUnit(0.62346, 'CPUs')).toBe('0.6235 CPUs');
+    expect(withUnit(null, 'B/s')).toBe('—');
+    expect(withUnit(12, '')).toBe('12');
+    expect(nameDevices('run · /batch/io.stat 8:0.rbytes', new Map([['8:0', 'sda']]))).toBe('run · /batch/io.stat sda.rbytes');
+    expect(nameDevices('259:3.wios', new Map([['8:0', 'sda']]))).toBe('259:3.wios');
   });
 });
