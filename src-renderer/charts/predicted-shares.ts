@@ -85,7 +85,12 @@ export function predictCpuShares(input: ShareInput): Map<string, number> {
     let lo = 0;
     let hi = Math.max(...keys.filter((k) => !frozen.has(k)).map((k) => cap(k) / eff.get(k)!));
     if (fits(at(hi))) lo = hi;
-    else for (let i = 0; i < 60; i++) (fits(at((lo + hi) / 2)) ? (lo = (lo + hi) / 2) : (hi = (lo + hi) / 2));
+    else
+      for (let i = 0; i < 60; i++) {
+        const mid = (lo + hi) / 2;
+        if (fits(at(mid))) lo = mid;
+        else hi = mid;
+      }
     const x = at(lo);
     let froze = false;
     for (const k of keys) {
