@@ -1,6 +1,8 @@
 import type { Rng } from '../../engine/rng';
 import type { Kernel } from '../../kernel/kernel';
 import type { Behaviour, Step, Task } from '../../kernel/task';
+import { Mm } from '../../kernel/mm/mm';
+import { FioBufferedTask } from './buffered-task';
 import { FioJobTask } from './job-task';
 import { isBlockJob, type FioJobFile } from './job';
 import { JobResult } from './results';
@@ -112,7 +114,11 @@ export class FioMain implements Behaviour {
         continue;
       }
       const rng = fioRng(this.k).fork(`fio:${this.task!.name}:${job.name}:${c}`);
-      const beh = new FioJobTask(this.k, job, target, res, rng, cloneDone);
+      // direct=0 on a regular file: through the page cache and writeback (a raw /dev node keeps the block path, see README).
+      const mm = this.k.mm instanceof Mm ? this.k.mm : null;
+      const beh = !job.direct && target.isFile && mm !== null
+        ? new FioBufferedTask(this.k, mm, job, target, res, rng, cloneDone)
+        : new FioJobTask(this.k, job, target, res, rng, cloneDone);
       spawnTask(this.k, this.task!, job.numjobs === 1 ? job.name : `${job.name}#${c}`, job.cgroup, job.nice, beh);
     }
   }

@@ -41,8 +41,8 @@ interface PooledBio extends Bio {
  */
 export class FioJobTask implements Behaviour {
   private phase = RUNNING;
-  private started = false;
-  private startNs = 0;
+  protected started = false;
+  protected startNs = 0;
   private inflight = 0;
   private blocked = false;
   /** Completions since the task last blocked (io_getevents min_nr). */
@@ -50,36 +50,36 @@ export class FioJobTask implements Behaviour {
   private readonly minReap: number;
   private readonly random: boolean;
   private readonly writeFlags: number;
-  private bytesIssued = 0;
-  private iosIssued = 0;
+  protected bytesIssued = 0;
+  protected iosIssued = 0;
   private seqPos = 0;
   private seqLeft = 0;
   private randBase = 0;
   private readonly depth: number;
   private readonly total: number;
-  private readonly cpuPerIo: number;
+  protected readonly cpuPerIo: number;
   private readonly cpuStep = { kind: 'cpu' as const, ns: 0 };
   private pendingSubmit = 0;
   private readonly nextAllowed = [0, 0, 0];
   private readonly issuedDir = [0, 0, 0];
-  private sinceThink = 0;
+  protected sinceThink = 0;
   private thinkPending = false;
-  private writesSinceFsync = 0;
+  protected writesSinceFsync = 0;
   private syncing = false;
-  private endFsyncDone = false;
+  protected endFsyncDone = false;
   private readonly pool: PooledBio[] = [];
-  private readonly rampEnd: number;
+  protected readonly rampEnd: number;
   /** Error of a failed buffered write, reported by the next fsync (errseq_t). */
   private mappingError: BioStatus | null = null;
   task: Task | null = null;
 
   constructor(
-    private readonly k: Kernel,
-    private readonly job: FioJob,
-    private readonly target: Target,
-    private readonly result: JobResult,
-    private readonly rng: Rng,
-    private readonly onDone: (now: number) => void,
+    protected readonly k: Kernel,
+    protected readonly job: FioJob,
+    protected readonly target: Target,
+    protected readonly result: JobResult,
+    protected readonly rng: Rng,
+    protected readonly onDone: (now: number) => void,
   ) {
     this.depth = isSyncEngine(job.ioengine) ? 1 : job.iodepth;
     this.minReap = isSyncEngine(job.ioengine) ? 1 : Math.min(job.batchCompleteMin, this.depth);
@@ -164,7 +164,7 @@ export class FioJobTask implements Behaviour {
     }
   }
 
-  private ended(now: number): boolean {
+  protected ended(now: number): boolean {
     const j = this.job;
     // fio: ramp_time is lead-in before runtime; the job runs ramp_time + runtime in all.
     if (j.runtimeNs > 0 && now - this.startNs >= j.runtimeNs + this.rampEnd) return true;
@@ -174,16 +174,16 @@ export class FioJobTask implements Behaviour {
   }
 
   /** ns until the next I/O may be issued under rate/rate_iops (0 = now). */
-  private rateWait(now: number): number {
+  protected rateWait(now: number): number {
     const j = this.job;
     const dir = this.peekDir();
     if (j.rate[dir] === 0 && j.rateIops[dir] === 0) return 0;
     return Math.max(0, Math.ceil(this.nextAllowed[dir]! - now));
   }
 
-  private dirChoice = -1;
+  protected dirChoice = -1;
 
-  private peekDir(): number {
+  protected peekDir(): number {
     if (this.dirChoice < 0) this.dirChoice = this.chooseDir();
     return this.dirChoice;
   }
@@ -208,7 +208,7 @@ export class FioJobTask implements Behaviour {
     }
   }
 
-  private bsSectors(dir: number): number {
+  protected bsSectors(dir: number): number {
     const j = this.job;
     if (j.bssplit) {
       const split = j.bssplit[dir]!;
@@ -229,7 +229,7 @@ export class FioJobTask implements Behaviour {
     return j.bs[dir]! >>> 9;
   }
 
-  private offset(nr: number): number {
+  protected offset(nr: number): number {
     const t = this.target;
     const random = this.random;
     if (random && this.seqLeft <= 0) {
@@ -280,7 +280,7 @@ export class FioJobTask implements Behaviour {
     if (plug) block.finishPlug!();
   }
 
-  private pace(dir: number, bytes: number): void {
+  protected pace(dir: number, bytes: number): void {
     const j = this.job;
     const iops = j.rateIops[dir]! > 0 ? j.rateIops[dir]! : j.rate[dir]! > 0 ? j.rate[dir]! / bytes : 0;
     if (iops === 0) return;

@@ -62,6 +62,12 @@ export interface FioJob {
   /** fsync after this many writes (0 = never). */
   fsync: number;
   endFsync: boolean;
+  /** invalidate=1 (fio's default): drop the file's clean cached pages before the job (POSIX_FADV_DONTNEED). */
+  invalidate: boolean;
+  /** fadvise_hint (default 1: by pattern): POSIX_FADV_SEQUENTIAL doubles readahead, POSIX_FADV_RANDOM turns it off. */
+  fadviseHint: 'none' | 'auto' | 'sequential' | 'random' | 'normal';
+  /** sync_file_range=FLAGS:N after every N writes, or null. */
+  syncFileRange: { every: number; waitBefore: boolean; write: boolean; waitAfter: boolean } | null;
   kbBase: number;
   /** Options as written (global then job), for `kernel-lab fio` to print. */
   options: [string, string | null][];
@@ -130,6 +136,9 @@ export function defaultJob(name: string, line: number): FioJob {
     nice: 0,
     fsync: 0,
     endFsync: false,
+    invalidate: true,
+    fadviseHint: 'auto',
+    syncFileRange: null,
     kbBase: 1024,
     options: [],
     warnings: [],
@@ -149,6 +158,7 @@ export function cloneJob(j: FioJob, name: string, line: number): FioJob {
     options: [...j.options],
     warnings: [...j.warnings],
     zoneUnits: j.zoneUnits.map((z) => ({ ...z })),
+    syncFileRange: j.syncFileRange ? { ...j.syncFileRange } : null,
     // Per-job, not inherited from [global]: fio's stonewall and description belong to one section.
     stonewall: j.stonewall,
   };

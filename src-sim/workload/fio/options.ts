@@ -274,6 +274,32 @@ export const APPLIED: Record<string, Handler> = {
   end_fsync: (j, v) => {
     j.endFsync = bool('end_fsync')(v);
   },
+  invalidate: (j, v) => {
+    j.invalidate = bool('invalidate')(v);
+  },
+  fadvise_hint: (j, v) => {
+    // fio's options.c: 0 = no hint, 1 = advise by the job's pattern, or a named POSIX_FADV_* hint.
+    const t = need(v, 'fadvise_hint');
+    const named = { '0': 'none', '1': 'auto', sequential: 'sequential', random: 'random', normal: 'normal' } as const;
+    const h = (named as Record<string, FioJob['fadviseHint']>)[t];
+    if (h === undefined) throw new OptionValueError(`failed parsing fadvise_hint=${t}: expected 0, 1, sequential, random or normal`);
+    j.fadviseHint = h;
+  },
+  sync_file_range: (j, v) => {
+    // fio: sync_file_range=str:int, str a comma list of wait_before, write, wait_after (write_wait = all three).
+    const t = need(v, 'sync_file_range');
+    const m = /^([a-z_,]+):(\d+)$/.exec(t);
+    if (!m) throw new OptionValueError(`failed parsing sync_file_range=${t}: expected FLAGS:N such as write,wait_after:8`);
+    const flags = { waitBefore: false, write: false, waitAfter: false };
+    for (const f of m[1]!.split(',')) {
+      if (f === 'wait_before') flags.waitBefore = true;
+      else if (f === 'write') flags.write = true;
+      else if (f === 'wait_after') flags.waitAfter = true;
+      else if (f === 'write_wait') Object.assign(flags, { waitBefore: true, write: true, waitAfter: true });
+      else throw new OptionValueError(`failed parsing sync_file_range=${t}: unknown flag "${f}" (wait_before, write, wait_after, write_wait)`);
+    }
+    j.syncFileRange = { every: Number(m[2]), ...flags };
+  },
 };
 
 export const ALIASES: Record<string, string> = {
@@ -339,7 +365,7 @@ export const NOT_SIMULATED: Record<string, string> = {
   filename_format: 'clone files are named <job>.<clone>.<file>',
   serialize_overlap: 'overlapping in-flight I/Os are not checked',
   allow_file_create: 'files exist as extents on the disk',
-  pre_read: 'there is no page cache in the fio runner',
+  pre_read: 'files are not read into the page cache before the job (invalidate=1 drops them; a job that reads them first does the same)',
   sync: 'O_SYNC is not modelled; use fsync=1',
   iomem: 'I/O buffers are not modelled',
   mem: 'I/O buffers are not modelled',
@@ -372,7 +398,7 @@ export const NOT_SIMULATED: Record<string, string> = {
   registerfiles: 'file registration is not modelled',
   sqthread_poll: 'submission is inline in the job task',
   nonvectored: 'submission is inline in the job task',
-  uncached: 'buffered I/O is not part of the fio runner',
+  uncached: 'RWF_DONTCACHE (uncached buffered I/O) is issued as ordinary buffered I/O',
   rwmixcycle: 'the read/write choice is drawn per I/O',
   write_lat_log: 'per-I/O logs are not written; see the JSON summary',
   write_bw_log: 'per-I/O logs are not written; see the JSON summary',
@@ -413,7 +439,6 @@ export const NOT_SIMULATED: Record<string, string> = {
   cpus_allowed: 'placement is left to the scheduler',
   cpumask: 'placement is left to the scheduler',
   blockalign: 'offsets are aligned to the block size',
-  invalidate: 'there is no page cache in the fio runner',
   loops: 'a job runs its size once (or until runtime with time_based)',
   create_on_open: 'files exist as extents on the disk',
   fallocate: 'files exist as extents on the disk',

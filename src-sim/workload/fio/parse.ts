@@ -81,8 +81,8 @@ function finish(j: FioJob, jobs: FioJob[], file: string): void {
   if (isSyncEngine(j.ioengine) && j.iodepth > 1) {
     j.warnings.push(`note: both iodepth >= 1 and synchronous I/O engine are selected, queue depth will be capped at 1`);
   }
-  if (!j.direct && j.ioengine !== 'null' && j.ioengine !== 'cpuio') {
-    j.warnings.push('direct=0: buffered I/O is issued to the block layer as it is submitted (the page cache is not part of the fio runner)');
+  if (!j.direct && j.ioengine !== 'null' && j.ioengine !== 'cpuio' && j.filename !== null && j.filename.startsWith('/dev/')) {
+    j.warnings.push(`direct=0 on ${j.filename.split(':')[0]}: buffered I/O to a raw block device is issued to the block layer as submitted (the block device's page cache is not modelled; files go through the page cache)`);
   }
   if (j.ioengine === 'null' || j.ioengine === 'cpuio') j.warnings.push(`ioengine=${j.ioengine}: not block I/O; the job is parsed but not run`);
   if (j.waitFor !== null && !jobs.some((o) => o.name === j.waitFor && o !== j)) {

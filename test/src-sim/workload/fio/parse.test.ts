@@ -60,8 +60,19 @@ describe('fio job files', () => {
       'verify=crc32c: not simulated (data contents are not modelled)',
       'group_reporting: not simulated (results are reported per job section (clones aggregated))',
       'note: both iodepth >= 1 and synchronous I/O engine are selected, queue depth will be capped at 1',
-      'direct=0: buffered I/O is issued to the block layer as it is submitted (the page cache is not part of the fio runner)',
     ]);
+    // Buffered I/O on a file goes through the page cache; on a raw device node it does not, and says so.
+    expect(parse('[j]\nfilename=/dev/sda\n').jobs[0]!.warnings).toEqual([
+      "direct=0 on /dev/sda: buffered I/O to a raw block device is issued to the block layer as submitted (the block device's page cache is not modelled; files go through the page cache)",
+    ]);
+  });
+
+  it('parses the page-cache options: invalidate, fadvise_hint, sync_file_range', () => {
+    const j = parse('[j]\ninvalidate=0\nfadvise_hint=random\nsync_file_range=write,wait_after:8\n').jobs[0]!;
+    expect([j.invalidate, j.fadviseHint, j.syncFileRange, j.warnings]).toEqual([false, 'random', { every: 8, waitBefore: false, write: true, waitAfter: true }, []]);
+    expect(parse('[j]\n').jobs[0]!.invalidate).toBe(true);
+    expect(() => parse('[j]\nsync_file_range=flush:8\n')).toThrow('x.fio:2: failed parsing sync_file_range=flush:8: unknown flag "flush" (wait_before, write, wait_after, write_wait)');
+    expect(() => parse('[j]\nfadvise_hint=willneed\n')).toThrow('x.fio:2: failed parsing fadvise_hint=willneed: expected 0, 1, sequential, random or normal');
   });
 
   it("rejects an unknown option with fio's own message and the line", () => {

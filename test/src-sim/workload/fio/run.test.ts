@@ -89,11 +89,12 @@ describe('fio jobs on the block layer', () => {
     const text = (direct: number): string => `[w]\nfilename=data\nsize=16m\nrw=write\nbs=4k\ndirect=${direct}\nioengine=psync\nfsync=1024\n`;
     const buffered = runFio(text(0), [ssd], 2e9);
     const b = buffered.job('w');
-    // The file starts after the 128 MiB journal; its failing 4 KiB block is write #1501, after the first fsync
-    // (write 1024). write() does not see it: the writer carries on, and the fsync after write 2048 returns EIO.
+    // The file starts after the 128 MiB journal; its failing 4 KiB block is page 1500, dirtied after the first fsync
+    // (write 1024). write() only dirties the page cache and does not see it: all 2048 writes return, and the fsync
+    // after write 2048, which writes the page back, returns EIO.
     expect(b.error).toBe('EIO');
     expect(b.fsyncs).toBe(2);
-    expect(b.write.total_ios).toBe(2047);
+    expect(b.write.total_ios).toBe(2048);
     expect(buffered.sim.log.find((e) => e.kind === 'io_error' && String(e.message).includes('lost async page write'))).toBeDefined();
     const direct = runFio(text(1), [ssd], 2e9).job('w');
     // O_DIRECT sees the error on the write itself.
