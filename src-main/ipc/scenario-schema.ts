@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCENARIO_FORMAT } from '../../src-sim/scenario/types';
+import { MEMPOLICY_MODES, SCENARIO_FORMAT } from '../../src-sim/scenario/types';
 
 /**
  * The resolved scenario (src-sim/scenario/types.ts) as it crosses the IPC
@@ -42,6 +42,8 @@ const nic = z.object({
 
 export const nicSchema = nic;
 
+const madvise = z.enum(['hugepage', 'nohugepage']);
+
 const run = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cpu') }),
   z.object({ type: z.literal('periodic'), busyNs: ns, periodNs: ns, jitter: z.number() }),
@@ -52,8 +54,17 @@ const run = z.discriminatedUnion('type', [
     everyNs: ns,
     touch: z.enum(['sequential', 'random']),
     then: z.enum(['hold', 'free', 'loop']),
+    madvise: madvise.optional(),
   }),
-  z.object({ type: z.literal('workingset'), sizeBytes: bytes, pattern: z.enum(['uniform', 'zipf']), theta: z.number(), ratePerSec: z.number() }),
+  z.object({
+    type: z.literal('workingset'),
+    sizeBytes: bytes,
+    pattern: z.enum(['uniform', 'zipf']),
+    theta: z.number(),
+    ratePerSec: z.number(),
+    workNs: ns.optional(),
+    madvise: madvise.optional(),
+  }),
   z.object({
     type: z.enum(['read', 'write']),
     file: z.string(),
@@ -63,6 +74,7 @@ const run = z.discriminatedUnion('type', [
     direct: z.boolean(),
     fsyncEveryBytes: bytes,
     loop: z.boolean(),
+    mmap: z.boolean().optional(),
   }),
   z.object({ type: z.literal('fio'), jobPath: z.string().nullable(), jobText: z.string() }),
   z.object({ type: z.literal('pktgen'), nic: z.string().min(1), ratePerSec: z.number().nonnegative(), sizeBytes: bytes, flows: z.number().int().positive(), port: z.number().int().nonnegative(), proto: z.enum(['udp', 'tcp']) }),
@@ -126,6 +138,7 @@ export const scenarioSchema = z.object({
       oomScoreAdj: z.number().int().min(-1000).max(1000),
       startNs: ns,
       sliceNs: ns,
+      mempolicy: z.object({ mode: z.enum(MEMPOLICY_MODES), nodes: z.array(z.number().int().nonnegative()) }).optional(),
       run,
     }),
   ),

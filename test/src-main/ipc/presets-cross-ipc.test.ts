@@ -5,12 +5,13 @@ import { requestSchemas } from '../../../src-main/ipc/schemas';
 import { loadScenario } from '../../../src-sim/scenario/load';
 
 const dir = path.resolve(__dirname, '../../../resources/scenarios');
-// The network presets (mem-trading-* and numa-* lose fields here too: left to their owners).
-const presets = readdirSync(dir).filter((f) => f.startsWith('net-') && f.endsWith('.yaml')).sort();
+// Every preset: the gallery starts them through run/start.
+const presets = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
 // run/start checks the resolved scenario field by field; a field its schema lacks
-// would be stripped (a per-packet preset silently running as NAPI) or refused.
-describe('every network preset crosses the run/start request schema unchanged', () => {
+// would be stripped (a per-packet preset silently running as NAPI, a bound task losing
+// its mempolicy) or refused.
+describe('every preset crosses the run/start request schema unchanged', () => {
   it.each(presets)('%s', (f) => {
     const file = path.join(dir, f);
     const s = loadScenario(readFileSync(file, 'utf8'), file);
