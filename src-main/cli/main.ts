@@ -17,6 +17,7 @@ import { sessionFailure } from '../store/session-failure';
 import { serveCommand } from '../serve/command';
 import { fioCommand } from './fio-command';
 import { HELP } from './help';
+import { SessionError } from '../store/session-file';
 
 type Command = (argv: readonly string[], out: (s: string) => void, err: (s: string) => void) => number | Promise<number>;
 
@@ -72,6 +73,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError) {
       err(`${e.message}\n`);
       return e.exitCode;
+    }
+    // A session whose stored values are damaged (found while reading a run) is bad input, not a bug.
+    if (e instanceof SessionError) {
+      err(`kernel-lab ${name}: ${e.message}\n`);
+      return 2;
     }
     const sqlite = sessionFailure(e);
     if (sqlite !== null) {

@@ -155,15 +155,17 @@ describe('sessions from the command line', () => {
     });
   });
 
-  it('a stored run whose scenario cannot be read back is an internal error (exit code 1)', () => {
+  it('a stored run whose scenario cannot be read back is a damaged session (exit code 2), the file unchanged', () => {
     const f = join(dir, 'broken.klab');
     cli('run', fixture('idle.yaml'), '--session', f);
     const db = new Database(f);
     db.prepare("UPDATE runs SET scenario_json = '{' WHERE id = 1").run();
     db.close();
+    const h = sha(f);
     const r = cli('cat', f, '/proc/diskstats', '--at', '1s');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^kernel-lab cat: internal error: SyntaxError/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^kernel-lab cat: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: damaged session: a stored value is not valid JSON`));
+    expect(sha(f)).toBe(h);
   });
 
   it('refuses a file that is not a session with exit code 2 and leaves it unchanged', () => {
