@@ -4,17 +4,15 @@
 // against a measured 0.62; now /web is predicted 0.75 then 0.5 CPUs, as the
 // kernel shares cpu1, and the measured use stays near it. Read from the
 // chart's CSV export (the series the chart draws) and its summary table.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeHandle } from '../../src-main/serve/command';
 import { compareRuns, downloadVia, go, startRun, waitRunState } from './actions/workbench';
-import { app, comparePage, galleryPage, runPage } from './pages/app';
-import { launch } from './support/browser';
-import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
-import { startLab } from './support/lab';
+import { comparePage, galleryPage, runPage } from './pages/app';
+import { repoRoot } from './support/build-renderer';
+import { closeWorkbench, openWorkbench } from './support/workbench-page';
 
 const shots = join(repoRoot, 'test-results/e2e');
 
@@ -25,22 +23,10 @@ describe('Compare predictions in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await ensureRendererBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'klab-e2e-predict-'));
-    lab = await startLab(join(dir, 'predict.klab'));
-    browser = await launch();
-    page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } })).newPage();
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(lab.server.url);
-    await app(page).ready().waitFor({ timeout: 30_000 });
+    ({ dir, lab, browser, page } = await openWorkbench('predict'));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeWorkbench({ dir, lab, browser }));
 
   it('cpu-weights: /web predicted 0.75 CPUs before the 5 s write and 0.5 after; the summary shows CPUs', async () => {
     await go(page, 'gallery');

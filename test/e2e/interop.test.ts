@@ -4,17 +4,15 @@
 // and applies them to the disk; then runs a preset, downloads its
 // reproduction script, and imports the CSV such a script wrote on a real
 // machine beside the simulated run in Compare.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeHandle } from '../../src-main/serve/command';
 import { addDisk, calibrateFromFio, downloadVia, go, startRun, waitRunState } from './actions/workbench';
-import { app, calibrationPanel, comparePage, galleryPage, machinePage, runPage } from './pages/app';
-import { launch } from './support/browser';
-import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
-import { startLab } from './support/lab';
+import { calibrationPanel, comparePage, galleryPage, machinePage, runPage } from './pages/app';
+import { repoRoot } from './support/build-renderer';
+import { closeWorkbench, openWorkbench } from './support/workbench-page';
 
 const shots = join(repoRoot, 'test-results/e2e');
 const fixture = (f: string): string => resolve(repoRoot, 'test/fixtures/fio-json', f);
@@ -29,23 +27,10 @@ describe('calibration, reproduction script and real-machine import in Chromium (
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await ensureRendererBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'klab-e2e-cal-'));
-    lab = await startLab(join(dir, 'cal.klab'));
-    browser = await launch();
-    page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } })).newPage();
-    // Opening a preset over an edited machine asks first; the user says yes.
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(lab.server.url);
-    await app(page).ready().waitFor({ timeout: 20_000 });
+    ({ dir, lab, browser, page } = await openWorkbench('cal'));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeWorkbench({ dir, lab, browser }));
 
   it('a file that is not fio JSON is refused naming the file', async () => {
     await addDisk(page, 'nvme');

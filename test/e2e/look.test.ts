@@ -1,8 +1,6 @@
 // Issue 17, what the user sees: disabled buttons look disabled, the dark
 // theme meets WCAG AA (contrast computed from the colours Chromium renders),
 // and the chosen theme is still there after a reload.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +8,8 @@ import type { ServeHandle } from '../../src-main/serve/command';
 import { alphaOf, composite, contrastRatio, parseColour, type Rgb } from '../../src-renderer/util/contrast';
 import { addCgroup, go } from './actions/workbench';
 import { app, runPage } from './pages/app';
-import { launch } from './support/browser';
-import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
-import { startLab } from './support/lab';
+import { repoRoot } from './support/build-renderer';
+import { closeWorkbench, openWorkbench } from './support/workbench-page';
 
 const shots = join(repoRoot, 'test-results/e2e');
 
@@ -48,21 +45,10 @@ describe('look in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await ensureRendererBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'klab-e2e-look-'));
-    lab = await startLab(join(dir, 'look.klab'));
-    browser = await launch();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(lab.server.url);
-    await app(page).ready().waitFor({ timeout: 30_000 });
+    ({ dir, lab, browser, page } = await openWorkbench('look'));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeWorkbench({ dir, lab, browser }));
 
   it('disabled buttons (Pause, Resume, Cancel, Write…) are faded, dashed and not clickable-looking; Start is not', async () => {
     await go(page, 'run');

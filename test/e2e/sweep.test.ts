@@ -3,18 +3,16 @@
 // from a sweep file (heatmap), each point's runs opened in Compare. The
 // charts are checked by what they draw: pixels in the plot, and the exported
 // SVG's mean line, band and heatmap cells against the numbers in the table.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeHandle } from '../../src-main/serve/command';
 import { LIGHT_THEME } from '../../src-renderer/charts/theme';
 import { chartShot, downloadVia, go } from './actions/workbench';
-import { app, comparePage, galleryPage, sweepPage } from './pages/app';
-import { launch } from './support/browser';
-import { ensureRendererBuilt, repoRoot } from './support/build-renderer';
-import { startLab } from './support/lab';
+import { comparePage, galleryPage, sweepPage } from './pages/app';
+import { repoRoot } from './support/build-renderer';
+import { closeWorkbench, openWorkbench } from './support/workbench-page';
 import { inkPixels, plotArea, svgAreas, svgHeatmapCells, svgLines, svgSeriesPaths } from './support/pixels';
 
 const shots = join(repoRoot, 'test-results/e2e');
@@ -33,23 +31,10 @@ describe('Sweep view in Chromium (browser mode)', () => {
     readFileSync((await (await downloadVia(page, () => sweepPage(page).chart(chart).locator(`[data-action="export-${what}"]`).click())).path())!, 'utf8');
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await ensureRendererBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'klab-e2e-sweep-'));
-    lab = await startLab(join(dir, 'sweeps.klab'));
-    browser = await launch();
-    const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
-    page = await ctx.newPage();
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(lab.server.url);
-    await app(page).ready().waitFor({ timeout: 20_000 });
+    ({ dir, lab, browser, page } = await openWorkbench('sweeps'));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeWorkbench({ dir, lab, browser }));
 
   it('sweeps read_expire over the current scenario × 3 seeds: a mean line with one point per value inside its band', async () => {
     await go(page, 'gallery');
