@@ -32,6 +32,13 @@ const FINAL = new Set(['complete', 'failed', 'cancelled', 'incomplete']);
 /** Keep live charts cheap: at most this many points per series (older points are thinned 2:1). */
 const LIVE_POINTS = 4000;
 
+/**
+ * Batches arrive at up to 20 Hz and a run can stream hundreds of series (per
+ * node, per NIC queue, ...): the data is appended at once but the charts and
+ * the log re-render at most this often, so the page stays responsive.
+ */
+export const RENDER_MS = 250;
+
 export function appendBatch(live: LiveRun, b: RunBatchEvent): void {
   if (live.lastSeq >= 0 && b.seq !== live.lastSeq + 1) live.lostBatches += b.seq - live.lastSeq - 1;
   live.lastSeq = b.seq;
@@ -72,6 +79,29 @@ export const useRuns = defineStore('runs', () => {
   const current = ref<string | null>(null);
   const live = shallowRef<LiveRun | null>(null);
   const version = ref(0);
+  /** The live run's series, replaced only when it gains series (the series picker re-renders on this, not on every batch). */
+  const seriesList = shallowRef<LiveSeries[]>([]);
+  let renderTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastRender = 0;
+  function bump(): void {
+    renderTimer = null;
+    lastRender = Date.now();
+    const n = live.value?.series.size ?? 0;
+    if (n !== seriesList.value.length) seriesList.value = live.value ? [...live.value.series.values()] : [];
+    version.value++;
+    triggerRef(live);
+  }
+  /** A streamed batch or log lines: render now if the last render is RENDER_MS old, else once when it is. */
+  function bumpSoon(): void {
+    if (renderTimer) return;
+    const wait = RENDER_MS - (Date.now() - lastRender);
+    if (wait <= 0) bump();
+    else renderTimer = setTimeout(bump, wait);
+  }
+  function bumpNow(): void {
+    if (renderTimer) clearTimeout(renderTimer);
+    bump();
+  }
   const lastError = ref<string | null>(null);
   const catalogue = ref<SeriesMeta[]>([]);
   let unsubs: (() => void)[] = [];
@@ -97,8 +127,7 @@ export const useRuns = defineStore('runs', () => {
       s.on('onRunBatch', (b) => {
         if (!live.value || b.runId !== live.value.runId) return;
         appendBatch(live.value, b);
-        version.value++;
-        triggerRef(live);
+        bumpSoon();
       }),
       s.on('onRunProgress', (p) => {
         const r = list.value.find((x) => x.id === p.runId);
@@ -107,8 +136,7 @@ export const useRuns = defineStore('runs', () => {
       s.on('onRunEvents', (e) => {
         if (!live.value || e.runId !== live.value.runId) return;
         live.value.events.push(...e.events);
-        version.value++;
-        triggerRef(live);
+        bumpSoon();
       }),
       s.on('onRunStatus', (e) => {
         upsert(e.run);
@@ -127,6 +155,8 @@ export const useRuns = defineStore('runs', () => {
     // The scenario's own timeline actions are marked on the live charts too, not only live actions.
     const planned = scenario.timeline.filter((a) => a.atNs <= scenario.durationNs).map((a) => ({ tNs: a.atNs, label: `timeline: ${timelineLabel(a)}` }));
     live.value = { runId: run.id, series: new Map(), events: [], markers: planned, lastSeq: -1, lostBatches: 0 };
+    seriesList.value = [];
+    bumpNow();
     await svc().call('run/subscribe', { runId: run.id });
     return run;
   }
@@ -148,8 +178,7 @@ export const useRuns = defineStore('runs', () => {
     const { atNs } = await svc().call('run/act', { runId: current.value, action });
     if (live.value && live.value.runId === current.value) {
       live.value.markers.push({ tNs: atNs, label: markerLabel(action) });
-      version.value++;
-      triggerRef(live);
+      bumpNow();
     }
     return atNs;
   }
@@ -159,8 +188,7 @@ export const useRuns = defineStore('runs', () => {
     const { events } = await svc().call('query/events', { runId, limit: 5000 });
     if (live.value?.runId !== runId) return;
     live.value.events = events;
-    version.value++;
-    triggerRef(live);
+    bumpNow();
   }
 
   /**
@@ -190,7 +218,10 @@ export const useRuns = defineStore('runs', () => {
     current.value = null;
     live.value = null;
     catalogue.value = [];
+    if (renderTimer) clearTimeout(renderTimer);
+    renderTimer = null;
+    seriesList.value = [];
   }
 
-  return { list, current, live, version, lastError, catalogue, refresh, resync, start, control, pace, act, loadCatalogue, watchEvents, reset, upsert };
+  return { list, current, live, version, seriesList, lastError, catalogue, refresh, resync, start, control, pace, act, loadCatalogue, watchEvents, reset, upsert };
 });
