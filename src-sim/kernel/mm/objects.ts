@@ -89,6 +89,19 @@ export class MemObject {
     return this.slot[page] !== 0;
   }
 
+  /** First and last non-resident page of [index, index + pages), or null when all are resident (a read's cache-miss span). */
+  missingSpan(index: number, pages: number): { first: number; last: number } | null {
+    let first = -1;
+    let last = -1;
+    for (let i = index; i < index + pages; i++) {
+      if (this.slot[i] === 0) {
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    return first < 0 ? null : { first, last };
+  }
+
   setFrame(page: number, frame: number): void {
     this.slot[page] = frame + 1;
     this.everMapped = true;

@@ -166,17 +166,10 @@ export class FioBufferedTask extends FioJobTask {
   private read(task: Task, index: number, pages: number): void {
     const o = this.obj!;
     const file = this.file!;
-    let first = -1;
-    let last = -1;
-    for (let i = index; i < index + pages; i++) {
-      if (!o.isResident(i)) {
-        if (first < 0) first = i;
-        last = i;
-      }
-    }
-    if (first < 0) return;
-    const end = this.readaheadPages > 0 ? Math.min(file.pages, index + pages + this.readaheadPages) : last + 1;
-    this.mapMissing(task, first, end, true);
+    const span = o.missingSpan(index, pages);
+    if (span === null) return;
+    const end = this.readaheadPages > 0 ? Math.min(file.pages, index + pages + this.readaheadPages) : span.last + 1;
+    this.mapMissing(task, span.first, end, true);
   }
 
   /** Charge and map the missing pages of [first, end), then read them (a miss: iowait, or a memory stall on refaults). */

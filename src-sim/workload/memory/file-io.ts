@@ -72,20 +72,14 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
       q.pushIo('io', (done) => pc.backingStore.read(file, { index, pages }, t, t.cgroup, onIo(done)));
       return;
     }
-    let first = -1;
-    let last = -1;
-    for (let i = index; i < index + pages; i++) {
-      if (!o.isResident(i)) {
-        if (first < 0) first = i;
-        last = i;
-      }
-    }
-    if (first < 0) {
+    const span = o.missingSpan(index, pages);
+    if (span === null) {
       pendingAccess = { index, pages };
       finishRead();
       return;
     }
-    let end = last + 1;
+    const first = span.first;
+    let end = span.last + 1;
     if (spec.pattern === 'sequential') end = Math.min(file.pages, Math.max(end, index + pages) + Math.max(VM_READAHEAD_PAGES, pages));
     let missing = 0;
     for (let i = first; i < end; i++) if (!o.isResident(i)) missing++;
