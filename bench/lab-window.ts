@@ -38,7 +38,7 @@ export async function labWindow(): Promise<BenchResult> {
   for (let i = 0; i < 100; i++) writeRun(m, 10, 2048).finish({ status: 'complete', simulatedNs: 0, wallMs: 0, events: 0, actions: [], summary: null });
   m.close();
   const runner = new LocalRunner();
-  const lab = new LabService({ runner, configDir: join(dir, 'config'), sessionRoots: [dir] });
+  const lab = new LabService({ runner, configDir: join(dir, 'config'), defaultFolder: dir });
   const server = await startServer({ lab, rendererDir: join(dir, 'none') });
   const ws = await WsTransport.connect(server.wsUrl);
   const inproc = new InProcessTransport(lab);

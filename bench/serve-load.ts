@@ -35,7 +35,7 @@ export async function benchServeLoad(): Promise<BenchResult> {
   const file = join(process.cwd(), 'resources/scenarios/cpu-weights.yaml');
   const scenario = loadScenario(readFileSync(file, 'utf8'), file);
   const runner = new WorkerPool({ size: RUNS });
-  const lab = new LabService({ runner, configDir: join(dir, 'config'), sessionRoots: [dir] });
+  const lab = new LabService({ runner, configDir: join(dir, 'config'), defaultFolder: dir });
   const server = await startServer({ lab, rendererDir: join(dir, 'none') });
   const rssStart = process.memoryUsage.rss();
   let rssPeak = rssStart;

@@ -23,6 +23,7 @@ connect()
       await useRuns(pinia).resync();
     });
     useRuns(pinia).watchEvents();
+    useSession(pinia).watchChanges();
     await useSession(pinia).refresh();
     await useRuns(pinia).refresh();
     restoreDraft(pinia);

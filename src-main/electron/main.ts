@@ -35,20 +35,20 @@ async function runCommand(c: MenuCommand): Promise<void> {
       case 'session-new': {
         const path = await askSaveSession(focused, 'New Session');
         // The dialog already confirmed overwriting; a new session starts empty.
-        if (path) await lab.newSession(path, { trusted: true, replace: true });
+        if (path) await lab.newSession(path, { replace: true });
         break;
       }
       case 'session-open': {
         const path = await askOpenSession(focused);
-        if (path) await lab.openSession(path, { trusted: true });
+        if (path) await lab.openSession(path);
         break;
       }
       case 'session-open-recent':
-        await lab.openSession(c.path, { trusted: true });
+        await lab.openSession(c.path);
         break;
       case 'session-save-as': {
         const path = await askSaveSession(focused, 'Save Session As');
-        if (path) await lab.saveSessionAs(path, { trusted: true, replace: true });
+        if (path) await lab.saveSessionAs(path, { replace: true });
         break;
       }
       case 'renderer':
@@ -82,7 +82,7 @@ function createWindow(): void {
 app.enableSandbox();
 void app.whenReady().then(() => {
   pool = new IsolatingRunner({ workerPath: unpackedPath(join(distDir, 'sim-worker.mjs'), sep) });
-  lab = new LabService({ runner: pool, sessionRoots: [app.getPath('documents'), app.getPath('home')] });
+  lab = new LabService({ runner: pool, defaultFolder: app.getPath('documents') });
   bridge = new IpcBridge(lab, appUrl);
   applyCsp(session.defaultSession, dev ? new URL(dev).origin : null);
   refreshMenu();

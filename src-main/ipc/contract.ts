@@ -17,6 +17,8 @@ export type RunStatus = 'queued' | 'running' | 'paused' | 'complete' | 'failed' 
 export interface SessionInfo {
   /** Absolute path of the .klab file; null when no session is open. */
   path: string | null;
+  /** No name the user chose yet: none open, or the session made in the config dir for runs started with none open. */
+  untitled: boolean;
   /** Runs in the session, newest first. */
   runCount: number;
   /** Last autosave (ms since epoch), or null. */
@@ -186,7 +188,7 @@ export interface Contract {
   'session/new': { req: { path: string }; res: SessionInfo };
   /** Open an existing session; a damaged or foreign file is refused and left untouched. */
   'session/open': { req: { path: string }; res: SessionInfo };
-  /** Copy the session to a new file and continue in it. */
+  /** Copy the session (untitled or named; none open: an empty one) to a new file anywhere the user may write, and continue in it. */
   'session/saveAs': { req: { path: string }; res: SessionInfo };
   'session/close': { req: Record<string, never>; res: SessionInfo };
   'session/recent': { req: Record<string, never>; res: { paths: string[] } };

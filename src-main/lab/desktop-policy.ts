@@ -81,7 +81,7 @@ export interface MenuModel {
 
 const DOCS_URL = 'https://docs.kernel.org/admin-guide/cgroup-v2.html';
 
-/** File (New, Open…, Open Recent, Save As…, Export), Edit, View, Help. */
+/** File (New, Open…, Open Recent, Save As… — always: an untitled session is saved as an editor saves a new document —, Export), Edit, View, Help. */
 export function menuModel(recent: readonly string[], hasSession: boolean): MenuModel[] {
   const recentItems: MenuItemModel[] = recent.length
     ? recent.map((path) => ({ type: 'command', label: path, command: { kind: 'session-open-recent', path } }))
@@ -94,7 +94,7 @@ export function menuModel(recent: readonly string[], hasSession: boolean): MenuM
         { type: 'command', label: 'Open Session…', accelerator: 'CmdOrCtrl+O', command: { kind: 'session-open' } },
         { type: 'submenu', label: 'Open Recent', items: recentItems },
         { type: 'separator' },
-        { type: 'command', label: 'Save Session As…', accelerator: 'CmdOrCtrl+Shift+S', command: { kind: 'session-save-as' }, enabled: hasSession },
+        { type: 'command', label: 'Save Session As…', accelerator: 'CmdOrCtrl+Shift+S', command: { kind: 'session-save-as' } },
         { type: 'command', label: 'Export…', accelerator: 'CmdOrCtrl+E', command: { kind: 'renderer', command: 'export' }, enabled: hasSession },
         { type: 'separator' },
         { type: 'role', role: 'quit' },

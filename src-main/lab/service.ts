@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Scenario } from '../../src-sim/scenario/types';
 import { checkResolvedScenario } from '../../src-sim/scenario/load';
 import { formatIssue, formatPath } from '../../src-sim/scenario/errors';
@@ -34,6 +34,7 @@ import { RecentList } from './recent';
 import { reduce } from './downsample';
 import { Replayer } from './replay';
 import { SessionPaths } from './session-paths';
+import { assertCanCreate } from '../store/writable-folder';
 import { sqliteStores } from './store-adapter';
 import { buildSummary } from '../cli/summary';
 import { forkName, forkScenario, type ForkChange } from '../experiments/fork';
@@ -49,8 +50,8 @@ export interface LabServiceOptions {
   stores?: StoreFactory;
   /** Per-user state (recent list, untitled sessions); default configDir(). */
   configDir?: string;
-  /** Folders clients may name sessions in; default [cwd]. The untitled folder is always allowed. */
-  sessionRoots?: string[];
+  /** Where a relative session path from a client resolves; default cwd. Absolute paths may be anywhere the user may write. */
+  defaultFolder?: string;
 }
 
 /** One client of the service (a window, a browser tab, a test): receives its subscribed streams. */
@@ -98,7 +99,7 @@ export class LabService {
     const dir = opts.configDir ?? configDir();
     this.recent = new RecentList(dir);
     this.untitledDir = join(dir, 'untitled');
-    this.paths = new SessionPaths([...(opts.sessionRoots ?? [process.cwd()]), this.untitledDir]);
+    this.paths = new SessionPaths(opts.defaultFolder ?? process.cwd());
   }
 
   // ---- connections -------------------------------------------------------
@@ -127,16 +128,21 @@ export class LabService {
   }
 
   sessionInfo(): SessionInfo {
-    return { path: this.store?.path ?? null, runCount: this.store ? this.store.listRuns().length : 0, savedAt: this.savedAt };
+    const path = this.store?.path ?? null;
+    return { path, untitled: path === null || this.isUntitled(path), runCount: this.store ? this.store.listRuns().length : 0, savedAt: this.savedAt };
+  }
+
+  /** The session made for runs started with none open (storeForRun): it has no name the user chose yet. */
+  private isUntitled(path: string): boolean {
+    return dirname(path) === this.untitledDir && basename(path).startsWith('untitled-');
   }
 
   /**
-   * `trusted`: the path comes from the desktop's own file dialog, not from a client.
    * `replace`: the user confirmed overwriting (save dialog): the old file and its
    * WAL/SHM companions go first, so no stale WAL is replayed into the new session.
    */
-  async newSession(path: string, opts: { trusted?: boolean; replace?: boolean } = {}): Promise<SessionInfo> {
-    const abs = this.paths.resolve(path, opts);
+  async newSession(path: string, opts: { replace?: boolean } = {}): Promise<SessionInfo> {
+    const abs = this.paths.resolve(path);
     if (opts.replace && existsSync(abs)) {
       if (abs === this.store?.path) throw refused('that session is open; close it before replacing it');
       for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) rmSync(f, { force: true });
@@ -146,8 +152,8 @@ export class LabService {
     return this.changed();
   }
 
-  async openSession(path: string, opts: { trusted?: boolean } = {}): Promise<SessionInfo> {
-    const abs = this.paths.resolve(path, opts);
+  async openSession(path: string): Promise<SessionInfo> {
+    const abs = this.paths.resolve(path);
     // Open first: a damaged or foreign file is refused while the current session stays open.
     const next = this.stores.open(abs);
     await this.switchTo(() => next);
@@ -155,19 +161,42 @@ export class LabService {
     return this.changed();
   }
 
-  /** `replace`: the user confirmed overwriting an existing file (desktop save dialog). */
-  async saveSessionAs(path: string, opts: { trusted?: boolean; replace?: boolean } = {}): Promise<SessionInfo> {
-    const abs = this.paths.resolve(path, opts);
-    const store = this.requireStore();
+  /**
+   * Save As, as an editor does: the session (untitled or named) is copied to
+   * `path` (VACUUM INTO: a consistent copy, WAL content included) and the
+   * service continues in the copy. With no session open yet, an empty session
+   * is written there. The copy is made and opened before anything is
+   * switched or removed: a refused path, a full disk or a write error leave
+   * the open session exactly as it was, and remove the partial copy. An
+   * untitled session's file is removed once its copy is open (its runs live on
+   * in the copy). `replace`: the user confirmed overwriting (desktop dialog).
+   */
+  async saveSessionAs(path: string, opts: { replace?: boolean } = {}): Promise<SessionInfo> {
+    const abs = this.paths.resolve(path);
+    const store = this.store;
+    if (!store) return this.newSession(path, opts);
     if (this.live.size) throw refused('runs are in progress; wait for them to finish or cancel them before "Save As"');
     if (abs === store.path) throw refused('that is the file already open');
     if (existsSync(abs)) {
       if (!opts.replace) throw refused(`${abs} already exists`);
       for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) rmSync(f, { force: true });
     }
-    store.copyTo(abs);
+    try {
+      assertCanCreate(abs);
+    } catch (e) {
+      throw refused(`cannot save the session as ${(e as Error).message}; ${store.path} is still open, unchanged`);
+    }
+    try {
+      store.copyTo(abs);
+    } catch (e) {
+      for (const f of [abs, `${abs}-journal`]) rmSync(f, { force: true });
+      throw refused(`cannot save the session as ${abs}: ${copyFailure(e)}; nothing was written there, ${store.path} is still open, unchanged`);
+    }
     const next = this.stores.open(abs);
+    const wasUntitled = this.isUntitled(store.path);
+    const old = store.path;
     await this.switchTo(() => next);
+    if (wasUntitled) for (const f of [old, `${old}-wal`, `${old}-shm`]) rmSync(f, { force: true });
     this.recent.add(abs);
     return this.changed();
   }
@@ -758,4 +787,13 @@ export class LabService {
 
 function findIdentity(session: Session, experimentId: number): string | undefined {
   return getExperiment(session, experimentId)?.identity;
+}
+
+/** Why VACUUM INTO failed, in words: SQLite's result code names a full disk or a write error. */
+function copyFailure(e: unknown): string {
+  const code = (e as { code?: string }).code ?? '';
+  if (code === 'SQLITE_FULL') return 'the disk is full (SQLITE_FULL)';
+  if (code.startsWith('SQLITE_IOERR')) return `write error (${code}; a full disk or a file size limit)`;
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') return `cannot write the file (${code})`;
+  return `${(e as Error).message}${code ? ` (${code})` : ''}`;
 }

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, resolve, sep } from 'node:path';
 
 /** Why a session path was refused (never touched on disk). */
 export class SessionPathError extends Error {
@@ -13,40 +13,30 @@ export class SessionPathError extends Error {
 }
 
 /**
- * Where clients may put session files. A client (renderer, browser tab) names
- * a session by a path relative to the first root or an absolute path inside
- * one of the roots; `..` that leaves every root, symlinks out of them, and
- * anything not ending in .klab are refused. The desktop's own open/save
- * dialogs bypass this (the user picked the file), through `trusted`.
+ * How a client's session path becomes a file. Sessions behave as an editor's
+ * documents: any file the user may write is fine (the browser-mode token and
+ * the desktop window both stand for the user, so a client may do what the
+ * user may). Relative paths resolve against the default folder (the first
+ * `--session` folder, else the working directory); symlinks are followed
+ * (dangling ones too: SQLite would create the file where they point).
+ * Refused without touching the disk: names not ending in .klab, hidden names
+ * and NUL bytes. Whether the folder is writable is checked when the file is
+ * created (src-main/store/writable-folder.ts), with an error naming it.
  */
 export class SessionPaths {
-  readonly roots: string[];
+  readonly defaultFolder: string;
 
-  constructor(roots: string[]) {
-    if (!roots.length) throw new Error('SessionPaths: at least one root');
-    this.roots = roots.map((r) => canonical(resolve(r)));
+  constructor(defaultFolder: string) {
+    this.defaultFolder = canonical(resolve(defaultFolder));
   }
 
-  resolve(input: string, opts: { trusted?: boolean } = {}): string {
+  resolve(input: string): string {
     if (input.includes('\0')) throw new SessionPathError(input.replace(/\0/g, '\\0'), 'contains a NUL byte');
     if (!input.toLowerCase().endsWith('.klab')) throw new SessionPathError(input, 'expected a file name ending in .klab');
-    const abs = isAbsolute(input) ? resolve(input) : resolve(this.roots[0]!, input);
+    const abs = isAbsolute(input) ? resolve(input) : resolve(this.defaultFolder, input);
     if (basename(abs).startsWith('.')) throw new SessionPathError(input, 'hidden file names are not accepted');
-    // Resolve symlinks of the existing part (the file itself may not exist
-    // yet), following a symlink at the name itself even when it dangles:
-    // SQLite would create the file where it points.
-    const real = followLinks(abs, input);
-    if (opts.trusted) return real;
-    if (!this.roots.some((root) => inside(root, real))) {
-      throw new SessionPathError(input, `outside the session folders (${this.roots.join(', ')})`);
-    }
-    return real;
+    return followLinks(abs, input);
   }
-}
-
-function inside(root: string, p: string): boolean {
-  const rel = relative(root, p);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /** Where `abs` really leads: its symlinks followed (dangling ones too), then the existing prefix canonicalized. */

@@ -63,15 +63,14 @@ export interface ServeHandle {
 }
 
 /** Start browser mode: worker threads with a runaway watchdog (or the given runner), the lab service (optionally on a session) and the server. */
-export async function serve(args: ServeArgs, deps: { runner?: Runner; token?: string; preferPort?: number } = {}): Promise<ServeHandle> {
+export async function serve(args: ServeArgs, deps: { runner?: Runner; token?: string; preferPort?: number; configDir?: string } = {}): Promise<ServeHandle> {
   const session = args.session ? resolve(args.session) : null;
   const pool = deps.runner ?? new IsolatingRunner();
-  const lab = new LabService({ runner: pool, sessionRoots: [process.cwd(), ...(session ? [dirname(session)] : [])] });
+  const lab = new LabService({ runner: pool, ...(deps.configDir ? { configDir: deps.configDir } : {}) });
   try {
     if (session) {
-      // Named on the command line by the user: trusted like a dialog choice.
-      if (existsSync(session)) await lab.openSession(session, { trusted: true });
-      else await lab.newSession(session, { trusted: true });
+      if (existsSync(session)) await lab.openSession(session);
+      else await lab.newSession(session);
     }
     const rendererDir = args.rendererDir ?? defaultRendererDir();
     const token = deps.token ? { token: deps.token } : {};

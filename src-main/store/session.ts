@@ -11,6 +11,7 @@ import { BLOCK, blockSummary, readSummary } from './block-summary';
 import { reduceMinMax, type SeriesWindow } from './reduce';
 import { MinMaxReducer } from './reducer';
 import { APPLICATION_ID, SessionError, checkHeader, readSessionHeader } from './session-file';
+import { assertCanCreate } from './writable-folder';
 
 type Db = Database.Database;
 
@@ -115,6 +116,8 @@ export class Session {
     if (!existsSync(file)) {
       if (opts.create === false || opts.readOnly) throw new SessionError('NOT_FOUND', file, 'no such session file');
       if (!existsSync(dirname(file))) throw new SessionError('NOT_FOUND', file, `no such folder ${dirname(file)}`);
+      // A folder the user may not write is named as such, not as SQLite's "unable to open database file".
+      assertCanCreate(file);
       return new Session(file, createFile(file));
     }
     if (!statSync(file).isFile()) throw new SessionError('NOT_A_FILE', file, 'expected a session file, got a directory or special file');

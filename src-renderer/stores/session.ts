@@ -10,8 +10,15 @@ import { useService } from './service';
 import { useUi } from './ui';
 
 export const useSession = defineStore('session', () => {
-  const info = ref<SessionInfo>({ path: null, runCount: 0, savedAt: null });
+  const info = ref<SessionInfo>({ path: null, untitled: true, runCount: 0, savedAt: null });
+  let unwatch: (() => void) | null = null;
   const recent = ref<string[]>([]);
+
+  /** The service makes the untitled session when a run starts with none open, and tells every client. */
+  function watchChanges(): void {
+    unwatch?.();
+    unwatch = useService().on('onSessionChanged', (next) => (info.value = next));
+  }
 
   async function refresh(): Promise<void> {
     const s = useService();
@@ -58,8 +65,10 @@ export const useSession = defineStore('session', () => {
     await afterSwitch(await useService().call('session/open', { path }));
     return true;
   }
+  /** Untitled or named, with or without runs: the session is written to `path` and continues there. */
   async function saveAs(path: string): Promise<void> {
-    info.value = await useService().call('session/saveAs', { path });
+    if (!path.trim()) throw new Error('Save as: type the path of the new session file (ending in .klab) first');
+    info.value = await useService().call('session/saveAs', { path: path.trim() });
     useScenario().dirty = false;
     recent.value = (await useService().call('session/recent', {})).paths;
   }
@@ -68,5 +77,5 @@ export const useSession = defineStore('session', () => {
     await afterSwitch(await useService().call('session/close', {}));
     return true;
   }
-  return { info, recent, refresh, create, open, saveAs, close, mayDiscard };
+  return { info, recent, watchChanges, refresh, create, open, saveAs, close, mayDiscard };
 });

@@ -246,7 +246,7 @@ describe('workbench in Chromium (browser mode)', () => {
     const s = sessionsPage(page);
     await expect.poll(() => s.current().textContent()).toBe(second);
     await sessionAction(page, 'close');
-    await expect.poll(() => s.current().textContent()).toBe('none open');
+    await expect.poll(() => s.title().textContent()).toBe('untitled · 0 runs');
     await sessionAction(page, 'open', second);
     await expect.poll(() => s.runRow('first').count()).toBe(1);
     expect(await s.runRow('second').count()).toBe(1);

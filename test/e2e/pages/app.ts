@@ -96,6 +96,9 @@ export const comparePage = (p: Page) => ({
 export const sessionsPage = (p: Page) => ({
   path: () => p.locator('[data-field="session-path"]'),
   current: () => p.locator('[data-role="session-path"]'),
+  title: () => p.locator('[data-role="session-title"]'),
+  error: () => p.locator('[data-role="session-error"]'),
+  saved: () => p.locator('[data-role="session-saved"]'),
   create: () => p.locator('[data-action="session-new"]'),
   open: () => p.locator('[data-action="session-open"]'),
   saveAs: () => p.locator('[data-action="session-save-as"]'),

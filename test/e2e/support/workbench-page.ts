@@ -21,12 +21,16 @@ export interface Workbench {
   page: Page;
 }
 
-/** name: the temporary folder's prefix and the session file's name (NAME.klab). */
-export async function openWorkbench(name: string): Promise<Workbench> {
+/**
+ * name: the temporary folder's prefix and the session file's name (NAME.klab).
+ * session false: served with no session open (runs then go to an untitled one);
+ * the per-user config dir (recent list, untitled sessions) is always inside the temporary folder.
+ */
+export async function openWorkbench(name: string, opts: { session?: boolean } = {}): Promise<Workbench> {
   mkdirSync(shotsDir, { recursive: true });
   await ensureRendererBuilt();
   const dir = mkdtempSync(join(tmpdir(), `klab-e2e-${name}-`));
-  const lab = await startLab(join(dir, `${name}.klab`));
+  const lab = await startLab(opts.session === false ? null : join(dir, `${name}.klab`), join(dir, 'config'));
   const browser = await launch();
   const page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } })).newPage();
   page.on('dialog', (d) => void d.accept());

@@ -16,7 +16,7 @@ let dir: string;
 let f: LabFixture;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'klab-cut-'));
-  f = makeLab(undefined, [dir]);
+  f = makeLab();
 });
 afterAll(async () => {
   await f.dispose();

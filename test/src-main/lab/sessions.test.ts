@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -13,22 +13,21 @@ import { until } from '../fixtures/lab';
 const dir = mkdtempSync(join(tmpdir(), 'klab-sessions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('session paths resolve inside the roots and refuse escapes, symlinks out, other extensions and NUL', () => {
+test('session paths: relative to the default folder, absolute anywhere, symlinks followed; other extensions, hidden names and NUL refused', () => {
   const root = join(dir, 'root');
   mkdirSync(join(root, 'sub'), { recursive: true });
   symlinkSync(tmpdir(), join(root, 'out'));
-  const p = new SessionPaths([root]);
+  const p = new SessionPaths(root);
   expect(p.resolve('a.klab')).toBe(join(root, 'a.klab'));
   expect(p.resolve('sub/b.KLAB')).toBe(join(root, 'sub', 'b.KLAB'));
   expect(p.resolve(join(root, 'sub', '..', 'c.klab'))).toBe(join(root, 'c.klab'));
-  expect(() => p.resolve('../x.klab')).toThrow(`session path "../x.klab": outside the session folders (${root})`);
-  expect(() => p.resolve('out/x.klab')).toThrow('outside the session folders');
-  expect(() => p.resolve('/etc/x.klab')).toThrow('outside the session folders');
+  // No "session folders" any more: a session may be saved anywhere the user may write (checked when it is written).
+  expect(p.resolve('../x.klab')).toBe(join(dir, 'x.klab'));
+  expect(p.resolve('out/x.klab')).toBe(join(realpathSync(tmpdir()), 'x.klab'));
+  expect(p.resolve('/srv/elsewhere/x.klab')).toBe('/srv/elsewhere/x.klab');
   expect(() => p.resolve('x.db')).toThrow('session path "x.db": expected a file name ending in .klab');
   expect(() => p.resolve('x\0.klab')).toThrow('session path "x\\0.klab": contains a NUL byte');
   expect(() => p.resolve('.klab')).toThrow('hidden file names are not accepted');
-  // A file the user picked in the desktop's own dialog may live anywhere.
-  expect(p.resolve('/tmp/elsewhere.klab', { trusted: true })).toBe(resolve('/tmp/elsewhere.klab'));
 });
 
 test('the recent list keeps the newest first, without duplicates, at most RECENT_MAX; a damaged file reads as empty', () => {
@@ -73,7 +72,7 @@ test('new, run, save as, close, reopen: the runs come along and the recent list 
     expect(saved.path).toBe(join(f.dir, 'kept.klab'));
     expect(saved.runCount).toBe(1);
     await c.call('session/close', {});
-    expect(await c.call('session/info', {})).toEqual({ path: null, runCount: 0, savedAt: null });
+    expect(await c.call('session/info', {})).toEqual({ path: null, untitled: true, runCount: 0, savedAt: null });
     expect((await c.call('run/list', {})).runs).toEqual([]);
     const reopened = await c.call('session/open', { path: 'kept.klab' });
     expect(reopened.runCount).toBe(1);
@@ -135,10 +134,10 @@ test('New Session over a file the user agreed to replace starts empty, WAL and a
     const run = await c.call('run/start', { scenario: probeScenario({ durationNs: 1e8 }) });
     await until(() => ended.has(run.id));
     const file = join(f.dir, 'old.klab');
-    await expect(f.lab.newSession(file, { trusted: true, replace: true })).rejects.toThrow('that session is open; close it before replacing it');
+    await expect(f.lab.newSession(file, { replace: true })).rejects.toThrow('that session is open; close it before replacing it');
     await c.call('session/close', {});
     writeFileSync(`${file}-wal`, 'stale wal');
-    const fresh = await f.lab.newSession(file, { trusted: true, replace: true });
+    const fresh = await f.lab.newSession(file, { replace: true });
     expect(fresh.runCount).toBe(0);
     expect((await c.call('run/list', {})).runs).toEqual([]);
   } finally {

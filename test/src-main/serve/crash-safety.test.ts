@@ -79,7 +79,7 @@ test('SIGKILL of the serving process mid-run: earlier runs intact, the interrupt
     s.close();
   }
   // And through the service, as the app reopens it.
-  const f = makeLab(undefined, [dir]);
+  const f = makeLab();
   try {
     const c2 = f.client();
     await c2.call('session/open', { path: session });

@@ -19,7 +19,7 @@ function labLike(port = 0): Promise<WebSocketServer> {
     const s: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port }, () => res(s));
     servers.push(s);
     s.on('connection', (ws: NodeWebSocket) => {
-      ws.send(JSON.stringify({ event: 'onSessionChanged', data: { path: null, runCount: 0, savedAt: null } }));
+      ws.send(JSON.stringify({ event: 'onSessionChanged', data: { path: null, untitled: true, runCount: 0, savedAt: null } }));
       ws.on('message', (raw: Buffer) => {
         const m = JSON.parse(raw.toString()) as { id: number; channel: string };
         if (m.channel !== 'hang') ws.send(JSON.stringify({ id: m.id, ok: true, result: m.channel }));

@@ -10,7 +10,7 @@ import { useUi } from '../../../src-renderer/stores/ui';
 
 /** A service that records calls and answers session requests. */
 function fakeTransport(calls: string[]): Transport {
-  const info = (path: string | null) => ({ path, runCount: 0, savedAt: null });
+  const info = (path: string | null) => ({ path, untitled: path === null, runCount: 0, savedAt: null });
   const answers: Partial<{ [C in Channel]: (r: Req<C>) => Res<C> }> = {
     'session/info': () => info(null),
     'session/open': (r) => info(r.path),
