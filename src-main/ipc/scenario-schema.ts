@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MEMPOLICY_MODES, SCENARIO_FORMAT } from '../../src-sim/scenario/types';
+import { ZSWAP_COMPRESSORS, ZSWAP_ZPOOLS } from '../../src-sim/kernel/mm/zswap-params';
 
 /**
  * The resolved scenario (src-sim/scenario/types.ts) as it crosses the IPC
@@ -123,6 +124,18 @@ export const scenarioSchema = z.object({
     sysctl: z.array(z.tuple([z.string(), z.string()])),
     hz: z.number().int().positive(),
     net: z.object({ rxMode: z.enum(['napi', 'per-packet']), stackCostNs: ns }).optional(),
+    // src-sim/kernel/mm/zswap-params.ts ZswapSpec
+    zswap: z
+      .object({
+        enabled: z.boolean(),
+        maxPoolPercent: z.number().int().min(0).max(100),
+        compressor: z.enum(ZSWAP_COMPRESSORS),
+        zpool: z.enum(ZSWAP_ZPOOLS),
+        acceptThresholdPercent: z.number().int().min(0).max(100),
+        shrinkerEnabled: z.boolean(),
+        ratio: z.number().min(1).max(64),
+      })
+      .optional(),
   }),
   cgroups: z.array(z.object({ path: z.string().startsWith('/'), writes: z.array(z.tuple([z.string(), z.string()])) })),
   files: z.array(z.object({ path: z.string(), sizeBytes: bytes, device: z.string().nullable() })),

@@ -30,6 +30,10 @@ export const FILES_SINCE: readonly FileSince[] = [
   { test: /^\/proc\/sys\/vm\/watermark_boost_factor$/, since: [5, 0, 0], what: 'vm.watermark_boost_factor' },
   { test: /^\/proc\/sys\/vm\/watermark_scale_factor$/, since: [4, 6, 0], what: 'vm.watermark_scale_factor' },
   { test: /^\/sys\/kernel\/debug\/sched\/fair_server\//, since: [6, 12, 0], what: 'the fair (deadline) server' },
+  { test: /\/memory\.zswap\.(current|max)$/, since: [5, 19, 0], what: 'memory.zswap.current and memory.zswap.max' },
+  { test: /\/memory\.zswap\.writeback$/, since: [6, 8, 0], what: 'memory.zswap.writeback' },
+  { test: /^\/sys\/module\/zswap\/parameters\/accept_threshold_percent$/, since: [5, 6, 0], what: 'zswap.accept_threshold_percent' },
+  { test: /^\/sys\/module\/zswap\/parameters\/shrinker_enabled$/, since: [6, 8, 0], what: 'zswap.shrinker_enabled' },
 ];
 
 /** cgroup v2 (the unified hierarchy) left its development flag in 4.5. */

@@ -1,5 +1,6 @@
 import { kernelDefaults, releaseAtLeast } from './kernel-versions';
 import { CGROUP_V2_SINCE } from '../kernel/versions';
+import { ZSWAP_SINCE, zpoolGone, zswapDefaults } from '../kernel/mm/zswap-params';
 import { KernelError } from '../vfs/errors';
 import { NR_CPUS_MAX, EXPECT_CPULIST, formatCpuList, parseCpuList } from './cpulist';
 import { flatMachine } from './defaults';
@@ -24,6 +25,7 @@ import {
   type SwapSpec,
   type TaskSpec,
   type TimelineAction,
+  type ZswapSpec,
 } from './types';
 import { formatDuration, formatSize } from './units';
 
@@ -161,7 +163,14 @@ export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenar
     sampleIntervalNs,
     cgroupVersion: f.cgroup_version ?? 2,
     machine,
-    kernel: { version: kernel.version, scheduler: kernel.scheduler, sysctl: kernel.sysctl, hz: kernel.hz, ...(kernel.net ? { net: kernel.net } : {}) },
+    kernel: {
+      version: kernel.version,
+      scheduler: kernel.scheduler,
+      sysctl: kernel.sysctl,
+      hz: kernel.hz,
+      ...(kernel.net ? { net: kernel.net } : {}),
+      ...(kernel.zswap ? { zswap: kernel.zswap } : {}),
+    },
     cgroups,
     files,
     tasks,
@@ -191,6 +200,35 @@ function resolveKernel(f: ScenarioFile, issues: PathIssue[]) {
     net: f.kernel?.net ? ({ rxMode: f.kernel.net.rx_mode ?? 'napi', stackCostNs: f.kernel.net.stack_cost ?? DEFAULT_STACK_COST_NS } satisfies NetSpec) : undefined,
     sysctl: entries.map(([name, value]): [string, string] => [name.replace(/\//g, '.'), value]),
     sysctlNames: entries.map(([name]) => name),
+    zswap: resolveZswap(f, version, issues),
+  };
+}
+
+/** kernel.zswap: the boot parameters with the release's defaults filled in (kernel/mm/zswap-params.ts). */
+function resolveZswap(f: ScenarioFile, version: string, issues: PathIssue[]): ZswapSpec | undefined {
+  const z = f.kernel?.zswap;
+  if (z === undefined) return undefined;
+  if (!releaseAtLeast(version, [...ZSWAP_SINCE])) {
+    issues.push({ path: ['kernel', 'zswap'], part: 'key', message: `expected no zswap: zswap arrived in Linux ${ZSWAP_SINCE[0]}.${ZSWAP_SINCE[1]} and kernel.version is ${version}` });
+  }
+  const d = zswapDefaults(version);
+  const zpool = z.zpool ?? d.zpool;
+  const gone = zpoolGone(version, zpool);
+  if (gone !== null) issues.push({ path: z.zpool === undefined ? ['kernel', 'version'] : ['kernel', 'zswap', 'zpool'], message: `expected zsmalloc: ${gone} and kernel.version is ${version}` });
+  if (z.accept_threshold_percent !== undefined && !releaseAtLeast(version, [5, 6, 0])) {
+    issues.push({ path: ['kernel', 'zswap', 'accept_threshold_percent'], part: 'key', message: `expected no accept_threshold_percent: it arrived in Linux 5.6 and kernel.version is ${version}` });
+  }
+  if (z.shrinker_enabled !== undefined && !releaseAtLeast(version, [6, 8, 0])) {
+    issues.push({ path: ['kernel', 'zswap', 'shrinker_enabled'], part: 'key', message: `expected no shrinker_enabled: it arrived in Linux 6.8 and kernel.version is ${version}` });
+  }
+  return {
+    enabled: z.enabled ?? d.enabled,
+    maxPoolPercent: z.max_pool_percent ?? d.maxPoolPercent,
+    compressor: z.compressor ?? d.compressor,
+    zpool,
+    acceptThresholdPercent: z.accept_threshold_percent ?? d.acceptThresholdPercent,
+    shrinkerEnabled: z.shrinker_enabled ?? d.shrinkerEnabled,
+    ratio: z.ratio ?? d.ratio,
   };
 }
 

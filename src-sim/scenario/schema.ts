@@ -1,3 +1,4 @@
+import { ZSWAP_COMPRESSORS, ZSWAP_ZPOOLS } from '../kernel/mm/zswap-params';
 import { z } from 'zod';
 import { MEMPOLICY_MODES, SCENARIO_FORMAT } from './types';
 import {
@@ -221,6 +222,20 @@ const Kernel = strict({
   net: strict({
     rx_mode: oneOf(['napi', 'per-packet']).optional(),
     stack_cost: duration.optional(),
+  }).optional(),
+  // CONFIG_ZSWAP with its boot parameters (zswap.enabled=…, mm/zswap.c) and the model's compression ratio.
+  zswap: strict({
+    enabled: bool.optional(),
+    max_pool_percent: intIn(0, 100).optional(),
+    compressor: oneOf(ZSWAP_COMPRESSORS).optional(),
+    zpool: oneOf(ZSWAP_ZPOOLS).optional(),
+    accept_threshold_percent: intIn(0, 100).optional(),
+    shrinker_enabled: bool.optional(),
+    ratio: z
+      .number({ error: expecting('a compression ratio from 1 to 64') })
+      .min(1, { error: expecting('a compression ratio from 1 to 64 (a page never takes more than a page)') })
+      .max(64, { error: expecting('a compression ratio from 1 to 64') })
+      .optional(),
   }).optional(),
 });
 

@@ -25,6 +25,18 @@ export function toScenarioFile(s: Scenario): ScenarioFileInput {
   const kernel: FileObject = { version: s.kernel.version, scheduler: s.kernel.scheduler, hz: s.kernel.hz };
   if (s.kernel.net) kernel.net = { rx_mode: s.kernel.net.rxMode, stack_cost: formatDuration(s.kernel.net.stackCostNs) };
   if (s.kernel.sysctl.length) kernel.sysctl = Object.fromEntries(s.kernel.sysctl);
+  const zs = s.kernel.zswap;
+  if (zs) {
+    kernel.zswap = {
+      enabled: zs.enabled,
+      max_pool_percent: zs.maxPoolPercent,
+      compressor: zs.compressor,
+      zpool: zs.zpool,
+      accept_threshold_percent: zs.acceptThresholdPercent,
+      shrinker_enabled: zs.shrinkerEnabled,
+      ratio: zs.ratio,
+    };
+  }
   out.kernel = kernel;
   if (s.cgroups.length) out.cgroups = Object.fromEntries(s.cgroups.map((g) => [g.path, g.writes.length ? Object.fromEntries(g.writes) : null]));
   if (s.files.length) out.files = s.files.map((f) => ({ path: f.path, size: formatSize(f.sizeBytes), ...(f.device !== null ? { device: f.device } : {}) }));

@@ -5,6 +5,9 @@
  * is described by the zod schema in ./schema.ts; this is its output.
  */
 
+import type { ZswapSpec } from '../kernel/mm/zswap-params';
+export type { ZswapSpec } from '../kernel/mm/zswap-params';
+
 export const SCENARIO_FORMAT = 'kernel-lab/scenario@1';
 
 export interface Scenario {
@@ -127,6 +130,8 @@ export interface KernelSpec {
   hz: number;
   /** The network stack's receive mode and costs; absent = defaults (napi). */
   net?: NetSpec;
+  /** zswap boot parameters and compression ratio; absent = a kernel built without CONFIG_ZSWAP (src-sim/kernel/mm/README.md). */
+  zswap?: ZswapSpec;
 }
 
 export interface FileSpec {

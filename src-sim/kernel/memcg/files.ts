@@ -37,8 +37,8 @@ export function memoryStatV2(mm: Mm, m: Memcg): string {
     ['sock', 0],
     ['vmalloc', 0],
     ['shmem', 0],
-    ['zswap', 0],
-    ['zswapped', 0],
+    ['zswap', mm.zswap ? mm.zswap.subtree(m, (z) => z.bytes) : 0],
+    ['zswapped', mm.zswap ? mm.zswap.subtree(m, (z) => z.stored) * P : 0],
     ['file_mapped', 0],
     ['file_dirty', m.sum((g) => g.fileDirty) * P],
     ['file_writeback', m.sum((g) => g.fileWriteback) * P],
@@ -81,6 +81,12 @@ export function memoryStatV2(mm: Mm, m: Memcg): string {
     ['thp_fault_alloc', 0],
     ['thp_collapse_alloc', 0],
   ];
+  // memcg_vm_event_stat[]: ZSWPIN, ZSWPOUT (5.19+), ZSWPWB (6.8+), with CONFIG_ZSWAP.
+  const z = mm.zswap;
+  if (z !== null && z.countersShown) {
+    rows.push(['zswpin', z.subtree(m, (x) => x.zswpin)], ['zswpout', z.subtree(m, (x) => x.zswpout)]);
+    if (z.writebackControl) rows.push(['zswpwb', z.subtree(m, (x) => x.zswpwb)]);
+  }
   return rows.map(([k, v]) => `${k} ${v}\n`).join('');
 }
 

@@ -93,10 +93,17 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
         }
       }
       const swapped = (o.state[p]! & PG_SWAPPED) !== 0;
+      // zswap_load(): a stored page is decompressed (CPU) instead of read from the device.
+      const zns = swapped && mm.zswap !== null ? mm.zswap.load(o, p) : -1;
       if (swapped) mm.releaseSwap(o, p);
       const r = mm.mapPage(o, p, m);
       m.ev[EV.pgfault]!++;
-      if (swapped) {
+      if (swapped && zns >= 0) {
+        // do_swap_page() counts the major fault before swap_read_folio(); no pswpin, no bio. A workingset refault is a memory stall.
+        m.ev[EV.pgmajfault]!++;
+        if (r & MAP_WORKINGSET) out.reclaimNs += zns;
+        else out.faultNs += zns;
+      } else if (swapped) {
         out.major++;
         m.ev[EV.pgmajfault]!++;
         m.ev[EV.pswpin]!++;

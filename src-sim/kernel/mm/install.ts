@@ -5,6 +5,7 @@ import { fileIoBehaviour } from '../../workload/memory/file-io';
 import { workingsetBehaviour } from '../../workload/memory/workingset';
 import { Mm } from './mm';
 import { registerProcFiles, registerTaskFiles } from './proc-files';
+import { installZswap } from './zswap-files';
 
 /**
  * Install the memory subsystem: physical memory and watermarks, a memcg
@@ -21,6 +22,7 @@ export function installMm(k: Kernel): Mm {
     else registerV1(k, mm, cg, m);
   });
   registerProcFiles(k, mm);
+  if (k.scenario.kernel.zswap) installZswap(k, mm, k.scenario.kernel.zswap);
   k.registerBehaviour('alloc', (kk, task, spec) => {
     if (spec.type !== 'alloc') return kk.engine.fail('mm', `alloc factory got ${spec.type}`);
     return allocBehaviour(kk, mm, task, spec);

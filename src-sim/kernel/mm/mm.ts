@@ -30,6 +30,7 @@ import { EV } from './stats';
 import { taskMm } from './task-mm';
 import { Thp } from './thp';
 import { defaultMinFreeKbytes, zoneWatermarks, type Watermarks } from './watermarks';
+import type { Zswap } from './zswap';
 
 /** One zone (one per NUMA node: ZONE_NORMAL; see README). */
 export interface Zone {
@@ -75,6 +76,8 @@ export class Mm implements MemoryApi {
   readonly thp: Thp;
   /** Set by the NUMA subsystem on machines with more than one node (per-node placement and counters). */
   numa: NumaMmHooks | null = null;
+  /** The compressed swap cache (kernel.zswap in the scenario, i.e. CONFIG_ZSWAP); null without it. */
+  zswap: Zswap | null = null;
 
   // Sysctls (vm.*).
   swappiness = DEFAULT_SWAPPINESS;
@@ -286,6 +289,7 @@ export class Mm implements MemoryApi {
   }
 
   releaseSwap(o: MemObject, p: number): void {
+    if (this.zswap) this.zswap.invalidate(o, p);
     o.state[p] = o.state[p]! & ~PG_SWAPPED;
     o.swapped--;
     this.swapUsed--;
@@ -295,7 +299,8 @@ export class Mm implements MemoryApi {
 
   // ---- charging -----------------------------------------------------------
 
-  private commitCharge(m: Memcg, n: number): void {
+  /** Charge `n` pages that must succeed (page_counter_charge, e.g. zswap's pool in PF_MEMALLOC context). */
+  commitCharge(m: Memcg, n: number): void {
     for (let g: Memcg | null = m; g !== null; g = g.parent) {
       g.usage += n;
       if (g.usage > g.peak) g.peak = g.usage;

@@ -8,6 +8,7 @@ import { oomScore, pagetablePages } from './oom';
 import { EV, EV_NAMES } from './stats';
 import { taskMm } from './task-mm';
 import { registerThpFiles, thpVmstat } from './thp-files';
+import { zswapMeminfo, zswapVmstat } from './zswap-files';
 
 function lru(mm: Mm, l: number): number {
   let s = 0;
@@ -64,6 +65,7 @@ export function meminfo(mm: Mm): string {
     kb('Mlocked', 0),
     kb('SwapTotal', mm.swapTotal),
     kb('SwapFree', mm.swapTotal - mm.swapUsed),
+    ...zswapMeminfo(mm, kb),
     kb('Dirty', pc.nrFileDirty()),
     kb('Writeback', pc.nrWriteback()),
     kb('AnonPages', ia + aa),
@@ -144,7 +146,7 @@ export function vmstat(mm: Mm): string {
     ['oom_kill', ev(mm, EV.oom_kill)],
   ];
   void EV_NAMES;
-  return [...rows, ...evRows, ...tail].map(([k, v]) => `${k} ${v}\n`).join('') + thpVmstat(mm);
+  return [...rows, ...evRows, ...tail].map(([k, v]) => `${k} ${v}\n`).join('') + thpVmstat(mm) + zswapVmstat(mm);
 }
 
 /** mm/vmstat.c: zoneinfo_show_print(), the watermark part, one Normal zone per node. */

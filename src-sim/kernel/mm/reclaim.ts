@@ -17,10 +17,13 @@ import type { Mm } from './mm';
 import { PG_DIRTY, PG_REFERENCED, PG_WORKINGSET, PG_WRITEBACK } from './objects';
 import { EV } from './stats';
 import { inactiveIsLow } from './watermarks';
+import { ZSWAP_KEEP, ZSWAP_REJECT } from './zswap';
 
 export interface ReclaimResult {
   scanned: number;
   reclaimed: number;
+  /** CPU time beyond scanning and freeing (zswap compression), charged to the reclaimer. */
+  extraNs?: number;
 }
 
 /** mm/vmscan.c: struct scan_control, the parts the model uses. */
@@ -42,6 +45,7 @@ interface ScanControl {
   scanned: number;
   reclaimed: number;
   nrDirty: number;
+  extraNs: number;
 }
 
 const SCAN_EQUAL = 0;
@@ -63,7 +67,7 @@ export class Reclaimer {
 
   /** CPU time of a reclaim run (model calibration, see COST). */
   costNs(r: ReclaimResult): number {
-    return r.scanned * COST.scanPageNs + r.reclaimed * COST.reclaimPageNs;
+    return r.scanned * COST.scanPageNs + r.reclaimed * COST.reclaimPageNs + (r.extraNs ?? 0);
   }
 
   private control(target: Memcg, nr: number, kswapd: boolean, mayswap: boolean): ScanControl {
@@ -84,6 +88,7 @@ export class Reclaimer {
       scanned: 0,
       reclaimed: 0,
       nrDirty: 0,
+      extraNs: 0,
     };
   }
 
@@ -95,7 +100,7 @@ export class Reclaimer {
     const soft = this.mm.k.scenario.cgroupVersion === 1 ? softLimitReclaim(this.mm, nr, kswapd) : { scanned: 0, reclaimed: 0 };
     if (soft.reclaimed >= nr) return soft;
     const r = this.doTryToFreePages(this.control(this.mm.rootMemcg, nr - soft.reclaimed, kswapd, true), nodes);
-    return { scanned: r.scanned + soft.scanned, reclaimed: r.reclaimed + soft.reclaimed };
+    return { scanned: r.scanned + soft.scanned, reclaimed: r.reclaimed + soft.reclaimed, extraNs: (r.extraNs ?? 0) + (soft.extraNs ?? 0) };
   }
 
   /** try_to_free_mem_cgroup_pages(): limit reclaim inside `target`, over the nodes of the local zonelist. */
@@ -122,7 +127,7 @@ export class Reclaimer {
       this.shrinkNode(sc);
     }
     this.mm.pageCache.reclaimFoundDirty(sc.nrDirty);
-    return { scanned: sc.scanned + soft.scanned, reclaimed: sc.reclaimed + soft.reclaimed };
+    return { scanned: sc.scanned + soft.scanned, reclaimed: sc.reclaimed + soft.reclaimed, extraNs: sc.extraNs + (soft.extraNs ?? 0) };
   }
 
   /** Shrink one memcg's own lruvec (soft-limit reclaim): priority loop over its nodes until `nr` are freed. */
@@ -137,7 +142,7 @@ export class Reclaimer {
         if (sc.reclaimed >= nr) break;
       }
     }
-    return { scanned: sc.scanned, reclaimed: sc.reclaimed };
+    return { scanned: sc.scanned, reclaimed: sc.reclaimed, extraNs: sc.extraNs };
   }
 
   /** mm/vmscan.c: do_try_to_free_pages(): per priority, shrink_zones() over `nodes`. */
@@ -157,7 +162,7 @@ export class Reclaimer {
       sc.memcgLowSkipped = false;
     }
     this.mm.pageCache.reclaimFoundDirty(sc.nrDirty);
-    return { scanned: sc.scanned, reclaimed: sc.reclaimed };
+    return { scanned: sc.scanned, reclaimed: sc.reclaimed, extraNs: sc.extraNs };
   }
 
   /** mm/vmscan.c: prepare_scan_control(): deactivation and cache-trim decisions. */
@@ -358,9 +363,21 @@ export class Reclaimer {
           m.ev[EV.pgactivate]!++;
           continue;
         }
-        pageout++;
-        m.ev[EV.pswpout]!++;
-        m.ev[EV.pgpgout]!++;
+        // swap_writepage(): zswap first; a rejected page goes to the device, or stays when memory.zswap.writeback is 0.
+        const z = mm.zswap ? mm.zswap.tryStore(o, p, m, sc.node) : ZSWAP_REJECT;
+        if (z === ZSWAP_KEEP) {
+          lv.remove(f);
+          lv.addHead(lru + 1, f, now);
+          m.ev[EV.pgactivate]!++;
+          continue;
+        }
+        if (z >= 0) {
+          sc.extraNs += z;
+        } else {
+          pageout++;
+          m.ev[EV.pswpout]!++;
+          m.ev[EV.pgpgout]!++;
+        }
       }
       mm.evictPage(o, p, f, m);
       reclaimed++;
