@@ -16,6 +16,7 @@ import {
   REMOTE_DISTANCE,
   slitValid,
   TopologyImportError,
+  type ImportedCpuGroup,
   type ImportedDisk,
   type ImportedMachine,
   type ImportedNic,
@@ -44,6 +45,8 @@ interface Walk {
   byDepth: { type: string; el: XmlElement }[][];
   v1Distances: { holderDepth: number; el: XmlElement; path: string }[];
   complete: number[];
+  /** Packages, L3/L2 caches and cores with the Linux numbers of the PUs below them. */
+  groups: { type: ImportedCpuGroup['type']; osIndex: number | null; sizeBytes: number | null; pusOs: number[] }[];
 }
 
 // Node subtypes that the kernel brings up without CPUs of their own.
@@ -70,7 +73,7 @@ export function importHwlocXml(text: string, file: string): ImportedMachine {
 
   const top = root.children.filter((c) => c.name === 'object');
   if (top.length !== 1) err(root, 'topology', `exactly one top-level <object> (the Machine), found ${top.length}`);
-  const w: Walk = { pus: [], nodes: [], packages: 0, cores: 0, models: [], architecture: '', osdevs: [], pciOf: new Map(), byDepth: [], v1Distances: [], complete: [] };
+  const w: Walk = { pus: [], nodes: [], packages: 0, cores: 0, models: [], architecture: '', osdevs: [], pciOf: new Map(), byDepth: [], v1Distances: [], complete: [], groups: [] };
   const machine = top[0]!;
   walk(machine, 'topology/object', 0, w, err, format);
   const notes: string[] = [];
@@ -136,6 +139,9 @@ export function importHwlocXml(text: string, file: string): ImportedMachine {
     offlineCpus,
     packages: w.packages,
     cores: w.cores || cpuOsIndex.length,
+    groups: w.groups
+      .map((g) => ({ type: g.type, osIndex: g.osIndex, sizeBytes: g.sizeBytes, cpus: g.pusOs.filter((os) => dense.has(os)).map((os) => dense.get(os)!).sort((a, b) => a - b) }))
+      .filter((g) => g.cpus.length > 0),
     nodes: nodes.map(({ osIndex, cpus, memoryBytes, kind }) => ({ osIndex, cpus, memoryBytes, kind })),
     distances,
     disks,
@@ -165,7 +171,8 @@ function fmt(list: number[]): string {
 
 type Fail = (el: XmlElement, path: string, expected: string) => never;
 
-function walk(el: XmlElement, path: string, depth: number, w: Walk, err: Fail, format: TopologyFormat): void {
+/** Walks one object and its children; returns the os_index of every PU below it (itself included). */
+function walk(el: XmlElement, path: string, depth: number, w: Walk, err: Fail, format: TopologyFormat): number[] {
   const type = el.attrs['type'];
   if (type === undefined) err(el, path, 'a type attribute on <object>');
   const t = type!;
@@ -224,10 +231,27 @@ function walk(el: XmlElement, path: string, depth: number, w: Walk, err: Fail, f
       for (const c of el.children) if (c.name === 'object' && c.attrs['type'] === 'OSDev') w.pciOf.set(c, el);
       break;
   }
+  const pus: number[] = t === 'PU' ? [w.pus[w.pus.length - 1]!] : [];
   for (const c of el.children) {
-    if (c.name === 'object') walk(c, `${here}/object`, depth + 1, w, err, format);
+    if (c.name === 'object') pus.push(...walk(c, `${here}/object`, depth + 1, w, err, format));
     else if (c.name === 'distances') w.v1Distances.push({ holderDepth: depth, el: c, path: `${here}/distances` });
   }
+  const group = groupType(el, t);
+  if (group !== null) w.groups.push({ type: group, osIndex: group === 'package' || group === 'core' ? numAttr(el, 'os_index') : null, sizeBytes: group === 'l3' || group === 'l2' ? numAttr(el, 'cache_size') : null, pusOs: pus });
+  return pus;
+}
+
+/** The lstopo box an object is: 2.x/3.0 name caches L3Cache/L2Cache, 1.x writes type="Cache" depth="N" (unified or data caches only). */
+function groupType(el: XmlElement, t: string): ImportedCpuGroup['type'] | null {
+  if (t === 'Package' || t === 'Socket') return 'package';
+  if (t === 'Core') return 'core';
+  if (t === 'L3Cache') return 'l3';
+  if (t === 'L2Cache') return 'l2';
+  if (t === 'Cache' && el.attrs['cache_type'] !== '2') {
+    if (el.attrs['depth'] === '3') return 'l3';
+    if (el.attrs['depth'] === '2') return 'l2';
+  }
+  return null;
 }
 
 function parseBitmap(s: string, el: XmlElement, path: string, err: Fail): number[] {

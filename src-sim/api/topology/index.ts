@@ -17,6 +17,7 @@ export {
   slitValid,
   toMachineSpec,
   TopologyImportError,
+  type ImportedCpuGroup,
   type ImportedDisk,
   type ImportedMachine,
   type ImportedNic,

@@ -9,7 +9,7 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { NR_CPUS_MAX, parseCpuList } from '../../scenario/cpulist';
 import { KernelError } from '../../vfs/errors';
-import { TopologyImportError, type ImportedMachine, type ImportedNode, type TopologyFormat } from './machine';
+import { TopologyImportError, type ImportedCpuGroup, type ImportedMachine, type ImportedNode, type TopologyFormat } from './machine';
 
 // `lscpu -e` header: "CPU" then upper-case column names (sys-utils/lscpu.c: coldescs_cpu).
 const EXTENDED_HEADER = /^\s*CPU\s+(NODE|SOCKET|CORE|BOOK|DRAWER|CLUSTER|L1d|ONLINE|CONFIGURED|POLARIZATION|ADDRESS|MAXMHZ|MINMHZ|MHZ|MODELNAME)\b/;
@@ -301,6 +301,7 @@ function build(p: Parsed, file: string, fail: Fail): ImportedMachine {
   if (packages === 0) packages = 1;
   if (cores === 0) cores = cpuOsIndex.length;
 
+  const groups = rowGroups(p.rows, dense);
   const models = [...new Set(p.fields.filter((f) => f.key === 'Model name' && f.value !== '-').map((f) => f.value))];
   notes.push('lscpu does not report memory sizes: set each node’s memory in the side panel');
   return {
@@ -312,10 +313,35 @@ function build(p: Parsed, file: string, fail: Fail): ImportedMachine {
     offlineCpus,
     packages,
     cores,
+    groups,
     nodes,
     distances: null,
     disks: [],
     nics: [],
     notes,
   };
+}
+
+/** Packages and cores from the table's SOCKET and CORE columns (lscpu -e / --parse); none from the plain summary. Online CPUs only. */
+function rowGroups(rows: readonly CpuRow[] | null, dense: Map<number, number>): ImportedCpuGroup[] {
+  if (!rows || !rows.some((r) => r.socket !== null)) return [];
+  const pkgs = new Map<number, number[]>();
+  const cores = new Map<string, { id: number | null; cpus: number[] }>();
+  for (const r of rows) {
+    const d = dense.get(r.cpu);
+    if (!r.online || d === undefined) continue;
+    const s = r.socket ?? 0;
+    pkgs.set(s, [...(pkgs.get(s) ?? []), d]);
+    if (r.core !== null) {
+      const k = `${s}:${r.core}`;
+      const c = cores.get(k) ?? { id: r.core, cpus: [] };
+      c.cpus.push(d);
+      cores.set(k, c);
+    }
+  }
+  const sorted = (l: number[]): number[] => [...l].sort((a, b) => a - b);
+  return [
+    ...[...pkgs].map(([id, cpus]): ImportedCpuGroup => ({ type: 'package', osIndex: id, sizeBytes: null, cpus: sorted(cpus) })),
+    ...[...cores.values()].map((c): ImportedCpuGroup => ({ type: 'core', osIndex: c.id, sizeBytes: null, cpus: sorted(c.cpus) })),
+  ];
 }

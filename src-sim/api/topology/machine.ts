@@ -48,6 +48,17 @@ export interface ImportedNic {
   pciId?: string | null;
 }
 
+/** A CPU-side object of the dump (lstopo's boxes): a package, an L3 or L2 cache, a core. */
+export interface ImportedCpuGroup {
+  type: 'package' | 'l3' | 'l2' | 'core';
+  /** hwloc os_index (the Linux physical package / core id), or null when the dump has none (caches). */
+  osIndex: number | null;
+  /** Cache size in bytes (caches only; null when unrecorded). */
+  sizeBytes: number | null;
+  /** Dense CPU numbers below it (online PUs only), ascending. */
+  cpus: number[];
+}
+
 export interface ImportedMachine {
   format: TopologyFormat;
   file: string;
@@ -60,6 +71,8 @@ export interface ImportedMachine {
   offlineCpus: number[];
   packages: number;
   cores: number;
+  /** Packages, L3/L2 caches and cores with their CPUs, in file order; empty when the dump has no such objects (lscpu). */
+  groups: ImportedCpuGroup[];
   nodes: ImportedNode[];
   /** SLIT-style distances between `nodes` (same order), or null when the dump has none. */
   distances: number[][] | null;

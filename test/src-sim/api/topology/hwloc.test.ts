@@ -178,3 +178,35 @@ describe('hwloc XML errors', () => {
     );
   });
 });
+
+describe('hwloc CPU-side objects (packages, L3/L2 caches, cores) for the topology view', () => {
+  it('24-socket Romley: 24 packages with one 20 MiB L3 each, 192 cores with a 256 KiB L2 and two PUs (n, n+192)', () => {
+    const m = load('192em64t-24n8c2t.xml');
+    const of = (t: string) => m.groups.filter((g) => g.type === t);
+    expect(of('package')).toHaveLength(24);
+    expect(of('l3')).toHaveLength(24);
+    expect(of('l2')).toHaveLength(192);
+    expect(of('core')).toHaveLength(192);
+    expect(new Set(of('l3').map((g) => g.sizeBytes))).toEqual(new Set([20971520]));
+    expect(new Set(of('l2').map((g) => g.sizeBytes))).toEqual(new Set([262144]));
+    expect(of('core').every((g) => g.cpus.length === 2 && g.cpus[1] === g.cpus[0]! + 192)).toBe(true);
+    // Package P#0 holds exactly node0's CPUs (the file's cpuset 0x000000ff,,,,,,0x000000ff).
+    const p0 = of('package').find((g) => g.osIndex === 0)!;
+    expect(p0.cpus).toEqual(m.nodes[0]!.cpus);
+    expect(p0.cpus).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 192, 193, 194, 195, 196, 197, 198, 199]);
+  });
+
+  it('hwloc 1.x Cache objects (type="Cache" depth="2") become L2 groups', () => {
+    const m = load('legacy-v1/16amd64-4distances.v1.xml');
+    expect(m.groups.filter((g) => g.type === 'l2').map((g) => g.sizeBytes)).toEqual(Array(16).fill(1048576));
+    expect(m.groups.filter((g) => g.type === 'package')).toHaveLength(8);
+  });
+
+  it('KNL SNC4: an L2 shared by two cores (four PUs each) is its own group', () => {
+    const m = load('64intel64-fakeKNL-SNC4-hybrid.xml');
+    const l2 = m.groups.filter((g) => g.type === 'l2');
+    expect(l2).toHaveLength(8);
+    expect(l2[0]!.cpus).toEqual([0, 1, 16, 17, 32, 33, 48, 49]);
+    expect(l2[0]!.sizeBytes).toBe(4 * 1024 * 1024);
+  });
+});

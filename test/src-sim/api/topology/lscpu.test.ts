@@ -135,3 +135,16 @@ describe('lscpu errors', () => {
     expect(() => importLscpu('# CPU,Core,Socket,Node\n0,0,0,0\n1,1,0,0\n0,0,0,0\n', 'dup.txt')).toThrow('dup.txt:4:1: CPU: each CPU in one row; CPU 0 repeats');
   });
 });
+
+describe('lscpu -e packages and cores for the topology view', () => {
+  it('EPYC 7451: two sockets of 48 CPUs, 48 cores of two threads (n, n+48); the plain summary has no table, so no groups', () => {
+    const m = importLscpu(readData('lscpu/generated-lscpu-2.38.1/lscpu-e-x86_64-epyc_7451.txt'), 'e');
+    const pkgs = m.groups.filter((g) => g.type === 'package');
+    const cores = m.groups.filter((g) => g.type === 'core');
+    expect(pkgs.map((g) => g.cpus.length)).toEqual([48, 48]);
+    expect(pkgs[1]!.cpus.slice(0, 2)).toEqual([24, 25]);
+    expect(cores).toHaveLength(48);
+    expect(cores.every((g) => g.cpus.length === 2 && g.cpus[1] === g.cpus[0]! + 48)).toBe(true);
+    expect(importLscpu(sections(readData('lscpu/lscpu-x86_64-epyc_7451')).plain, 'plain').groups).toEqual([]);
+  });
+});
