@@ -1,6 +1,6 @@
 // The one place ECharts features are registered (echarts.use); charts elsewhere
 // import only types and vue-echarts' component.
-import { BarChart, GraphChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
 import {
   DatasetComponent,
   DataZoomComponent,
@@ -22,7 +22,6 @@ export function registerCharts(): void {
   use([
     LineChart,
     BarChart,
-    GraphChart,
     HeatmapChart,
     GridComponent,
     // line-option.ts feeds every series from a `dataset`; without this

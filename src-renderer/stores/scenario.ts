@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { importTopology, toMachineSpec } from '../../src-sim/api/topology';
 import { cgroupTree, devNumbers, newScenario } from '../model/scenario';
+import { layoutFromImport, type NodeLayout } from '../model/topology-boxes';
 import type { MachineSpec, Scenario, TaskSpec, TimelineAction } from '../model/types';
 
 export const useScenario = defineStore('scenario', () => {
@@ -10,6 +11,8 @@ export const useScenario = defineStore('scenario', () => {
   const nics = ref<string[]>([]);
   const positions = ref<Record<string, { x: number; y: number }>>({});
   const importNotes = ref<string[]>([]);
+  /** Packages, caches and cores per node from the last topology import (the scenario keeps only CPUs and memory). */
+  const layouts = ref<(NodeLayout | undefined)[]>([]);
   const dirty = ref(false);
 
   const tree = computed(() => cgroupTree(draft.value));
@@ -23,6 +26,7 @@ export const useScenario = defineStore('scenario', () => {
     nics.value = opts.nics ?? [];
     positions.value = {};
     importNotes.value = [];
+    layouts.value = [];
     dirty.value = !opts.clean;
   }
   function setMachine(m: MachineSpec): void {
@@ -37,6 +41,7 @@ export const useScenario = defineStore('scenario', () => {
     // the importable NICs are in machine.nics now (toMachineSpec); this list is only what it could not take
     nics.value = [];
     positions.value = {};
+    layouts.value = layoutFromImport(imported);
     const summary = `${file}: ${machine.cpus} CPUs, ${machine.numa.nodes.length} NUMA node${machine.numa.nodes.length === 1 ? '' : 's'}, ${machine.devices.length} disks, ${imported.nics.length} NICs (${imported.format})`;
     importNotes.value = [summary, ...notes];
     return importNotes.value;
@@ -81,5 +86,5 @@ export const useScenario = defineStore('scenario', () => {
     draft.value = { ...draft.value, ...p };
     touch();
   }
-  return { draft, nics, positions, importNotes, dirty, tree, devices, replace, setMachine, importMachine, setCgroupWrite, addCgroup, removeCgroup, setTasks, setTimeline, patch };
+  return { draft, nics, positions, importNotes, layouts, dirty, tree, devices, replace, setMachine, importMachine, setCgroupWrite, addCgroup, removeCgroup, setTasks, setTimeline, patch };
 });

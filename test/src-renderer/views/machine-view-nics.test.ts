@@ -3,14 +3,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { checkResolvedScenario } from '../../../src-sim/api';
 import { useScenario } from '../../../src-renderer/stores/scenario';
 import MachineView from '../../../src-renderer/views/MachineView.vue';
 
 const data = resolve(import.meta.dirname, '../../fixtures/data');
-vi.mock('vue-echarts', () => ({ default: defineComponent({ name: 'VChart', setup: () => () => h('div', { class: 'chart-stub' }) }) }));
 
 async function importFile(w: ReturnType<typeof mount>, name: string, text: string): Promise<void> {
   const input = w.get('[data-field="import-topology"]');

@@ -3,15 +3,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { useScenario } from '../../../src-renderer/stores/scenario';
 import MachineView from '../../../src-renderer/views/MachineView.vue';
 
 const data = resolve(import.meta.dirname, '../../fixtures/data');
-// The graph itself is ECharts on a canvas (its option builder has its own test);
-// here the editor around it is tested, with the chart replaced by a plain element.
-vi.mock('vue-echarts', () => ({ default: defineComponent({ name: 'VChart', setup: () => () => h('div', { class: 'chart-stub' }) }) }));
 const stubs = {};
 
 async function importFile(w: ReturnType<typeof mount>, name: string, text: string): Promise<void> {
