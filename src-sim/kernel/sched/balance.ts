@@ -5,8 +5,10 @@
  * kernel/sched/topology.c (sd_init). Two domain levels: the CPU's NUMA node
  * (treated as the LLC) and the whole machine.
  */
-import type { CfsRq, Rq, SchedEntity, TaskSched } from './entities';
+import type { CfsRq, Rq, SchedEntity, TaskGroup, TaskSched } from './entities';
 import type { Scheduler } from './core';
+import { updateCfsAvg, updateLoadAvg } from './fair';
+import { taskHLoad } from './load-avg';
 
 /** kernel/sched/topology.c: sd_init — imbalance_pct for LLC and above. */
 const IMBALANCE_PCT = 117;
@@ -196,13 +198,6 @@ export class Balancer {
     if (q.curr) visit(q.curr);
   }
 
-  /** A waiting fair task's share of its CPU's load (task_h_load): its weight scaled by each group level. */
-  private hLoad(ts: TaskSched): number {
-    let w = ts.se.weight;
-    for (let q: CfsRq = ts.se.cfsRq; q.se; q = q.se.cfsRq) w = (w * q.se.weight) / Math.max(q.load, 1);
-    return w;
-  }
-
   /** Waiting fair tasks below `q` (the running one excluded). */
   private waiting(q: CfsRq, out: TaskSched[]): void {
     for (const se of q.queue) {
@@ -213,15 +208,28 @@ export class Balancer {
   }
 
   /**
+   * kernel/sched/fair.c: cpu_load — the root queue's PELT load_avg, brought
+   * up to now (what update_blocked_averages and each CPU's tick keep fresh).
+   */
+  private cpuLoad(rq: Rq, now: number): number {
+    updateCfsAvg(now, rq.cfs);
+    return rq.cfs.avg.loadAvg;
+  }
+
+  /**
    * kernel/sched/fair.c: load_balance, as seen from `rq`: the CPU with the
-   * highest fair load (sum of top-level entity weights, group entities
-   * already split by calc_group_shares) gives up waiting tasks while its load
-   * exceeds ours by imbalance_pct, each no larger than the remaining
-   * imbalance (detach_tasks), cache-hot ones last, at most nr_migrate.
+   * highest PELT load (cpu_load, group entities refreshed by
+   * calc_group_shares first as the ticks would) gives up waiting tasks
+   * while its load exceeds ours by imbalance_pct, each no larger than the
+   * remaining imbalance (migrate_load with task_h_load, detach_tasks),
+   * cache-hot ones last, at most nr_migrate. A CPU with no fair task takes
+   * any task (the has-spare case balances task counts, not load).
    */
   private loadBalance(rq: Rq, cpus: readonly number[]): boolean {
     const s = this.s;
+    const now = s.k.now;
     let busiest: Rq | null = null;
+    let far = 0;
     this.refreshShares(rq.cfs);
     for (const c of cpus) {
       const o = s.rqs[c]!;
@@ -229,28 +237,31 @@ export class Balancer {
       this.refreshShares(o.cfs);
       const waiting = o.cfs.hNrRunning - (o.curr && !o.curr.isRt ? 1 : 0);
       if (waiting <= 0) continue;
-      if (!busiest || o.cfs.load > busiest.cfs.load) busiest = o;
+      const load = this.cpuLoad(o, now);
+      if (!busiest || load > far) {
+        busiest = o;
+        far = load;
+      }
     }
     if (!busiest) return false;
-    const local = rq.cfs.load;
-    const far = busiest.cfs.load;
-    if (local > 0 && far * 100 <= local * IMBALANCE_PCT) return false;
+    const local = this.cpuLoad(rq, now);
+    const spare = rq.cfs.hNrRunning === 0;
+    if (!spare && far * 100 <= local * IMBALANCE_PCT) return false;
     let imbalance = (far - local) / 2;
-    if (imbalance <= 0) return false;
+    if (imbalance <= 0 && !spare) return false;
     const cand: TaskSched[] = [];
     this.waiting(busiest.cfs, cand);
-    const now = s.k.now;
     // cache-cold tasks first (can_migrate_task / task_hot)
     cand.sort((x, y) => Number(now - x.lastRan < s.tun.migrationCost) - Number(now - y.lastRan < s.tun.migrationCost));
     let moved = 0;
     const failed = this.nrBalanceFailed[rq.cpu]!;
     for (const t of cand) {
-      if (moved >= s.tun.nrMigrate || imbalance <= 0) break;
+      if (moved >= s.tun.nrMigrate || (imbalance <= 0 && !(spare && moved === 0))) break;
       if (!s.allowed(t, rq.cpu)) continue;
-      const load = this.hLoad(t);
+      const load = taskHLoad(t.se);
       // an idle CPU takes any task; otherwise none heavier than the imbalance,
       // a bar that halves with every failed attempt (shr_bound(load, nr_balance_failed))
-      if (local > 0 && load / 2 ** failed > imbalance) continue;
+      if (!spare && load / 2 ** failed > imbalance) continue;
       this.move(t, busiest, rq);
       imbalance -= load;
       moved++;
@@ -259,12 +270,37 @@ export class Balancer {
     return moved > 0;
   }
 
+  /**
+   * kernel/sched/fair.c: update_blocked_averages — decay the blocked load of
+   * this CPU's group queues (and their group entities) and fold it into each
+   * tg->load_avg, so a group whose tasks sleep here loses its weight on the
+   * other CPUs as its load decays. The kernel does this from the balance
+   * softirq (for an idle NOHZ CPU, from the idle balancer every 32 ms); here
+   * at every periodic balance of the CPU. Queues with nothing left are skipped.
+   */
+  private updateBlockedAverages(rq: Rq, now: number): void {
+    const cpu = rq.cpu;
+    const walk = (tg: TaskGroup): void => {
+      for (const child of tg.children) {
+        walk(child);
+        const q = child.cfsRq[cpu]!;
+        if (q.load === 0 && q.avg.loadAvg === 0 && q.avg.utilAvg === 0 && q.avg.runnableAvg === 0) continue;
+        updateCfsAvg(now, q);
+        const se = q.se!;
+        updateLoadAvg(now, se.cfsRq, se);
+      }
+    };
+    walk(this.s.root);
+    updateCfsAvg(now, rq.cfs);
+  }
+
   /** Periodic rebalance_domains: the node (LLC) level, then the whole machine. */
   private periodic(rq: Rq, now: number): void {
     const s = this.s;
     if (rq.online) {
       s.enter();
       s.ctx.now = now;
+      this.updateBlockedAverages(rq, now);
       for (const cpus of [this.llc[rq.cpu]!, this.all]) if (this.loadBalance(rq, cpus)) break;
       s.leave();
     }

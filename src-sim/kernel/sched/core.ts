@@ -29,6 +29,7 @@ import {
   type FairCtx,
 } from './fair';
 import { initEntityAvg } from './pelt';
+import { attachTaskLoad, detachTaskLoad } from './load-avg';
 import { FairTunables } from './tunables';
 import { kernelDefaults } from '../../scenario/kernel-versions';
 import { calcDeltaFair, MIN_SHARES, niceToWeight, WEIGHT_IDLEPRIO } from './weights';
@@ -194,13 +195,20 @@ export class Scheduler implements SchedulerApi {
     walk(this.root);
   }
 
-  /** kernel/sched/fair.c: calc_group_shares — the tg's shares split by this CPU's share of its load. */
+  /**
+   * kernel/sched/fair.c: calc_group_shares — the tg's shares split by this
+   * CPU's share of the group's PELT load: load = max(load.weight, load_avg)
+   * of this queue, tg_weight = tg->load_avg with this queue's folded-in
+   * contribution replaced by `load`, clamped to MIN_SHARES..shares. The
+   * queue's average is brought up to now first (its update_load_avg).
+   */
   calcGroupShares(q: CfsRq): number {
     const tg = q.tg;
     const tgShares = tg.idle ? WEIGHT_IDLEPRIO : tg.shares;
-    const load = q.load;
-    let shares = tgShares;
-    if (tg.loadSum > 0) shares = Math.floor((tgShares * load) / tg.loadSum);
+    updateCfsAvg(this.k.now, q);
+    const load = q.load > q.avg.loadAvg ? q.load : q.avg.loadAvg;
+    const tgWeight = tg.loadAvg - q.tgLoadAvgContrib + load;
+    const shares = tgWeight > 0 ? Math.floor((tgShares * load) / tgWeight) : tgShares * load;
     return shares < MIN_SHARES ? MIN_SHARES : shares > tgShares ? tgShares : shares;
   }
 
@@ -281,6 +289,8 @@ export class Scheduler implements SchedulerApi {
       const q = ts.se.cfsRq;
       updateCfsAvg(this.k.now, q);
       initEntityAvg(ts.se.avg, ts.se.weight, q.avg);
+      // post_init_entity_util_avg → attach_entity_cfs_rq: the new load counts on its queue at once
+      attachTaskLoad(this.k.now, ts.se);
     }
     registerPidFiles(this, ts);
     this.k.trace?.add({ kind: 'wakeup_new', t: this.k.now, cpu: ts.cpu, pid: task.pid });
@@ -394,6 +404,8 @@ export class Scheduler implements SchedulerApi {
     }
     this.flushPsi(ts);
     this.setPsi(ts, 0);
+    // task_dead_fair → remove_entity_load_avg
+    if (!ts.isRt) detachTaskLoad(now, ts.se);
     task.state = 'exited';
     if (task.exitCode === null) task.exitCode = 0;
     const list = task.cgroup.tasks;
@@ -429,8 +441,11 @@ export class Scheduler implements SchedulerApi {
     const flags = ts.psiFlags;
     this.setPsi(ts, 0);
     const oldQ = ts.se.cfsRq;
+    // task_change_group_fair: detach the load from the old group's queue, attach it to the new one
+    if (!ts.isRt) detachTaskLoad(this.k.now, ts.se);
     ts.tg = this.tgOf(to);
     this.attachSe(ts, ts.cpu);
+    if (!ts.isRt) attachTaskLoad(this.k.now, ts.se);
     if (!this.ctx.eevdf) ts.se.vruntime += ts.se.cfsRq.minVruntime - oldQ.minVruntime;
     this.setPsi(ts, flags & ~TSK_ONCPU);
     if (!this.allowed(ts, ts.cpu)) {
@@ -537,8 +552,12 @@ export class Scheduler implements SchedulerApi {
     }
     const flags = ts.psiFlags;
     if (flags) this.setPsi(ts, 0);
+    // migrate_task_rq_fair / attach on enqueue: the task's PELT load moves with it (not at a fork's first placement)
+    const moveLoad = !ts.isRt && ts.task.state !== 'new';
+    if (moveLoad) detachTaskLoad(this.k.now, ts.se);
     ts.cpu = cpu;
     this.attachSe(ts, cpu);
+    if (moveLoad) attachTaskLoad(this.k.now, ts.se);
     if (!this.ctx.eevdf) ts.se.vruntime += ts.se.cfsRq.minVruntime - oldQ.minVruntime;
     if (flags) this.setPsi(ts, flags);
   }

@@ -52,6 +52,8 @@ export class CfsRq {
   hNrRunning = 0;
   /** PELT signals of the queue (cfs_rq->avg), from its load.weight, h_nr_running and curr over time. */
   readonly avg = new PeltAvg();
+  /** This queue's load_avg as last added to tg.loadAvg (cfs_rq->tg_load_avg_contrib). */
+  tgLoadAvgContrib = 0;
   minVruntime = 0;
   /** EEVDF: Σ (v_i − min_vruntime)·w_i and Σ w_i over `queue` (curr excluded). */
   avgVruntime = 0;
@@ -203,8 +205,8 @@ export class TaskGroup {
   nrBursts = 0;
   burstTime = 0;
   readonly throttledCfsRqs: CfsRq[] = [];
-  /** Σ over CPUs of this group's queue load (tg->load_avg stand-in). */
-  loadSum = 0;
+  /** Σ over CPUs of the queues' tgLoadAvgContrib (tg->load_avg), kept by update_tg_load_avg. */
+  loadAvg = 0;
   /** CPU time of tasks in this group and below (cpuacct), ns. */
   usage = 0;
   readonly cfsRq: CfsRq[] = [];

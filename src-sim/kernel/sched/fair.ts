@@ -6,7 +6,7 @@
  */
 import { calcDeltaFair } from './weights';
 import type { CfsRq, SchedEntity } from './entities';
-import { refreshLoadAvg, updatePelt } from './pelt';
+import { PELT_MIN_DIVIDER, refreshLoadAvg, updatePelt } from './pelt';
 import type { FairTunables } from './tunables';
 
 export const ENQUEUE_WAKEUP = 1;
@@ -64,20 +64,39 @@ function key(q: CfsRq, se: SchedEntity): number {
  * their state changes (queued, running, load), so the time since the last
  * update is accounted in the state it had.
  */
-function updateLoadAvg(now: number, q: CfsRq, se: SchedEntity): void {
+export function updateLoadAvg(now: number, q: CfsRq, se: SchedEntity): void {
   const on = se.onRq ? 1 : 0;
   updatePelt(se.avg, now, on, se.myQ ? se.myQ.hNrRunning : on, q.curr === se ? 1 : 0, se.weight);
   updateCfsAvg(now, q);
 }
 
-/** update_cfs_rq_load_avg: the queue's own signal (load = load.weight, runnable = h_nr_running). */
+/**
+ * update_cfs_rq_load_avg: the queue's own signal (load = load.weight,
+ * runnable = h_nr_running), then update_tg_load_avg when it decayed (the
+ * UPDATE_TG of update_load_avg).
+ */
 export function updateCfsAvg(now: number, q: CfsRq): void {
-  updatePelt(q.avg, now, q.load, q.hNrRunning, q.curr ? 1 : 0, 1);
+  if (updatePelt(q.avg, now, q.load, q.hNrRunning, q.curr ? 1 : 0, 1)) updateTgLoadAvg(q);
+}
+
+/**
+ * kernel/sched/fair.c: update_tg_load_avg — fold this queue's load_avg into
+ * tg->load_avg, but only when it moved by more than 1/64 of what was last
+ * folded in (the filter that keeps the shared atomic from bouncing). The
+ * 6.7+ once-per-ms rate limit is implied: a queue's load_avg only changes at
+ * a period boundary (≈1 ms).
+ */
+export function updateTgLoadAvg(q: CfsRq): void {
+  if (!q.tg.parent) return;
+  const delta = q.avg.loadAvg - q.tgLoadAvgContrib;
+  if (Math.abs(delta) > Math.floor(q.tgLoadAvgContrib / 64)) {
+    q.tg.loadAvg += delta;
+    q.tgLoadAvgContrib = q.avg.loadAvg;
+  }
 }
 
 function setLoad(q: CfsRq, delta: number): void {
   q.load += delta;
-  if (q.tg.parent) q.tg.loadSum += delta;
 }
 
 function queueAdd(q: CfsRq, se: SchedEntity): void {
@@ -335,6 +354,20 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
   return best ?? leftmost;
 }
 
+/**
+ * reweight_entity's dequeue_load_avg / enqueue_load_avg: the entity's
+ * load_avg follows its new weight at once (its load_sum is unweighted), and
+ * so does the queue's, which is the sum of its entities' (se.weight is new).
+ */
+function reweightLoadAvg(q: CfsRq, se: SchedEntity, oldWeight: number): void {
+  const a = se.avg;
+  const before = a.loadAvg;
+  refreshLoadAvg(a, se.weight);
+  const qa = q.avg;
+  qa.loadAvg = Math.max(0, qa.loadAvg + a.loadAvg - before);
+  qa.loadSum = Math.max(qa.loadAvg * PELT_MIN_DIVIDER, qa.loadSum + (se.weight - oldWeight) * a.loadSum);
+}
+
 /** kernel/sched/fair.c: reweight_entity (with reweight_eevdf on 6.7+). */
 export function reweightEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, weight: number): void {
   const old = se.weight;
@@ -342,7 +375,7 @@ export function reweightEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, weight: 
   if (!se.onRq) {
     if (ctx.eevdf) se.vlag = (se.vlag * old) / weight;
     se.weight = weight;
-    refreshLoadAvg(se.avg, weight);
+    reweightLoadAvg(q, se, old);
     return;
   }
   const isCurr = q.curr === se;
@@ -357,8 +390,7 @@ export function reweightEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, weight: 
     se.deadline = V + ((se.deadline - V) * old) / weight;
   }
   se.weight = weight;
-  // reweight_entity: load_avg follows the new weight at once (the sum is unweighted)
-  refreshLoadAvg(se.avg, weight);
+  reweightLoadAvg(q, se, old);
   setLoad(q, weight);
   if (!isCurr) queueAdd(q, se);
   updateMinVruntime(q);

@@ -15,6 +15,8 @@
 /** kernel/sched/sched-pelt.h: LOAD_AVG_PERIOD, LOAD_AVG_MAX. */
 export const LOAD_AVG_PERIOD = 32;
 export const LOAD_AVG_MAX = 47742;
+/** kernel/sched/pelt.h: PELT_MIN_DIVIDER */
+export const PELT_MIN_DIVIDER = LOAD_AVG_MAX - 1024;
 /** include/linux/sched.h: SCHED_CAPACITY_SHIFT. */
 const CAPACITY_SCALE = 1024;
 /** Periods after which decay_load returns 0 (LOAD_AVG_PERIOD * 63). */
