@@ -66,6 +66,7 @@ const run = z.discriminatedUnion('type', [
     workNs: ns.optional(),
     madvise: madvise.optional(),
   }),
+  z.object({ type: z.literal('wss-scanner'), periodNs: z.number().int().positive(), pageCostNs: ns }),
   z.object({
     type: z.enum(['read', 'write']),
     file: z.string(),

@@ -140,6 +140,13 @@ function workload(s: Scenario, t: TaskSpec, name: string, fileVar: (path: string
         note: `working set of ${r.sizeBytes} bytes, ${r.pattern}, ${r.ratePerSec} touches/s: stress-ng touches as fast as it can`,
         tool: 'stress-ng',
       };
+    case 'wss-scanner':
+      return {
+        cmd: `sleep ${Math.max(1, Math.ceil(left / 1e9))}`,
+        setup: [],
+        note: `a working-set scanner (every ${secs(r.periodNs)}s: read /sys/kernel/mm/page_idle/bitmap, attribute accessed pages to memcgs through /proc/kpagecgroup, write all ones back): needs CONFIG_IDLE_PAGE_TRACKING and root; run your own scanner (e.g. a page_idle tool) in its place`,
+        tool: null,
+      };
     case 'read':
     case 'write': {
       // The job text is generated here (no $ or backquote of its own): an unquoted here-document expands the file's variable.

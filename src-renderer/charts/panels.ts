@@ -29,6 +29,8 @@ export const PANEL_GROUPS: PanelGroup[] = [
       { id: 'memcg-usage', title: 'memory.current vs memory.high / memory.max', unit: 'bytes', transform: 'value', pick: [{ file: /memory\.(current|high|max)$/, field: /^$/ }] },
       { id: 'memcg-events', title: 'memory.events (high, max, oom, oom_kill) per second', unit: '/s', transform: 'rate', pick: [{ file: /memory\.events$/, field: /^(high|max|oom|oom_kill)$/ }] },
       { id: 'memcg-refault', title: 'Refaults (workingset_refault_*) per second', unit: 'pages/s', transform: 'rate', pick: [{ file: /memory\.stat$/, field: /^workingset_refault/ }] },
+      // memory.lab_wss exists only while a wss-scanner task runs (a simulator file, src-sim/kernel/mm/README.md).
+      { id: 'memcg-wss', title: 'Working-set estimate (memory.lab_wss wss_bytes) vs memory.current', unit: 'bytes', transform: 'value', pick: [{ file: /memory\.lab_wss$/, field: /^wss_bytes$/ }, { file: /memory\.current$/, field: /^$/ }] },
       { id: 'memcg-psi', title: 'PSI memory (some/full avg10)', unit: '%', transform: 'value', pick: [{ file: /(memory\.pressure|pressure\/memory)$/, field: /^(some|full)\.avg10$/ }] },
     ],
   },

@@ -29,6 +29,7 @@ export const FILES_SINCE: readonly FileSince[] = [
   { test: /\/io\.latency$/, since: [4, 19, 0], what: 'io.latency' },
   { test: /^\/proc\/sys\/vm\/watermark_boost_factor$/, since: [5, 0, 0], what: 'vm.watermark_boost_factor' },
   { test: /^\/proc\/sys\/vm\/watermark_scale_factor$/, since: [4, 6, 0], what: 'vm.watermark_scale_factor' },
+  { test: /^\/sys\/kernel\/mm\/page_idle\//, since: [4, 3, 0], what: 'idle page tracking (page_idle/bitmap)' },
   { test: /^\/sys\/kernel\/debug\/sched\/fair_server\//, since: [6, 12, 0], what: 'the fair (deadline) server' },
   { test: /\/memory\.zswap\.(current|max)$/, since: [5, 19, 0], what: 'memory.zswap.current and memory.zswap.max' },
   { test: /\/memory\.zswap\.writeback$/, since: [6, 8, 0], what: 'memory.zswap.writeback' },

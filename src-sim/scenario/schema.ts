@@ -273,6 +273,11 @@ const Run = z.discriminatedUnion(
       madvise: oneOf(['hugepage', 'nohugepage']).optional(),
     }),
     strict({
+      type: z.literal('wss-scanner'),
+      period: positiveDuration.optional(),
+      page_cost: duration.optional(),
+    }),
+    strict({
       type: z.literal('read'),
       file: text('a file path declared under files'),
       size: positiveSize.optional(),
@@ -350,7 +355,7 @@ const Run = z.discriminatedUnion(
   { error: expecting('a run mapping like { type: cpu }') },
 );
 
-export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'read', 'write', 'fio', 'pktgen', 'stream', 'assoc', 'forward', 'send', 'netrecv'] as const;
+export const RUN_TYPES = ['cpu', 'periodic', 'alloc', 'workingset', 'wss-scanner', 'read', 'write', 'fio', 'pktgen', 'stream', 'assoc', 'forward', 'send', 'netrecv'] as const;
 
 export const SCHED_POLICIES = ['SCHED_OTHER', 'SCHED_BATCH', 'SCHED_IDLE', 'SCHED_FIFO', 'SCHED_RR'] as const;
 

@@ -133,6 +133,8 @@ function runFile(r: RunSpec): FileObject {
       return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then, ...(r.madvise ? { madvise: r.madvise } : {}) };
     case 'workingset':
       return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec), ...(r.workNs ? { work: formatDuration(r.workNs) } : {}), ...(r.madvise ? { madvise: r.madvise } : {}) };
+    case 'wss-scanner':
+      return { type: 'wss-scanner', period: formatDuration(r.periodNs), page_cost: formatDuration(r.pageCostNs) };
     case 'read':
     case 'write':
       return {

@@ -198,6 +198,18 @@ export type RunSpec =
       madvise?: 'hugepage' | 'nohugepage';
     }
   | {
+      /**
+       * A user-space working-set scanner (idle page tracking): every period it
+       * reads /sys/kernel/mm/page_idle/bitmap over all PFNs, counts the pages
+       * found accessed per memcg, and marks every page idle again.
+       */
+      type: 'wss-scanner';
+      /** From the start of one scan to the start of the next (default 2 min). */
+      periodNs: number;
+      /** CPU time per PFN per scan (read the bit, rmap walk, re-mark, memcg lookup); default 290 ns. */
+      pageCostNs: number;
+    }
+  | {
       type: 'read' | 'write';
       file: string;
       sizeBytes: number;

@@ -5,6 +5,14 @@ export interface VirtualFile {
   read?: () => string;
   /** `data` has its trailing newline stripped (as the kernel's strstrip does). */
   write?: (data: string) => void;
+  /**
+   * A binary sysfs attribute (bin_attribute, e.g. /sys/kernel/mm/page_idle/bitmap):
+   * pread(2) at a byte offset. Such files have no text `read`, so they are
+   * neither sampled nor part of a run's file snapshot.
+   */
+  pread?: (offset: number, count: number) => Uint8Array;
+  /** pwrite(2) of bytes at an offset; returns the bytes the kernel consumed. */
+  pwrite?: (offset: number, data: Uint8Array) => number;
   /** Sampled into time series by the recorder (stat, pressure, current, …). */
   observable?: boolean;
   /**
@@ -70,8 +78,24 @@ export class Vfs {
   read(path: string): string {
     const f = this.files.get(path);
     if (!f) throw new KernelError('ENOENT', path);
-    if (!f.read) throw new KernelError('EINVAL', path, 'file is write-only');
+    if (!f.read) throw new KernelError('EINVAL', path, f.pread ? 'binary file: read it with pread at an offset' : 'file is write-only');
     return f.read();
+  }
+
+  /** pread(2) on a binary attribute; errors carry the path like read(). */
+  pread(path: string, offset: number, count: number): Uint8Array {
+    const f = this.files.get(path);
+    if (!f) throw new KernelError('ENOENT', path);
+    if (!f.pread) throw new KernelError('EINVAL', path, 'not a binary file');
+    return withPath(path, () => f.pread!(offset, count));
+  }
+
+  /** pwrite(2) on a binary attribute: the bytes consumed. */
+  pwrite(path: string, offset: number, data: Uint8Array): number {
+    const f = this.files.get(path);
+    if (!f) throw new KernelError('ENOENT', path);
+    if (!f.pwrite) throw new KernelError('EINVAL', path, 'not a binary file');
+    return withPath(path, () => f.pwrite!(offset, data));
   }
 
   /** Write as `echo data > path` would: one trailing newline is stripped. */
@@ -101,5 +125,15 @@ export class Vfs {
     const out: string[] = [];
     for (const [p, f] of this.files) if (f.observable && f.read) out.push(p);
     return out.sort();
+  }
+}
+
+/** Run a file handler; a KernelError raised without a path (fail()) gets `path`. */
+function withPath<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof KernelError && e.path === '') throw new KernelError(e.errno, path, e.detail);
+    throw e;
   }
 }

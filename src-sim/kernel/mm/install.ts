@@ -6,6 +6,8 @@ import { workingsetBehaviour } from '../../workload/memory/workingset';
 import { Mm } from './mm';
 import { registerProcFiles, registerTaskFiles } from './proc-files';
 import { installZswap } from './zswap-files';
+import { PAGE_IDLE_BITMAP } from './page-idle';
+import { registerWssFile, WssEstimates, wssScannerBehaviour } from './wss-scanner';
 
 /**
  * Install the memory subsystem: physical memory and watermarks, a memcg
@@ -16,13 +18,22 @@ import { installZswap } from './zswap-files';
 export function installMm(k: Kernel): Mm {
   const mm = new Mm(k);
   k.mm = mm;
+  // A working-set scanner's results (memory.lab_wss) exist only in scenarios that run one.
+  const wss = k.scenario.tasks.some((t) => t.run.type === 'wss-scanner') ? new WssEstimates() : null;
   k.cgroups.onCreate((cg) => {
     const m = mm.addMemcg(cg);
     if (k.cgroups.version === 2) registerV2(k, mm, cg, m);
     else registerV1(k, mm, cg, m);
+    if (wss) registerWssFile(k, mm, cg, m, wss);
   });
   registerProcFiles(k, mm);
   if (k.scenario.kernel.zswap) installZswap(k, mm, k.scenario.kernel.zswap);
+  mm.pageIdle.register(k.vfs);
+  k.registerBehaviour('wss-scanner', (kk, task, spec) => {
+    if (spec.type !== 'wss-scanner') return kk.engine.fail('mm', `wss-scanner factory got ${spec.type}`);
+    if (!kk.vfs.exists(PAGE_IDLE_BITMAP)) return kk.engine.fail('mm', `task ${task.name}: wss-scanner needs ${PAGE_IDLE_BITMAP}, which arrived in Linux 4.3 (kernel.version is ${kk.scenario.kernel.version})`);
+    return wssScannerBehaviour(kk, mm, task, spec, wss ?? new WssEstimates());
+  });
   k.registerBehaviour('alloc', (kk, task, spec) => {
     if (spec.type !== 'alloc') return kk.engine.fail('mm', `alloc factory got ${spec.type}`);
     return allocBehaviour(kk, mm, task, spec);

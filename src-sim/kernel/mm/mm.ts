@@ -25,6 +25,7 @@ import { Lruvec } from './lruvec';
 import { MemObject, PG_DIRTY, PG_REFERENCED, PG_SHADOW, PG_SWAPPED, PG_WORKINGSET, PG_WRITEBACK } from './objects';
 import { oomKill, type OomScope } from './oom';
 import { PageCache } from './page-cache';
+import { PageIdle } from './page-idle';
 import { Reclaimer, type ReclaimResult } from './reclaim';
 import { EV } from './stats';
 import { taskMm } from './task-mm';
@@ -74,6 +75,8 @@ export class Mm implements MemoryApi {
   private readonly engine: Kernel['engine'];
   /** Transparent huge pages and compaction. */
   readonly thp: Thp;
+  /** Idle page tracking (PG_idle, /sys/kernel/mm/page_idle/bitmap). */
+  readonly pageIdle: PageIdle;
   /** Set by the NUMA subsystem on machines with more than one node (per-node placement and counters). */
   numa: NumaMmHooks | null = null;
   /** The compressed swap cache (kernel.zswap in the scenario, i.e. CONFIG_ZSWAP); null without it. */
@@ -148,6 +151,7 @@ export class Mm implements MemoryApi {
     this.swapIo = new FixedSwapIo(this.swapStore);
     this.reclaim = new Reclaimer(this);
     this.thp = new Thp(this);
+    this.pageIdle = new PageIdle(this);
     this.pageCache = new PageCache(this, s.files);
   }
 
@@ -500,6 +504,8 @@ export class Mm implements MemoryApi {
   mapPageAt(o: MemObject, p: number, m: Memcg, f: number): number {
     this.ft.obj[f] = o.id;
     this.ft.idx[f] = p;
+    // A frame's flags start clear when it is handed out (PG_idle included).
+    this.pageIdle.clear(f);
     const st = o.state[p]!;
     let list = o.file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
     let refault = false;
@@ -587,6 +593,7 @@ export class Mm implements MemoryApi {
     ft.obj[to] = o.id;
     ft.idx[to] = p;
     lv.addHead(list, to, time);
+    this.pageIdle.move(f, to);
     o.setFrame(p, to);
     if (this.numa) this.numa.account(o, p, to, m, 1);
     if (keep) ft.obj[f] = -2;
@@ -610,6 +617,8 @@ export class Mm implements MemoryApi {
    * unreferenced → referenced; inactive, referenced → active; active → referenced.
    */
   markAccessed(o: MemObject, p: number): void {
+    // folio_mark_accessed() also clears PG_idle (mm/swap.c).
+    this.pageIdle.clear(o.frameOf(p));
     const st = o.state[p]!;
     if (!(st & PG_REFERENCED)) {
       o.state[p] = st | PG_REFERENCED;

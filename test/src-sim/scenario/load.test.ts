@@ -84,7 +84,7 @@ describe('bad input: each class gives FILE:LINE:COL: path: what was expected', (
   it('an unknown run type lists the types there are', () => {
     const text = 'duration: 1s\ntasks:\n  - name: a\n    run: { type: spin }\n';
     expect(lines(issuesOf(text, 'a.yaml', noKernel))).toEqual([
-      'a.yaml:4:18: tasks[0].run.type: expected one of cpu, periodic, alloc, workingset, read, write, pktgen, stream, assoc, forward, send, netrecv, fio, got "spin"',
+      'a.yaml:4:18: tasks[0].run.type: expected one of cpu, periodic, alloc, workingset, wss-scanner, read, write, pktgen, stream, assoc, forward, send, netrecv, fio, got "spin"',
     ]);
   });
 
