@@ -114,6 +114,12 @@ describe('wss-scanner and the mem-wss-estimation preset', () => {
     expect(wss(sim, 'idle', 'idle_bytes')).toBe(1024 * MiB);
     // Root sums the groups.
     expect(wss(sim, '.')).toBe(wss(sim, 'web') + wss(sim, 'batch') + wss(sim, 'idle') + wss(sim, 'system'));
+    // The estimate is a sampled series (5 s interval): 0 until the first estimate at ≈151 s, then 512 MiB.
+    const id = sim.recorder.series.find((x) => x.path === '/sys/fs/cgroup/web/memory.lab_wss' && x.field === 'wss_bytes')!.id;
+    const values = sim.recorder.take(true).filter((b) => b.seriesId === id).flatMap((b) => [...b.values]);
+    expect(values.length).toBe(54);
+    expect(values.slice(0, 31).every((x) => x === 0)).toBe(true);
+    expect(values.slice(31)).toEqual(Array(23).fill(wss(sim, 'web')));
     // Two complete scans (30 s, 150 s) over 240 s: 2 × 4128768 PFNs × 290 ns.
     const scanner = task(sim, 'wss');
     expect(scanner.sumExecRuntime).toBe(2 * 4128768 * 290);
