@@ -341,17 +341,20 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
     return curr;
   }
   let best: SchedEntity | null = null;
-  let leftmost: SchedEntity | null = null;
   for (let i = 0; i < arr.length; i++) {
     const se = arr[i]!;
-    if (!leftmost || se.vruntime < leftmost.vruntime) leftmost = se;
     if (best && se.deadline >= best.deadline) continue;
     if (avg >= (se.vruntime - minV - 1e-3) * load) best = se;
   }
   if (!best || (curr && curr.deadline < best.deadline)) best = curr ?? best;
-  // best (a tested candidate or the eligible curr) is eligible; leftmost is a fallback
+  // best (a tested candidate or the eligible curr) is eligible; the leftmost is a fallback
   ctx.pickedEligible = best !== null;
-  return best ?? leftmost;
+  if (best) return best;
+  // Nothing eligible (float rounding): the first smallest vruntime, found only
+  // on this rare path instead of tracked on every pick.
+  let leftmost = arr[0]!;
+  for (let i = 1; i < arr.length; i++) if (arr[i]!.vruntime < leftmost.vruntime) leftmost = arr[i]!;
+  return leftmost;
 }
 
 /**

@@ -23,7 +23,9 @@ const CAPACITY_SCALE = 1024;
 const DECAY_LIMIT = LOAD_AVG_PERIOD * 63;
 
 /** runnable_avg_yN_inv as fractions: y^i for i < 32, y = 0.5^(1/32). */
-const Y = Array.from({ length: LOAD_AVG_PERIOD }, (_, i) => Math.pow(0.5, i / LOAD_AVG_PERIOD));
+const Y = Float64Array.from({ length: LOAD_AVG_PERIOD }, (_, i) => Math.pow(0.5, i / LOAD_AVG_PERIOD));
+/** 2^j for the whole half-lives decay_load can apply (j ≤ 63): a load instead of a pow per call. */
+const HALVES = Float64Array.from({ length: 64 }, (_, j) => 2 ** j);
 
 /** kernel/sched/pelt.c: decay_load — val · y^n, halved once per 32 periods then the table. */
 export function decayLoad(val: number, n: number): number {
@@ -31,11 +33,19 @@ export function decayLoad(val: number, n: number): number {
   let v = val;
   let k = n;
   if (k >= LOAD_AVG_PERIOD) {
-    v = Math.floor(v / 2 ** Math.floor(k / LOAD_AVG_PERIOD));
+    v = Math.floor(v / HALVES[(k / LOAD_AVG_PERIOD) | 0]!);
     k %= LOAD_AVG_PERIOD;
   }
   return Math.floor(v * Y[k]!);
 }
+
+/**
+ * LOAD_AVG_MAX − decay_load(LOAD_AVG_MAX, p) − 1024 for every p that does not
+ * decay to 0: c2 of __accumulate_pelt_segments, the same values looked up
+ * instead of recomputed on every update that crosses a period.
+ */
+const C2 = Float64Array.from({ length: DECAY_LIMIT + 1 }, (_, p) => LOAD_AVG_MAX - decayLoad(LOAD_AVG_MAX, p) - 1024);
+const C2_DECAYED = LOAD_AVG_MAX - 1024;
 
 /** struct sched_avg. */
 export class PeltAvg {
@@ -53,7 +63,7 @@ export class PeltAvg {
 /** kernel/sched/pelt.c: __accumulate_pelt_segments. */
 function segments(periods: number, d1: number, d3: number): number {
   const c1 = decayLoad(d1, periods);
-  const c2 = LOAD_AVG_MAX - decayLoad(LOAD_AVG_MAX, periods) - 1024;
+  const c2 = periods > DECAY_LIMIT ? C2_DECAYED : C2[periods]!;
   return c1 + c2 + d3;
 }
 
