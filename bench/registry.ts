@@ -15,6 +15,7 @@ import { benchPoolSpeedup } from './pool-speedup';
 import { benchSweep } from './sweep-bench';
 import { benchNetRx } from './net-rx';
 import { benchServeLoad } from './serve-load';
+import { benchWssScan } from './wss-scan';
 
 export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'queue-throughput', run: queueThroughput },
@@ -26,6 +27,7 @@ export const benches: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'lab-window', run: labWindow },
   { name: 'mm-scale', run: benchMmScale },
   { name: 'mm-scale-numa', run: benchMmScaleNuma },
+  { name: 'wss-scan', run: benchWssScan },
   { name: 'mixed-node', run: benchMixedNode },
   { name: 'pool-speedup', run: benchPoolSpeedup },
   { name: 'sweep', run: benchSweep },
