@@ -1,5 +1,5 @@
 /**
- * Ready-made comparison panels for the three headline topics. Each picks
+ * Ready-made comparison panels for the headline topics. Each picks
  * series from a run's catalogue by virtual-file name and field, so it works
  * for any cgroup tree. Counters are shown as per-second rates.
  */
@@ -16,7 +16,7 @@ export interface PanelDef {
 }
 
 export interface PanelGroup {
-  id: 'memcg' | 'io' | 'sched' | 'numa' | 'thp';
+  id: 'memcg' | 'io' | 'sched' | 'numa' | 'thp' | 'net';
   title: string;
   panels: PanelDef[];
 }
@@ -73,6 +73,49 @@ export const PANEL_GROUPS: PanelGroup[] = [
       { id: 'thp-faults', title: 'Huge-page faults and fallbacks (thp_fault_*) per second', unit: '/s', transform: 'rate', pick: [{ file: /\/proc\/vmstat$/, field: /^thp_(fault_alloc|fault_fallback|split_pmd)$/ }] },
       { id: 'thp-compact', title: 'Compaction (compact_stall, _success, _fail) per second', unit: '/s', transform: 'rate', pick: [{ file: /\/proc\/vmstat$/, field: /^compact_(stall|success|fail)$/ }] },
       { id: 'thp-buddy', title: 'Free 2 MiB and 4 MiB blocks (/proc/buddyinfo orders 9, 10)', unit: 'blocks', transform: 'value', pick: [{ file: /\/proc\/buddyinfo$/, field: /\.(9|10)$/ }] },
+    ],
+  },
+  {
+    // Runs with NICs (src-sim/kernel/net): the receive-livelock story in four panels.
+    id: 'net',
+    title: 'Network',
+    panels: [
+      {
+        id: 'net-delivered',
+        title: 'Packets delivered per second (softnet processed; forwarded, received)',
+        unit: 'packets/s',
+        transform: 'rate',
+        pick: [
+          // net/core/net-procfs.c softnet_stat "processed": packets that reached __netif_receive_skb, per CPU.
+          { file: /\/net\/softnet$/, field: /^cpu\d+\.processed$/ },
+          { file: /\/net\/(forward|recv)\/[^/]+$/, field: /^packets$/ },
+          { file: /\/net\/assoc\/[^/]+$/, field: /^delivered$/ },
+        ],
+      },
+      {
+        id: 'net-drops',
+        title: 'Drops per second (NIC ring full, backlog full, socket, association)',
+        unit: 'packets/s',
+        transform: 'rate',
+        pick: [
+          { file: /^\/sys\/class\/net\/[^/]+\/statistics\/(rx_dropped|rx_missed_errors|tx_dropped)$/, field: /^$/ },
+          { file: /\/net\/softnet$/, field: /^cpu\d+\.dropped$/ },
+          { file: /\/net\/recv\/[^/]+$/, field: /^drops$/ },
+          { file: /\/net\/assoc\/[^/]+$/, field: /^lost$/ },
+        ],
+      },
+      // fs/proc/stat.c counts irq and softirq time in USER_HZ (100) ticks: ticks/s × 0.01 = CPUs.
+      { id: 'net-softirq', title: 'Hard and soft interrupt CPU (/proc/stat irq, softirq), CPUs', unit: 'CPUs', transform: 'rate', scale: 0.01, pick: [{ file: /^\/proc\/stat$/, field: /^cpu\.(irq|softirq)$/ }] },
+      {
+        id: 'net-irqs',
+        title: 'Interrupts per second (/proc/stat intr; NET_RX runs)',
+        unit: '/s',
+        transform: 'rate',
+        pick: [
+          { file: /^\/proc\/stat$/, field: /^intr$/ },
+          { file: /\/net\/softnet$/, field: /^cpu\d+\.net_rx$/ },
+        ],
+      },
     ],
   },
 ];

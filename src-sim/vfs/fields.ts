@@ -9,6 +9,9 @@
  *   node meminfo            "Node 1 MemFree: 1234 kB"  → "MemFree" (kB; the file is per node)
  *   one line of numbers     "512 1024 3" (schedstat)   → "0", "1", "2" (by position)
  *   buddyinfo               "Node 0, zone Normal 3 2"  → "node0.Normal.0", "node0.Normal.1" (by order)
+ *   /proc/stat's "cpu" line "cpu  4 0 2 90 0 1 3 0 0 0" → "cpu.user" … "cpu.softirq" … (USER_HZ ticks,
+ *                           the machine's total; the per-CPU "cpuN" lines are left out: one series
+ *                           per CPU and column would swamp a big machine's catalogue)
  * "max" reads as +Infinity; non-numeric tokens are skipped.
  */
 export function parseFields(text: string): Map<string, number> {
@@ -30,6 +33,10 @@ export function parseFields(text: string): Map<string, number> {
       continue;
     }
     const head = tokens[0]!;
+    if (head === 'cpu' && tokens.length >= 5 && tokens.slice(1).every((t) => toNumber(t) !== undefined)) {
+      tokens.slice(1, PROC_STAT_CPU_COLUMNS.length + 1).forEach((t, i) => out.set(`cpu.${PROC_STAT_CPU_COLUMNS[i]!}`, toNumber(t)!));
+      continue;
+    }
     // /proc/buddyinfo: "Node 0, zone   Normal   3   2 …" → "node0.Normal.0", "node0.Normal.1", … (free blocks by order).
     if (head === 'Node' && tokens[1]!.endsWith(',') && tokens[2] === 'zone' && tokens.length > 4) {
       const prefix = `node${tokens[1]!.slice(0, -1)}.${tokens[3]!}`;
@@ -66,6 +73,9 @@ export function parseFields(text: string): Map<string, number> {
   }
   return out;
 }
+
+/** fs/proc/stat.c: show_stat() prints these columns of the "cpu" line, in this order. */
+const PROC_STAT_CPU_COLUMNS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guest_nice'] as const;
 
 function toNumber(tok: string): number | undefined {
   if (tok === 'max') return Infinity;

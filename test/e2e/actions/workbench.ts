@@ -1,5 +1,6 @@
 // Page actions: what a user does, in the user's words, built on the page components.
 import type { Download, Locator, Page } from 'playwright-core';
+import type { PanelGroup } from '../../../src-renderer/charts/panels';
 import { app, calibrationPanel, cgroupsPage, comparePage, machinePage, runPage, sessionsPage, workloadsPage } from '../pages/app';
 
 export async function go(p: Page, view: 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'sweep' | 'gallery' | 'sessions'): Promise<void> {
@@ -82,7 +83,7 @@ export async function unplugDisk(p: Page, name: string): Promise<void> {
   await r.unplug().click();
 }
 
-export async function compareRuns(p: Page, names: string[], group: 'memcg' | 'io' | 'sched'): Promise<void> {
+export async function compareRuns(p: Page, names: string[], group: PanelGroup['id']): Promise<void> {
   await go(p, 'compare');
   const c = comparePage(p);
   for (const n of names) await c.run(n).check();

@@ -41,4 +41,17 @@ describe('parseFields reads numeric fields the way the kernel prints them', () =
       ['1', 100000],
     ]);
   });
+
+  it("/proc/stat: the total cpu line gives one field per column in fs/proc/stat.c's order; per-CPU lines and the intr/softirq lists do not", () => {
+    const f = parseFields('cpu  54 0 7 1015 2 43 85 0 0 0\ncpu0 54 0 7 497 2 15 31 0 0 0\nintr 549998\nctxt 549998\nsoftirq 549998 0 0 0 549998 0 0 0 0 0 0\n');
+    expect(f.get('cpu.user')).toBe(54);
+    expect(f.get('cpu.system')).toBe(7);
+    expect(f.get('cpu.idle')).toBe(1015);
+    expect(f.get('cpu.irq')).toBe(43);
+    expect(f.get('cpu.softirq')).toBe(85);
+    expect(f.get('cpu.guest_nice')).toBe(0);
+    expect(f.get('intr')).toBe(549998);
+    expect([...f.keys()].filter((k) => k.startsWith('cpu0'))).toEqual([]);
+    expect(f.size).toBe(10 + 2);
+  });
 });
