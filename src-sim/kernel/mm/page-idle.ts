@@ -102,11 +102,36 @@ export class PageIdle {
   }
 
   private ensure(): Uint32Array {
-    if (this.bits === null) {
-      this.bits = new Uint32Array(Math.ceil(this.maxPfn / 32));
-      this.since = new Float32Array(this.maxPfn);
+    // (Re)allocated when max_pfn grew since (memory hot-add), keeping what was marked.
+    if (this.bits === null || this.since!.length < this.maxPfn) {
+      const bits = new Uint32Array(Math.ceil(this.maxPfn / 32));
+      const since = new Float32Array(this.maxPfn);
+      if (this.bits !== null) {
+        bits.set(this.bits);
+        since.set(this.since!);
+      }
+      this.bits = bits;
+      this.since = since;
     }
     return this.bits;
+  }
+
+  /**
+   * Where frames that may be LRU pages end within [lo, hi) of the node
+   * holding `lo`: past a node's never-allocated mark every frame is free,
+   * so a scan skips the rest of that node.
+   */
+  private touchedUntil(lo: number, hi: number): number {
+    const ft = this.mm.ft;
+    const node = ft.nrNodes === 1 ? 0 : ft.nodeOf(lo);
+    return Math.min(hi, ft.touchedEnd(node));
+  }
+
+  /** The first frame of the node after the one holding `p` (or `hi`). */
+  private nextNodeStart(p: number, hi: number): number {
+    const ft = this.mm.ft;
+    if (ft.nrNodes === 1) return hi;
+    return Math.min(hi, ft.base[ft.nodeOf(p) + 1]!);
   }
 
   /**
@@ -123,10 +148,14 @@ export class PageIdle {
     const end = Math.min(maxPfn, pfn + (words.length >>> 1) * BITMAP_CHUNK_BITS);
     if (this.bits !== null) {
       const now = this.mm.nowSec;
-      for (let p = pfn; p < end; p++) {
-        if (this.isLruPage(p) && this.stillIdle(p, now)) {
-          const i = p - pfn;
-          words[i >>> 5] = words[i >>> 5]! | (1 << (i & 31));
+      const list = this.mm.ft.list;
+      for (let seg = pfn; seg < end; seg = this.nextNodeStart(seg, end)) {
+        const stop = this.touchedUntil(seg, end);
+        for (let p = seg; p < stop; p++) {
+          if (list[p] !== LRU_NONE && this.stillIdle(p, now)) {
+            const i = p - pfn;
+            words[i >>> 5] = words[i >>> 5]! | (1 << (i & 31));
+          }
         }
       }
     }
@@ -147,12 +176,15 @@ export class PageIdle {
     const bits = this.ensure();
     const since = this.since!;
     const now = this.mm.nowSec;
-    for (let p = pfn; p < end; p++) {
-      const i = p - pfn;
-      if (!(words[i >>> 5]! & (1 << (i & 31)))) continue;
-      if (!this.isLruPage(p)) continue;
-      bits[p >>> 5] = bits[p >>> 5]! | (1 << (p & 31));
-      since[p] = now;
+    const list = this.mm.ft.list;
+    for (let seg = pfn; seg < end; seg = this.nextNodeStart(seg, end)) {
+      const stop = this.touchedUntil(seg, end);
+      for (let p = seg; p < stop; p++) {
+        const i = p - pfn;
+        if (!(words[i >>> 5]! & (1 << (i & 31))) || list[p] === LRU_NONE) continue;
+        bits[p >>> 5] = bits[p >>> 5]! | (1 << (p & 31));
+        since[p] = now;
+      }
     }
     return Math.floor((end - pfn) / BITMAP_CHUNK_BITS);
   }

@@ -3,6 +3,7 @@ import type { Kernel } from '../kernel';
 import type { Memcg } from '../memcg/memcg';
 import type { Behaviour, Step, Task } from '../task';
 import type { RunSpec } from '../../scenario/types';
+import { LRU_NONE } from './constants';
 import type { Mm } from './mm';
 
 type WssScannerSpec = Extract<RunSpec, { type: 'wss-scanner' }>;
@@ -92,8 +93,10 @@ export function wssScannerBehaviour(k: Kernel, mm: Mm, _task: Task, spec: WssSca
     if (pass > 0) {
       pi.readWords(lo, words);
       const lv = mm.ft.lv;
+      const list = mm.ft.list;
       for (let p = lo; p < hi; p++) {
-        if (!pi.isLruPage(p)) continue;
+        // Words carry 1 only for LRU pages; a 0 counts when the frame is one (what /proc/kpageflags tells a tool).
+        if (list[p] === LRU_NONE || !pi.isLruPage(p)) continue;
         const m = lv[p]!;
         const i = p - lo;
         if (words[i >>> 5]! & (1 << (i & 31))) idle[m] = (idle[m] ?? 0) + 1;
