@@ -18,6 +18,16 @@ describe('Workloads editor', () => {
     expect(t.run).toEqual({ type: 'periodic', busyNs: 3e6, periodNs: 10e6, jitter: 0 });
   });
 
+  it('a working-set scanner starts at the 2-minute period and 290 ns per page; its period is edited as a duration', async () => {
+    const w = mount(WorkloadsView);
+    await w.get('[data-action="add-task"]').trigger('click');
+    await w.get('[data-field="task-type"]').setValue('wss-scanner');
+    expect(useScenario().draft.tasks[0]!.run).toEqual({ type: 'wss-scanner', periodNs: 120e9, pageCostNs: 290 });
+    await w.get('[data-field="run-wss-period"]').setValue('30s');
+    await w.get('[data-field="run-wss-period"]').trigger('change');
+    expect(useScenario().draft.tasks[0]!.run).toEqual({ type: 'wss-scanner', periodNs: 30e9, pageCostNs: 290 });
+  });
+
   it('a file-read task gets a file on the first disk', async () => {
     const sc = useScenario();
     sc.setMachine({ ...sc.draft.machine, devices: [{ name: 'sda', type: 'hdd', sizeBytes: 1e12, major: 8, minor: 0, model: 'm', serial: 's', partitions: [], params: {}, badSectors: [] }] });
