@@ -57,14 +57,22 @@ function rendered(chart: ECharts): Promise<void> {
   });
 }
 
-/**
- * 'before': each zoom reduces every series to 2 × `width` points (min/max of
- * `width` buckets; the Compare view's old 1,200) drawn 1.5 px wide. 'after':
- * one point per pixel column of the plot (min/max of each two columns, as
- * the view now asks the service for), 1 px lines beyond 20 series.
- */
-async function compare(runs: number, seriesPerRun: number, samples: number, width: number, mode: 'before' | 'after' = 'before'): Promise<CompareResult> {
-  registerCharts();
+type CompareMode = 'before' | 'after' | 'merge';
+
+/** Zoom windows (fractions of the run): halves, quarters, a tenth, then back out. */
+const ZOOM_WINDOWS: [number, number][] = [
+  [0, 0.5],
+  [0.25, 0.5],
+  [0.3, 0.4],
+  [0.1, 0.9],
+  [0.6, 0.85],
+  [0, 1],
+];
+
+/** The synthetic runs, made once per page (their generation is not part of a redraw). */
+let compareData: { t: Float64Array; data: Float64Array[]; seriesPerRun: number } | null = null;
+
+function compareSetup(runs: number, seriesPerRun: number, samples: number): void {
   const intervalNs = 1e6;
   const t = new Float64Array(samples);
   for (let i = 0; i < samples; i++) t[i] = i * intervalNs;
@@ -78,7 +86,24 @@ async function compare(runs: number, seriesPerRun: number, samples: number, widt
     }
     data.push(v);
   }
+  compareData = { t, data, seriesPerRun };
+}
+
+/**
+ * A first draw and six zooms on the data of compareSetup. 'before': each zoom
+ * reduces every series to 2 × `width` points (min/max of `width` buckets; the
+ * Compare view's old 1,200) drawn 1.5 px wide, the option replaced
+ * (notMerge). 'after': one point per pixel column of the plot (min/max of
+ * each two columns, as the view asks the service for), 1 px lines beyond 20
+ * series, notMerge. 'merge': as 'after', but a zoom only replaces the
+ * datasets and series of the chart instance (replaceMerge), as ChartPanel does.
+ */
+async function compareZooms(width: number, mode: CompareMode, zooms = 6): Promise<CompareResult> {
+  registerCharts();
+  const { t, data, seriesPerRun } = compareData!;
+  const samples = t.length;
   const chart = init(container(width, 420), null, { renderer: 'canvas' });
+  let first = true;
   const draw = async (i0: number, i1: number): Promise<{ reduce: number; render: number }> => {
     const a = performance.now();
     // The service's 'minmax' returns `points` as points/2 buckets of a min and a max.
@@ -90,31 +115,43 @@ async function compare(runs: number, seriesPerRun: number, samples: number, widt
     const opt = buildLineOption(d, LIGHT_THEME) as { series: { lineStyle: { width: number } }[] };
     // Before: every line 1.5 px wide, as the option builder drew them.
     if (mode === 'before') opt.series.forEach((x) => (x.lineStyle.width = 1.5));
-    chart.setOption(opt, { notMerge: true });
+    chart.setOption(opt, mode === 'merge' && !first ? { replaceMerge: ['dataset', 'series'] } : { notMerge: true });
+    first = false;
     await done;
     return { reduce: b - a, render: performance.now() - b };
   };
-  const first = await draw(0, samples);
+  const firstDraw = await draw(0, samples);
   const zoomRedrawMs: number[] = [];
   const reduceMs: number[] = [];
   const renderMs: number[] = [];
-  // Zoom windows: halves, quarters, a tenth, then back out.
-  const windows = [
-    [0, 0.5],
-    [0.25, 0.5],
-    [0.3, 0.4],
-    [0.1, 0.9],
-    [0.6, 0.85],
-    [0, 1],
-  ];
-  for (const [f0, f1] of windows) {
-    const r = await draw(Math.floor(f0! * samples), Math.floor(f1! * samples));
+  for (const [f0, f1] of ZOOM_WINDOWS.slice(0, zooms)) {
+    const r = await draw(Math.floor(f0 * samples), Math.floor(f1 * samples));
     zoomRedrawMs.push(r.reduce + r.render);
     reduceMs.push(r.reduce);
     renderMs.push(r.render);
   }
   chart.dispose();
-  return { firstDrawMs: first.reduce + first.render, zoomRedrawMs, reduceMs, renderMs, series: data.length, samplesPerSeries: samples, pointsPerSeries: mode === 'before' ? 2 * width : 2 * Math.ceil(pointsForWidth(width) / 2) };
+  return { firstDrawMs: firstDraw.reduce + firstDraw.render, zoomRedrawMs, reduceMs, renderMs, series: data.length, samplesPerSeries: samples, pointsPerSeries: mode === 'before' ? 2 * width : 2 * Math.ceil(pointsForWidth(width) / 2) };
+}
+
+/** Only the reductions of compareZooms' six zooms (the bench subtracts their CPU: in the app the service reduces). */
+function compareReduceOnly(width: number, mode: CompareMode): number {
+  const { t, data } = compareData!;
+  const samples = t.length;
+  const buckets = mode === 'before' ? width : Math.ceil(pointsForWidth(width) / 2);
+  let n = 0;
+  for (const [f0, f1] of ZOOM_WINDOWS) for (const v of data) n += reduceMinMax(t, v, Math.floor(f0 * samples), Math.floor(f1 * samples), buckets).t.length;
+  return n;
+}
+
+/** The first draw of compareZooms alone (the bench subtracts its CPU from the total). */
+async function compareFirst(width: number, mode: CompareMode): Promise<void> {
+  await compareZooms(width, mode, 0);
+}
+
+async function compare(runs: number, seriesPerRun: number, samples: number, width: number, mode: CompareMode = 'before'): Promise<CompareResult> {
+  compareSetup(runs, seriesPerRun, samples);
+  return compareZooms(width, mode);
 }
 
 interface StreamResult {
@@ -192,5 +229,5 @@ async function stream(runs: number, seriesPerRun: number, seconds: number, sampl
   };
 }
 
-(window as unknown as { klBench: unknown }).klBench = { compare, stream };
+(window as unknown as { klBench: unknown }).klBench = { compare, compareSetup, compareZooms, compareFirst, compareReduceOnly, stream };
 document.documentElement.dataset['bench'] = 'ready';
