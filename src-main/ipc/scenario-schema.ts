@@ -118,6 +118,8 @@ export const scenarioSchema = z.object({
       .nullable(),
     devices: z.array(device),
     nics: z.array(nic).optional(),
+    // src-sim/kernel/mm/balloon.ts BalloonSpec
+    balloon: z.object({ targetPages: z.number().int().nonnegative(), deflateOnOom: z.boolean(), freePageReporting: z.boolean() }).optional(),
   }),
   kernel: z.object({
     version: z.string(),

@@ -26,6 +26,7 @@ import {
   type TaskSpec,
   type TimelineAction,
   type ZswapSpec,
+  type BalloonSpec,
 } from './types';
 import { formatDuration, formatSize } from './units';
 
@@ -76,8 +77,9 @@ const DEFAULT_ZIPF_THETA = 0.99;
 export function resolveScenario(f: ScenarioFile, opts: ResolveOptions): { scenario: Scenario; origins: Origins; issues: PathIssue[] } {
   const issues: PathIssue[] = [];
   const durationNs = f.duration;
-  const machine = resolveMachine(f, issues);
+  const flatMachine = resolveMachine(f, issues);
   const kernel = resolveKernel(f, issues);
+  const machine = withBalloon(flatMachine, f, kernel.version, issues);
   const origins: Origins = { cgroups: [], sysctl: kernel.sysctlNames, timeline: [] };
 
   const cgroups: CgroupSpec[] = [];
@@ -238,6 +240,21 @@ function resolveZswap(f: ScenarioFile, version: string, issues: PathIssue[]): Zs
     shrinkerEnabled: z.shrinker_enabled ?? d.shrinkerEnabled,
     ratio: z.ratio ?? d.ratio,
   };
+}
+
+/** machine.balloon: a virtio-balloon device; its initial target must fit the guest (drivers/virtio/virtio_balloon.c). */
+function withBalloon(m: MachineSpec, f: ScenarioFile, version: string, issues: PathIssue[]): MachineSpec {
+  const b = f.machine?.balloon;
+  if (b === undefined) return m;
+  const target = b.target ?? 0;
+  if (target > m.memoryBytes) {
+    issues.push({ path: ['machine', 'balloon', 'target'], message: `expected a balloon target up to the guest's memory (${formatSize(m.memoryBytes)}), got ${formatSize(target)}` });
+  }
+  if (b.free_page_reporting === true && !releaseAtLeast(version, [5, 7, 0])) {
+    issues.push({ path: ['machine', 'balloon', 'free_page_reporting'], part: 'key', message: `expected no free_page_reporting: VIRTIO_BALLOON_F_REPORTING arrived in Linux 5.7 and kernel.version is ${version}` });
+  }
+  const balloon: BalloonSpec = { targetPages: Math.floor(target / 4096), deflateOnOom: b.deflate_on_oom ?? false, freePageReporting: b.free_page_reporting ?? false };
+  return { ...m, balloon };
 }
 
 function resolveMachine(f: ScenarioFile, issues: PathIssue[]): MachineSpec {

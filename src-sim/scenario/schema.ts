@@ -209,6 +209,12 @@ const Machine = strict({
   }).optional(),
   devices: z.array(BlockDeviceFile, { error: expecting('a list of block devices') }).optional(),
   nics: z.array(NicFile, { error: expecting('a list of network interfaces') }).optional(),
+  // A virtio-balloon device (drivers/virtio/virtio_balloon.c): the host's initial target and the negotiated features.
+  balloon: strict({
+    target: size.optional(),
+    deflate_on_oom: bool.optional(),
+    free_page_reporting: bool.optional(),
+  }).optional(),
 });
 
 const Kernel = strict({

@@ -69,6 +69,9 @@ function machineFile(m: MachineSpec): FileObject {
           distances: m.numa.distances.map((r) => [...r]),
         },
       };
+  if (m.balloon) {
+    out.balloon = { target: formatSize(m.balloon.targetPages * 4096), deflate_on_oom: m.balloon.deflateOnOom, free_page_reporting: m.balloon.freePageReporting };
+  }
   if (m.swap) {
     out.swap =
       m.swap.device !== null

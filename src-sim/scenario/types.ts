@@ -7,6 +7,8 @@
 
 import type { ZswapSpec } from '../kernel/mm/zswap-params';
 export type { ZswapSpec } from '../kernel/mm/zswap-params';
+import type { BalloonSpec } from '../kernel/mm/balloon';
+export type { BalloonSpec } from '../kernel/mm/balloon';
 
 export const SCENARIO_FORMAT = 'kernel-lab/scenario@1';
 
@@ -53,6 +55,8 @@ export interface MachineSpec {
   devices: BlockDeviceSpec[];
   /** Network interfaces (src-sim/hw/net); absent or empty = no network stack is installed. */
   nics?: NicSpec[];
+  /** A virtio-balloon device (the machine is a guest); absent = none (src-sim/kernel/mm/README.md). */
+  balloon?: BalloonSpec;
 }
 
 export type NicType = 'e1000e' | 'ixgbe' | 'i40e' | 'mlx5_core' | 'virtio_net';

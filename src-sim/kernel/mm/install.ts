@@ -8,6 +8,7 @@ import { registerProcFiles, registerTaskFiles } from './proc-files';
 import { installZswap } from './zswap-files';
 import { PAGE_IDLE_BITMAP } from './page-idle';
 import { registerWssFile, WssEstimates, wssScannerBehaviour } from './wss-scanner';
+import { installBalloon } from './balloon-files';
 
 /**
  * Install the memory subsystem: physical memory and watermarks, a memcg
@@ -34,6 +35,7 @@ export function installMm(k: Kernel): Mm {
     if (!kk.vfs.exists(PAGE_IDLE_BITMAP)) return kk.engine.fail('mm', `task ${task.name}: wss-scanner needs ${PAGE_IDLE_BITMAP}, which arrived in Linux 4.3 (kernel.version is ${kk.scenario.kernel.version})`);
     return wssScannerBehaviour(kk, mm, task, spec, wss ?? new WssEstimates());
   });
+  if (k.scenario.machine.balloon) installBalloon(k, mm, k.scenario.machine.balloon);
   k.registerBehaviour('alloc', (kk, task, spec) => {
     if (spec.type !== 'alloc') return kk.engine.fail('mm', `alloc factory got ${spec.type}`);
     return allocBehaviour(kk, mm, task, spec);

@@ -32,6 +32,7 @@ import { taskMm } from './task-mm';
 import { Thp } from './thp';
 import { defaultMinFreeKbytes, zoneWatermarks, type Watermarks } from './watermarks';
 import type { Zswap } from './zswap';
+import type { Balloon } from './balloon';
 
 /** One zone (one per NUMA node: ZONE_NORMAL; see README). */
 export interface Zone {
@@ -64,7 +65,8 @@ export class Mm implements MemoryApi {
   readonly objects: (MemObject | null)[] = [];
   readonly memcgs: Memcg[] = [];
   readonly zones: Zone[];
-  readonly totalPages: number;
+  /** totalram_pages(): managed pages (a balloon without deflate-on-oom takes its pages out, adjust_managed_page_count). */
+  totalPages: number;
   readonly rng: Rng;
   readonly reclaim: Reclaimer;
   readonly pageCache: PageCache;
@@ -81,6 +83,10 @@ export class Mm implements MemoryApi {
   numa: NumaMmHooks | null = null;
   /** The compressed swap cache (kernel.zswap in the scenario, i.e. CONFIG_ZSWAP); null without it. */
   zswap: Zswap | null = null;
+  /** The virtio balloon (machine.balloon); null without one. */
+  balloon: Balloon | null = null;
+  /** register_oom_notifier(): pages freed instead of a global OOM kill (virtio_balloon deflate-on-oom); null = none. */
+  oomNotify: (() => number) | null = null;
 
   // Sysctls (vm.*).
   swappiness = DEFAULT_SWAPPINESS;
@@ -177,6 +183,12 @@ export class Mm implements MemoryApi {
     this.wmin = min;
     this.wlow = low;
     this.whigh = high;
+  }
+
+  /** mm/page_alloc.c: adjust_managed_page_count(): zone managed pages and totalram_pages (watermarks are not recomputed). */
+  adjustManagedPages(node: number, delta: number): void {
+    this.zones[node]!.managed += delta;
+    this.totalPages += delta;
   }
 
   /** totalreserve_pages: high watermarks (lowmem_reserve is 0 with one zone per node). */
@@ -479,6 +491,8 @@ export class Mm implements MemoryApi {
 
   /** Run the OOM killer; 'self' when the current task was the victim. */
   outOfMemory(scope: OomScope, task: Task | null, reason: 'memcg' | 'global'): 'self' | 'other' | 'none' {
+    // mm/oom_kill.c: out_of_memory(): the OOM notifiers run first for a global OOM; freed pages mean retry.
+    if (scope.memcg === null && this.oomNotify !== null && this.oomNotify() > 0) return 'other';
     const victims = oomKill(this, scope, reason, task);
     if (victims.length === 0) {
       this.oomNoVictim++;

@@ -9,6 +9,7 @@ import { EV, EV_NAMES } from './stats';
 import { taskMm } from './task-mm';
 import { registerThpFiles, thpVmstat } from './thp-files';
 import { zswapMeminfo, zswapVmstat } from './zswap-files';
+import { balloonVmstat } from './balloon-files';
 
 function lru(mm: Mm, l: number): number {
   let s = 0;
@@ -146,7 +147,7 @@ export function vmstat(mm: Mm): string {
     ['oom_kill', ev(mm, EV.oom_kill)],
   ];
   void EV_NAMES;
-  return [...rows, ...evRows, ...tail].map(([k, v]) => `${k} ${v}\n`).join('') + thpVmstat(mm) + zswapVmstat(mm);
+  return [...rows, ...evRows, ...tail].map(([k, v]) => `${k} ${v}\n`).join('') + thpVmstat(mm) + balloonVmstat(mm) + zswapVmstat(mm);
 }
 
 /** mm/vmstat.c: zoneinfo_show_print(), the watermark part, one Normal zone per node. */
