@@ -16,11 +16,39 @@ function deviceNames(s: Scenario): Set<string> {
 }
 
 /**
+ * Where a job's filename= is written: the line in its own section, else in
+ * [global] (fio's inheritance), as "FILE:LINE: filename=VALUE"; without a
+ * filename, the job's section header and the name fio makes up.
+ */
+function whereFilename(text: string, file: string | null, jobLine: number, name: string, filename: string | null): string {
+  if (file === null) {
+    // inline options: the scenario location already points at them
+    return filename === null ? `job "${name}" has no filename option (fio uses the regular file ${name}.0.0)` : `job "${name}": option filename=${filename} is a regular file`;
+  }
+  const lines = text.split(/\r?\n/);
+  const find = (from: number): number => {
+    for (let i = from; i < lines.length; i++) {
+      const l = lines[i]!.trim();
+      if (i > from && l.startsWith('[')) return -1;
+      if (/^filename\s*=/.test(l)) return i + 1;
+    }
+    return -1;
+  };
+  if (filename === null) return `${file}:${jobLine}: job "${name}" has no filename= (fio uses the regular file ${name}.0.0)`;
+  let at = find(jobLine - 1);
+  if (at < 0) {
+    const g = lines.findIndex((l) => l.trim() === '[global]');
+    if (g >= 0) at = find(g);
+  }
+  return `${file}:${at > 0 ? at : jobLine}: job "${name}": filename=${filename} is a regular file`;
+}
+
+/**
  * fio options against the devices they target, at validation: a job whose
  * filename is /dev/X needs X (fio would fail to open it, ENOENT, when the
- * task starts). A device plugged later on the timeline counts: when the
- * task starts is up to it. (A job on a file of a machine without disks is
- * still reported by fio when the task starts.)
+ * task starts), and a job on a regular file (any other filename, or none:
+ * fio then makes one up) needs a disk to hold it. A device plugged later on
+ * the timeline counts: when the task starts is up to it.
  */
 export function fioTargetIssues(s: Scenario): PathIssue[] {
   const issues: PathIssue[] = [];
@@ -38,6 +66,14 @@ export function fioTargetIssues(s: Scenario): PathIssue[] {
     names ??= deviceNames(s);
     for (const j of jobs) {
       const first = (j.filename ?? '').split(':')[0]!;
+      if (!first.startsWith('/dev/') && names.size === 0) {
+        // src-sim/workload/fio/targets.ts would fail the job when the task starts ("no block device to hold the file")
+        issues.push({
+          path: at,
+          message: `${whereFilename(r.jobText, r.jobPath, j.line, j.name, j.filename)}, but the machine has no block device to hold it: expected a disk under machine.devices (or plugged on the timeline), or filename=/dev/NAME of one`,
+        });
+        continue;
+      }
       if (first.startsWith('/dev/')) {
         if (!names.has(first.slice(5))) {
           const known = [...names].map((n) => `/dev/${n}`).join(', ') || 'none declared';

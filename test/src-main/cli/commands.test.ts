@@ -30,6 +30,15 @@ describe('kernel-lab validate', () => {
     expect(r.stderr).toBe(`${fixture('bad-units.yaml')}:3:11: duration: expected a duration like 2ms (units ns, us, ms, s, m), got "10 parsecs"\n`);
   });
 
+  it('refuses a fio job on a regular file of a machine with no disk, naming the scenario line and the job file\'s filename= line (was reported only when the task started)', () => {
+    const f = fixture('fio-no-disk/scenario.yaml');
+    const r = cli('validate', f);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `${f}:3:39: tasks[0].run.job: write.fio:6: job "seqwrite": filename=/data/out.bin is a regular file, but the machine has no block device to hold it: expected a disk under machine.devices (or plugged on the timeline), or filename=/dev/NAME of one\n`,
+    );
+  });
+
   it('reports a missing file with exit code 2', () => {
     const r = cli('validate', 'no/such.yaml');
     expect(r.code).toBe(2);

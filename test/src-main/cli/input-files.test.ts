@@ -55,7 +55,7 @@ describe('fio job files named by a scenario', () => {
     const d = join(dir, 'ok');
     mkdirSync(d);
     writeFileSync(join(d, 'j.fio'), '[j]\nrw=read\nsize=1m\nfilename=/data/f\n');
-    writeFileSync(join(d, 's.yaml'), `${scenario('j.fio')}files:\n  - { path: /data/f, size: 1M }\n`);
+    writeFileSync(join(d, 's.yaml'), `${scenario('j.fio')}machine:\n  devices:\n    - { name: sdb, type: ssd, size: 1G, major: 8, minor: 16 }\nfiles:\n  - { path: /data/f, size: 1M, device: sdb }\n`);
     expect(readScenarioFile(join(d, 's.yaml')).scenario.tasks[0]!.run).toMatchObject({ type: 'fio', jobPath: 'j.fio' });
   });
 

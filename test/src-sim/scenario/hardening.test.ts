@@ -152,6 +152,30 @@ describe('fio jobs are checked against the devices they target', () => {
     ]);
   });
 
+  it('refuses a job on a regular file (buffered or direct, or with no filename) when the machine has no disk (fio used to fail only when the task started)', () => {
+    const NO_DISK = ': expected a disk under machine.devices (or plugged on the timeline), or filename=/dev/NAME of one';
+    expect(lines(issuesOf(fio('/data/f'), 'f.yaml'))).toEqual([
+      `f.yaml:3:43: tasks[0].run.options: job "f": option filename=/data/f is a regular file, but the machine has no block device to hold it${NO_DISK}`,
+    ]);
+    const direct = 'duration: 1s\ntasks:\n  - { name: f, run: { type: fio, options: { rw: write, direct: true, size: 1m } } }';
+    expect(lines(issuesOf(direct, 'd.yaml'))).toEqual([
+      `d.yaml:3:43: tasks[0].run.options: job "f" has no filename option (fio uses the regular file f.0.0), but the machine has no block device to hold it${NO_DISK}`,
+    ]);
+    // a job file: its filename= line, found in the job's section or inherited from [global]
+    const readFile = (): string => '[global]\nfilename=/data/g\n\n[a]\nrw=read\nsize=1m\n\n[b]\nrw=write\nfilename=/data/b\nsize=1m\n';
+    const fromFile = 'duration: 1s\ntasks:\n  - { name: f, run: { type: fio, job: jobs/x.fio } }';
+    expect(lines(issuesOf(fromFile, 'j.yaml', { readFile }))).toEqual([
+      `j.yaml:3:39: tasks[0].run.job: jobs/x.fio:2: job "a": filename=/data/g is a regular file, but the machine has no block device to hold it${NO_DISK}`,
+      `j.yaml:3:39: tasks[0].run.job: jobs/x.fio:10: job "b": filename=/data/b is a regular file, but the machine has no block device to hold it${NO_DISK}`,
+    ]);
+  });
+
+  it('takes a regular file once the machine has a disk, or one is plugged on the timeline', () => {
+    expect(issuesOf(fio('/data/f', '    - { name: sdb, type: ssd, size: 1G, major: 8, minor: 16 }'), 'f.yaml')).toEqual([]);
+    const plugged = `${fio('/data/f')}\ntimeline:\n  - at: 0s\n    plug: { name: sdc, type: ssd, size: 1G, major: 8, minor: 32 }`;
+    expect(issuesOf(plugged, 'p.yaml')).toEqual([]);
+  });
+
   it('takes a partition and a disk plugged on the timeline', () => {
     expect(issuesOf(fio('/dev/sdb1', '    - { name: sdb, type: ssd, size: 1G, major: 8, minor: 16, partitions: [512M] }'), 'f.yaml')).toEqual([]);
     const plugged = `${fio('/dev/sdc')}\ntimeline:\n  - at: 0s\n    plug: { name: sdc, type: ssd, size: 1G, major: 8, minor: 32 }`;

@@ -12,6 +12,11 @@ function task(body: string): string {
   return `duration: 10s\ntasks:\n  - ${body}\n`;
 }
 
+/** The same on a machine with one disk (a fio job on a regular file needs one to hold it). */
+function taskOnDisk(body: string): string {
+  return `${task(body)}machine:\n  devices:\n    - { name: sdb, type: ssd, size: 1G, major: 8, minor: 16 }\n`;
+}
+
 describe('task keys', () => {
   it('resolve policy, priority, oom_score_adj, start and EEVDF slice', () => {
     const s = loadScenario(
@@ -103,7 +108,7 @@ describe('workloads', () => {
       asked.push(p);
       return readFileSync(p, 'utf8');
     };
-    const s = loadScenario(task('{ name: f, run: { type: fio, job: fixtures/data/fio-examples/fio-rand-read.fio } }'), scenarioFile, {
+    const s = loadScenario(taskOnDisk('{ name: f, run: { type: fio, job: fixtures/data/fio-examples/fio-rand-read.fio } }'), scenarioFile, {
       ...noKernel,
       readFile,
     });
@@ -133,7 +138,7 @@ describe('workloads', () => {
   });
 
   it('inline fio options become a job file named after the task', () => {
-    const s = loadScenario(task('{ name: f, run: { type: fio, options: { rw: randread, bs: 4k, iodepth: 32, time_based: true, direct: false } } }'), 'f.yaml', noKernel);
+    const s = loadScenario(taskOnDisk('{ name: f, run: { type: fio, options: { rw: randread, bs: 4k, iodepth: 32, time_based: true, direct: false } } }'), 'f.yaml', noKernel);
     expect(s.tasks[0]!.run).toEqual({ type: 'fio', jobPath: null, jobText: '[f]\nrw=randread\nbs=4k\niodepth=32\ntime_based=1\ndirect=0\n' });
   });
 });

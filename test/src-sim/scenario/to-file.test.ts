@@ -35,6 +35,9 @@ const run: fc.Arbitrary<RunSpec> = fc.oneof(
   fc.constant<RunSpec>({ type: 'fio', jobPath: null, jobText: '[j]\nrw=randread\nbs=4k\nsize=16m\n' }),
 );
 
+/** A disk as the loader fills it in (model, serial defaults), so that generated scenarios round-trip. */
+const FIO_DISK = loadScenario('duration: 1s\nmachine:\n  devices: [{ name: sdb, type: ssd, size: 1G, major: 8, minor: 16 }]\n', 'd.yaml', { kernelChecks: false }).machine.devices[0]!;
+
 const scenario: fc.Arbitrary<Scenario> = fc
   .record({
     cpus: fc.integer({ min: 1, max: 16 }),
@@ -86,7 +89,8 @@ const scenario: fc.Arbitrary<Scenario> = fc
       durationNs,
       sampleIntervalNs: g.interval,
       cgroupVersion: g.version,
-      machine: flatMachine(g.cpus, g.memMiB * MiB),
+      // a fio job on a regular file needs a disk to hold it (validation refuses it otherwise)
+      machine: { ...flatMachine(g.cpus, g.memMiB * MiB), devices: tasks.some((t) => t.run.type === 'fio') ? [FIO_DISK] : [] },
       cgroups: g.weights.map((w, i) => ({ path: i === 0 ? '/a' : i === 1 ? '/b' : '/c', writes: [['cpu.weight', w]] as [string, string][] })),
       tasks,
       timeline: g.writes.map(([permille, value]) => ({ atNs: Math.floor((durationNs * permille) / 1000), kind: 'write' as const, path: '/sys/fs/cgroup/a/cpu.weight', value })),
