@@ -4,6 +4,7 @@ import { connect } from './api/connect';
 import App from './App.vue';
 import { registerCharts } from './charts/echarts';
 import { keepDraft, restoreDraft } from './stores/draft-keeper';
+import { useProblems } from './stores/problems';
 import { useRuns } from './stores/runs';
 import { useService } from './stores/service';
 import { useSession } from './stores/session';
@@ -28,6 +29,7 @@ connect()
     await useRuns(pinia).refresh();
     restoreDraft(pinia);
     keepDraft(pinia, () => useSession(pinia).info.path);
+    useProblems(pinia).watchDraft();
     document.documentElement.dataset['ready'] = '1';
   })
   .catch((e: unknown) => {

@@ -65,6 +65,13 @@ export const workloadsPage = (p: Page) => ({
   cgroup: () => p.locator('[data-field="task-cgroup"]'),
   count: () => p.locator('[data-field="task-count"]'),
   type: () => p.locator('[data-field="task-type"]'),
+  nice: () => p.locator('[data-field="task-nice"]'),
+  fioText: () => p.locator('[data-field="fio-text"]'),
+});
+
+export const problemsPanel = (p: Page) => ({
+  panel: () => p.locator('[data-role="problems"]'),
+  items: (kind: 'issue' | 'refused') => p.locator(`[data-role="problem"][data-kind="${kind}"] .text`),
 });
 
 export const runPage = (p: Page) => ({
