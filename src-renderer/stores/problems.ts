@@ -16,6 +16,7 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { namePlace, problemText } from '../model/problem-names';
 import type { Scenario } from '../model/types';
+import type * as ApiModule from '../../src-sim/api';
 import type { ViewName } from './ui';
 import { useScenario } from './scenario';
 
@@ -25,7 +26,7 @@ export interface Problem {
   view: ViewName;
 }
 
-type Api = typeof import('../../src-sim/api');
+type Api = typeof ApiModule;
 type Issue = { path: string; message: string };
 
 /** The validator is the scenario loader and a scratch kernel: loaded on first use, out of the first chunk. */
