@@ -21,7 +21,8 @@ import type { ViewName } from './ui';
 import { useScenario } from './scenario';
 
 export interface Problem {
-  kind: 'refused' | 'issue';
+  /** file: a scenario file that was not opened (FILE:LINE:COL errors); the editor is unchanged. */
+  kind: 'refused' | 'issue' | 'file';
   text: string;
   view: ViewName;
 }
@@ -49,6 +50,7 @@ function issuesOf(a: Api, s: Scenario, kernelChecks: boolean): Issue[] {
 
 export const useProblems = defineStore('problems', () => {
   const refused = ref<Problem[]>([]);
+  const fileIssues = ref<Problem[]>([]);
   const issues = ref<Problem[]>([]);
   /** Bumped when the panel should come into view (Start was blocked). */
   const revealed = ref(0);
@@ -118,6 +120,13 @@ export const useProblems = defineStore('problems', () => {
 
   function dismissRefused(): void {
     refused.value = [];
+    fileIssues.value = [];
+  }
+
+  /** The located errors of a scenario file that was not opened (empty: it opened). */
+  function setFileIssues(lines: string[]): void {
+    fileIssues.value = lines.map((text) => ({ kind: 'file' as const, text, view: 'sessions' as const }));
+    if (lines.length) revealed.value++;
   }
 
   /** For Start: null when the draft may run, else the sentence that points at the panel. */
@@ -128,5 +137,5 @@ export const useProblems = defineStore('problems', () => {
     return `Start is blocked: the scenario has ${list.length} problem${list.length === 1 ? '' : 's'}; see the Problems panel below.`;
   }
 
-  return { refused, issues, revealed, checkNow, watchDraft, refuse, dismissRefused, startBlocker };
+  return { refused, issues, fileIssues, revealed, checkNow, watchDraft, refuse, dismissRefused, setFileIssues, startBlocker };
 });

@@ -71,7 +71,7 @@ export const workloadsPage = (p: Page) => ({
 
 export const problemsPanel = (p: Page) => ({
   panel: () => p.locator('[data-role="problems"]'),
-  items: (kind: 'issue' | 'refused') => p.locator(`[data-role="problem"][data-kind="${kind}"] .text`),
+  items: (kind: 'issue' | 'refused' | 'file') => p.locator(`[data-role="problem"][data-kind="${kind}"] .text`),
 });
 
 export const runPage = (p: Page) => ({
@@ -124,6 +124,11 @@ export const sessionsPage = (p: Page) => ({
   title: () => p.locator('[data-role="session-title"]'),
   error: () => p.locator('[data-role="session-error"]'),
   saved: () => p.locator('[data-role="session-saved"]'),
+  scenarioFile: () => p.locator('[data-field="scenario-file"]'),
+  exportScenario: () => p.locator('[data-action="export-scenario-yaml"]'),
+  scenarioPaste: () => p.locator('[data-field="scenario-paste"]'),
+  openPasted: () => p.locator('[data-action="open-pasted-scenario"]'),
+  scenarioNote: () => p.locator('[data-role="scenario-file-note"]'),
   create: () => p.locator('[data-action="session-new"]'),
   open: () => p.locator('[data-action="session-open"]'),
   saveAs: () => p.locator('[data-action="session-save-as"]'),
