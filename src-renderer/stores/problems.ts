@@ -9,8 +9,9 @@
  *   refused value — and the problem says what was refused. Shown until the
  *   next refusal or dismissed; it does not block Start (the value is gone).
  * - issue: the draft as it is cannot run (a timeline action after the end, a
- *   fio job fio would not accept, a write the kernel refuses). Listed while it
- *   lasts, and Start is blocked until it is fixed.
+ *   fio job fio would not accept) — listed as it arises — or a write the
+ *   kernel refuses (checked when Start is pressed: it boots a scratch kernel).
+ *   Start is blocked until it is fixed.
  */
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
@@ -57,6 +58,7 @@ export const useProblems = defineStore('problems', () => {
   let loaded: Api | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let checkedFor: Scenario | null = null;
+  let kernelChecked = false;
 
   function named(list: Issue[], s: Scenario, kind: Problem['kind']): Problem[] {
     return list.map((i) => {
@@ -65,13 +67,20 @@ export const useProblems = defineStore('problems', () => {
     });
   }
 
-  /** The full check of the current draft, now. */
-  async function checkNow(): Promise<Problem[]> {
+  /**
+   * The check of the current draft, now. As the user edits: the schema and
+   * the cross-field rules (milliseconds). kernel: also boot a scratch kernel
+   * for the cgroup, sysctl and timeline writes — seconds on a big imported
+   * machine, on the page's only thread — so only when Start asks.
+   */
+  async function checkNow(opts: { kernel?: boolean } = {}): Promise<Problem[]> {
     const a = (loaded ??= await loadApi());
     const s = useScenario().draft;
-    if (checkedFor !== s) {
-      issues.value = named(issuesOf(a, s, true), s, 'issue');
+    const kernel = opts.kernel ?? false;
+    if (checkedFor !== s || (kernel && !kernelChecked)) {
+      issues.value = named(issuesOf(a, s, kernel), s, 'issue');
       checkedFor = s;
+      kernelChecked = kernel;
     }
     return issues.value;
   }
@@ -131,7 +140,7 @@ export const useProblems = defineStore('problems', () => {
 
   /** For Start: null when the draft may run, else the sentence that points at the panel. */
   async function startBlocker(): Promise<string | null> {
-    const list = await checkNow();
+    const list = await checkNow({ kernel: true });
     if (!list.length) return null;
     revealed.value++;
     return `Start is blocked: the scenario has ${list.length} problem${list.length === 1 ? '' : 's'}; see the Problems panel below.`;
