@@ -56,6 +56,7 @@ const run = z.discriminatedUnion('type', [
     touch: z.enum(['sequential', 'random']),
     then: z.enum(['hold', 'free', 'loop']),
     madvise: madvise.optional(),
+    pin: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('workingset'),

@@ -581,7 +581,7 @@ function resolveRun(
     case 'alloc': {
       const step = r.step ?? r.size;
       if (step > r.size) issues.push({ path: [...at, 'step'], message: `expected step ≤ size (${formatSize(r.size)}), got ${formatSize(step)}` });
-      return { type: 'alloc', sizeBytes: r.size, stepBytes: step, everyNs: r.every ?? 0, touch: r.touch ?? 'sequential', then: r.then ?? 'hold', ...(r.madvise !== undefined ? { madvise: r.madvise } : {}) };
+      return { type: 'alloc', sizeBytes: r.size, stepBytes: step, everyNs: r.every ?? 0, touch: r.touch ?? 'sequential', then: r.then ?? 'hold', ...(r.madvise !== undefined ? { madvise: r.madvise } : {}), ...(r.pin ? { pin: true } : {}) };
     }
     case 'workingset': {
       const pattern = r.pattern ?? 'uniform';

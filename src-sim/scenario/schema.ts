@@ -268,6 +268,7 @@ const Run = z.discriminatedUnion(
       touch: sequentialOrRandom,
       then: oneOf(['hold', 'free', 'loop']).optional(),
       madvise: oneOf(['hugepage', 'nohugepage']).optional(),
+      pin: bool.optional(),
     }),
     strict({
       type: z.literal('workingset'),

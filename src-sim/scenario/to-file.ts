@@ -133,7 +133,7 @@ function runFile(r: RunSpec): FileObject {
     case 'periodic':
       return { type: 'periodic', busy: formatDuration(r.busyNs), period: formatDuration(r.periodNs), ...(r.jitter ? { jitter: r.jitter } : {}) };
     case 'alloc':
-      return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then, ...(r.madvise ? { madvise: r.madvise } : {}) };
+      return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then, ...(r.madvise ? { madvise: r.madvise } : {}), ...(r.pin ? { pin: true } : {}) };
     case 'workingset':
       return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec), ...(r.workNs ? { work: formatDuration(r.workNs) } : {}), ...(r.madvise ? { madvise: r.madvise } : {}) };
     case 'wss-scanner':

@@ -189,6 +189,8 @@ export type RunSpec =
       then: 'hold' | 'free' | 'loop';
       /** madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE) on the region; absent = none. */
       madvise?: 'hugepage' | 'nohugepage';
+      /** Long-term pinned (FOLL_LONGTERM, as RDMA or vfio pin): never in ZONE_MOVABLE, never migrated; absent = false. */
+      pin?: boolean;
     }
   | {
       type: 'workingset';

@@ -13,7 +13,8 @@ export type Errno =
   | 'ENOSPC'
   | 'ENOMEM'
   | 'EOPNOTSUPP'
-  | 'ESRCH';
+  | 'ESRCH'
+  | 'EEXIST';
 
 const STRERROR: Record<Errno, string> = {
   EINVAL: 'Invalid argument',
@@ -30,6 +31,7 @@ const STRERROR: Record<Errno, string> = {
   ENOMEM: 'Cannot allocate memory',
   EOPNOTSUPP: 'Operation not supported',
   ESRCH: 'No such process',
+  EEXIST: 'File exists',
 };
 
 /** What the kernel returns for a refused read/write, as the shell would print it. */

@@ -3,6 +3,8 @@ import { LRU_NONE } from './constants';
 /** include/linux/huge_mm.h: HPAGE_PMD_ORDER on x86-64 (2 MiB = 512 × 4 KiB); also the pageblock order. */
 export const HPAGE_PMD_ORDER = 9;
 export const HPAGE_PMD_NR = 1 << HPAGE_PMD_ORDER;
+/** `obj` of a frame whose memory block is offline (memory hot-plug): neither free nor used by a page. */
+export const OFFLINE = -3;
 
 /**
  * Every usable page frame of the machine in parallel typed arrays (no object
@@ -220,6 +222,65 @@ export class FrameTable {
     this.nrFree -= taken;
     if (taken === HPAGE_PMD_NR) this.freeBlocks[node]!--;
     this.blockFree[b] = 0;
+  }
+
+  /**
+   * Memory offlining (mm/memory_hotplug.c: offline_pages): take frames
+   * [lo, hi) of `node` out of service. Free ones leave the free lists now;
+   * used ones stay where they are (the caller migrates them, then calls
+   * `retire`). Returns how many were free.
+   */
+  isolateRange(node: number, lo: number, hi: number): number {
+    const u = this.untouched[node]!;
+    if (hi > u) {
+      // The range reaches into the never-allocated suffix: link the frames before it, move the suffix past it.
+      for (let f = u; f < lo; f++) {
+        this.obj[f] = -1;
+        this.list[f] = LRU_NONE;
+        this.pushFree(node, f);
+      }
+      for (let f = Math.max(lo, u); f < hi; f++) this.list[f] = LRU_NONE;
+      this.untouched[node] = Math.max(u, hi);
+    }
+    let taken = 0;
+    for (let f = lo; f < hi; f++) {
+      const fresh = f >= u;
+      if (!fresh && !(this.list[f] === LRU_NONE && this.obj[f] === -1)) continue;
+      if (!fresh) this.unlinkFree(node, f);
+      this.obj[f] = OFFLINE;
+      taken++;
+      if (this.blockFree[f >> HPAGE_PMD_ORDER]!-- === HPAGE_PMD_NR && this.blockNode[f >> HPAGE_PMD_ORDER] === node) this.freeBlocks[node]!--;
+    }
+    this.nrFreeNode[node]! -= taken;
+    this.nrFree -= taken;
+    return taken;
+  }
+
+  /** A frame whose page was migrated away during offlining (still counted used): mark it offline. */
+  retire(f: number): void {
+    this.obj[f] = OFFLINE;
+    this.list[f] = LRU_NONE;
+  }
+
+  /** online_pages(): frames [lo, hi) of `node`, all offline, join the node's free list. */
+  onlineRange(lo: number, hi: number): void {
+    for (let f = hi - 1; f >= lo; f--) this.release(f);
+  }
+
+  /** Take the specific free frame f of `node` off the free lists (−1 if it is not free). */
+  takeFree(node: number, f: number): number {
+    if (!this.isFree(f)) return -1;
+    if (f >= this.untouched[node]!) {
+      this.isolateRange(node, f, f + 1);
+    } else {
+      this.unlinkFree(node, f);
+      this.nrFreeNode[node]!--;
+      this.nrFree--;
+      if (this.blockFree[f >> HPAGE_PMD_ORDER]!-- === HPAGE_PMD_NR && this.blockNode[f >> HPAGE_PMD_ORDER] === node) this.freeBlocks[node]!--;
+    }
+    this.obj[f] = -2;
+    this.list[f] = LRU_NONE;
+    return f;
   }
 
   private unlinkFree(node: number, f: number): void {

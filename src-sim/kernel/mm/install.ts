@@ -4,6 +4,7 @@ import { allocBehaviour } from '../../workload/memory/alloc';
 import { fileIoBehaviour } from '../../workload/memory/file-io';
 import { workingsetBehaviour } from '../../workload/memory/workingset';
 import { Mm } from './mm';
+import { installMemoryHotplug } from './memory-hotplug-files';
 import { registerProcFiles, registerTaskFiles } from './proc-files';
 import { installZswap } from './zswap-files';
 import { PAGE_IDLE_BITMAP } from './page-idle';
@@ -36,6 +37,7 @@ export function installMm(k: Kernel): Mm {
     return wssScannerBehaviour(kk, mm, task, spec, wss ?? new WssEstimates());
   });
   if (k.scenario.machine.balloon) installBalloon(k, mm, k.scenario.machine.balloon);
+  installMemoryHotplug(k, mm);
   k.registerBehaviour('alloc', (kk, task, spec) => {
     if (spec.type !== 'alloc') return kk.engine.fail('mm', `alloc factory got ${spec.type}`);
     return allocBehaviour(kk, mm, task, spec);

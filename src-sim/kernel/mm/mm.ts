@@ -20,6 +20,7 @@ import {
   SWAP_CLUSTER_MAX,
 } from './constants';
 import { FrameTable } from './frames';
+import type { MemoryBlocks } from './memory-blocks';
 import type { NumaMmHooks } from './numa-hooks';
 import { Lruvec } from './lruvec';
 import { MemObject, PG_DIRTY, PG_REFERENCED, PG_SHADOW, PG_SWAPPED, PG_WORKINGSET, PG_WRITEBACK } from './objects';
@@ -65,7 +66,7 @@ export class Mm implements MemoryApi {
   readonly objects: (MemObject | null)[] = [];
   readonly memcgs: Memcg[] = [];
   readonly zones: Zone[];
-  /** totalram_pages(): managed pages (a balloon without deflate-on-oom takes its pages out, adjust_managed_page_count). */
+  /** totalram_pages(): managed pages (a balloon without deflate-on-oom takes its pages out, adjust_managed_page_count; memory hot-plug adds and removes blocks). */
   totalPages: number;
   readonly rng: Rng;
   readonly reclaim: Reclaimer;
@@ -87,6 +88,8 @@ export class Mm implements MemoryApi {
   balloon: Balloon | null = null;
   /** register_oom_notifier(): pages freed instead of a global OOM kill (virtio_balloon deflate-on-oom); null = none. */
   oomNotify: (() => number) | null = null;
+  /** Memory blocks and hot-plug (memory-hotplug-files.ts sets it at install). */
+  memoryBlocks: MemoryBlocks | null = null;
 
   // Sysctls (vm.*).
   swappiness = DEFAULT_SWAPPINESS;
@@ -509,7 +512,9 @@ export class Mm implements MemoryApi {
    * (mm/workingset.c: workingset_refault()).
    */
   mapPage(o: MemObject, p: number, m: Memcg): number {
-    const f = this.numa ? this.numa.allocFrame(o, p) : this.ft.alloc();
+    let f = this.numa ? this.numa.allocFrame(o, p) : this.ft.alloc();
+    // Pinned/kernel pages are not __GFP_MOVABLE: they may not sit in ZONE_MOVABLE.
+    if (o.unmovable && this.memoryBlocks) f = this.memoryBlocks.kernelFrame(f);
     if (f < 0) this.k.engine.fail('mm', 'no free frame for a reserved page');
     return this.mapPageAt(o, p, m, f);
   }

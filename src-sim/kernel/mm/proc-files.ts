@@ -10,6 +10,7 @@ import { taskMm } from './task-mm';
 import { registerThpFiles, thpVmstat } from './thp-files';
 import { zswapMeminfo, zswapVmstat } from './zswap-files';
 import { balloonVmstat } from './balloon-files';
+import { zoneWatermarks, type Watermarks } from './watermarks';
 
 function lru(mm: Mm, l: number): number {
   let s = 0;
@@ -150,24 +151,34 @@ export function vmstat(mm: Mm): string {
   return [...rows, ...evRows, ...tail].map(([k, v]) => `${k} ${v}\n`).join('') + thpVmstat(mm) + balloonVmstat(mm) + zswapVmstat(mm);
 }
 
-/** mm/vmstat.c: zoneinfo_show_print(), the watermark part, one Normal zone per node. */
+/** mm/vmstat.c: zoneinfo_show_print(), the watermark part: Normal per node, and Movable once memory hot-plug onlined a block there. */
 export function zoneinfo(mm: Mm): string {
+  const mb = mm.memoryBlocks;
+  const zone = (node: number, name: string, free: number, wm: Watermarks, present: number, managed: number): string =>
+    `Node ${node}, zone ${name.padStart(8)}\n` +
+    `  pages free     ${free}\n` +
+    `        boost    0\n` +
+    `        min      ${wm.min}\n` +
+    `        low      ${wm.low}\n` +
+    `        high     ${wm.high}\n` +
+    `        promo    ${wm.promo}\n` +
+    `        spanned  ${present}\n` +
+    `        present  ${present}\n` +
+    `        managed  ${managed}\n` +
+    `        cma      0\n` +
+    `        protection: (0, 0, 0, 0, 0)\n`;
   return mm.zones
     .map((z) => {
       const zfree = mm.ft.nrFreeNode[z.node]!;
+      if (mb === null || !mb.movableSpanned[z.node]) return zone(z.node, 'Normal', zfree, z.wm, z.present, z.managed);
+      // The allocator checks the node's summed watermarks; each zone's share is shown here.
+      const mvPresent = mb.movablePresent[z.node]!;
+      const mvManaged = mb.movableManaged[z.node]!;
+      const mvFree = mb.movableFree(z.node);
+      const wmOf = (managed: number): Watermarks => zoneWatermarks(managed, mm.totalPages, mm.minFreeKbytes, mm.watermarkScaleFactor);
       return (
-        `Node ${z.node}, zone   Normal\n` +
-        `  pages free     ${zfree}\n` +
-        `        boost    0\n` +
-        `        min      ${z.wm.min}\n` +
-        `        low      ${z.wm.low}\n` +
-        `        high     ${z.wm.high}\n` +
-        `        promo    ${z.wm.promo}\n` +
-        `        spanned  ${z.present}\n` +
-        `        present  ${z.present}\n` +
-        `        managed  ${z.managed}\n` +
-        `        cma      0\n` +
-        `        protection: (0, 0, 0, 0, 0)\n`
+        zone(z.node, 'Normal', zfree - mvFree, wmOf(z.managed - mvManaged), z.present - mvPresent, z.managed - mvManaged) +
+        zone(z.node, 'Movable', mvFree, wmOf(mvManaged), mvPresent, mvManaged)
       );
     })
     .join('');

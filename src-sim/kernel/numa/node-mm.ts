@@ -183,7 +183,7 @@ export class NodeMm implements NumaMmHooks {
 
   /** Event counters at the end of /proc/vmstat. */
   extraVmstat(): string {
-    return `${this.balancing?.extraVmstat() ?? ''}pgmigrate_success ${this.pgmigrateSuccess}\npgmigrate_fail ${this.pgmigrateFail}\n`;
+    return `${this.balancing?.extraVmstat() ?? ''}pgmigrate_success ${this.pgmigrateSuccess + (this.mm.memoryBlocks?.migrated ?? 0)}\npgmigrate_fail ${this.pgmigrateFail}\n`;
   }
 
   takeOverheadNs(task: Task): number {

@@ -57,6 +57,7 @@ export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): 
       if (!mm.mayCommit(pages)) return mmapFailed(k, mm, t, pages);
       obj = mm.newObject(false, pages, t);
       obj.advice = spec.madvise ?? null;
+      obj.unmovable = spec.pin === true;
     }
     if (stepLeft === 0) {
       if (cursor >= pages) {
