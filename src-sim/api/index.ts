@@ -45,3 +45,5 @@ export { renderFioOptions } from '../scenario/fio-inline';
 export { toScenarioFile } from '../scenario/to-file';
 export { resolveRelative } from '../scenario/paths';
 export { NIC_MODELS, NIC_TYPES, defaultNic } from './nic';
+
+export { memoryBlockLayout, memoryBlockSize, type BlockPlace } from '../kernel/mm/memory-block-layout';

@@ -7,27 +7,13 @@
  */
 import { KernelError } from '../../vfs/errors';
 import { emitUevent } from '../hotplug/uevent';
+import { memoryBlockLayout } from './memory-block-layout';
 import type { Mm } from './mm';
 
-// arch/x86/mm/init_64.c: MIN_MEMORY_BLOCK_SIZE (1 << SECTION_SIZE_BITS = 128 MiB), MAX_BLOCK_SIZE 2 GiB, MEM_SIZE_FOR_LARGE_BLOCK 64 GiB.
-const MIN_MEMORY_BLOCK_SIZE = 128 << 20;
-const MAX_BLOCK_SIZE = 2 * 2 ** 30;
-const MEM_SIZE_FOR_LARGE_BLOCK = 64 * 2 ** 30;
 /** CPU cost of migrating one page while offlining (copy + remap), the compaction model's figure. */
 const MIGRATE_PAGE_NS = 800;
 
-/**
- * arch/x86/mm/init_64.c: probe_memory_block_size() on bare metal: 128 MiB
- * below 64 GiB of RAM, else the largest power of two up to 2 GiB that the
- * end of boot memory is aligned to. (Under a hypervisor the kernel takes
- * 2 GiB from 64 GiB on; the model is bare metal.)
- */
-export function memoryBlockSize(bootMemEndBytes: number): number {
-  if (bootMemEndBytes < MEM_SIZE_FOR_LARGE_BLOCK) return MIN_MEMORY_BLOCK_SIZE;
-  let bz = MAX_BLOCK_SIZE;
-  while (bz > MIN_MEMORY_BLOCK_SIZE && bootMemEndBytes % bz !== 0) bz /= 2;
-  return bz;
-}
+export { memoryBlockSize } from './memory-block-layout';
 
 export type BlockState = 'online' | 'offline' | 'absent';
 export type BlockZone = 'Normal' | 'Movable';
@@ -70,26 +56,21 @@ export class MemoryBlocks {
 
   constructor(private readonly mm: Mm) {
     const nodes = mm.k.scenario.machine.numa.nodes;
-    const bootEnd = nodes.reduce((a, n) => a + n.memoryBytes, 0);
-    this.blockBytes = memoryBlockSize(bootEnd);
+    const layout = memoryBlockLayout(nodes);
+    this.blockBytes = layout.blockBytes;
     this.blockPages = this.blockBytes / 4096;
     this.movablePresent = nodes.map(() => 0);
     this.movableManaged = nodes.map(() => 0);
     this.movableSpanned = nodes.map(() => false);
-    // Nodes start block-aligned in the physical address space (a hole after a node whose size is not a multiple).
-    let start = 0;
-    mm.zones.forEach((z, node) => {
+    for (const p of layout.blocks) {
+      // The node's frames start after its memmap (mm.ts: managed = present − memmap).
+      const z = mm.zones[p.node]!;
       const memmap = z.present - z.managed;
-      const base = mm.ft.base[node]!;
-      for (let off = 0; off < z.present; off += this.blockPages) {
-        const pages = Math.min(this.blockPages, z.present - off);
-        const lo = base + Math.max(0, off - memmap);
-        const hi = base + Math.max(0, off + pages - memmap);
-        const reserved = Math.max(0, Math.min(off + pages, memmap) - off);
-        this.blocks.push({ id: (start + off) / this.blockPages, node, pages, reserved, lo, hi, state: 'online', zone: 'Normal', onlinedBefore: true });
-      }
-      start += Math.ceil(z.present / this.blockPages) * this.blockPages;
-    });
+      const base = mm.ft.base[p.node]!;
+      const lo = base + Math.max(0, p.offset - memmap);
+      const hi = base + Math.max(0, p.offset + p.pages - memmap);
+      this.blocks.push({ id: p.id, node: p.node, pages: p.pages, reserved: p.reserved, lo, hi, state: 'online', zone: 'Normal', onlinedBefore: true });
+    }
   }
 
   byId(id: number): MemoryBlock | undefined {

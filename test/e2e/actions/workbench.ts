@@ -1,7 +1,7 @@
 // Page actions: what a user does, in the user's words, built on the page components.
 import type { Download, Locator, Page } from 'playwright-core';
 import type { PanelGroup } from '../../../src-renderer/charts/panels';
-import { app, calibrationPanel, cgroupsPage, comparePage, machinePage, runPage, sessionsPage, workloadsPage } from '../pages/app';
+import { app, calibrationPanel, memoryBlocksPanel, cgroupsPage, comparePage, machinePage, runPage, sessionsPage, workloadsPage } from '../pages/app';
 
 export async function go(p: Page, view: 'machine' | 'cgroups' | 'workloads' | 'timeline' | 'run' | 'compare' | 'sweep' | 'gallery' | 'sessions'): Promise<void> {
   await app(p).nav(view).click();
@@ -81,6 +81,20 @@ export async function unplugDisk(p: Page, name: string): Promise<void> {
   const r = runPage(p);
   await r.unplugDevice().selectOption(name);
   await r.unplug().click();
+}
+
+/** Open the Run view's memory blocks list (if closed) and take a block offline, as `echo offline > memoryN/state`. */
+export async function offlineMemoryBlock(p: Page, block: string): Promise<void> {
+  const m = memoryBlocksPanel(p);
+  if (!(await m.root().evaluate((d) => (d as HTMLDetailsElement).open))) await m.summary().click();
+  await m.offline(block).click();
+}
+
+/** Bring an offline block back, onlined as `type`. */
+export async function onlineMemoryBlock(p: Page, block: string, type: 'online' | 'online_kernel' | 'online_movable'): Promise<void> {
+  const m = memoryBlocksPanel(p);
+  await m.onlineType().selectOption(type);
+  await m.online(block).click();
 }
 
 export async function compareRuns(p: Page, names: string[], group: PanelGroup['id']): Promise<void> {

@@ -98,6 +98,17 @@ export const runPage = (p: Page) => ({
   exportScript: () => p.locator('[data-action="export-script"]'),
 });
 
+export const memoryBlocksPanel = (p: Page) => ({
+  root: () => p.locator('[data-role="memory-blocks"]'),
+  summary: () => p.locator('[data-role="memory-blocks"] summary'),
+  memTotal: () => p.locator('[data-role="memtotal"]'),
+  state: (block: string) => p.locator(`[data-role="memory-blocks"] tr[data-block="${block}"] [data-role="block-state"]`),
+  offline: (block: string) => p.locator(`[data-role="memory-blocks"] tr[data-block="${block}"] [data-action="block-offline"]`),
+  online: (block: string) => p.locator(`[data-role="memory-blocks"] tr[data-block="${block}"] [data-action="block-online"]`),
+  onlineType: () => p.locator('[data-field="online-type"]'),
+  error: () => p.locator('[data-role="memory-block-error"]'),
+});
+
 export const comparePage = (p: Page) => ({
   run: (name: string) => p.locator(`[data-role="compare-runs"] input[data-run="${name}"]`),
   group: (id: string) => p.locator(`[data-panel-group="${id}"]`),

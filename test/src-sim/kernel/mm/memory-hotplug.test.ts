@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryBlockSize } from '../../../../src-sim/kernel/mm/memory-blocks';
+import { memoryBlockLayout } from '../../../../src-sim/kernel/mm/memory-block-layout';
 import type { Mm } from '../../../../src-sim/kernel/mm/mm';
 import { loadScenario } from '../../../../src-sim/scenario/load';
 import { Simulation } from '../../../../src-sim/simulation';
@@ -151,6 +152,20 @@ describe('memory blocks (drivers/base/memory.c)', () => {
     W(s, `${MEM}/memory15/state`, 'offline');
     expect(n1()).toBe(before - 131072);
     expect(Number(/Node 0 MemTotal:\s+(\d+)/.exec(R(s, '/sys/devices/system/node/node0/meminfo'))![1])).toBe(n0);
+  });
+});
+
+describe('the pure block layout (the Run view lists blocks with it)', () => {
+  it('names exactly the blocks the kernel registers, with their nodes, on nodes that are not block multiples', () => {
+    const s = sim('machine:\n  numa:\n    nodes: [{ cpus: 0, memory: 1088M }, { cpus: 1, memory: 1G }]\n');
+    const files = s.kernel.vfs
+      .list()
+      .map((p) => /^\/sys\/devices\/system\/memory\/memory(\d+)\/node(\d+)$/.exec(p))
+      .flatMap((m) => (m ? [`${m[1]}@${m[2]}`] : []))
+      .sort();
+    const layout = memoryBlockLayout(s.scenario.machine.numa.nodes).blocks.map((b) => `${b.id}@${b.node}`).sort();
+    expect(files).toEqual(layout);
+    expect(layout).toHaveLength(17);
   });
 });
 
