@@ -150,9 +150,22 @@ export function resolvedIssues(s: Scenario): PathIssue[] {
       }
     }),
   );
+  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 2 ** 32 - 1) issues.push({ path: ['seed'], message: `expected a whole number from 0 to 4294967295, got ${s.seed}` });
+  if (!Number.isInteger(s.sampleIntervalNs) || s.sampleIntervalNs <= 0) issues.push({ path: ['sample_interval'], message: `expected a positive sample interval, got ${formatDuration(s.sampleIntervalNs)}` });
+  s.record.forEach((p, i) => {
+    if (!p.startsWith('/')) issues.push({ path: ['record', i], message: `expected an absolute virtual file path like /proc/pressure/cpu, got ${JSON.stringify(p)}` });
+  });
   s.tasks.forEach((t, i) => {
     const missing = t.cpus.filter((c) => c < 0 || c >= n);
     if (missing.length) issues.push({ path: ['tasks', i, 'cpus'], message: `expected CPUs of this machine (0-${n - 1}), got CPU ${missing.join(',')}` });
+    // kernel/sched/syscalls.c: __sched_setscheduler(): SCHED_FIFO/SCHED_RR need 1..99, the others 0 (as resolve.ts checks a file).
+    const rt = t.policy === 'SCHED_FIFO' || t.policy === 'SCHED_RR';
+    if (rt && (!Number.isInteger(t.rtPriority) || t.rtPriority < 1 || t.rtPriority > 99)) {
+      issues.push({ path: ['tasks', i, 'rt_priority'], message: `expected rt_priority 1..99 with ${t.policy} (sched_setscheduler refuses ${t.rtPriority} with EINVAL)` });
+    }
+    if (!rt && t.rtPriority !== 0) {
+      issues.push({ path: ['tasks', i, 'rt_priority'], message: `expected rt_priority 0 with ${t.policy} (only SCHED_FIFO/SCHED_RR take a priority; sched_setscheduler refuses it with EINVAL)` });
+    }
     if (t.startNs > s.durationNs) issues.push({ path: ['tasks', i, 'startNs'], message: `expected a start within the duration (${formatDuration(s.durationNs)}), got ${formatDuration(t.startNs)}` });
   });
   s.timeline.forEach((a, i) => {

@@ -123,3 +123,9 @@ export async function sessionAction(p: Page, action: 'create' | 'open' | 'saveAs
   if (path !== undefined) await s.path().fill(path);
   await s[action]().click();
 }
+
+/** Types a value into a field and leaves it, as a user does; the field's change handler runs. */
+export async function enter(field: Locator, value: string): Promise<void> {
+  await field.fill(value);
+  await field.blur();
+}

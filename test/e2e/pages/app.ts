@@ -67,6 +67,10 @@ export const workloadsPage = (p: Page) => ({
   type: () => p.locator('[data-field="task-type"]'),
   nice: () => p.locator('[data-field="task-nice"]'),
   fioText: () => p.locator('[data-field="fio-text"]'),
+  cpus: () => p.locator('[data-field="task-cpus"]'),
+  policy: () => p.locator('[data-field="task-policy"]'),
+  rtPriority: () => p.locator('[data-field="task-rt-priority"]'),
+  schedError: () => p.locator('[data-role="task-sched-error"]'),
 });
 
 export const problemsPanel = (p: Page) => ({
@@ -96,6 +100,10 @@ export const runPage = (p: Page) => ({
   logRows: (kind: string) => p.locator(`[data-role="event-log"] tr[data-kind="${kind}"]`),
   charts: () => p.locator('.chart-panel'),
   exportScript: () => p.locator('[data-action="export-script"]'),
+  seed: () => p.locator('[data-field="scenario-seed"]'),
+  sampleInterval: () => p.locator('[data-field="sample-interval"]'),
+  recordFiles: () => p.locator('[data-field="record-files"]'),
+  settingsError: () => p.locator('[data-role="run-settings-error"]'),
 });
 
 export const memoryBlocksPanel = (p: Page) => ({

@@ -182,3 +182,24 @@ describe('fio jobs are checked against the devices they target', () => {
     expect(issuesOf(plugged, 'p.yaml')).toEqual([]);
   });
 });
+
+describe('the resolved form refuses what a file would (scheduler priority, seed, sample interval, recorded paths)', () => {
+  it('refuses SCHED_FIFO without a priority and SCHED_OTHER with one, as sched_setscheduler does', () => {
+    expect(resolved({ tasks: [taskSpec({ name: 'rt', policy: 'SCHED_FIFO', rtPriority: 0 })] })).toEqual([
+      'tasks[0].rt_priority: expected rt_priority 1..99 with SCHED_FIFO (sched_setscheduler refuses 0 with EINVAL)',
+    ]);
+    expect(resolved({ tasks: [taskSpec({ name: 'rt', policy: 'SCHED_RR', rtPriority: 100 })] })).toEqual([
+      'tasks[0].rt_priority: expected rt_priority 1..99 with SCHED_RR (sched_setscheduler refuses 100 with EINVAL)',
+    ]);
+    expect(resolved({ tasks: [taskSpec({ name: 'b', policy: 'SCHED_BATCH', rtPriority: 5 })] })).toEqual([
+      'tasks[0].rt_priority: expected rt_priority 0 with SCHED_BATCH (only SCHED_FIFO/SCHED_RR take a priority; sched_setscheduler refuses it with EINVAL)',
+    ]);
+    expect(resolved({ tasks: [taskSpec({ name: 'rt', policy: 'SCHED_RR', rtPriority: 50 })] })).toEqual([]);
+  });
+
+  it('refuses a negative or fractional seed and a relative recorded path', () => {
+    expect(resolved({ seed: -1 })).toEqual(['seed: expected a whole number from 0 to 4294967295, got -1']);
+    expect(resolved({ seed: 1.5 })).toEqual(['seed: expected a whole number from 0 to 4294967295, got 1.5']);
+    expect(resolved({ record: ['proc/pressure/cpu'] })).toEqual(['record[0]: expected an absolute virtual file path like /proc/pressure/cpu, got "proc/pressure/cpu"']);
+  });
+});
