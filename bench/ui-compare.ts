@@ -16,7 +16,7 @@
 import type { CDPSession, Page } from 'playwright-core';
 import type { BenchResult } from './result';
 import { reduceMinMax } from '../src-main/lab/downsample';
-import { benchPage, launchChromium } from './ui-support';
+import { withBenchPage } from './ui-support';
 
 interface CompareResult {
   firstDrawMs: number;
@@ -83,12 +83,7 @@ function serviceReduceCpuMs(): number {
 }
 
 export async function benchUiCompare(): Promise<BenchResult> {
-  const url = await benchPage();
-  const browser = await launchChromium();
-  try {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(url);
-    await page.waitForSelector('html[data-bench="ready"]', { state: 'attached' });
+  return withBenchPage(async (page) => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await page.evaluate('window.klBench.compareSetup(10, 20, 60000)');
@@ -124,7 +119,5 @@ export async function benchUiCompare(): Promise<BenchResult> {
       notes:
         'ratio uses the app redraw: the service reduce (Node process CPU, the store read from SQLite not included) + the page render (Chrome ThreadTime of the main thread: option build, ECharts layout and canvas stroking). What bounds it: ECharts laying out and stroking 200 series × 512 points (~100 k vertices) on the main thread, then the service scanning 200 × up to 60 k samples. ECharts 6 line series have no large/progressive mode (LineSeries.defaultOption: progressive 0), and sampling does nothing once the service returns one point per pixel column. replaceMerge on the same instance (merge) saves only a few ms over notMerge, so ChartPanel keeps notMerge (a merged option would keep a zoomed axis min/max the next option leaves out).',
     };
-  } finally {
-    await browser.close();
-  }
+  });
 }

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export const repoRoot = resolve(import.meta.dirname ?? process.cwd(), '..');
 /** CHROME_PATH, or Debian's/Ubuntu's Chromium. */
@@ -20,19 +20,24 @@ export async function launchChromium(): Promise<Browser> {
 
 /**
  * Opens the in-browser bench page in a fresh Chromium, waits until it is
- * ready, evaluates `expression` (a call on window.klBench) and closes the browser.
+ * ready, runs `use` on the page and closes the browser.
  */
-export async function evaluateInBenchPage<T>(expression: string): Promise<T> {
+export async function withBenchPage<T>(use: (page: Page) => Promise<T>): Promise<T> {
   const url = await benchPage();
   const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await page.goto(url);
     await page.waitForSelector('html[data-bench="ready"]', { state: 'attached' });
-    return (await page.evaluate(expression)) as T;
+    return await use(page);
   } finally {
     await browser.close();
   }
+}
+
+/** Evaluates `expression` (a call on window.klBench) in the bench page. */
+export async function evaluateInBenchPage<T>(expression: string): Promise<T> {
+  return withBenchPage(async (page) => (await page.evaluate(expression)) as T);
 }
 
 /** Bundles the in-browser bench into a temp folder; returns the file:// URL of its page. */

@@ -2,18 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../../src-sim/scenario/load';
 import { Simulation } from '../../../../src-sim/simulation';
 import { issuesOf, lines } from '../../scenario/helpers';
+import { meminfoKb, vmstatValue } from '../proc-values';
 
 const HOST = '/sys/kernel/debug/kernel-lab/balloon';
 
-function vm(sim: Simulation, key: string): number {
-  const m = new RegExp(`^${key} (\\d+)$`, 'm').exec(sim.kernel.vfs.read('/proc/vmstat'));
-  if (!m) throw new Error(`no ${key} in /proc/vmstat`);
-  return Number(m[1]);
-}
-
-function kb(sim: Simulation, key: string): number {
-  return Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(sim.kernel.vfs.read('/proc/meminfo'))![1]);
-}
+const vm = vmstatValue;
+const kb = meminfoKb;
 
 const scanned = (sim: Simulation): number => vm(sim, 'pgscan_kswapd') + vm(sim, 'pgscan_direct');
 
