@@ -2,9 +2,19 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { importTopology, toMachineSpec } from '../../src-sim/api/topology';
+import { importImpact, type ImportImpact } from '../model/import-impact';
 import { cgroupTree, devNumbers, newScenario } from '../model/scenario';
 import { layoutFromImport, type NodeLayout } from '../model/topology-boxes';
 import type { MachineSpec, Scenario, TaskSpec, TimelineAction } from '../model/types';
+
+/** A parsed topology file, not yet applied, with what applying it would change. */
+export interface PreparedImport {
+  file: string;
+  imported: ReturnType<typeof importTopology>;
+  machine: MachineSpec;
+  notes: string[];
+  impact: ImportImpact;
+}
 
 export const useScenario = defineStore('scenario', () => {
   const draft = ref<Scenario>(newScenario());
@@ -33,10 +43,15 @@ export const useScenario = defineStore('scenario', () => {
     draft.value = { ...draft.value, machine: m };
     touch();
   }
-  /** Imports hwloc XML or lscpu output; throws the importer's error (file:line:col: path: expected). */
-  function importMachine(text: string, file: string, defaultNodeMemoryBytes?: number): string[] {
+  /** Parses hwloc XML or lscpu output and works out what importing it would change; changes nothing. Throws the importer's error (file:line:col: path: expected). */
+  function prepareImport(text: string, file: string, defaultNodeMemoryBytes?: number): PreparedImport {
     const imported = importTopology(text, file);
     const { machine, notes } = toMachineSpec(imported, defaultNodeMemoryBytes ? { defaultNodeMemoryBytes } : {});
+    return { file, imported, machine, notes, impact: importImpact(draft.value, machine) };
+  }
+  /** Replaces the machine by a prepared import; cgroups, files, tasks and the timeline are kept as they are. */
+  function applyImport(p: PreparedImport): string[] {
+    const { file, imported, machine, notes } = p;
     setMachine(machine);
     // the importable NICs are in machine.nics now (toMachineSpec); this list is only what it could not take
     nics.value = [];
@@ -45,6 +60,10 @@ export const useScenario = defineStore('scenario', () => {
     const summary = `${file}: ${machine.cpus} CPUs, ${machine.numa.nodes.length} NUMA node${machine.numa.nodes.length === 1 ? '' : 's'}, ${machine.devices.length} disks, ${imported.nics.length} NICs (${imported.format})`;
     importNotes.value = [summary, ...notes];
     return importNotes.value;
+  }
+  /** Imports hwloc XML or lscpu output without asking; throws the importer's error (file:line:col: path: expected). */
+  function importMachine(text: string, file: string, defaultNodeMemoryBytes?: number): string[] {
+    return applyImport(prepareImport(text, file, defaultNodeMemoryBytes));
   }
   function setCgroupWrite(path: string, file: string, value: string | null): void {
     const cgroups = draft.value.cgroups.map((c) => ({ path: c.path, writes: c.writes.map((w) => [...w] as [string, string]) }));
@@ -86,5 +105,5 @@ export const useScenario = defineStore('scenario', () => {
     draft.value = { ...draft.value, ...p };
     touch();
   }
-  return { draft, nics, positions, importNotes, layouts, dirty, tree, devices, replace, setMachine, importMachine, setCgroupWrite, addCgroup, removeCgroup, setTasks, setTimeline, patch };
+  return { draft, nics, positions, importNotes, layouts, dirty, tree, devices, replace, setMachine, prepareImport, applyImport, importMachine, setCgroupWrite, addCgroup, removeCgroup, setTasks, setTimeline, patch };
 });
