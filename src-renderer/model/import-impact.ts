@@ -22,7 +22,9 @@ export interface ImportImpact {
   changes: ImportImpactItem[];
 }
 
-const KEPT = 'it stays in the scenario and the scenario check will report it';
+const KEPT = 'it stays in the scenario as it is';
+/** resolve.ts refuses an affinity naming a CPU the machine lacks. */
+const REFUSED = 'it stays in the scenario and the scenario check will refuse it';
 const devNo = (d: BlockDeviceSpec): string => `${d.major}:${d.minor}`;
 const cpuRange = (n: number): string => (n > 0 ? `CPUs ${formatCpuList(Array.from({ length: n }, (_, c) => c))}` : 'no CPUs');
 
@@ -95,7 +97,7 @@ export function importImpact(s: Scenario, next: MachineSpec): ImportImpact {
 
   for (const t of s.tasks) {
     const missing = t.cpus.filter((c) => c >= nextCpus);
-    if (missing.length) losses.push({ kind: 'task', text: `task '${t.name}' is pinned to CPU ${formatCpuList(t.cpus)}; the imported machine has ${cpuRange(nextCpus)}: ${KEPT}` });
+    if (missing.length) losses.push({ kind: 'task', text: `task '${t.name}' is pinned to CPU ${formatCpuList(t.cpus)}; the imported machine has ${cpuRange(nextCpus)}: ${REFUSED}` });
     const badNodes = (t.mempolicy?.nodes ?? []).filter((n) => n >= nextNodes);
     if (badNodes.length) losses.push({ kind: 'task', text: `task '${t.name}' has memory policy ${t.mempolicy!.mode} on node ${formatCpuList(t.mempolicy!.nodes)}; the imported machine has ${nextNodes} node${nextNodes === 1 ? '' : 's'}: ${KEPT}` });
     const r = t.run;

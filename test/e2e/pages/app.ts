@@ -36,6 +36,11 @@ export const machinePage = (p: Page) => ({
   diskType: () => p.locator('[data-field="disk-type"]'),
   addDisk: () => p.locator('[data-action="add-disk"]'),
   diskParams: () => p.locator('[data-role="disk-params"]'),
+  impact: () => p.locator('[data-role="import-impact"]'),
+  impactLosses: () => p.locator('[data-role="import-impact-losses"] li'),
+  impactChanges: () => p.locator('[data-role="import-impact-changes"] li'),
+  impactCancel: () => p.locator('[data-action="import-impact-cancel"]'),
+  impactConfirm: () => p.locator('[data-action="import-impact-confirm"]'),
 });
 
 export const calibrationPanel = (p: Page) => ({

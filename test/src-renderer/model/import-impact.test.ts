@@ -39,15 +39,15 @@ describe('importImpact: what a topology import would drop or break', () => {
       'disk sdb (8:16, hdd, 256 GiB) is not in the imported machine: it is removed',
       "io.max line '8:16 rbps=1048576' of /backup names sdb (8:16): it stays in the scenario, naming no disk of the imported machine",
       "io.weight line '8:0 200' of /backup names sda (8:0): it stays in the scenario, naming no disk of the imported machine",
-      "cpuset.cpus '0-1,20-23' of /backup names CPU 20-23; the imported machine has CPUs 0-3: it stays in the scenario and the scenario check will report it",
-      "cpuset.mems '1' of /backup names node 1; the imported machine has node 0: it stays in the scenario and the scenario check will report it",
-      'file /data/big is on sdb, which the imported machine lacks: it stays in the scenario and the scenario check will report it',
+      "cpuset.cpus '0-1,20-23' of /backup names CPU 20-23; the imported machine has CPUs 0-3: it stays in the scenario and the scenario check will refuse it",
+      "cpuset.mems '1' of /backup names node 1; the imported machine has node 0: it stays in the scenario as it is",
+      'file /data/big is on sdb, which the imported machine lacks: it stays in the scenario as it is',
       'NIC eth0 (e1000e) is not in the imported machine: it is removed',
       'NIC eth1 (e1000e) is not in the imported machine: it is removed',
       'NIC eth2 (mlx5_core) is not in the imported machine: it is removed',
-      "task 'web' is pinned to CPU 20-23; the imported machine has CPUs 0-3: it stays in the scenario and the scenario check will report it",
-      "task 'reader' reads /data/big, whose disk the imported machine lacks: it stays in the scenario and the scenario check will report it",
-      'timeline: unplug of sdb at 2 s names a device the imported machine lacks: it stays in the scenario and the scenario check will report it',
+      "task 'web' is pinned to CPU 20-23; the imported machine has CPUs 0-3: it stays in the scenario and the scenario check will refuse it",
+      "task 'reader' reads /data/big, whose disk the imported machine lacks: it stays in the scenario as it is",
+      'timeline: unplug of sdb at 2 s names a device the imported machine lacks: it stays in the scenario as it is',
     ]);
     expect(changes.map((c) => c.text)).toEqual(['CPUs: 24 → 4', 'NUMA nodes: 2 → 1', 'memory: 36.0 GiB → 4 GiB']);
   });
