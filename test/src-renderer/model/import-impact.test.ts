@@ -39,7 +39,7 @@ describe('importImpact: what a topology import would drop or break', () => {
       'disk sdb (8:16, hdd, 256 GiB) is not in the imported machine: it is removed',
       "io.max line '8:16 rbps=1048576' of /backup names sdb (8:16): it stays in the scenario, naming no disk of the imported machine",
       "io.weight line '8:0 200' of /backup names sda (8:0): it stays in the scenario, naming no disk of the imported machine",
-      "cpuset.cpus '0-1,20-23' of /backup names CPU 20-23; the imported machine has CPUs 0-3: it stays in the scenario and the scenario check will refuse it",
+      "cpuset.cpus '0-1,20-23' of /backup names CPU 20-23; the imported machine has CPUs 0-3: it stays in the scenario as it is",
       "cpuset.mems '1' of /backup names node 1; the imported machine has node 0: it stays in the scenario as it is",
       'file /data/big is on sdb, which the imported machine lacks: it stays in the scenario as it is',
       'NIC eth0 (e1000e) is not in the imported machine: it is removed',
