@@ -1,3 +1,4 @@
+import { Hugetlb } from './hugetlb';
 import type { Rng } from '../../engine/rng';
 import type { Cgroup } from '../cgroup/cgroup';
 import type { Kernel } from '../kernel';
@@ -78,6 +79,7 @@ export class Mm implements MemoryApi {
   private readonly engine: Kernel['engine'];
   /** Transparent huge pages and compaction. */
   readonly thp: Thp;
+  readonly hugetlb: Hugetlb;
   /** Idle page tracking (PG_idle, /sys/kernel/mm/page_idle/bitmap). */
   readonly pageIdle: PageIdle;
   /** Set by the NUMA subsystem on machines with more than one node (per-node placement and counters). */
@@ -160,6 +162,7 @@ export class Mm implements MemoryApi {
     this.swapIo = new FixedSwapIo(this.swapStore);
     this.reclaim = new Reclaimer(this);
     this.thp = new Thp(this);
+    this.hugetlb = new Hugetlb(this);
     this.pageIdle = new PageIdle(this);
     this.pageCache = new PageCache(this, s.files);
   }

@@ -7,6 +7,7 @@ import type { Mm } from './mm';
 import { oomScore, pagetablePages } from './oom';
 import { EV, EV_NAMES } from './stats';
 import { taskMm } from './task-mm';
+import { hugetlbMeminfoCounts, hugetlbMeminfoKb, registerHugetlbFiles } from './hugetlb-files';
 import { registerThpFiles, thpVmstat } from './thp-files';
 import { zswapMeminfo, zswapVmstat } from './zswap-files';
 import { balloonVmstat } from './balloon-files';
@@ -82,7 +83,9 @@ export function meminfo(mm: Mm): string {
     kb('CommitLimit', commitLimit),
     kb('Committed_AS', mm.committedPages),
     kb('AnonHugePages', mm.thp.mapped * 512),
+    hugetlbMeminfoCounts(mm),
     kb('Hugepagesize', 512),
+    kb('Hugetlb', hugetlbMeminfoKb(mm) / 4),
   ].join('');
 }
 
@@ -202,6 +205,7 @@ export function registerProcFiles(k: Kernel, mm: Mm): void {
   vfs.register('/proc/vmstat', { read: () => vmstat(mm), observable: true });
   vfs.register('/proc/zoneinfo', { read: () => zoneinfo(mm) });
   registerThpFiles(k, mm);
+  registerHugetlbFiles(k, mm);
   const vm = (name: string, f: ReturnType<typeof intSysctl>): void => vfs.register(`/proc/sys/vm/${name}`, f);
   vm('swappiness', intSysctl(() => mm.swappiness, (v) => (mm.swappiness = v), 0, MAX_SWAPPINESS));
   vm(

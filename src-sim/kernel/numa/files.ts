@@ -11,6 +11,7 @@ import type { Kernel } from '../kernel';
 import type { Memcg } from '../memcg/memcg';
 import { NR_NUMA_STAT, type NodeMm } from './node-mm';
 import { nodeCounts } from './node-counts';
+import { nodeHugetlbMeminfo, registerNodeHugetlbFiles } from '../mm/hugetlb-files';
 
 const NUMASTAT_NAMES = ['numa_hit', 'numa_miss', 'numa_foreign', 'interleave_hit', 'local_node', 'other_node'];
 /** /proc/vmstat spells two of them differently (mm/vmstat.c: vmstat_text). */
@@ -61,7 +62,7 @@ export function nodeMeminfo(nm: NodeMm, n: number): string {
     nkb(n, 'KernelStack', 0) +
     nkb(n, 'PageTables', 0) +
     nkb(n, 'AnonHugePages', hugeOnNode(mm, n) * 512) +
-    `Node ${n} HugePages_Total:     0\nNode ${n} HugePages_Free:      0\nNode ${n} HugePages_Surp:      0\n`
+    nodeHugetlbMeminfo(mm, n)
   );
 }
 
@@ -127,6 +128,7 @@ export function registerNumaFiles(k: Kernel, nm: NodeMm): void {
     vfs.register(`${dir}/distance`, { read: () => `${nm.topo.distance[n]!.join(' ')}\n` });
     vfs.register(`${dir}/meminfo`, { read: () => nodeMeminfo(nm, n), observable: true });
     vfs.register(`${dir}/numastat`, { read: () => nodeNumastat(nm, n), observable: true });
+    registerNodeHugetlbFiles(k, nm.mm, n);
     // mm/mempolicy.c: weighted interleave weights, 1..255 (6.9+).
     vfs.register(`/sys/kernel/mm/mempolicy/weighted_interleave/node${n}`, {
       read: () => `${nm.weights[n]}\n`,
