@@ -5,12 +5,14 @@ import { baseScenario, flatMachine, taskSpec } from '../../../../src-sim/scenari
 import { bootMm, GiB, MiB } from './boot-mm';
 
 describe('/proc memory files', () => {
-  it('/proc/meminfo prints "Label:" in 16 columns and the value in 8, in kB; MemTotal = managed pages', () => {
+  it('/proc/meminfo prints "Label:" in 16 columns and the value in 8, in kB (HugePages_* as counts); MemTotal = managed pages', () => {
     const rig = bootMm(baseScenario({ machine: flatMachine(2, 4 * GiB) }));
     const text = rig.read('/proc/meminfo');
     const managed = (4 * GiB) / 4096 - (4 * GiB) / 4096 / 64;
     expect(text.split('\n')[0]).toBe(`MemTotal:       ${String(managed * 4).padStart(8)} kB`);
-    for (const line of text.trim().split('\n')) expect(line).toMatch(/^[A-Za-z()_]+:\s+\d+ kB$/);
+    // Every line is in kB except hugetlb_report_meminfo's four page counts.
+    for (const line of text.trim().split('\n')) expect(line).toMatch(/^[A-Za-z()_]+:\s+\d+ kB$|^HugePages_(Total|Free|Rsvd|Surp):\s+\d+$/);
+    expect(text.split('\n').filter((l) => l.startsWith('HugePages_'))).toHaveLength(4);
   });
 
   it('meminfo, vmstat and memory.stat are sampled as series (MemFree in kB, nr_free_pages, anon)', () => {
