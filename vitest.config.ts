@@ -12,5 +12,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Chromium tests poll the page for what the run has done; under a loaded CI
+    // box 1 s (vitest's default) is shorter than a simulated second at real-time pace.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
