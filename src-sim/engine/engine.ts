@@ -89,7 +89,7 @@ export class Engine {
   /**
    * Execute events with time ≤ `until`, at most `maxEvents` of them (so a host
    * can interleave control messages between chunks). Returns true when the
-   * clock reached `until` (now === until), false if it stopped early.
+   * clock reached `until` (now === max(now, until)), false if it stopped early.
    */
   runUntil(until: number, maxEvents = Infinity): boolean {
     this.stopped = false;
@@ -114,7 +114,8 @@ export class Engine {
       fn(t);
     }
     if (this.stopped) return false;
-    if (until !== Infinity) this.now = until;
+    // A target already passed (a host's stale pace deadline) must not move the clock back.
+    if (until !== Infinity && until > this.now) this.now = until;
     return true;
   }
 }

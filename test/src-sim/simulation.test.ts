@@ -55,4 +55,22 @@ describe('Simulation boundaries', () => {
     expect(a.count()).toBe(b.count());
     expect(a.sim.now).toBe(b.sim.now);
   });
+
+  it('advance to a time already passed leaves the clock where it is and changes nothing', () => {
+    const mk = () => {
+      const sim = new Simulation(baseScenario({ durationNs: 1000, sampleIntervalNs: 100 }));
+      const seen: number[] = [];
+      for (let t = 0; t < 1000; t += 13) sim.kernel.engine.schedule(t, (now) => seen.push(now));
+      return { sim, seen };
+    };
+    const a = mk();
+    a.sim.advance(600);
+    expect(a.sim.advance(250)).toBe(true);
+    expect(a.sim.now).toBe(600);
+    a.sim.runToEnd();
+    const b = mk();
+    b.sim.runToEnd();
+    expect(a.seen).toEqual(b.seen);
+    expect(a.sim.recorder.samples).toBe(b.sim.recorder.samples);
+  });
 });
