@@ -30,10 +30,10 @@ export class FlashModel implements DeviceModel {
   constructor(spec: BlockDeviceSpec, kind: 'ssd' | 'nvme', nrCpus: number, rng: Rng) {
     const nvme = kind === 'nvme';
     const cv = numParam(spec, 'lat_cv', 0.15, 0, MAX_LAT_CV);
-    this.jitter = new LatencyJitter(() => rng.next(), cv);
+    this.jitter = new LatencyJitter(rng, cv);
     // One stream of draws either way: the same scenario without write_lat_cv draws exactly as before.
     const writeCv = numParam(spec, 'write_lat_cv', cv, 0, MAX_LAT_CV);
-    this.writeJitter = writeCv === cv ? this.jitter : new LatencyJitter(() => rng.next(), writeCv);
+    this.writeJitter = writeCv === cv ? this.jitter : new LatencyJitter(rng, writeCv);
     this.nch = numParam(spec, 'channels', nvme ? 64 : 8, 1, 4096);
     this.busy = new Float64Array(this.nch);
     this.readNs = numParam(spec, 'read_lat_us', nvme ? 60 : 90, 0, 1e6) * 1e3;

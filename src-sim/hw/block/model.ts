@@ -90,12 +90,17 @@ export const MB = 1e6;
  */
 export const MAX_LAT_CV = 15;
 
+/** Where the jitter draws its uniforms: the device's Rng (a monomorphic method call, no closure per draw). */
+export interface UniformSource {
+  next(): number;
+}
+
 export class LatencyJitter {
   private readonly sigma: number;
   private readonly mu: number;
 
   constructor(
-    private readonly next: () => number,
+    private readonly rng: UniformSource,
     cv: number,
   ) {
     this.sigma = Math.sqrt(Math.log(1 + cv * cv));
@@ -106,8 +111,9 @@ export class LatencyJitter {
   factor(): number {
     if (this.sigma === 0) return 1;
     // Box–Muller: one standard normal from two uniforms.
-    const u = 1 - this.next();
-    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+    const rng = this.rng;
+    const u = 1 - rng.next();
+    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
     return Math.exp(this.mu + this.sigma * z);
   }
 }

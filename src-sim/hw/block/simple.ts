@@ -27,7 +27,7 @@ export class LatencyBandwidthModel implements DeviceModel {
 
   constructor(spec: BlockDeviceSpec, kind: 'usb' | 'virtio', rng: Rng) {
     const usb = kind === 'usb';
-    this.jitter = new LatencyJitter(() => rng.next(), numParam(spec, 'lat_cv', usb ? 0 : 0.15, 0, MAX_LAT_CV));
+    this.jitter = new LatencyJitter(rng, numParam(spec, 'lat_cv', usb ? 0 : 0.15, 0, MAX_LAT_CV));
     this.serial = usb;
     this.readLatNs = numParam(spec, 'read_lat_us', usb ? 500 : 100, 0, 1e7) * 1e3;
     this.writeLatNs = numParam(spec, 'write_lat_us', usb ? 2000 : 100, 0, 1e7) * 1e3;

@@ -69,6 +69,10 @@ export class FioJobTask implements Behaviour {
   protected endFsyncDone = false;
   private readonly pool: PooledBio[] = [];
   protected readonly rampEnd: number;
+  /** No rate/rate_iops in any direction: rateWait() is always 0 and pace() does nothing, so the submit loop skips both. */
+  private readonly paced: boolean;
+  /** No bssplit/bsrange: bsSectors() is the fixed bs of the direction and draws nothing. */
+  private readonly fixedBs: boolean;
   /** Error of a failed buffered write, reported by the next fsync (errseq_t). */
   private mappingError: BioStatus | null = null;
   task: Task | null = null;
@@ -89,6 +93,8 @@ export class FioJobTask implements Behaviour {
     this.total = target.ioBytes;
     this.cpuPerIo = CPU_PER_IO_NS[job.ioengine];
     this.rampEnd = job.rampTimeNs;
+    this.paced = job.rate.some((r) => r !== 0) || job.rateIops.some((r) => r !== 0);
+    this.fixedBs = job.bssplit === null && job.bsrange === null;
     if (job.seqAdd < 0) this.seqPos = Math.max(0, target.sectors - this.bsSectors(0));
   }
 
@@ -249,12 +255,15 @@ export class FioJobTask implements Behaviour {
     const block = this.k.block!;
     const plug = n > 1 && block.startPlug !== undefined;
     if (plug) block.startPlug!();
+    const task = this.task!;
+    const job = this.job;
+    const paced = this.paced;
     for (let i = 0; i < n; i++) {
       if (this.ended(now)) break;
       const dir = this.peekDir();
-      if (this.rateWait(now) > 0) break;
+      if (paced && this.rateWait(now) > 0) break;
       this.dirChoice = -1;
-      const nr = Math.max(1, this.bsSectors(dir));
+      const nr = this.fixedBs ? Math.max(1, job.bs[dir]! >>> 9) : Math.max(1, this.bsSectors(dir));
       const sector = this.offset(nr);
       const bio = this.getBio();
       bio.dir = dir;
@@ -262,20 +271,20 @@ export class FioJobTask implements Behaviour {
       bio.sector = sector;
       bio.bytes = nr * 512;
       bio.flags = dir === 1 ? this.writeFlags : 0;
-      bio.cgroup = this.task!.cgroup;
-      bio.task = this.task;
+      bio.cgroup = task.cgroup;
+      bio.task = task;
       this.inflight++;
       this.iosIssued++;
       this.bytesIssued += bio.bytes;
       this.issuedDir[dir]!++;
       if (dir === 1) this.writesSinceFsync++;
-      this.pace(dir, bio.bytes);
+      if (paced) this.pace(dir, bio.bytes);
       block.submitBio(bio);
-      if (this.job.thinktimeNs > 0 && ++this.sinceThink >= this.job.thinktimeBlocks) {
+      if (job.thinktimeNs > 0 && ++this.sinceThink >= job.thinktimeBlocks) {
         this.thinkPending = true;
         break;
       }
-      if (this.job.fsync > 0 && this.writesSinceFsync >= this.job.fsync) break;
+      if (job.fsync > 0 && this.writesSinceFsync >= job.fsync) break;
     }
     if (plug) block.finishPlug!();
   }
