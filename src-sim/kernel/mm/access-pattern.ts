@@ -14,8 +14,8 @@ export class AccessPattern {
   readonly lo: Int32Array;
   /** Probability that one touch lands in bucket b. */
   readonly mass: Float64Array;
-  /** Bucket of each page (null when there is one bucket). */
-  readonly bucketOf: Uint8Array | null;
+  /** The bucket bucket() found last. */
+  private lastBucket = 0;
 
   private constructor(
     readonly pages: number,
@@ -24,21 +24,31 @@ export class AccessPattern {
   ) {
     this.lo = Int32Array.from(lo);
     this.mass = Float64Array.from(mass);
-    if (mass.length > 1) {
-      const b = new Uint8Array(pages);
-      for (let i = 0; i < mass.length; i++) b.fill(i, lo[i], lo[i + 1]);
-      this.bucketOf = b;
-    } else {
-      this.bucketOf = null;
-    }
   }
 
   get buckets(): number {
     return this.mass.length;
   }
 
+  /**
+   * The bucket holding `page`: a binary search of `lo` (≤ 250 buckets, in
+   * cache) instead of a per-page array, which cost a byte per page filled at
+   * attach and a cache miss per lookup.
+   */
   bucket(page: number): number {
-    return this.bucketOf === null ? 0 : this.bucketOf[page]!;
+    const lo = this.lo;
+    // Runs of neighbouring pages (a huge page's 512, reclaim's scans) mostly stay in one bucket.
+    const last = this.lastBucket;
+    if (lo[last]! <= page && page < lo[last + 1]!) return last;
+    let a = 0;
+    let z = lo.length - 2;
+    while (a < z) {
+      const mid = (a + z + 1) >> 1;
+      if (lo[mid]! <= page) a = mid;
+      else z = mid - 1;
+    }
+    this.lastBucket = a;
+    return a;
   }
 
   /** Touches per second of one page of bucket b when the task touches `rate` pages/s. */

@@ -61,9 +61,25 @@ export class MemObject {
    * and pos[page] is where a page sits in perm. Never-touched pages are
    * interchangeable, so a fault can take one without a random probe.
    */
-  /** perm[i] − i and pos[page] − page (zero = identity, untouched at attach). */
+  /**
+   * perm[i] − i and pos[page] − page (zero = identity). Both stay null, and
+   * the index the identity, until the first swap that moves a page: faults
+   * on never-touched pages take the last slot of their part, which is the
+   * page's own slot (a swap with itself), so a region that is only ever
+   * faulted in never allocates, reads or writes these arrays.
+   */
   private permOff: Int32Array | null = null;
   private posOff: Int32Array | null = null;
+  /** A pattern is attached (the non-resident index is kept). */
+  private indexed = false;
+  /**
+   * The last pickNonResident() answer: its page, slot and bucket, so that
+   * markResident() of that page needs no lookup. Any swap that moves a page
+   * forgets it (-1).
+   */
+  private pickedPage = -1;
+  private pickedSlot = 0;
+  private pickedBucket = 0;
   nonres: Int32Array | null = null;
   nv: Int32Array | null = null;
 
@@ -118,8 +134,10 @@ export class MemObject {
     const n = this.pages;
     const nonres = new Int32Array(pattern.buckets);
     for (let b = 0; b < pattern.buckets; b++) nonres[b] = pattern.lo[b + 1]! - pattern.lo[b]!;
-    this.permOff = new Int32Array(n);
-    this.posOff = new Int32Array(n);
+    this.permOff = null;
+    this.posOff = null;
+    this.indexed = true;
+    this.pickedPage = -1;
     this.nonres = nonres;
     this.nv = new Int32Array(pattern.buckets);
     // state is non-zero only for pages that were mapped at some time
@@ -132,16 +150,24 @@ export class MemObject {
 
   /** The page at slot i of the fault index (bucket parts as described at `nonres`). */
   permAt(i: number): number {
-    return this.permOff![i]! + i;
+    const perm = this.permOff;
+    return perm === null ? i : perm[i]! + i;
   }
 
   /** Where `page` sits in the fault index. */
   posOf(page: number): number {
-    return this.posOff![page]! + page;
+    const pos = this.posOff;
+    return pos === null ? page : pos[page]! + page;
   }
 
   private swap(a: number, b: number): void {
-    const perm = this.permOff!;
+    if (a === b) return;
+    this.pickedPage = -1;
+    if (this.permOff === null) {
+      this.permOff = new Int32Array(this.pages);
+      this.posOff = new Int32Array(this.pages);
+    }
+    const perm = this.permOff;
     const pos = this.posOff!;
     const pa = perm[a]! + a;
     const pb = perm[b]! + b;
@@ -160,12 +186,19 @@ export class MemObject {
 
   /** Keep the non-resident index in step (no-op without a pattern). */
   markResident(page: number): void {
-    if (this.permOff === null) return;
-    const pat = this.pattern!;
-    const b = pat.bucket(page);
-    const lo = pat.lo[b]!;
+    if (!this.indexed) return;
+    let b: number;
+    let p: number;
+    if (page === this.pickedPage) {
+      b = this.pickedBucket;
+      p = this.pickedSlot;
+      this.pickedPage = -1;
+    } else {
+      b = this.pattern!.bucket(page);
+      p = this.posOf(page);
+    }
+    const lo = this.pattern!.lo[b]!;
     const nv = this.nv!;
-    const p = this.posOf(page);
     if (p < lo + nv[b]!) {
       // Leave the touched part (its last slot moves into the hole), then the non-resident part.
       this.swap(p, lo + --nv[b]!);
@@ -177,7 +210,7 @@ export class MemObject {
 
   /** A resident page was evicted or unmapped: it joins the touched, non-resident part. */
   markNonResident(page: number): void {
-    if (this.permOff === null) return;
+    if (!this.indexed) return;
     const pat = this.pattern!;
     const b = pat.bucket(page);
     const lo = pat.lo[b]!;
@@ -192,9 +225,14 @@ export class MemObject {
    */
   pickNonResident(b: number, u: number): number {
     const lo = this.pattern!.lo[b]!;
-    const j = Math.floor(u * this.nonres![b]!);
-    if (j < this.nv![b]!) return this.permAt(lo + j);
-    return this.permAt(lo + this.nonres![b]! - 1);
+    const nonres = this.nonres![b]!;
+    const j = Math.floor(u * nonres);
+    const slot = j < this.nv![b]! ? lo + j : lo + nonres - 1;
+    const page = this.permAt(slot);
+    this.pickedPage = page;
+    this.pickedSlot = slot;
+    this.pickedBucket = b;
+    return page;
   }
 
   /** Touch rate of one page (per second) under the pattern; 0 without one. */
