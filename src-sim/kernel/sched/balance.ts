@@ -189,13 +189,15 @@ export class Balancer {
    * tick does through update_cfs_group), so CPU loads compare fairly.
    */
   private refreshShares(q: CfsRq): void {
-    const visit = (se: SchedEntity): void => {
-      if (!se.myQ) return;
-      this.refreshShares(se.myQ);
-      this.s.updateCfsGroup(se);
-    };
-    for (let i = 0; i < q.queue.length; i++) visit(q.queue[i]!);
-    if (q.curr) visit(q.curr);
+    for (let i = 0; i < q.queue.length; i++) this.refreshGroup(q.queue[i]!);
+    if (q.curr) this.refreshGroup(q.curr);
+  }
+
+  /** refreshShares' step for one entity (a method, not a closure made per call). */
+  private refreshGroup(se: SchedEntity): void {
+    if (!se.myQ) return;
+    this.refreshShares(se.myQ);
+    this.s.updateCfsGroup(se);
   }
 
   /** Waiting fair tasks below `q` (the running one excluded). */

@@ -65,8 +65,13 @@ function key(q: CfsRq, se: SchedEntity): number {
  * update is accounted in the state it had.
  */
 export function updateLoadAvg(now: number, q: CfsRq, se: SchedEntity): void {
-  const on = se.onRq ? 1 : 0;
-  updatePelt(se.avg, now, on, se.myQ ? se.myQ.hNrRunning : on, q.curr === se ? 1 : 0, se.weight);
+  // most calls come again at the same `now` (every level and step of one
+  // event): updatePelt would return at once when less than 1024 ns passed
+  const d = now - se.avg.lastUpdate;
+  if (d < 0 || d >= 1024) {
+    const on = se.onRq ? 1 : 0;
+    updatePelt(se.avg, now, on, se.myQ ? se.myQ.hNrRunning : on, q.curr === se ? 1 : 0, se.weight);
+  }
   updateCfsAvg(now, q);
 }
 
@@ -76,6 +81,8 @@ export function updateLoadAvg(now: number, q: CfsRq, se: SchedEntity): void {
  * UPDATE_TG of update_load_avg).
  */
 export function updateCfsAvg(now: number, q: CfsRq): void {
+  const d = now - q.avg.lastUpdate;
+  if (d >= 0 && d < 1024) return;
   if (updatePelt(q.avg, now, q.load, q.hNrRunning, q.curr ? 1 : 0, 1)) updateTgLoadAvg(q);
 }
 

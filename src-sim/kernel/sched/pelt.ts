@@ -30,13 +30,9 @@ const HALVES = Float64Array.from({ length: 64 }, (_, j) => 2 ** j);
 /** kernel/sched/pelt.c: decay_load — val · y^n, halved once per 32 periods then the table. */
 export function decayLoad(val: number, n: number): number {
   if (n > DECAY_LIMIT) return 0;
-  let v = val;
-  let k = n;
-  if (k >= LOAD_AVG_PERIOD) {
-    v = Math.floor(v / HALVES[(k / LOAD_AVG_PERIOD) | 0]!);
-    k %= LOAD_AVG_PERIOD;
-  }
-  return Math.floor(v * Y[k]!);
+  // n is a whole number of periods ≤ DECAY_LIMIT here: integer shifts, not a float modulo
+  if (n < LOAD_AVG_PERIOD) return Math.floor(val * Y[n]!);
+  return Math.floor(Math.floor(val / HALVES[n >> 5]!) * Y[n & (LOAD_AVG_PERIOD - 1)]!);
 }
 
 /**
@@ -95,7 +91,8 @@ export function updatePelt(sa: PeltAvg, now: number, load: number, runnable: num
     sa.loadSum = decayLoad(sa.loadSum, periods);
     sa.runnableSum = decayLoad(sa.runnableSum, periods);
     sa.utilSum = decayLoad(sa.utilSum, periods);
-    delta %= 1024;
+    // delta %= 1024, exactly (whole ns units), without a float modulo
+    delta -= periods * 1024;
     contrib = load ? segments(periods, 1024 - sa.periodContrib, delta) : 0;
   }
   sa.periodContrib = delta;
