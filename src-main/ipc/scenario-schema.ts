@@ -57,6 +57,7 @@ const run = z.discriminatedUnion('type', [
     then: z.enum(['hold', 'free', 'loop']),
     madvise: madvise.optional(),
     pin: z.boolean().optional(),
+    hugetlb: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('workingset'),
@@ -66,6 +67,7 @@ const run = z.discriminatedUnion('type', [
     ratePerSec: z.number(),
     workNs: ns.optional(),
     madvise: madvise.optional(),
+    hugetlb: z.boolean().optional(),
   }),
   z.object({ type: z.literal('wss-scanner'), periodNs: z.number().int().positive(), pageCostNs: ns }),
   z.object({

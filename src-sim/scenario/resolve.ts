@@ -581,12 +581,14 @@ function resolveRun(
     case 'alloc': {
       const step = r.step ?? r.size;
       if (step > r.size) issues.push({ path: [...at, 'step'], message: `expected step ≤ size (${formatSize(r.size)}), got ${formatSize(step)}` });
-      return { type: 'alloc', sizeBytes: r.size, stepBytes: step, everyNs: r.every ?? 0, touch: r.touch ?? 'sequential', then: r.then ?? 'hold', ...(r.madvise !== undefined ? { madvise: r.madvise } : {}), ...(r.pin ? { pin: true } : {}) };
+      hugetlbWithMadvise(r, at, issues);
+      return { type: 'alloc', sizeBytes: r.size, stepBytes: step, everyNs: r.every ?? 0, touch: r.touch ?? 'sequential', then: r.then ?? 'hold', ...(r.madvise !== undefined ? { madvise: r.madvise } : {}), ...(r.pin ? { pin: true } : {}), ...(r.hugetlb ? { hugetlb: true } : {}) };
     }
     case 'workingset': {
       const pattern = r.pattern ?? 'uniform';
       if (r.theta !== undefined && pattern !== 'zipf') issues.push({ path: [...at, 'theta'], part: 'key', message: 'applies only to pattern: zipf' });
-      return { type: 'workingset', sizeBytes: r.size, pattern, theta: r.theta ?? DEFAULT_ZIPF_THETA, ratePerSec: r.rate, ...(r.work !== undefined ? { workNs: r.work } : {}), ...(r.madvise !== undefined ? { madvise: r.madvise } : {}) };
+      hugetlbWithMadvise(r, at, issues);
+      return { type: 'workingset', sizeBytes: r.size, pattern, theta: r.theta ?? DEFAULT_ZIPF_THETA, ratePerSec: r.rate, ...(r.work !== undefined ? { workNs: r.work } : {}), ...(r.madvise !== undefined ? { madvise: r.madvise } : {}), ...(r.hugetlb ? { hugetlb: true } : {}) };
     }
     case 'read':
     case 'write': {
@@ -669,6 +671,13 @@ export const DEFAULTS = {
   bs: formatSize(DEFAULT_BS),
   zipfTheta: DEFAULT_ZIPF_THETA,
 } as const;
+
+/** madvise() is THP advice; a MAP_HUGETLB region is always 2 MiB pages, so the two together are a contradiction in the scenario. */
+function hugetlbWithMadvise(r: { madvise?: string | undefined; hugetlb?: boolean | undefined }, at: (string | number)[], issues: PathIssue[]): void {
+  if (r.hugetlb === true && r.madvise !== undefined) {
+    issues.push({ path: [...at, 'madvise'], part: 'key', message: 'expected no madvise with hugetlb: true (MADV_HUGEPAGE/NOHUGEPAGE steer transparent huge pages; a MAP_HUGETLB region is always 2 MiB pages)' });
+  }
+}
 
 /** Parse the job as fio would, so a malformed job file is bad input here rather than a failure at boot. */
 function checkFioJob(text: string, file: string, pathOfLine: (line: number) => (string | number)[], issues: PathIssue[], opts: { quote: boolean } = { quote: true }): void {

@@ -269,6 +269,7 @@ const Run = z.discriminatedUnion(
       then: oneOf(['hold', 'free', 'loop']).optional(),
       madvise: oneOf(['hugepage', 'nohugepage']).optional(),
       pin: bool.optional(),
+      hugetlb: bool.optional(),
     }),
     strict({
       type: z.literal('workingset'),
@@ -278,6 +279,7 @@ const Run = z.discriminatedUnion(
       rate,
       work: positiveDuration.optional(),
       madvise: oneOf(['hugepage', 'nohugepage']).optional(),
+      hugetlb: bool.optional(),
     }),
     strict({
       type: z.literal('wss-scanner'),

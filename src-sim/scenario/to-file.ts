@@ -133,9 +133,9 @@ function runFile(r: RunSpec): FileObject {
     case 'periodic':
       return { type: 'periodic', busy: formatDuration(r.busyNs), period: formatDuration(r.periodNs), ...(r.jitter ? { jitter: r.jitter } : {}) };
     case 'alloc':
-      return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then, ...(r.madvise ? { madvise: r.madvise } : {}), ...(r.pin ? { pin: true } : {}) };
+      return { type: 'alloc', size: formatSize(r.sizeBytes), step: formatSize(r.stepBytes), every: formatDuration(r.everyNs), touch: r.touch, then: r.then, ...(r.madvise ? { madvise: r.madvise } : {}), ...(r.pin ? { pin: true } : {}), ...(r.hugetlb ? { hugetlb: true } : {}) };
     case 'workingset':
-      return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec), ...(r.workNs ? { work: formatDuration(r.workNs) } : {}), ...(r.madvise ? { madvise: r.madvise } : {}) };
+      return { type: 'workingset', size: formatSize(r.sizeBytes), pattern: r.pattern, ...(r.pattern === 'zipf' ? { theta: r.theta } : {}), rate: formatRate(r.ratePerSec), ...(r.workNs ? { work: formatDuration(r.workNs) } : {}), ...(r.madvise ? { madvise: r.madvise } : {}), ...(r.hugetlb ? { hugetlb: true } : {}) };
     case 'wss-scanner':
       return { type: 'wss-scanner', period: formatDuration(r.periodNs), page_cost: formatDuration(r.pageCostNs) };
     case 'read':

@@ -191,6 +191,8 @@ export type RunSpec =
       madvise?: 'hugepage' | 'nohugepage';
       /** Long-term pinned (FOLL_LONGTERM, as RDMA or vfio pin): never in ZONE_MOVABLE, never migrated; absent = false. */
       pin?: boolean;
+      /** mmap(MAP_HUGETLB): 2 MiB pages from the hugetlbfs pool (vm.nr_hugepages), reserved at mmap; absent = false. */
+      hugetlb?: boolean;
     }
   | {
       type: 'workingset';
@@ -202,6 +204,8 @@ export type RunSpec =
       workNs?: number;
       /** madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE) on the region; absent = none. */
       madvise?: 'hugepage' | 'nohugepage';
+      /** mmap(MAP_HUGETLB): 2 MiB pages from the hugetlbfs pool (vm.nr_hugepages), reserved at mmap; absent = false. */
+      hugetlb?: boolean;
     }
   | {
       /**

@@ -20,10 +20,10 @@ export function hugetlbMeminfoCounts(mm: Mm): string {
   const h = mm.hugetlb;
   // "HugePages_Total:   %5lu": the label padded to 16, three spaces, the count 5 wide.
   const n = (label: string, v: number): string => `${`${label}:`.padEnd(16)}   ${String(v).padStart(5)}\n`;
-  return n('HugePages_Total', h.total) + n('HugePages_Free', h.free) + n('HugePages_Rsvd', 0) + n('HugePages_Surp', 0);
+  return n('HugePages_Total', h.total) + n('HugePages_Free', h.free) + n('HugePages_Rsvd', h.resv) + n('HugePages_Surp', h.surplus);
 }
 
-/** The Hugetlb line: every pool page of every size, in kB. */
+/** The Hugetlb line: every pool page of every size (nr_huge_pages, surplus included), in kB. */
 export function hugetlbMeminfoKb(mm: Mm): number {
   return mm.hugetlb.total * HPAGE_PMD_NR * 4;
 }
@@ -31,24 +31,25 @@ export function hugetlbMeminfoKb(mm: Mm): number {
 /** drivers/base/node.c: node_read_meminfo(), the hugetlb tail: "Node N HugePages_Total: %5u". */
 export function nodeHugetlbMeminfo(mm: Mm, n: number): string {
   const h = mm.hugetlb;
-  return `Node ${n} HugePages_Total: ${String(h.nrNode(n)).padStart(5)}\nNode ${n} HugePages_Free:  ${String(h.freeNode(n)).padStart(5)}\nNode ${n} HugePages_Surp:  ${String(0).padStart(5)}\n`;
+  return `Node ${n} HugePages_Total: ${String(h.nrNode(n)).padStart(5)}\nNode ${n} HugePages_Free:  ${String(h.freeNode(n)).padStart(5)}\nNode ${n} HugePages_Surp:  ${String(h.surplusNode(n)).padStart(5)}\n`;
 }
 
 export function registerHugetlbFiles(k: Kernel, mm: Mm): void {
   const vfs = k.vfs;
   const h = mm.hugetlb;
-  const total = { read: () => `${h.total}\n`, write: (d: string) => void h.setTotal(parseHugePages(d)) };
-  vfs.register('/proc/sys/vm/nr_hugepages', total);
+  const write = (d: string): void => void h.setTotal(parseHugePages(d));
+  // hugetlb_sysctl_handler_common() reads max_huge_pages (the persistent pool); nr_hugepages_show_common() reads nr_huge_pages.
+  vfs.register('/proc/sys/vm/nr_hugepages', { read: () => `${h.persistent}\n`, write });
   const dir = '/sys/kernel/mm/hugepages/hugepages-2048kB';
-  vfs.register(`${dir}/nr_hugepages`, total);
+  vfs.register(`${dir}/nr_hugepages`, { read: () => `${h.total}\n`, write });
   vfs.register(`${dir}/free_hugepages`, { read: () => `${h.free}\n` });
-  vfs.register(`${dir}/resv_hugepages`, { read: () => '0\n' });
-  vfs.register(`${dir}/surplus_hugepages`, { read: () => '0\n' });
+  vfs.register(`${dir}/resv_hugepages`, { read: () => `${h.resv}\n` });
+  vfs.register(`${dir}/surplus_hugepages`, { read: () => `${h.surplus}\n` });
   const overcommit = { read: () => `${h.nrOvercommit}\n`, write: (d: string) => void (h.nrOvercommit = parseHugePages(d)) };
   vfs.register(`${dir}/nr_overcommit_hugepages`, overcommit);
   vfs.register('/proc/sys/vm/nr_overcommit_hugepages', overcommit);
-  vfs.markNotSimulated('/proc/sys/vm/nr_overcommit_hugepages', 'no MAP_HUGETLB mappings are modelled, so surplus huge pages are never made');
-  vfs.markNotSimulated(`${dir}/nr_overcommit_hugepages`, 'no MAP_HUGETLB mappings are modelled, so surplus huge pages are never made');
+  vfs.markNotSimulated('/proc/sys/vm/nr_overcommit_hugepages', 'surplus huge pages are not allocated on demand: an mmap(MAP_HUGETLB) beyond the free pool fails with ENOMEM as with 0');
+  vfs.markNotSimulated(`${dir}/nr_overcommit_hugepages`, 'surplus huge pages are not allocated on demand: an mmap(MAP_HUGETLB) beyond the free pool fails with ENOMEM as with 0');
 }
 
 /** /sys/devices/system/node/nodeN/hugepages/hugepages-2048kB/* (multi-node machines, next to the node's meminfo). */
@@ -57,5 +58,5 @@ export function registerNodeHugetlbFiles(k: Kernel, mm: Mm, n: number): void {
   const dir = `/sys/devices/system/node/node${n}/hugepages/hugepages-2048kB`;
   k.vfs.register(`${dir}/nr_hugepages`, { read: () => `${h.nrNode(n)}\n`, write: (d) => void h.setNodeTotal(n, parseHugePages(d)) });
   k.vfs.register(`${dir}/free_hugepages`, { read: () => `${h.freeNode(n)}\n` });
-  k.vfs.register(`${dir}/surplus_hugepages`, { read: () => '0\n' });
+  k.vfs.register(`${dir}/surplus_hugepages`, { read: () => `${h.surplusNode(n)}\n` });
 }

@@ -672,6 +672,7 @@ export class Mm implements MemoryApi {
     const tm = taskMm(task);
     for (const o of tm.objects) if (this.objects[o.id] === o) this.freeObject(o);
     tm.objects.length = 0;
+    this.hugetlb.releaseTask(task);
     this.kswapdFailures.fill(0);
   }
 

@@ -24,6 +24,14 @@ export interface NumaMmHooks {
    * allocator; interleave and preferred fall back like default).
    */
   allocNodes(task: Task | null): readonly number[];
+  /**
+   * The nodes a fault on huge page `index` of a MAP_HUGETLB mapping of
+   * `task` tries, in order (mm/hugetlb.c: dequeue_hugetlb_folio_vma() with
+   * huge_node(): the policy's node, interleave by huge-page offset, its
+   * zonelist; a bind mask is a hard nodemask, other policies fall back to
+   * any node of cpuset.mems).
+   */
+  hugetlbOrder(task: Task, index: number): readonly number[];
   /** The zonelist of the task's local node (memcg limit reclaim walks it). */
   localZonelist(task: Task | null): readonly number[];
   /** mm/oom_kill.c: constrained_alloc(): the OOM domain of an allocation that failed on `nodes`. */

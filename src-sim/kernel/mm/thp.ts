@@ -187,10 +187,15 @@ export class Thp {
    * (1 + w·miss(now)) / (1 + w·miss(all 4 KiB)), w = lab_tlb_walk_pct / 100.
    */
   tlbFactor(o: MemObject): number {
+    return this.tlbFactorOf(o.pages, o.hugeMapped);
+  }
+
+  /** The same for a region of `pages` 4 KiB pages of which `huge` 2 MiB extents are mapped huge (THP or hugetlb). */
+  tlbFactorOf(pages: number, huge: number): number {
     const miss = (n: number): number => Math.max(0, 1 - STLB_ENTRIES / n);
     const w = this.tlbWalkPct / 100;
-    const now = o.pages - o.hugeMapped * (HPAGE_PMD_NR - 1);
-    return (1 + w * miss(now)) / (1 + w * miss(o.pages));
+    const now = pages - huge * (HPAGE_PMD_NR - 1);
+    return (1 + w * miss(now)) / (1 + w * miss(pages));
   }
 
   /** zap_huge_pmd() for every huge mapping of an object being unmapped (no split). */

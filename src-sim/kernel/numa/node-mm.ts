@@ -112,6 +112,14 @@ export class NodeMm implements NumaMmHooks {
     return policyNodes(this.topo, task.mempolicy, local, this.memsEffective(task.cgroup));
   }
 
+  hugetlbOrder(task: Task, index: number): readonly number[] {
+    const mems = this.memsEffective(task.cgroup);
+    const pl = placePage(this.topo, task.mempolicy, this.nodeOfTask(task), index, this.weights, mems);
+    if (task.mempolicy?.mode === 'bind') return pl.order;
+    const rest = this.topo.zonelist[pl.preferred]!.filter((n) => mems.includes(n) && !pl.order.includes(n));
+    return rest.length === 0 ? pl.order : [...pl.order, ...rest];
+  }
+
   localZonelist(task: Task | null): readonly number[] {
     return this.topo.zonelist[task ? this.nodeOfTask(task) : 0]!;
   }
@@ -246,7 +254,8 @@ export class NodeMm implements NumaMmHooks {
    * resident pages on node n over all its resident pages.
    */
   slowdown(task: Task): number {
-    const objects = taskMm(task).objects;
+    const tm = taskMm(task);
+    const objects: readonly { nodePages: Int32Array | null }[] = tm.hugetlb.length === 0 ? tm.objects : [...tm.objects, ...tm.hugetlb];
     const here = this.nodeOfTask(task);
     const row = this.topo.distance[here]!;
     let total = 0;

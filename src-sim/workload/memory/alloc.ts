@@ -1,4 +1,3 @@
-import type { Rng } from '../../engine/rng';
 import type { Kernel } from '../../kernel/kernel';
 import { AccessPattern } from '../../kernel/mm/access-pattern';
 import { emptyOutcome, faultAnonPages } from '../../kernel/mm/fault';
@@ -7,7 +6,8 @@ import type { MemObject } from '../../kernel/mm/objects';
 import { taskMm } from '../../kernel/mm/task-mm';
 import type { RunSpec } from '../../scenario/types';
 import type { Behaviour, Step, Task } from '../../kernel/task';
-import { outcomeSteps, StepQueue } from './steps';
+import { hugetlbAllocBehaviour } from './hugetlb-alloc';
+import { outcomeSteps, StepQueue, touchOrder } from './steps';
 
 type AllocSpec = Extract<RunSpec, { type: 'alloc' }>;
 
@@ -19,20 +19,10 @@ type AllocSpec = Extract<RunSpec, { type: 'alloc' }>;
  * pace (faulting back whatever was swapped out).
  */
 export function allocBehaviour(k: Kernel, mm: Mm, task: Task, spec: AllocSpec): Behaviour {
+  if (spec.hugetlb === true) return hugetlbAllocBehaviour(k, mm, task, spec);
   const pages = Math.max(1, Math.ceil(spec.sizeBytes / 4096));
   const stepPages = Math.max(1, Math.ceil(spec.stepBytes / 4096));
-  const rng: Rng = k.rng.fork(`alloc:${task.pid}`);
-  let order: Int32Array | null = null;
-  if (spec.touch === 'random') {
-    order = new Int32Array(pages);
-    for (let i = 0; i < pages; i++) order[i] = i;
-    for (let i = pages - 1; i > 0; i--) {
-      const j = rng.int(0, i);
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
-  }
+  const order = touchOrder(k.rng.fork(`alloc:${task.pid}`), spec.touch, pages);
   let obj: MemObject | null = null;
   let cursor = 0;
   let stepLeft = 0;

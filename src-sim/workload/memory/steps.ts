@@ -1,3 +1,4 @@
+import type { Rng } from '../../engine/rng';
 import type { FaultOutcome } from '../../kernel/mm/fault';
 import type { Mm } from '../../kernel/mm/mm';
 import type { Step, Task } from '../../kernel/task';
@@ -80,4 +81,18 @@ export function poisson(lambda: number, next: () => number): number {
     if (p <= l) return k;
     k++;
   }
+}
+
+/** The order `touch` visits the region's 4 KiB pages in: null for sequential, else a random permutation fixed at start. */
+export function touchOrder(rng: Rng, touch: 'sequential' | 'random', pages: number): Int32Array | null {
+  if (touch !== 'random') return null;
+  const order = new Int32Array(pages);
+  for (let i = 0; i < pages; i++) order[i] = i;
+  for (let i = pages - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
 }

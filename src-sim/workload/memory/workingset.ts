@@ -7,6 +7,7 @@ import { taskMm } from '../../kernel/mm/task-mm';
 import type { RunSpec } from '../../scenario/types';
 import type { Behaviour, Step, Task } from '../../kernel/task';
 import { mmapFailed } from './alloc';
+import { hugetlbWorkingsetBehaviour } from './hugetlb-workingset';
 import { outcomeSteps, poisson, StepQueue } from './steps';
 
 type WorkingsetSpec = Extract<RunSpec, { type: 'workingset' }>;
@@ -24,6 +25,7 @@ export const WS_TICK_NS = 10_000_000;
  * the same rates.
  */
 export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: WorkingsetSpec): Behaviour {
+  if (spec.hugetlb === true) return hugetlbWorkingsetBehaviour(k, mm, task, spec);
   const pages = Math.max(1, Math.ceil(spec.sizeBytes / 4096));
   const rng = k.rng.fork(`workingset:${task.pid}`);
   const next01 = (): number => rng.next();
