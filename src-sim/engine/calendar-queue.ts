@@ -41,6 +41,8 @@ export class CalendarQueue implements EventQueue {
   private curVb = 0;
   /** Cached entry index of the minimum; -1 = unknown. */
   private minE = -1;
+  /** Set by peekSlot(); a double from the start (0.5) so V8 never stores it as a small integer first. */
+  headTime = 0.5;
 
   private cost = 0;
   private ops = 0;
@@ -98,6 +100,13 @@ export class CalendarQueue implements EventQueue {
     if (this.n === 0) return Infinity;
     if (this.minE < 0) this.minE = this.findMin();
     return this.time[this.minE]!;
+  }
+
+  peekSlot(): number {
+    if (this.n === 0) return -1;
+    if (this.minE < 0) this.minE = this.findMin();
+    this.headTime = this.time[this.minE]!;
+    return this.slot[this.minE]!;
   }
 
   pop(): number {

@@ -22,6 +22,15 @@ export class Engine {
 
   private readonly queue: EventQueue;
   private fns: (EventFn | undefined)[] = [];
+  /**
+   * Each slot's time as the caller passed it. A time in ns is a double above
+   * V8's small-integer range, so it lives in a heap box; a generic (not
+   * double-element) array keeps the caller's box and hands the same one to
+   * the handler, where reading the queue's Float64Array would box the time
+   * again on every event. Starts with `null` so V8 never picks double
+   * elements for it.
+   */
+  private readonly times: (number | null)[] = [null];
   private gen: number[] = [];
   private free: number[] = [];
   private seq = 0;
@@ -46,8 +55,10 @@ export class Engine {
       if (slot >= SLOT_BITS) throw new SimInvariantError('engine', this.now, 'more than 2^24 pending events');
       this.fns.push(fn);
       this.gen.push(1);
+      this.times[slot] = at;
     } else {
       this.fns[slot] = fn;
+      this.times[slot] = at;
     }
     this.queue.push(at, this.seq++, slot);
     return this.gen[slot]! * SLOT_BITS + slot;
@@ -95,23 +106,27 @@ export class Engine {
     this.stopped = false;
     const queue = this.queue;
     const fns = this.fns;
-    let budget = maxEvents;
-    while (queue.peekTime() <= until) {
-      if (budget-- <= 0 || this.stopped) return false;
-      const t = queue.peekTime();
-      const slot = queue.pop();
+    const times = this.times;
+    // Events run by this call: a small integer, where counting a budget of
+    // Infinity down would box a double on every event.
+    let ran = 0;
+    for (;;) {
+      const slot = queue.peekSlot();
+      if (slot < 0 || !(queue.headTime <= until)) break;
+      if (ran >= maxEvents || this.stopped) return false;
+      queue.pop();
       const fn = fns[slot];
       // Free the slot before running so the handler can reuse it.
       fns[slot] = undefined;
       this.gen[slot]!++;
       this.free.push(slot);
-      if (fn === undefined) {
-        budget++;
-        continue;
-      }
-      this.now = t;
+      if (fn === undefined) continue;
+      this.now = queue.headTime;
       this.executed++;
-      fn(t);
+      ran++;
+      // The time the caller scheduled (equal to headTime; a slot is reused
+      // only after its entry is popped), as the box the caller passed.
+      fn(times[slot] as number);
     }
     if (this.stopped) return false;
     // A target already passed (a host's stale pace deadline) must not move the clock back.

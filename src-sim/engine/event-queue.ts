@@ -15,6 +15,15 @@ export interface EventQueue {
   push(time: number, seq: number, slot: number): void;
   /** Time of the earliest entry; +Infinity when empty. */
   peekTime(): number;
+  /**
+   * Slot of the earliest entry without removing it, its time in `headTime`;
+   * -1 when empty. The slot is a small integer and `headTime` a double field
+   * written in place, where peekTime's double result is boxed on every call
+   * the JIT does not inline.
+   */
+  peekSlot(): number;
+  /** Time of the entry the last peekSlot() returned (meaningless after it returned -1). */
+  readonly headTime: number;
   /** Remove the earliest entry and return its slot; -1 when empty. */
   pop(): number;
   clear(): void;
@@ -30,6 +39,7 @@ export class QuaternaryHeap implements EventQueue {
   private seq: Float64Array;
   private slot: Int32Array;
   private n = 0;
+  headTime = 0.5;
 
   constructor(capacity = 1024) {
     this.time = new Float64Array(capacity);
@@ -47,6 +57,12 @@ export class QuaternaryHeap implements EventQueue {
 
   peekTime(): number {
     return this.n === 0 ? Infinity : this.time[0]!;
+  }
+
+  peekSlot(): number {
+    if (this.n === 0) return -1;
+    this.headTime = this.time[0]!;
+    return this.slot[0]!;
   }
 
   push(t: number, s: number, sl: number): void {

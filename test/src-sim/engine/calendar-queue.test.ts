@@ -7,19 +7,22 @@ import { QuaternaryHeap } from '../../../src-sim/engine/event-queue';
 type Op = { push: number } | { pop: true };
 
 /** Apply ops to a queue; return the popped slots in order. Pushes get seq = slot = op index. */
-function replay(q: { push(t: number, s: number, sl: number): void; pop(): number; peekTime(): number; size: number }, ops: Op[]): [number, number][] {
+function replay(q: { push(t: number, s: number, sl: number): void; pop(): number; peekTime(): number; peekSlot(): number; readonly headTime: number; size: number }, ops: Op[]): [number, number][] {
   const out: [number, number][] = [];
+  // peekSlot names the entry pop() removes next and its time (the engine's loop uses both).
+  const popChecked = (): void => {
+    const t = q.peekTime();
+    const s = q.peekSlot();
+    const sl = q.pop();
+    if (s !== sl || q.headTime !== t) throw new Error(`peekSlot ${s} (headTime ${q.headTime}) but pop ${sl} at time ${t}`);
+    out.push([t, sl]);
+  };
   ops.forEach((op, i) => {
     if ('push' in op) q.push(op.push, i, i);
-    else if (q.size) {
-      const t = q.peekTime();
-      out.push([t, q.pop()]);
-    }
+    else if (q.size) popChecked();
   });
-  while (q.size) {
-    const t = q.peekTime();
-    out.push([t, q.pop()]);
-  }
+  while (q.size) popChecked();
+  if (q.peekSlot() !== -1) throw new Error('peekSlot of an empty queue is not -1');
   return out;
 }
 

@@ -53,6 +53,35 @@ describe('Engine', () => {
     expect(n).toBe(10);
   });
 
+  it('counts only events that ran against maxEvents (cancelled entries are free)', () => {
+    const e = new Engine();
+    const ran: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const id = e.schedule(i, () => ran.push(i));
+      if (i % 2 === 0) e.cancel(id);
+    }
+    expect(e.runUntil(100, 3)).toBe(false);
+    expect(ran).toEqual([1, 3, 5]);
+    expect(e.runUntil(100, 2)).toBe(true);
+    expect(ran).toEqual([1, 3, 5, 7, 9]);
+    expect(e.now).toBe(100);
+  });
+
+  it('hands each handler the time it was scheduled at, and a stopped chunk resumes at the next event', () => {
+    const e = new Engine();
+    const seen: [number, number][] = [];
+    const big = 2 ** 40 + 7; // a time above V8's small-integer range, as every time past ~1 s is
+    e.schedule(big, (now) => {
+      seen.push([now, e.now]);
+      e.stop();
+    });
+    e.schedule(big + 1, (now) => seen.push([now, e.now]));
+    expect(e.runUntil(big + 10)).toBe(false);
+    expect(seen).toEqual([[big, big]]);
+    expect(e.runUntil(big + 10)).toBe(true);
+    expect(seen).toEqual([[big, big], [big + 1, big + 1]]);
+  });
+
   it('refuses to schedule in the past, naming the subsystem and time', () => {
     const e = new Engine();
     e.runUntil(50);
