@@ -117,6 +117,10 @@ export class Disk implements BlockDeviceInfo {
   /** Set by the block layer while this disk is on the open plug's list. */
   plugged = false;
   private running = false;
+  /** nr_hw_queues, read per request for its hctx. */
+  private readonly nrHwQueues: number;
+  /** The elevator is `none`: run() has nothing to do while the dispatch list and its FIFO are empty. */
+  private noElevator: boolean;
 
   constructor(
     readonly spec: BlockDeviceSpec,
@@ -139,6 +143,8 @@ export class Disk implements BlockDeviceInfo {
     this.maxSectorsKb = Math.min(lim.maxHwSectorsKb, BLK_DEF_MAX_SECTORS_CAP_KB);
     this.nrRequests = defaultNrRequests(tagSetDepth(lim), defaultElevator);
     this.elevator = host.makeElevator(defaultElevator, this);
+    this.nrHwQueues = lim.nrHwQueues;
+    this.noElevator = this.elevator.name === 'none';
     // Partitions follow one another from sector 2048 (1 MiB alignment, as fdisk/parted do).
     let start = 2048;
     spec.partitions.forEach((bytes, i) => {
@@ -172,6 +178,7 @@ export class Disk implements BlockDeviceInfo {
     if (name === this.elevator.name) return;
     const moved = this.elevator.drain();
     this.elevator = this.host.makeElevator(name, this);
+    this.noElevator = this.elevator.name === 'none';
     // blk_mq_init_sched(): nr_requests reset for the new scheduler.
     this.nrRequests = defaultNrRequests(tagSetDepth(this.model.limits), name);
     const now = this.host.engine.now;
@@ -274,7 +281,7 @@ export class Disk implements BlockDeviceInfo {
     if (indexed) this.unindex(rq);
     if (front) rq.sector -= nr;
     rq.nrSectors += nr;
-    rq.bios.push(bio);
+    rq.more.push(bio);
     if (indexed) {
       this.index(rq);
       this.elevator.merged(rq, front);
@@ -308,12 +315,12 @@ export class Disk implements BlockDeviceInfo {
     rq.sector = sector;
     rq.nrSectors = bio.bytes >>> 9;
     rq.flags = flags;
-    rq.bios.push(bio);
+    rq.bio = bio;
     rq.cgroup = bio.cgroup;
     rq.task = bio.task;
     rq.part = part;
     rq.allocNs = now;
-    rq.hctx = bio.task !== null ? bio.task.pid % this.model.limits.nrHwQueues : 0;
+    rq.hctx = bio.task !== null ? bio.task.pid % this.nrHwQueues : 0;
     this.allocated++;
     return rq;
   }
@@ -321,13 +328,13 @@ export class Disk implements BlockDeviceInfo {
   private insert(rq: Request): void {
     const now = this.host.engine.now;
     rq.insertNs = now;
-    this.histQueue.record(now - rq.bios[0]!.submitNs);
+    this.histQueue.record(now - rq.bio!.submitNs);
     if (!this.alive) {
       this.endRequest(rq, 'EIO', now);
       return;
     }
     // blk_mq_try_issue_directly(): no elevator and a free driver tag → straight to the driver.
-    if (this.elevator.name === 'none' && this.dispatchList.length === 0 && this.driverInflight < this.deviceDepth && this.elevator.queued === 0) {
+    if (this.noElevator && this.dispatchList.length === 0 && this.driverInflight < this.deviceDepth && this.elevator.queued === 0) {
       this.issue(rq, now);
       return;
     }
@@ -371,6 +378,8 @@ export class Disk implements BlockDeviceInfo {
   /** Dispatch while the driver has tags (blk_mq_run_hw_queue). */
   run(): void {
     if (this.running || !this.alive) return;
+    // `none` dispatches nothing from an empty FIFO (no timers, no side effects): the common case after a completion.
+    if (this.noElevator && this.dispatchList.length === 0 && this.elevator.queued === 0) return;
     this.running = true;
     const now = this.host.engine.now;
     while (this.driverInflight < this.deviceDepth) {
@@ -471,8 +480,10 @@ export class Disk implements BlockDeviceInfo {
       // An empty flush was accounted by its internal flush request.
       this.account(rq, now);
     }
-    const bios = rq.bios;
-    for (let i = 0; i < bios.length; i++) this.host.endBio(bios[i]!, status, now);
+    const host = this.host;
+    if (rq.bio !== null) host.endBio(rq.bio, status, now);
+    const more = rq.more;
+    for (let i = 0; i < more.length; i++) host.endBio(more[i]!, status, now);
     this.allocated--;
     this.release(rq);
     this.admitWaiters();

@@ -20,7 +20,9 @@ export class Request {
   sector = 0;
   nrSectors = 0;
   flags = 0;
-  readonly bios: Bio[] = [];
+  /** The request's first bio (null for an internal flush); `more` holds bios merged in later, in merge order. */
+  bio: Bio | null = null;
+  readonly more: Bio[] = [];
   cgroup: Cgroup | null = null;
   task: Task | null = null;
   /** Partition index the I/O is accounted to (0 = whole disk only). */
@@ -59,8 +61,8 @@ export class Request {
   }
 
   reset(): void {
-    if (this.bios.length !== 1) this.bios.length = 0;
-    else this.bios.pop();
+    this.bio = null;
+    if (this.more.length !== 0) this.more.length = 0;
     this.cgroup = null;
     this.task = null;
     this.fseq = 0;

@@ -88,7 +88,8 @@ export function installIocg(k: Kernel): void {
   const passThrottle = (bio: Bio, release: ((bio: Bio) => void) | null, immediate: boolean): boolean => {
     bio.flags |= BIO_THROTTLED;
     const cg = bio.cgroup ?? k.cgroups.root;
-    const d = disks.get(bio.dev.disk.devt);
+    // No disk has io.max/io.latency state yet (the common case): no lookup by devt per bio.
+    const d = disks.size === 0 ? undefined : disks.get(bio.dev.disk.devt);
     if (d && d.lat.active && d.lat.grp(cg)) {
       const go = (): void => {
         inflightLat.set(bio, cg);
