@@ -76,7 +76,9 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
         out.done = n;
         return out;
       }
-      if (o.isResident(p)) {
+      // A page from the never-touched part of the fault index has all-zero state: nothing to read.
+      const fresh = o.pickedNeverTouched(p);
+      if (!fresh && o.isResident(p)) {
         mm.uncharge(m, 1);
         continue;
       }
@@ -92,11 +94,11 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
           continue;
         }
       }
-      const swapped = (o.state[p]! & PG_SWAPPED) !== 0;
+      const swapped = !fresh && (o.state[p]! & PG_SWAPPED) !== 0;
       // zswap_load(): a stored page is decompressed (CPU) instead of read from the device.
       const zns = swapped && mm.zswap !== null ? mm.zswap.load(o, p) : -1;
       if (swapped) mm.releaseSwap(o, p);
-      const r = mm.mapPage(o, p, m);
+      const r = mm.mapPage(o, p, m, fresh);
       m.ev[EV.pgfault]!++;
       if (swapped && zns >= 0) {
         // do_swap_page() counts the major fault before swap_read_folio(); no pswpin, no bio. A workingset refault is a memory stall.

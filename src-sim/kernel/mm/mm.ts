@@ -514,21 +514,25 @@ export class Mm implements MemoryApi {
    * list, or the active list when its shadow says it is a recent refault
    * (mm/workingset.c: workingset_refault()).
    */
-  mapPage(o: MemObject, p: number, m: Memcg): number {
+  mapPage(o: MemObject, p: number, m: Memcg, fresh = false): number {
     let f = this.numa ? this.numa.allocFrame(o, p) : this.ft.alloc();
     // Pinned/kernel pages are not __GFP_MOVABLE: they may not sit in ZONE_MOVABLE.
     if (o.unmovable && this.memoryBlocks) f = this.memoryBlocks.kernelFrame(f);
     if (f < 0) this.k.engine.fail('mm', 'no free frame for a reserved page');
-    return this.mapPageAt(o, p, m, f);
+    return this.mapPageAt(o, p, m, f, fresh);
   }
 
-  /** mapPage() into frame `f`, already taken off the free lists (a subpage of a huge page). */
-  mapPageAt(o: MemObject, p: number, m: Memcg, f: number): number {
+  /**
+   * mapPage() into frame `f`, already taken off the free lists (a subpage of
+   * a huge page). `fresh`: the page's state is known to be zero (never
+   * touched), so it is neither read nor rewritten with zero.
+   */
+  mapPageAt(o: MemObject, p: number, m: Memcg, f: number, fresh = false): number {
     this.ft.obj[f] = o.id;
     this.ft.idx[f] = p;
     // A frame's flags start clear when it is handed out (PG_idle included).
     this.pageIdle.clear(f);
-    const st = o.state[p]!;
+    const st = fresh ? 0 : o.state[p]!;
     let list = o.file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
     let refault = false;
     let workingset = false;
@@ -547,7 +551,7 @@ export class Mm implements MemoryApi {
         }
       }
     }
-    o.state[p] = (st & ~(PG_SHADOW | PG_REFERENCED | PG_WORKINGSET)) | (workingset ? PG_WORKINGSET : 0);
+    if (!fresh) o.state[p] = (st & ~(PG_SHADOW | PG_REFERENCED | PG_WORKINGSET)) | (workingset ? PG_WORKINGSET : 0);
     o.setFrame(p, f);
     o.memcg[p] = m.index + 1;
     o.resident++;

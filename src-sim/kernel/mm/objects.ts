@@ -32,8 +32,8 @@ export class MemObject {
   /** Some page was ever mapped (else every per-page array is still all zeros). */
   private everMapped = false;
   readonly state: Uint8Array;
-  /** Eviction age (lruvec nonresident_age at eviction), valid with PG_SHADOW. */
-  readonly shadow: Uint32Array;
+  /** Eviction ages, allocated at the first eviction (see `shadow`). */
+  private shadowAges: Uint32Array | null = null;
   /** memcg index + 1 the page is (or was last) charged to; 0 = never. */
   readonly memcg: Uint16Array;
   resident = 0;
@@ -80,6 +80,8 @@ export class MemObject {
   private pickedPage = -1;
   private pickedSlot = 0;
   private pickedBucket = 0;
+  /** The last pick came from the never-touched part (state, frame, memcg and shadow all still zero). */
+  private pickedFresh = false;
   nonres: Int32Array | null = null;
   nv: Int32Array | null = null;
 
@@ -90,10 +92,21 @@ export class MemObject {
     /** The task that owns an anon region (for rss and OOM); null for files. */
     readonly owner: Task | null,
   ) {
-    this.slot = new Uint32Array(pages);
-    this.state = new Uint8Array(pages);
-    this.shadow = new Uint32Array(pages);
-    this.memcg = new Uint16Array(pages);
+    // One zero-filled buffer for the three per-page arrays every mapped page writes (one host
+    // allocation instead of three; 4-byte slots first, then 2-byte memcg, then 1-byte state).
+    const buf = new ArrayBuffer(pages * 7);
+    this.slot = new Uint32Array(buf, 0, pages);
+    this.memcg = new Uint16Array(buf, pages * 4, pages);
+    this.state = new Uint8Array(buf, pages * 6, pages);
+  }
+
+  /**
+   * Eviction age (lruvec nonresident_age at eviction) per page, valid with
+   * PG_SHADOW. Only evictions write it and only refaults (PG_SHADOW) read
+   * it, so it is allocated at first use: most objects never see reclaim.
+   */
+  get shadow(): Uint32Array {
+    return (this.shadowAges ??= new Uint32Array(this.pages));
   }
 
   /** Frame holding the page, -1 when not resident. */
@@ -227,12 +240,24 @@ export class MemObject {
     const lo = this.pattern!.lo[b]!;
     const nonres = this.nonres![b]!;
     const j = Math.floor(u * nonres);
-    const slot = j < this.nv![b]! ? lo + j : lo + nonres - 1;
+    const touched = j < this.nv![b]!;
+    const slot = touched ? lo + j : lo + nonres - 1;
     const page = this.permAt(slot);
     this.pickedPage = page;
     this.pickedSlot = slot;
     this.pickedBucket = b;
+    this.pickedFresh = !touched;
     return page;
+  }
+
+  /**
+   * `page` is the last pick and was never touched: its per-page state is
+   * known to be all zeros without reading it. Reading a never-written page
+   * of a typed array maps the host's zero page and the write that follows
+   * faults again, so the first-touch fault path skips those reads.
+   */
+  pickedNeverTouched(page: number): boolean {
+    return this.pickedFresh && page === this.pickedPage;
   }
 
   /** Touch rate of one page (per second) under the pattern; 0 without one. */

@@ -19,6 +19,9 @@ describe('MemObject non-resident index', () => {
             const p = o.pickNonResident(b, u);
             expect(resident[p]).toBe(0);
             expect(pat.bucket(p)).toBe(b);
+            // The fault path skips reading the state of a never-touched pick: it must be all zeros.
+            expect(o.pickedNeverTouched(p)).toBe(touched[p] === 0);
+            if (o.pickedNeverTouched(p)) expect([o.state[p], o.memcg[p], o.frameOf(p)]).toEqual([0, 0, -1]);
             o.setFrame(p, 1);
             o.state[p] = 1;
             o.markResident(p);
