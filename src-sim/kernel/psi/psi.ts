@@ -52,13 +52,25 @@ export function formatAvg(avg: number): string {
   return `${int}.${frac < 10 ? '0' : ''}${frac}`;
 }
 
+/**
+ * Per-CPU layout of PsiGroup.pc (struct psi_group_cpu): the state times, the
+ * state start, the task counts and the state mask of one CPU in 128
+ * contiguous bytes, so a psi_group_change touches two cache lines instead of
+ * one in each of four arrays.
+ */
+const PC_TIMES = 0;
+const PC_START = 7;
+const PC_TASKS = 8;
+const PC_MASK = 12;
+const PC_STRIDE = 16;
+
 /** One cgroup's (or the system's) pressure state. */
 export class PsiGroup {
-  readonly tasks: Int32Array;
-  readonly stateMask: Uint8Array;
-  readonly stateStart: Float64Array;
-  /** Cumulative ns per CPU per state (groupc->times). */
-  readonly times: Float64Array;
+  /**
+   * Per CPU (at cpu·PC_STRIDE): cumulative ns per state (groupc->times), the
+   * state start, the NR_PSI_TASK_COUNTS task counts and the state mask.
+   */
+  readonly pc: Float64Array;
   /** What the last aggregation saw (groupc->times_prev[PSI_AVGS]). */
   readonly timesPrev: Float64Array;
   /** Aggregated stall ns per state (group->total[PSI_AVGS]). */
@@ -76,12 +88,19 @@ export class PsiGroup {
     readonly parent: PsiGroup | null,
     psiPeriod: number,
   ) {
-    this.tasks = new Int32Array(nrCpus * NR_PSI_TASK_COUNTS);
-    this.stateMask = new Uint8Array(nrCpus);
-    this.stateStart = new Float64Array(nrCpus);
-    this.times = new Float64Array(nrCpus * NR_PSI_STATES);
+    this.pc = new Float64Array(nrCpus * PC_STRIDE);
     this.timesPrev = new Float64Array(nrCpus * NR_PSI_STATES);
     this.avgNextUpdate = psiPeriod;
+  }
+
+  /** Tasks in task state `t` (TSK_* bit index) on `cpu`. */
+  taskCount(cpu: number, t: number): number {
+    return this.pc[cpu * PC_STRIDE + PC_TASKS + t]!;
+  }
+
+  /** The state mask of `cpu` (PSI_* bits, PSI_ONCPU_BIT). */
+  stateMask(cpu: number): number {
+    return this.pc[cpu * PC_STRIDE + PC_MASK]!;
   }
 }
 
@@ -135,10 +154,11 @@ export class Psi {
 
   /** kernel/sched/psi.c: psi_group_change */
   private groupChange(g: PsiGroup, cpu: number, clear: number, set: number, now: number): void {
-    this.recordTimes(g, cpu, now);
-    const base = cpu * NR_PSI_TASK_COUNTS;
-    const tasks = g.tasks;
-    let mask = g.stateMask[cpu]! & PSI_ONCPU_BIT;
+    const pc = g.pc;
+    const b = cpu * PC_STRIDE;
+    this.recordTimes(pc, b, now);
+    const base = b + PC_TASKS;
+    let mask = pc[b + PC_MASK]! & PSI_ONCPU_BIT;
     if (clear & TSK_ONCPU) mask = 0;
     if (set & TSK_ONCPU) mask = PSI_ONCPU_BIT;
     // Most changes move only ONCPU (bit 4): skip the count loop then.
@@ -146,16 +166,16 @@ export class Psi {
       for (let t = 0; t < NR_PSI_TASK_COUNTS; t++) {
         const bit = 1 << t;
         if (clear & bit) {
-          if (tasks[base + t]! <= 0) throw new Error(`psi: task count ${t} underflow on cpu ${cpu}`);
-          tasks[base + t]!--;
+          if (pc[base + t]! <= 0) throw new Error(`psi: task count ${t} underflow on cpu ${cpu}`);
+          pc[base + t]!--;
         }
-        if (set & bit) tasks[base + t]!++;
+        if (set & bit) pc[base + t]!++;
       }
     }
-    const iowait = tasks[base]!;
-    const memstall = tasks[base + 1]!;
-    const running = tasks[base + 2]!;
-    const memRunning = tasks[base + 3]!;
+    const iowait = pc[base]!;
+    const memstall = pc[base + 1]!;
+    const running = pc[base + 2]!;
+    const memRunning = pc[base + 3]!;
     const oncpu = mask !== 0 ? 1 : 0;
     if (iowait) mask |= 1 << PSI_IO_SOME;
     if (iowait && !running) mask |= 1 << PSI_IO_FULL;
@@ -166,26 +186,24 @@ export class Psi {
     if (iowait || memstall || running) mask |= 1 << PSI_NONIDLE;
     // Reclaim on the CPU: nothing productive could run (psi_group_change).
     if (oncpu && this.currInMemstall[cpu]) mask |= 1 << PSI_MEM_FULL;
-    g.stateMask[cpu] = mask;
+    pc[b + PC_MASK] = mask;
   }
 
-  /** kernel/sched/psi.c: record_times */
-  private recordTimes(g: PsiGroup, cpu: number, now: number): void {
-    const start = g.stateStart;
-    const delta = now - start[cpu]!;
-    start[cpu] = now;
-    const mask = g.stateMask[cpu]!;
+  /** kernel/sched/psi.c: record_times, for the CPU whose block starts at `b` of `pc`. */
+  private recordTimes(pc: Float64Array, b: number, now: number): void {
+    const delta = now - pc[b + PC_START]!;
+    pc[b + PC_START] = now;
+    const mask = pc[b + PC_MASK]!;
     if (delta <= 0 || (mask & (1 << PSI_NONIDLE)) === 0) return;
-    const t = g.times;
-    const b = cpu * NR_PSI_STATES;
+    const t = b + PC_TIMES;
     // unrolled over the 7 states (hot: every task state change of every group)
-    if (mask & (1 << PSI_IO_SOME)) t[b + PSI_IO_SOME] += delta;
-    if (mask & (1 << PSI_IO_FULL)) t[b + PSI_IO_FULL] += delta;
-    if (mask & (1 << PSI_MEM_SOME)) t[b + PSI_MEM_SOME] += delta;
-    if (mask & (1 << PSI_MEM_FULL)) t[b + PSI_MEM_FULL] += delta;
-    if (mask & (1 << PSI_CPU_SOME)) t[b + PSI_CPU_SOME] += delta;
-    if (mask & (1 << PSI_CPU_FULL)) t[b + PSI_CPU_FULL] += delta;
-    t[b + PSI_NONIDLE] += delta;
+    if (mask & (1 << PSI_IO_SOME)) pc[t + PSI_IO_SOME] += delta;
+    if (mask & (1 << PSI_IO_FULL)) pc[t + PSI_IO_FULL] += delta;
+    if (mask & (1 << PSI_MEM_SOME)) pc[t + PSI_MEM_SOME] += delta;
+    if (mask & (1 << PSI_MEM_FULL)) pc[t + PSI_MEM_FULL] += delta;
+    if (mask & (1 << PSI_CPU_SOME)) pc[t + PSI_CPU_SOME] += delta;
+    if (mask & (1 << PSI_CPU_FULL)) pc[t + PSI_CPU_FULL] += delta;
+    pc[t + PSI_NONIDLE] += delta;
   }
 
   /**
@@ -198,12 +216,13 @@ export class Psi {
     let nonidleTotal = 0;
     for (let cpu = 0; cpu < this.nrCpus; cpu++) {
       const b = cpu * NR_PSI_STATES;
-      const mask = g.stateMask[cpu]!;
-      const pending = now - g.stateStart[cpu]!;
+      const p = cpu * PC_STRIDE;
+      const mask = g.pc[p + PC_MASK]!;
+      const pending = now - g.pc[p + PC_START]!;
       let nonidleNs = 0;
       const recent = new Float64Array(NR_PSI_STATES);
       for (let s = 0; s < NR_PSI_STATES; s++) {
-        let t = g.times[b + s]!;
+        let t = g.pc[p + PC_TIMES + s]!;
         if (mask & (1 << s) && mask & (1 << PSI_NONIDLE)) t += pending;
         recent[s] = t - g.timesPrev[b + s]!;
         if (commit) g.timesPrev[b + s] = t;
@@ -258,7 +277,7 @@ export class Psi {
 
   /** Per-CPU count of tasks in iowait (for /proc/stat's iowait column). */
   iowaitOn(cpu: number): number {
-    return this.system.tasks[cpu * NR_PSI_TASK_COUNTS]!;
+    return this.system.taskCount(cpu, 0);
   }
 }
 

@@ -22,9 +22,9 @@ function checkConsistency(sim: Simulation): void {
         const ts = t.sched as TaskSched | undefined;
         if (ts && ts.queued && ts.cpu === cpu && under(g, ts.tg.psi)) running++;
       }
-      expect(g.tasks[cpu * 4 + 2]).toBe(running);
+      expect(g.taskCount(cpu, 2)).toBe(running);
       const curr = s.rqs[cpu]!.curr;
-      const oncpu = (g.stateMask[cpu]! & 0x80) !== 0;
+      const oncpu = (g.stateMask(cpu) & 0x80) !== 0;
       expect(oncpu).toBe(curr !== null && under(g, curr.tg.psi));
     }
   }
