@@ -53,6 +53,33 @@ function defaultPlacement(topo: NumaTopology, local: number, zonelist: readonly 
 }
 
 /**
+ * The last (topology, cpuset.mems) pair the default policy placed a page
+ * for, with its answer per local node (null: the cpuset cuts that node's
+ * zonelist). A task's mems is the same array from fault to fault
+ * (NodeMm.memsEffective returns its parent's, down to the machine's node
+ * list, when no cpuset.mems is set), so a fault costs an identity test here
+ * instead of a cpuset test per zonelist node and a map lookup.
+ */
+let lastTopo: NumaTopology | null = null;
+let lastMems: readonly number[] | null = null;
+let lastRow: (Placement | null | undefined)[] = [];
+
+function defaultFor(topo: NumaTopology, local: number, mems: readonly number[]): Placement | null {
+  if (topo !== lastTopo || mems !== lastMems) {
+    lastTopo = topo;
+    lastMems = mems;
+    lastRow = [];
+  }
+  let pl = lastRow[local];
+  if (pl === undefined) {
+    const zonelist = topo.zonelist[local]!;
+    pl = withinMems(zonelist, mems) === zonelist ? defaultPlacement(topo, local, zonelist) : null;
+    lastRow[local] = pl;
+  }
+  return pl;
+}
+
+/**
  * `local`: node of the CPU the task runs on. `page`: the page's offset in
  * its mapping (interleave_nid uses the VMA offset). `weights`: the
  * weighted-interleave weights of /sys/kernel/mm/mempolicy/weighted_interleave/nodeN.
@@ -62,9 +89,9 @@ export function placePage(topo: NumaTopology, policy: MemPolicySpec | undefined,
   const mode = policy?.mode ?? 'default';
   switch (mode) {
     case 'default': {
-      const zonelist = topo.zonelist[local]!;
-      const order = withinMems(zonelist, mems);
-      if (order === zonelist) return defaultPlacement(topo, local, zonelist);
+      const shared = defaultFor(topo, local, mems);
+      if (shared !== null) return shared;
+      const order = withinMems(topo.zonelist[local]!, mems);
       return { preferred: order[0] ?? local, order, interleave: false };
     }
     case 'preferred': {

@@ -39,3 +39,20 @@ describe('placePage (mm/mempolicy.c: policy_node)', () => {
     expect(pl).toEqual({ preferred: 2, order: [2, 1], interleave: false });
   });
 });
+
+describe('placePage default-policy cache', () => {
+  it('answers by the cpuset.mems array it is given, also when two arrays alternate (two cgroups)', () => {
+    const topo = threeNodes();
+    const all = [0, 1, 2];
+    const cut = [0, 2];
+    for (let i = 0; i < 3; i++) {
+      expect(placePage(topo, undefined, 1, i, [1, 1, 1], all).order).toEqual([1, 0, 2]);
+      expect(placePage(topo, undefined, 1, i, [1, 1, 1], cut).order).toEqual([0, 2]);
+      // Node 0's zonelist [0, 1, 2] is cut by [0, 2] too; node 2's [2, 1, 0] as well.
+      expect(placePage(topo, undefined, 0, i, [1, 1, 1], cut)).toEqual({ preferred: 0, order: [0, 2], interleave: false });
+      expect(placePage(topo, undefined, 2, i, [1, 1, 1], all)).toEqual({ preferred: 2, order: [2, 1, 0], interleave: false });
+    }
+    // A cpuset of one node that keeps nothing of node 1's zonelist but node 2.
+    expect(placePage(topo, undefined, 1, 0, [1, 1, 1], [2])).toEqual({ preferred: 2, order: [2], interleave: false });
+  });
+});
