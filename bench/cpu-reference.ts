@@ -1,6 +1,6 @@
 import { baseScenario, flatMachine, taskSpec } from '../src-sim/scenario/defaults';
 import type { CgroupSpec, TaskSpec } from '../src-sim/scenario/types';
-import { measureRun, scalingRatio, speedFigures } from './measure';
+import { inRunTimeScaling, measureRun, scalingRatio, speedFigures, warmUp } from './measure';
 import type { BenchResult } from './result';
 
 const MS = 1e6;
@@ -53,6 +53,7 @@ export function cpuReferenceScenario(seconds: number, taskScale = 1) {
  */
 export async function benchCpuReference(): Promise<BenchResult> {
   const seconds = Number(process.env.BENCH_CPU_SECONDS ?? 60);
+  warmUp(cpuReferenceScenario(1));
   const full = measureRun(cpuReferenceScenario(seconds), 0.5e9);
   let switches = 0;
   for (const task of full.sim.kernel.tasks.values()) switches += task.pcount;
@@ -66,6 +67,7 @@ export async function benchCpuReference(): Promise<BenchResult> {
       'context switches in (pcount) per simulated s': switches / full.simS,
       'CPU µs per context switch': (full.cpuS * 1e6) / switches,
       'time scaling: CPU per sim s, full / half time': scalingRatio(half, 1, full, 1),
+      'time scaling in the run: CPU per sim s, last / second quarter': inRunTimeScaling(full),
       'task scaling: CPU per sim s per task, 2000 / 1000 tasks': scalingRatio(halfTasks, 1000, half, 2000),
       ...speedFigures('1000 tasks, half time', halfTasks),
       'ratio per CPU s (sim s per CPU s / 20)': full.simS / full.cpuS / 20,

@@ -12,6 +12,8 @@ export interface RunCost {
   events: number;
   peakRssMiB: number;
   sim: Simulation;
+  /** CPU s of each step of `stepNs` simulated ns, in order (boot is in the first). */
+  stepCpuS: number[];
 }
 
 /**
@@ -25,14 +27,46 @@ export function measureRun(scenario: Scenario, stepNs = 1e9): RunCost {
   const t0 = performance.now();
   const sim = new Simulation(scenario);
   let peak = process.memoryUsage().rss;
+  const stepCpuS: number[] = [];
+  let last = c0;
   for (let t = stepNs; !sim.done; t += stepNs) {
     sim.advance(t);
     sim.recorder.take();
     peak = Math.max(peak, process.memoryUsage().rss);
+    const now = process.cpuUsage();
+    stepCpuS.push((now.user - last.user + now.system - last.system) / 1e6);
+    last = now;
   }
   const wallS = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  return { simS: scenario.durationNs / 1e9, wallS, cpuS: (c.user + c.system) / 1e6, events: sim.kernel.engine.executed, peakRssMiB: peak / MiB, sim };
+  return { simS: scenario.durationNs / 1e9, wallS, cpuS: (c.user + c.system) / 1e6, events: sim.kernel.engine.executed, peakRssMiB: peak / MiB, sim, stepCpuS };
+}
+
+/**
+ * Does a run get dearer as it goes on? CPU per step over the last quarter of
+ * the run's steps over the second quarter (the first holds boot, JIT warm-up
+ * and the first touch of memory): 1.0 = each simulated second costs the same
+ * late as early; something that accumulates (a growing list scanned per
+ * event, retained data the GC walks) shows as > 1. One run, so the load of a
+ * shared box drifts less between the two parts than between two runs.
+ */
+export function inRunTimeScaling(r: RunCost): number {
+  const n = r.stepCpuS.length;
+  const q = Math.floor(n / 4);
+  if (q < 1) return NaN;
+  const sum = (from: number, to: number): number => r.stepCpuS.slice(from, to).reduce((a, b) => a + b, 0);
+  return sum(n - q, n) / sum(q, 2 * q);
+}
+
+/**
+ * A short run of `scenario` before the measured ones, so JIT compilation of
+ * the hot paths is not billed to whichever measured run comes first (it made
+ * the first, longer run look dearer per simulated second: a "time scaling"
+ * above 1 with nothing accumulating).
+ */
+export function warmUp(scenario: Scenario): void {
+  const sim = new Simulation(scenario);
+  sim.advance(scenario.durationNs);
 }
 
 /** The issue's standard figures of one run, keys prefixed with `label`. */

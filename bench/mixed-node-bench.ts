@@ -1,4 +1,4 @@
-import { measureRun, scalingRatio, speedFigures } from './measure';
+import { inRunTimeScaling, measureRun, scalingRatio, speedFigures, warmUp } from './measure';
 import { mixedNodeScenario } from './mixed-node';
 import type { BenchResult } from './result';
 
@@ -9,6 +9,7 @@ import type { BenchResult } from './result';
  */
 export async function benchMixedNode(): Promise<BenchResult> {
   const seconds = Number(process.env.BENCH_MIXED_SECONDS ?? 60);
+  warmUp(mixedNodeScenario(1));
   const full = measureRun(mixedNodeScenario(seconds));
   const half = measureRun(mixedNodeScenario(seconds / 2));
   const twice = measureRun(mixedNodeScenario(seconds / 2, 2));
@@ -20,6 +21,7 @@ export async function benchMixedNode(): Promise<BenchResult> {
       ...speedFigures('x1', full),
       'tasks x1': tasks(full),
       'time scaling: CPU per sim s, full / half time': scalingRatio(half, 1, full, 1),
+      'time scaling in the run: CPU per sim s, last / second quarter': inRunTimeScaling(full),
       'task scaling: CPU per sim s per task, x2 / x1': scalingRatio(half, tasks(half), twice, tasks(twice)),
       ...speedFigures('x2 tasks, half time', twice),
       'ratio per CPU s (sim s per CPU s / 20)': full.simS / full.cpuS / 20,
