@@ -167,6 +167,7 @@ export class NumaBalancing {
     const mems = nm.memsEffective(t.cgroup);
     const lo = ft.base[here]!;
     const hi = ft.base[here + 1]!;
+    const target = [here];
     for (const w of st.windows) {
       const o = w.o;
       if (nm.mm.objects[o.id] !== o) continue;
@@ -181,7 +182,7 @@ export class NumaBalancing {
           end = Math.min(w.to, pat.lo[b + 1]!);
           rate = pat.pageRate(b, o.rate);
         }
-        this.resolveRun(st, o, p, end, 1 - Math.exp(-rate * dt), lo, hi, here, migrates, mems);
+        this.resolveRun(st, o, p, end, 1 - Math.exp(-rate * dt), lo, hi, here, target, migrates, mems);
         p = end;
       }
     }
@@ -193,7 +194,7 @@ export class NumaBalancing {
    * `prob`. Local pages only count (one binomial draw for the run); remote
    * pages are drawn one by one, as each may migrate.
    */
-  private resolveRun(st: NumaTask, o: MemObject, from: number, to: number, prob: number, lo: number, hi: number, here: number, migrates: boolean, mems: readonly number[]): void {
+  private resolveRun(st: NumaTask, o: MemObject, from: number, to: number, prob: number, lo: number, hi: number, here: number, target: readonly number[], migrates: boolean, mems: readonly number[]): void {
     const nm = this.nm;
     const ft = nm.mm.ft;
     const state = o.state;
@@ -219,7 +220,7 @@ export class NumaBalancing {
       last ??= this.lastNidOf(o);
       const prev = last[p]! - 1;
       last[p] = here + 1;
-      if (migrates && prev === here && mems.includes(here) && nm.migratePage(o, p, [here], here)) {
+      if (migrates && prev === here && mems.includes(here) && nm.migratePage(o, p, target, here)) {
         this.numaPagesMigrated++;
         st.overheadNs += MIGRATE_PAGE_NS;
       }

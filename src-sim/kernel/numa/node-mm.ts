@@ -204,7 +204,17 @@ export class NodeMm implements NumaMmHooks {
    */
   migratePage(o: MemObject, p: number, targets: readonly number[], from: number): boolean {
     const ft = this.mm.ft;
-    const dst = this.topo.zonelist[from]!.find((n) => targets.includes(n) && ft.nrFreeNode[n]! - 1 >= this.mm.zones[n]!.wm.min);
+    // The first node of the zonelist that is a target and above its min watermark (a loop: no closure per migrated page).
+    const zonelist = this.topo.zonelist[from]!;
+    const zones = this.mm.zones;
+    let dst: number | undefined;
+    for (let i = 0; i < zonelist.length; i++) {
+      const n = zonelist[i]!;
+      if (targets.includes(n) && ft.nrFreeNode[n]! - 1 >= zones[n]!.wm.min) {
+        dst = n;
+        break;
+      }
+    }
     if (dst === undefined) {
       this.pgmigrateFail++;
       return false;
