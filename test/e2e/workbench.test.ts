@@ -100,7 +100,9 @@ describe('workbench in Chromium (browser mode)', () => {
   });
 
   it('runs, and unplugging sda mid-run leaves a marker, a remove uevent and I/O errors in the log', async () => {
-    await startRun(page, 'first', '5s', '1');
+    // 30 s at real-time pace so the unplug lands mid-run even on a loaded box (a 5 s run could end
+    // before the click reached the worker); the user cancels it once everything is checked.
+    await startRun(page, 'first', '30s', '1');
     const r = runPage(page);
     try {
       await waitRunState(page, /running/);
@@ -124,11 +126,11 @@ describe('workbench in Chromium (browser mode)', () => {
         readFileSync((await (await downloadVia(page, () => r.charts().first().locator('[data-action="export-svg"]').click())).path())!, 'utf8');
       await expect.poll(async () => svgSeriesPaths(await liveSvg()).filter((p) => p.points >= 2).length, { timeout: 10_000 }).toBeGreaterThan(0);
     } finally {
-      // The user stops the run before its 5 s are up (on a loaded machine it may have ended already;
+      // The user stops the run before its 30 s are up (on a loaded machine it may have ended already;
       // clicking a disabled Cancel would hide the assertion that failed above).
       // It can also end between the check and the click, hence the short click that may fail.
       if (await r.cancel().isEnabled()) await r.cancel().click({ timeout: 2000 }).catch(() => undefined);
-      await waitRunState(page, /cancelled|complete|failed/, 30_000);
+      await waitRunState(page, /cancelled|complete|failed/, 60_000);
     }
     expect(await r.runError().count()).toBe(0);
   }, 180_000);
