@@ -3,12 +3,11 @@ import { AccessPattern } from '../../kernel/mm/access-pattern';
 import { HPAGE_PMD_NR } from '../../kernel/mm/frames';
 import { HugetlbMapping } from '../../kernel/mm/hugetlb';
 import type { Mm } from '../../kernel/mm/mm';
-import { taskMm } from '../../kernel/mm/task-mm';
 import type { RunSpec } from '../../scenario/types';
 import type { Behaviour, Step, Task } from '../../kernel/task';
 import { faultHugetlbPage, HUGETLB_FAULT_NS, mmapHugetlb } from './hugetlb-map';
 import { StepQueue } from './steps';
-import { WS_TICK_NS } from './workingset';
+import { tickWorkNs, WorkingsetTicks, WS_TICK_NS } from './workingset-tick';
 
 type WorkingsetSpec = Extract<RunSpec, { type: 'workingset' }>;
 
@@ -45,19 +44,11 @@ export function hugetlbWorkingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: 
   let map: HugetlbMapping | null = null;
   let mass: Float64Array | null = null;
   const q = new StepQueue(() => k.sched.wake(task));
-  let done = 0;
-  let finish = false;
-  let startedNs = -1;
+  const ticks = new WorkingsetTicks(spec.workNs);
 
   const next = (t: Task, now: number): Step => {
-    if (taskMm(t).killed) return { kind: 'exit' };
-    const queued = q.shift();
-    if (queued) return queued;
-    if (startedNs < 0) startedNs = now;
-    if (finish) {
-      k.log.add(now, 'work_done', { pid: t.pid, task: t.name, work_ns: done, elapsed_ns: now - startedNs });
-      return { kind: 'exit' };
-    }
+    const early = ticks.prelude(k, t, now, q);
+    if (early) return early;
     if (map === null) {
       const r = mmapHugetlb(k, mm, t, spec.sizeBytes);
       if (!(r instanceof HugetlbMapping)) return r;
@@ -74,10 +65,9 @@ export function hugetlbWorkingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: 
         faults++;
       }
     }
-    const tlb = m.faulted > 0 ? mm.thp.tlbFactorOf(m.smallPages, m.faulted) : 1;
-    const workNs = mm.numa ? Math.round(WS_TICK_NS * tlb * mm.numa.slowdown(t) + mm.numa.takeOverheadNs(t)) : Math.round(WS_TICK_NS * tlb);
+    const workNs = tickWorkNs(mm, t, m.faulted > 0 ? mm.thp.tlbFactorOf(m.smallPages, m.faulted) : 1);
     q.push({ kind: 'cpu', ns: faults * HUGETLB_FAULT_NS + workNs });
-    if (spec.workNs !== undefined && (done += WS_TICK_NS) >= spec.workNs) finish = true;
+    ticks.ticked();
     return q.shift() ?? { kind: 'cpu', ns: workNs };
   };
   return { next, onExit: (t) => mm.releaseTask(t) };

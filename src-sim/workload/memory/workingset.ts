@@ -3,17 +3,15 @@ import { AccessPattern } from '../../kernel/mm/access-pattern';
 import { emptyOutcome, faultAnonPages } from '../../kernel/mm/fault';
 import type { Mm } from '../../kernel/mm/mm';
 import type { MemObject } from '../../kernel/mm/objects';
-import { taskMm } from '../../kernel/mm/task-mm';
 import type { RunSpec } from '../../scenario/types';
 import type { Behaviour, Step, Task } from '../../kernel/task';
 import { mmapFailed } from './alloc';
 import { hugetlbWorkingsetBehaviour } from './hugetlb-workingset';
 import { outcomeSteps, poisson, StepQueue } from './steps';
+import { tickWorkNs, WorkingsetTicks, WS_TICK_NS } from './workingset-tick';
 
 type WorkingsetSpec = Extract<RunSpec, { type: 'workingset' }>;
 
-/** Length of one modelled slice of touching (model granularity, not a kernel constant). */
-export const WS_TICK_NS = 10_000_000;
 
 /**
  * `{ type: workingset, size, pattern, theta, rate }`: a CPU-bound loop
@@ -33,21 +31,11 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
   let pat: AccessPattern | null = null;
   let want: Int32Array | null = null;
   const q = new StepQueue(() => k.sched.wake(task));
-
-  let done = 0;
-  let finish = false;
-  let startedNs = -1;
+  const ticks = new WorkingsetTicks(spec.workNs);
 
   const next = (t: Task, now: number): Step => {
-    if (taskMm(t).killed) return { kind: 'exit' };
-    const queued = q.shift();
-    if (queued) return queued;
-    if (startedNs < 0) startedNs = now;
-    if (finish) {
-      // A finite job (work:) is done: say how long it took, then exit.
-      k.log.add(now, 'work_done', { pid: t.pid, task: t.name, work_ns: done, elapsed_ns: now - startedNs });
-      return { kind: 'exit' };
-    }
+    const early = ticks.prelude(k, t, now, q);
+    if (early) return early;
     if (obj === null) {
       if (!mm.mayCommit(pages)) return mmapFailed(k, mm, t, pages);
       obj = mm.newObject(false, pages, t);
@@ -84,13 +72,10 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
     const out = faultAnonPages(mm, t, o, total, pick, emptyOutcome());
     mm.current = null;
     if (out.killed) return { kind: 'exit' };
-    // The tick's work at local memory speed, stretched by where the pages sit (NUMA access cost).
-    // … and sped up by huge pages' TLB reach (factor 1 without huge pages).
-    const tlb = o.hugeMapped > 0 ? mm.thp.tlbFactor(o) : 1;
-    const workNs = mm.numa ? Math.round(WS_TICK_NS * tlb * mm.numa.slowdown(t) + mm.numa.takeOverheadNs(t)) : tlb === 1 ? WS_TICK_NS : Math.round(WS_TICK_NS * tlb);
+    const workNs = tickWorkNs(mm, t, o.hugeMapped > 0 ? mm.thp.tlbFactor(o) : 1);
     outcomeSteps(mm, out, workNs, q, t);
     if (out.failed) q.push({ kind: 'sleep', ns: 100e6, stall: 'mem' });
-    else if (spec.workNs !== undefined && (done += WS_TICK_NS) >= spec.workNs) finish = true;
+    else ticks.ticked();
     return q.shift() ?? { kind: 'cpu', ns: workNs };
   };
   return { next, onExit: (t) => mm.releaseTask(t) };
