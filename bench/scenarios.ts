@@ -3,6 +3,7 @@ import { blockNvmeScenario } from './block-nvme';
 import { cpuReferenceScenario } from './cpu-reference';
 import { mixedNodeScenario } from './mixed-node';
 import { mmScaleScenario } from './mm-scale';
+import { mmScaleNumaScenario } from './mm-scale-numa';
 
 /**
  * The benchmark scenarios at reduced simulated durations, for golden outputs
@@ -17,6 +18,7 @@ export function goldenBenchScenarios(): Scenario[] {
     named(blockNvmeScenario(1, 0.3), 'bench-block-nvme'),
     named(blockNvmeScenario(16, 0.3), 'bench-block-nvme-batch16'),
     named(mmScaleScenario(8, 3e9), 'bench-mm-scale'),
+    named(mmScaleNumaScenario(8, 4e9), 'bench-mm-scale-numa'),
     named(mixedNodeScenario(1), 'bench-mixed-node'),
   ];
 }
