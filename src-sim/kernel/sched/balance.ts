@@ -161,8 +161,11 @@ export class Balancer {
     return best;
   }
 
-  /** kernel/sched/fair.c: newidle_balance — an idle CPU pulls one waiting task (RT first). */
-  newidle(rq: Rq): void {
+  /**
+   * kernel/sched/fair.c: newidle_balance — an idle CPU pulls one waiting task
+   * (RT first). Returns whether a task was moved to `rq`.
+   */
+  newidle(rq: Rq): boolean {
     const s = this.s;
     // pull_rt_task: a waiting RT task elsewhere that may run here (only a CPU with two can have one waiting)
     if (s.nrRtQueued >= 2) for (const src of s.rqs) {
@@ -170,18 +173,25 @@ export class Balancer {
       for (const t of src.rtQueue) {
         if (t !== src.curr && s.allowed(t, rq.cpu)) {
           this.move(t, src, rq, true);
-          return;
+          return true;
         }
       }
     }
+    // rd->overloaded clear: no CPU has two fair tasks (with no RT task queued, busiest() needs two)
+    const fairOnly = s.nrRtQueued === 0;
+    if (fairOnly && !s.overloaded) return false;
     const llc = this.llc[rq.cpu]!;
     const local = this.busiest(rq, llc);
-    if (local && this.pullOne(local, rq)) return;
+    if (local && this.pullOne(local, rq)) return true;
     // One node: the machine level scans the same CPUs in the same order, so its
     // busiest is `local` again, and pulling from it has just failed (or there is none).
-    if (this.oneLevel) return;
-    const all = this.busiest(rq, this.all);
-    if (all) this.pullOne(all, rq);
+    if (!this.oneLevel) {
+      const all = this.busiest(rq, this.all);
+      if (all) return this.pullOne(all, rq);
+    }
+    // Nothing anywhere to pull from: overloaded again only once a CPU gets a second task.
+    if (!local && fairOnly) s.overloaded = false;
+    return false;
   }
 
   /**

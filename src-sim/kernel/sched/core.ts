@@ -82,6 +82,15 @@ export class Scheduler implements SchedulerApi {
    * O(CPUs) scan per idle transition.
    */
   nrRtQueued = 0;
+  /**
+   * root_domain->overloaded (kernel/sched/sched.h; set by add_nr_running
+   * when a CPU gets its second runnable task): false only while no online
+   * CPU can have had two fair tasks since newidle last scanned and found
+   * none, so newidle skips its O(CPUs) busiest scan as
+   * sched_balance_newidle does (`if (!READ_ONCE(this_rq->rd->overloaded))`).
+   * Set by noteOverload() wherever a root h_nr_running grows.
+   */
+  overloaded = true;
   private depth = 0;
   /** Set by timeToEvent: ns until the tick-driven checks are due (unaligned). */
   private tickDue = Infinity;
@@ -487,6 +496,8 @@ export class Scheduler implements SchedulerApi {
   setOnline(rq: Rq, on: boolean): void {
     if (rq.online === on) return;
     rq.online = on;
+    // a CPU coming back may hold queued tasks newidle has not seen
+    if (on) this.overloaded = true;
     if (rq.curr === null) this.nrIdle += on ? 1 : -1;
   }
 
@@ -648,7 +659,13 @@ export class Scheduler implements SchedulerApi {
       return;
     }
     this.enqueueFair(rq, ts, flags);
+    this.noteOverload(rq);
     this.fair?.check(rq);
+  }
+
+  /** add_nr_running's set_rd_overloaded: a CPU with two runnable fair tasks makes newidle scan again. */
+  private noteOverload(rq: Rq): void {
+    if (rq.cfs.hNrRunning >= 2) this.overloaded = true;
   }
 
   private enqueueFair(rq: Rq, ts: TaskSched, flags: number): void {
@@ -752,6 +769,7 @@ export class Scheduler implements SchedulerApi {
   /** Enqueue a group entity chain again (unthrottle_cfs_rq's enqueue part). */
   enqueueGroup(q: CfsRq): void {
     this.enqueueGroupChain(q);
+    this.noteOverload(q.rq);
     this.fair?.check(q.rq);
   }
 
@@ -928,10 +946,8 @@ export class Scheduler implements SchedulerApi {
       if (!prev.isRt) this.bw.checkRuntimeAfterPut(prev);
     } else this.acctCpu(rq);
     let next = rq.online ? this.pickNextTask(rq) : null;
-    if (!next && rq.online) {
-      this.balancer.newidle(rq);
-      next = this.pickNextTask(rq);
-    }
+    // pick again only if newidle moved a task here (an unchanged queue picks nothing again)
+    if (!next && rq.online && this.balancer.newidle(rq)) next = this.pickNextTask(rq);
     if (next) this.setNextTask(rq, next, prev);
     else if (rq.psiPending) this.flushPsi(rq.psiPending);
     this.arm(rq);
