@@ -43,7 +43,7 @@ export class MemObject {
   nodePages: Int32Array | null = null;
   /** madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on the region. */
   advice: HugeAdvice = null;
-  /** Per 2 MiB extent: 1 while mapped by one huge page (THP); null until the first. */
+  /** Per 2 MiB extent: HUGE_MAPPED while mapped by one huge page (THP), | HUGE_NUMA_HINT while that PMD is PROT_NONE (thp.ts); null until the first. */
   huge: Uint8Array | null = null;
   hugeMapped = 0;
   /** Pages that cannot be migrated (kernel memory: compaction and memory offlining must leave them). */

@@ -3,7 +3,7 @@ import type { Task } from '../task';
 import { COST, LRU_NONE } from './constants';
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from './frames';
 import type { Mm } from './mm';
-import { PG_SWAPPED, PG_WRITEBACK, type MemObject } from './objects';
+import { PG_NUMA_HINT, PG_SWAPPED, PG_WRITEBACK, type MemObject } from './objects';
 import { EV } from './stats';
 
 export type ThpEnabled = 'always' | 'madvise' | 'never';
@@ -56,6 +56,11 @@ export type ThpEvent = (typeof THP_EV)[number];
  */
 export const STLB_ENTRIES = 1536;
 export const DEFAULT_TLB_WALK_PCT = 50;
+
+/** `MemObject.huge` bits per 2 MiB extent: mapped by one PMD (THP). */
+export const HUGE_MAPPED = 1;
+/** NUMA balancing made the PMD PROT_NONE (change_huge_pmd with MM_CP_PROT_NUMA); its next touch is one hint fault. */
+export const HUGE_NUMA_HINT = 2;
 
 /** What a huge-page fault did. */
 export interface HugeFault {
@@ -166,11 +171,38 @@ export class Thp {
     const lo = (p >> HPAGE_PMD_ORDER) << HPAGE_PMD_ORDER;
     for (let i = 0; i < HPAGE_PMD_NR; i++) mm.mapPageAt(o, lo + i, m, first + i);
     o.huge ??= new Uint8Array(Math.ceil(o.pages / HPAGE_PMD_NR));
-    o.huge[lo >> HPAGE_PMD_ORDER] = 1;
+    o.huge[lo >> HPAGE_PMD_ORDER] = HUGE_MAPPED;
     o.hugeMapped++;
     this.mapped++;
     this.count('thp_fault_alloc');
     return { mapped: true, compactNs };
+  }
+
+  /**
+   * migrate_misplaced_folio() of a PMD-mapped THP: the whole folio moves
+   * into the free block at `first` (taken by the caller) and stays mapped by
+   * one PMD (remove_migration_pmd), so nothing is split. Each subpage keeps
+   * its LRU list and age, memcg and state; the old block is freed. Node
+   * accounting is the caller's (all 512 pages move from one node to one).
+   */
+  moveExtent(o: MemObject, lo: number, first: number): void {
+    const mm = this.mm;
+    const ft = mm.ft;
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      const q = lo + i;
+      const f = o.frameOf(q);
+      const to = first + i;
+      const lv = mm.lruvecOfFrame(f);
+      const list = ft.list[f]!;
+      const time = ft.time[f]!;
+      lv.remove(f);
+      ft.obj[to] = o.id;
+      ft.idx[to] = q;
+      lv.addHead(list, to, time);
+      mm.pageIdle.move(f, to);
+      o.setFrame(q, to);
+      ft.release(f);
+    }
   }
 
   /** A captured block that will not be used goes back to the free lists frame by frame. */
@@ -206,7 +238,12 @@ export class Thp {
     o.huge!.fill(0);
   }
 
-  /** Split the huge mapping covering page p (split_huge_pmd): its pages stay where they are as 4 KiB mappings. */
+  /**
+   * Split the huge mapping covering page p (split_huge_pmd): its pages stay
+   * where they are as 4 KiB mappings. A PROT_NONE (NUMA hint) PMD splits into
+   * ordinary PTEs: __split_huge_pmd_locked() does not transfer NUMA hinting
+   * restrictions, so the hint is dropped with the PMD.
+   */
   split(o: MemObject, p: number): void {
     const e = p >> HPAGE_PMD_ORDER;
     if (o.huge === null || o.huge[e] === 0) return;
@@ -364,7 +401,7 @@ export class Thp {
       }
       const e = this.scanExtent++;
       budget -= HPAGE_PMD_NR;
-      if (o.huge !== null && o.huge[e] === 1) continue;
+      if (o.huge !== null && o.huge[e] !== 0) continue;
       const r = this.collapse(o, e);
       if (r === 'alloc-failed') {
         sleepMs = this.khugepagedAllocSleepMs;
@@ -413,6 +450,8 @@ export class Thp {
       const q = lo + i;
       if (o.isResident(q)) {
         mm.movePage(o, q, first + i);
+        // The new PMD is made from vma->vm_page_prot: PTEs NUMA balancing had made PROT_NONE are gone with the page table.
+        if (o.state[q]! & PG_NUMA_HINT) o.state[q] = o.state[q]! & ~PG_NUMA_HINT;
         copied++;
       } else {
         mm.mapPageAt(o, q, m, first + i);
@@ -420,7 +459,7 @@ export class Thp {
     }
     this.khugepagedCpuNs += copied * THP_COST.migratePageNs + none * COST.copyPageNs;
     o.huge ??= new Uint8Array(Math.ceil(o.pages / HPAGE_PMD_NR));
-    o.huge[e] = 1;
+    o.huge[e] = HUGE_MAPPED;
     o.hugeMapped++;
     this.mapped++;
     this.pagesCollapsed++;

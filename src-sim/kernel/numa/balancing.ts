@@ -8,6 +8,8 @@ import { parseKernelInt } from '../cgroup/tree';
 import { fail } from '../../vfs/errors';
 import type { Kernel } from '../kernel';
 import { COST } from '../mm/constants';
+import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../mm/frames';
+import { HUGE_NUMA_HINT } from '../mm/thp';
 import { PG_NUMA_HINT, type MemObject } from '../mm/objects';
 import { taskMm } from '../mm/task-mm';
 import type { Task } from '../task';
@@ -29,6 +31,8 @@ const PTE_UPDATE_NS = 10;
 const HINT_FAULT_NS = COST.minorFaultNs;
 /** Copying a 4 KiB page between nodes (migrate_folio: copy + remap); calibration. */
 const MIGRATE_PAGE_NS = 2 * COST.copyPageNs;
+/** A 2 MiB THP: 512 page copies and one remap (one PMD instead of 512 PTEs); calibration. */
+const MIGRATE_THP_NS = HPAGE_PMD_NR * COST.copyPageNs + (MIGRATE_PAGE_NS - COST.copyPageNs);
 
 /** A range of one object's pages a scan made PROT_NONE (change_prot_numa), waiting for hint faults. */
 interface Window {
@@ -88,6 +92,8 @@ export class NumaBalancing {
   scanPeriodMaxMs = SCAN_PERIOD_MAX_MS;
   scanSizeMb = SCAN_SIZE_MB;
   numaPteUpdates = 0;
+  /** PMD-mapped THPs made PROT_NONE (each also counts 512 in numaPteUpdates, as mm/mprotect.c does). */
+  numaHugePteUpdates = 0;
   numaHintFaults = 0;
   numaHintFaultsLocal = 0;
   numaPagesMigrated = 0;
@@ -171,22 +177,98 @@ export class NumaBalancing {
     for (const w of st.windows) {
       const o = w.o;
       if (nm.mm.objects[o.id] !== o) continue;
-      const pat = o.pattern;
-      // Walk the window in runs of equal touch rate (a pattern's buckets are contiguous page ranges).
-      let p = w.from;
-      while (p < w.to) {
-        let end = w.to;
-        let rate = 0;
-        if (pat !== null && o.rate > 0) {
-          const b = pat.bucket(p);
-          end = Math.min(w.to, pat.lo[b + 1]!);
-          rate = pat.pageRate(b, o.rate);
-        }
-        this.resolveRun(st, o, p, end, 1 - Math.exp(-rate * dt), lo, hi, here, target, migrates, mems);
-        p = end;
+      if (o.hugeMapped > 0) {
+        this.resolveHugeWindow(st, o, w.from, w.to, dt, lo, hi, here, target, migrates, mems);
+        continue;
       }
+      this.resolvePages(st, o, w.from, w.to, dt, lo, hi, here, target, migrates, mems);
     }
     st.windows = [];
+  }
+
+  /** Hint faults of the 4 KiB-mapped pages [from, to) of `o`, in runs of equal touch rate (a pattern's buckets are contiguous page ranges). */
+  private resolvePages(st: NumaTask, o: MemObject, from: number, to: number, dt: number, lo: number, hi: number, here: number, target: readonly number[], migrates: boolean, mems: readonly number[]): void {
+    const pat = o.pattern;
+    let p = from;
+    while (p < to) {
+      let end = to;
+      let rate = 0;
+      if (pat !== null && o.rate > 0) {
+        const b = pat.bucket(p);
+        end = Math.min(to, pat.lo[b + 1]!);
+        rate = pat.pageRate(b, o.rate);
+      }
+      this.resolveRun(st, o, p, end, 1 - Math.exp(-rate * dt), lo, hi, here, target, migrates, mems);
+      p = end;
+    }
+  }
+
+  /**
+   * A window of an object with huge mappings, extent by extent: a PMD the
+   * scan made PROT_NONE is one entry (do_huge_pmd_numa_page), 4 KiB-mapped
+   * extents go page by page, and a PMD mapped since the scan (or not made
+   * PROT_NONE) has nothing to resolve.
+   */
+  private resolveHugeWindow(st: NumaTask, o: MemObject, from: number, to: number, dt: number, lo: number, hi: number, here: number, target: readonly number[], migrates: boolean, mems: readonly number[]): void {
+    const huge = o.huge!;
+    let p = from;
+    while (p < to) {
+      const e = p >> HPAGE_PMD_ORDER;
+      const end = Math.min(to, (e + 1) << HPAGE_PMD_ORDER);
+      const h = huge[e]!;
+      if (h & HUGE_NUMA_HINT) {
+        huge[e] = h & ~HUGE_NUMA_HINT;
+        this.resolveExtent(st, o, e << HPAGE_PMD_ORDER, dt, here, migrates, mems);
+      } else if (h === 0) {
+        this.resolvePages(st, o, p, end, dt, lo, hi, here, target, migrates, mems);
+      }
+      p = end;
+    }
+  }
+
+  /**
+   * The hint fault of a PROT_NONE PMD (mm/huge_memory.c:
+   * do_huge_pmd_numa_page): the THP at [first, first + 512) is touched with
+   * probability 1 − e^(−ΛΔ), Λ = the sum of its subpages' touch rates; the
+   * first touch is ONE fault (numa_hint_faults + 1) that restores the PMD,
+   * task_numa_fault() counts its 512 pages (numa_faults and the locality),
+   * and a misplaced folio migrates whole (migrate_misplaced_folio:
+   * numa_pages_migrated + 512). The two-access filter reads the folio's
+   * last node (its head page's cpupid).
+   */
+  private resolveExtent(st: NumaTask, o: MemObject, first: number, dt: number, here: number, migrates: boolean, mems: readonly number[]): void {
+    const pat = o.pattern;
+    if (pat === null || o.rate <= 0) return;
+    let rate = 0;
+    const end = first + HPAGE_PMD_NR;
+    for (let p = first; p < end; ) {
+      const b = pat.bucket(p);
+      const next = Math.min(end, pat.lo[b + 1]!);
+      rate += (next - p) * pat.pageRate(b, o.rate);
+      p = next;
+    }
+    const prob = 1 - Math.exp(-rate * dt);
+    if (prob <= 0 || this.rng.next() >= prob) return;
+    const f = o.frameOf(first);
+    if (f < 0) return;
+    const nm = this.nm;
+    const nid = nm.mm.ft.nodeOf(f);
+    this.numaHintFaults++;
+    st.overheadNs += HINT_FAULT_NS;
+    st.faults[nid]! += HPAGE_PMD_NR;
+    if (nid === here) {
+      this.numaHintFaultsLocal++;
+      st.local += HPAGE_PMD_NR;
+      return;
+    }
+    st.remote += HPAGE_PMD_NR;
+    const last = this.lastNidOf(o);
+    const prev = last[first]! - 1;
+    last[first] = here + 1;
+    if (migrates && prev === here && mems.includes(here) && nm.migrateExtent(o, first, here)) {
+      this.numaPagesMigrated += HPAGE_PMD_NR;
+      st.overheadNs += MIGRATE_THP_NS;
+    }
   }
 
   /**
@@ -274,7 +356,13 @@ export class NumaBalancing {
     st.remote = 0;
   }
 
-  /** change_prot_numa() over the next scan_size_mb of the address space, wrapping (numa_scan_seq). */
+  /**
+   * change_prot_numa() over the next scan_size_mb of the address space,
+   * wrapping (numa_scan_seq). task_numa_work() aligns each range's end up to
+   * 2 MiB (ALIGN(start + pages, HPAGE_SIZE)), so a scan never ends inside a
+   * PMD; the model does that where the end falls inside a huge mapping
+   * (elsewhere the window keeps the exact budget).
+   */
   private scan(t: Task, st: NumaTask): void {
     const objs = taskMm(t).objects;
     let total = 0;
@@ -293,28 +381,64 @@ export class NumaBalancing {
           off -= o.pages;
           continue;
         }
-        const n = Math.min(budget, o.pages - off);
-        const state = o.state;
-        let updated = 0;
-        for (let p = off; p < off + n; p++) {
-          if (!o.isResident(p)) continue;
-          state[p] = state[p]! | PG_NUMA_HINT;
-          updated++;
-        }
-        this.numaPteUpdates += updated;
-        st.overheadNs += updated * PTE_UPDATE_NS;
-        st.windows.push({ o, from: off, to: off + n });
-        budget -= n;
-        st.offset += n;
+        let end = off + Math.min(budget, o.pages - off);
+        const huge = o.hugeMapped > 0 ? o.huge : null;
+        if (huge !== null && (end & (HPAGE_PMD_NR - 1)) !== 0 && huge[end >> HPAGE_PMD_ORDER]! !== 0) end = Math.min(o.pages, ((end >> HPAGE_PMD_ORDER) + 1) << HPAGE_PMD_ORDER);
+        if (huge === null) this.protectPages(st, o, off, end);
+        else this.protectRange(st, o, huge, off, end);
+        st.windows.push({ o, from: off, to: end });
+        budget -= end - off;
+        st.offset += end - off;
         break;
       }
+    }
+  }
+
+  /** change_pte_range() with prot_numa: every resident page of [from, to) becomes PROT_NONE. */
+  private protectPages(st: NumaTask, o: MemObject, from: number, to: number): void {
+    const state = o.state;
+    let updated = 0;
+    for (let p = from; p < to; p++) {
+      if (!o.isResident(p)) continue;
+      state[p] = state[p]! | PG_NUMA_HINT;
+      updated++;
+    }
+    this.numaPteUpdates += updated;
+    st.overheadNs += updated * PTE_UPDATE_NS;
+  }
+
+  /**
+   * change_pmd_range() with prot_numa over an object with huge mappings: a
+   * PMD-mapped THP the range covers whole is one update (change_huge_pmd:
+   * numa_pte_updates + 512, numa_huge_pte_updates + 1; one already PROT_NONE
+   * is left alone); a range that starts inside one splits it first
+   * (__split_huge_pmd) and goes on page by page, as do 4 KiB-mapped extents.
+   */
+  private protectRange(st: NumaTask, o: MemObject, huge: Uint8Array, from: number, to: number): void {
+    let p = from;
+    while (p < to) {
+      const e = p >> HPAGE_PMD_ORDER;
+      const end = Math.min(to, (e + 1) << HPAGE_PMD_ORDER);
+      const h = huge[e]!;
+      if (h !== 0 && end - p === HPAGE_PMD_NR) {
+        if ((h & HUGE_NUMA_HINT) === 0) {
+          huge[e] = h | HUGE_NUMA_HINT;
+          this.numaPteUpdates += HPAGE_PMD_NR;
+          this.numaHugePteUpdates++;
+          st.overheadNs += PTE_UPDATE_NS;
+        }
+      } else {
+        if (h !== 0) this.nm.mm.thp.split(o, p);
+        this.protectPages(st, o, p, end);
+      }
+      p = end;
     }
   }
 
   extraVmstat(): string {
     return (
       `numa_pte_updates ${this.numaPteUpdates}\n` +
-      'numa_huge_pte_updates 0\n' +
+      `numa_huge_pte_updates ${this.numaHugePteUpdates}\n` +
       `numa_hint_faults ${this.numaHintFaults}\n` +
       `numa_hint_faults_local ${this.numaHintFaultsLocal}\n` +
       `numa_pages_migrated ${this.numaPagesMigrated}\n`

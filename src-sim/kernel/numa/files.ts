@@ -28,7 +28,7 @@ function hugeOnNode(mm: NodeMm['mm'], n: number): number {
   let c = 0;
   for (const o of mm.objects) {
     if (o === null || o.hugeMapped === 0) continue;
-    for (let e = 0; e < o.huge!.length; e++) if (o.huge![e] === 1 && mm.ft.nodeOf(o.frameOf(e * 512)) === n) c++;
+    for (let e = 0; e < o.huge!.length; e++) if (o.huge![e] !== 0 && mm.ft.nodeOf(o.frameOf(e * 512)) === n) c++;
   }
   return c;
 }

@@ -4,6 +4,7 @@ import type { Memcg } from '../memcg/memcg';
 import type { Mm } from '../mm/mm';
 import type { NumaMmHooks } from '../mm/numa-hooks';
 import { LRU_INACTIVE_FILE, NR_LRU_LISTS } from '../mm/constants';
+import { HPAGE_PMD_NR } from '../mm/frames';
 import type { OomScope } from '../mm/oom';
 import { PG_DIRTY, PG_WRITEBACK, type MemObject } from '../mm/objects';
 import { taskMm } from '../mm/task-mm';
@@ -221,6 +222,32 @@ export class NodeMm implements NumaMmHooks {
     }
     this.mm.movePage(o, p, ft.allocOn(dst));
     this.pgmigrateSuccess++;
+    return true;
+  }
+
+  /**
+   * migrate_misplaced_folio() of the PMD-mapped THP at pages [lo, lo + 512)
+   * of `o` to node `dst`: one order-9 folio on that node
+   * (alloc_misplaced_dst_folio: __GFP_THISNODE, no reclaim or compaction, so
+   * a free 2 MiB block above the min watermark or nothing), the whole folio
+   * moved and still mapped huge. A failure counts its 512 pages in
+   * pgmigrate_fail (migrate_pages: nr_failed_pages; a NUMA-misplaced large
+   * folio is not split to retry).
+   */
+  migrateExtent(o: MemObject, lo: number, dst: number): boolean {
+    const mm = this.mm;
+    const ft = mm.ft;
+    const first = ft.nrFreeNode[dst]! - HPAGE_PMD_NR >= mm.zones[dst]!.wm.min ? ft.allocBlock(dst) : -1;
+    if (first < 0) {
+      this.pgmigrateFail += HPAGE_PMD_NR;
+      return false;
+    }
+    const src = ft.nodeOf(o.frameOf(lo));
+    mm.thp.moveExtent(o, lo, first);
+    const np = o.nodePages!;
+    np[src]! -= HPAGE_PMD_NR;
+    np[dst]! += HPAGE_PMD_NR;
+    this.pgmigrateSuccess += HPAGE_PMD_NR;
     return true;
   }
 
