@@ -9,6 +9,7 @@ import type { CfsRq, Rq, SchedEntity, TaskGroup, TaskSched } from './entities';
 import type { Scheduler } from './core';
 import { updateCfsAvg, updateLoadAvg } from './fair';
 import { taskHLoad } from './load-avg';
+import { LOAD_AVG, RUNNABLE_AVG, UTIL_AVG } from './sched-store';
 
 /** kernel/sched/topology.c: sd_init — imbalance_pct for LLC and above. */
 const IMBALANCE_PCT = 117;
@@ -225,7 +226,7 @@ export class Balancer {
    */
   private cpuLoad(rq: Rq, now: number): number {
     updateCfsAvg(now, rq.cfs);
-    return rq.cfs.avg.loadAvg;
+    return rq.cfs.store.d[rq.cfs.slot + LOAD_AVG]!;
   }
 
   /**
@@ -296,7 +297,8 @@ export class Balancer {
       for (const child of tg.children) {
         walk(child);
         const q = child.cfsRq[cpu]!;
-        if (q.load === 0 && q.avg.loadAvg === 0 && q.avg.utilAvg === 0 && q.avg.runnableAvg === 0) continue;
+        const d = q.store.d;
+        if (q.load === 0 && d[q.slot + LOAD_AVG] === 0 && d[q.slot + UTIL_AVG] === 0 && d[q.slot + RUNNABLE_AVG] === 0) continue;
         updateCfsAvg(now, q);
         const se = q.se!;
         updateLoadAvg(now, se.cfsRq, se);

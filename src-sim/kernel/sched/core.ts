@@ -29,6 +29,7 @@ import {
   type FairCtx,
 } from './fair';
 import { initEntityAvg } from './pelt';
+import { LOAD_AVG, SchedStore } from './sched-store';
 import { attachTaskLoad, detachTaskLoad } from './load-avg';
 import { FairTunables } from './tunables';
 import { kernelDefaults } from '../../scenario/kernel-versions';
@@ -62,6 +63,8 @@ export class Scheduler implements SchedulerApi {
   readonly fair: FairServer | null;
   readonly balancer: Balancer;
   readonly debug: SchedDebug = { picks: 0, ineligiblePicks: 0 };
+  /** Numeric state of every fair entity and queue (sched-store.ts). */
+  readonly store = new SchedStore();
   /** NUMA node of each CPU (the LLC domain used for wakeup placement and balancing). */
   readonly nodeOf: Int32Array;
   /** Context switches (for /proc/stat ctxt) and forks (processes). */
@@ -125,7 +128,7 @@ export class Scheduler implements SchedulerApi {
     this.nodeOf = new Int32Array(this.nrCpus);
     s.machine.numa.nodes.forEach((n, i) => n.cpus.forEach((c) => (this.nodeOf[c] = i)));
     for (let c = 0; c < this.nrCpus; c++) {
-      const rq = new Rq(c);
+      const rq = new Rq(c, this.store);
       rq.eventFn = (now) => this.rqEvent(rq, now);
       this.rqs.push(rq);
     }
@@ -215,7 +218,8 @@ export class Scheduler implements SchedulerApi {
     const tg = q.tg;
     const tgShares = tg.idle ? WEIGHT_IDLEPRIO : tg.shares;
     updateCfsAvg(this.k.now, q);
-    const load = q.load > q.avg.loadAvg ? q.load : q.avg.loadAvg;
+    const loadAvg = q.store.d[q.slot + LOAD_AVG]!;
+    const load = q.load > loadAvg ? q.load : loadAvg;
     const tgWeight = tg.loadAvg - q.tgLoadAvgContrib + load;
     const shares = tgWeight > 0 ? Math.floor((tgShares * load) / tgWeight) : tgShares * load;
     return shares < MIN_SHARES ? MIN_SHARES : shares > tgShares ? tgShares : shares;
@@ -297,7 +301,7 @@ export class Scheduler implements SchedulerApi {
     if (!ts.isRt) {
       const q = ts.se.cfsRq;
       updateCfsAvg(this.k.now, q);
-      initEntityAvg(ts.se.avg, ts.se.weight, q.avg);
+      initEntityAvg(this.store.d, ts.se.slot, ts.se.weight, q.slot);
       // post_init_entity_util_avg → attach_entity_cfs_rq: the new load counts on its queue at once
       attachTaskLoad(this.k.now, ts.se);
     }
@@ -415,6 +419,8 @@ export class Scheduler implements SchedulerApi {
     this.setPsi(ts, 0);
     // task_dead_fair → remove_entity_load_avg
     if (!ts.isRt) detachTaskLoad(now, ts.se);
+    // nothing reads a dead task's signals (its /proc/<pid> goes below): the next fork reuses the block
+    this.store.release(ts.se.slot);
     task.state = 'exited';
     if (task.exitCode === null) task.exitCode = 0;
     const list = task.cgroup.tasks;

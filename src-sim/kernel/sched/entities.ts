@@ -3,7 +3,7 @@ import type { Cgroup } from '../cgroup/cgroup';
 import type { Task } from '../task';
 import type { PsiGroup } from '../psi/psi';
 import { NICE_0_LOAD } from './weights';
-import { PeltAvg } from './pelt';
+import type { SchedStore } from './sched-store';
 
 /** A schedulable entity (struct sched_entity): a task, or a group on one CPU. */
 export class SchedEntity {
@@ -17,8 +17,9 @@ export class SchedEntity {
   onRq = false;
   execStart = 0;
   sumExec = 0;
-  /** PELT signals of this entity (struct sched_avg se->avg). */
-  readonly avg = new PeltAvg();
+  /** The scheduler's store, and this entity's block in it (its PELT signals, se->avg). */
+  readonly store: SchedStore;
+  readonly slot: number;
   prevSumExec = 0;
   /** Position in cfsRq.queue, -1 when not queued (or running). */
   qIndex = -1;
@@ -32,6 +33,8 @@ export class SchedEntity {
   depth: number;
 
   constructor(cfsRq: CfsRq, parent: SchedEntity | null, myQ: CfsRq | null, task: TaskSched | null) {
+    this.store = cfsRq.store;
+    this.slot = cfsRq.store.alloc();
     this.cfsRq = cfsRq;
     this.parent = parent;
     this.myQ = myQ;
@@ -50,8 +53,9 @@ export class CfsRq {
   nrRunning = 0;
   /** Tasks below this queue that are enqueued up to the root (h_nr_running). */
   hNrRunning = 0;
-  /** PELT signals of the queue (cfs_rq->avg), from its load.weight, h_nr_running and curr over time. */
-  readonly avg = new PeltAvg();
+  /** The scheduler's store, and this queue's block in it (cfs_rq->avg: PELT from its load.weight, h_nr_running and curr). */
+  readonly store: SchedStore;
+  readonly slot: number;
   /** This queue's load_avg as last added to tg.loadAvg (cfs_rq->tg_load_avg_contrib). */
   tgLoadAvgContrib = 0;
   minVruntime = 0;
@@ -81,7 +85,10 @@ export class CfsRq {
     readonly tg: TaskGroup,
     /** The group entity that represents this queue in the parent, null for a CPU's root queue. */
     public se: SchedEntity | null,
-  ) {}
+  ) {
+    this.store = rq.store;
+    this.slot = rq.store.alloc();
+  }
 }
 
 /** Scheduler state of one task (what task_struct holds for the scheduler). */
@@ -177,7 +184,11 @@ export class Rq {
   nrSwitches = 0;
   cfs!: CfsRq;
 
-  constructor(readonly cpu: number) {}
+  constructor(
+    readonly cpu: number,
+    /** The scheduler's entity store (shared by every CPU's queues and entities). */
+    readonly store: SchedStore,
+  ) {}
 
   get nrRunning(): number {
     return this.cfs.hNrRunning + this.rtQueue.length;

@@ -7,6 +7,7 @@
 import { calcDeltaFair } from './weights';
 import type { CfsRq, SchedEntity } from './entities';
 import { PELT_MIN_DIVIDER, refreshLoadAvg, updatePelt } from './pelt';
+import { LAST_UPDATE, LOAD_AVG, LOAD_SUM } from './sched-store';
 import type { FairTunables } from './tunables';
 
 export const ENQUEUE_WAKEUP = 1;
@@ -67,10 +68,12 @@ function key(q: CfsRq, se: SchedEntity): number {
 export function updateLoadAvg(now: number, q: CfsRq, se: SchedEntity): void {
   // most calls come again at the same `now` (every level and step of one
   // event): updatePelt would return at once when less than 1024 ns passed
-  const d = now - se.avg.lastUpdate;
-  if (d < 0 || d >= 1024) {
+  const d = se.store.d;
+  const o = se.slot;
+  const dt = now - d[o + LAST_UPDATE]!;
+  if (dt < 0 || dt >= 1024) {
     const on = se.onRq ? 1 : 0;
-    updatePelt(se.avg, now, on, se.myQ ? se.myQ.hNrRunning : on, q.curr === se ? 1 : 0, se.weight);
+    updatePelt(d, o, now, on, se.myQ ? se.myQ.hNrRunning : on, q.curr === se ? 1 : 0, se.weight);
   }
   updateCfsAvg(now, q);
 }
@@ -81,9 +84,11 @@ export function updateLoadAvg(now: number, q: CfsRq, se: SchedEntity): void {
  * UPDATE_TG of update_load_avg).
  */
 export function updateCfsAvg(now: number, q: CfsRq): void {
-  const d = now - q.avg.lastUpdate;
-  if (d >= 0 && d < 1024) return;
-  if (updatePelt(q.avg, now, q.load, q.hNrRunning, q.curr ? 1 : 0, 1)) updateTgLoadAvg(q);
+  const d = q.store.d;
+  const o = q.slot;
+  const dt = now - d[o + LAST_UPDATE]!;
+  if (dt >= 0 && dt < 1024) return;
+  if (updatePelt(d, o, now, q.load, q.hNrRunning, q.curr ? 1 : 0, 1)) updateTgLoadAvg(q);
 }
 
 /**
@@ -95,10 +100,11 @@ export function updateCfsAvg(now: number, q: CfsRq): void {
  */
 export function updateTgLoadAvg(q: CfsRq): void {
   if (!q.tg.parent) return;
-  const delta = q.avg.loadAvg - q.tgLoadAvgContrib;
+  const loadAvg = q.store.d[q.slot + LOAD_AVG]!;
+  const delta = loadAvg - q.tgLoadAvgContrib;
   if (Math.abs(delta) > Math.floor(q.tgLoadAvgContrib / 64)) {
     q.tg.loadAvg += delta;
-    q.tgLoadAvgContrib = q.avg.loadAvg;
+    q.tgLoadAvgContrib = loadAvg;
   }
 }
 
@@ -370,12 +376,14 @@ export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
  * so does the queue's, which is the sum of its entities' (se.weight is new).
  */
 function reweightLoadAvg(q: CfsRq, se: SchedEntity, oldWeight: number): void {
-  const a = se.avg;
-  const before = a.loadAvg;
-  refreshLoadAvg(a, se.weight);
-  const qa = q.avg;
-  qa.loadAvg = Math.max(0, qa.loadAvg + a.loadAvg - before);
-  qa.loadSum = Math.max(qa.loadAvg * PELT_MIN_DIVIDER, qa.loadSum + (se.weight - oldWeight) * a.loadSum);
+  const d = se.store.d;
+  const o = se.slot;
+  const qo = q.slot;
+  const before = d[o + LOAD_AVG]!;
+  refreshLoadAvg(d, o, se.weight);
+  const qLoadAvg = Math.max(0, d[qo + LOAD_AVG]! + d[o + LOAD_AVG]! - before);
+  d[qo + LOAD_AVG] = qLoadAvg;
+  d[qo + LOAD_SUM] = Math.max(qLoadAvg * PELT_MIN_DIVIDER, d[qo + LOAD_SUM]! + (se.weight - oldWeight) * d[o + LOAD_SUM]!);
 }
 
 /** kernel/sched/fair.c: reweight_entity (with reweight_eevdf on 6.7+). */

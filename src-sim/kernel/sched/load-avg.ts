@@ -14,9 +14,14 @@
 import type { CfsRq, SchedEntity } from './entities';
 import { updateLoadAvg, updateTgLoadAvg } from './fair';
 import { PELT_MIN_DIVIDER } from './pelt';
+import { LAST_UPDATE, LOAD_AVG, LOAD_SUM, PERIOD_CONTRIB, RUNNABLE_AVG, RUNNABLE_SUM, UTIL_AVG, UTIL_SUM } from './sched-store';
 
-function divider(q: CfsRq): number {
-  return PELT_MIN_DIVIDER + q.avg.periodContrib;
+// Blocks of the scheduler's store (sched-store.ts) are read and written
+// directly: `d` is the store's array, `o`/`qo`/`go` an entity's, its queue's
+// and a group queue's slot.
+
+function divider(d: Float64Array, q: CfsRq): number {
+  return PELT_MIN_DIVIDER + d[q.slot + PERIOD_CONTRIB]!;
 }
 
 /**
@@ -26,28 +31,32 @@ function divider(q: CfsRq): number {
  * moves by the difference.
  */
 function updateTgCfsLoad(gse: SchedEntity, gq: CfsRq, prop: number): void {
+  const d = gse.store.d;
   const q = gse.cfsRq;
-  const div = divider(q);
-  const a = gse.avg;
+  const div = divider(d, q);
+  const o = gse.slot;
+  const aLoadSum = d[o + LOAD_SUM]!;
   let runnable: number;
   if (prop >= 0) {
     // add runnable, clipped at the divider: until the CPU is saturated, running == runnable
-    runnable = Math.min(prop + a.loadSum, div);
+    runnable = Math.min(prop + aLoadSum, div);
   } else {
     // estimate the queue's unweighted runnable sum assuming all its tasks are equally runnable
-    const est = gq.load > 0 ? Math.floor(gq.avg.loadSum / gq.load) : 0;
-    runnable = Math.min(a.loadSum, est);
+    const est = gq.load > 0 ? Math.floor(d[gq.slot + LOAD_SUM]! / gq.load) : 0;
+    runnable = Math.min(aLoadSum, est);
   }
-  runnable = Math.max(runnable, Math.floor(a.utilSum / 1024));
+  runnable = Math.max(runnable, Math.floor(d[o + UTIL_SUM]! / 1024));
   const loadSum = gse.weight * runnable;
   const loadAvg = Math.floor(loadSum / div);
-  const deltaAvg = loadAvg - a.loadAvg;
+  const deltaAvg = loadAvg - d[o + LOAD_AVG]!;
   if (!deltaAvg) return;
-  const deltaSum = loadSum - gse.weight * a.loadSum;
-  a.loadSum = runnable;
-  a.loadAvg = loadAvg;
-  q.avg.loadAvg = Math.max(0, q.avg.loadAvg + deltaAvg);
-  q.avg.loadSum = Math.max(q.avg.loadAvg * PELT_MIN_DIVIDER, q.avg.loadSum + deltaSum);
+  const deltaSum = loadSum - gse.weight * aLoadSum;
+  d[o + LOAD_SUM] = runnable;
+  d[o + LOAD_AVG] = loadAvg;
+  const qo = q.slot;
+  const qLoadAvg = Math.max(0, d[qo + LOAD_AVG]! + deltaAvg);
+  d[qo + LOAD_AVG] = qLoadAvg;
+  d[qo + LOAD_SUM] = Math.max(qLoadAvg * PELT_MIN_DIVIDER, d[qo + LOAD_SUM]! + deltaSum);
 }
 
 /** Bring a task entity and every queue and group entity above it up to `now` (update_load_avg per level). */
@@ -56,33 +65,34 @@ function syncChain(now: number, se: SchedEntity): void {
 }
 
 /**
+ * One signal (`avg` at offset AVG, `sum` at SUM) of the group entity at `o`
+ * becomes its group queue's (at `go`), and its parent queue (at `qo`) moves
+ * by the difference: update_tg_cfs_util / update_tg_cfs_runnable.
+ */
+function takeGroupSignal(d: Float64Array, o: number, go: number, qo: number, div: number, AVG: number, SUM: number): void {
+  const gAvg = d[go + AVG]!;
+  const delta = gAvg - d[o + AVG]!;
+  if (!delta) return;
+  const sum = gAvg * div;
+  const ds = sum - d[o + SUM]!;
+  d[o + AVG] = gAvg;
+  d[o + SUM] = sum;
+  const qAvg = Math.max(0, d[qo + AVG]! + delta);
+  d[qo + AVG] = qAvg;
+  d[qo + SUM] = Math.max(qAvg * PELT_MIN_DIVIDER, d[qo + SUM]! + ds);
+}
+
+/**
  * kernel/sched/fair.c: update_tg_cfs_util / update_tg_cfs_runnable — the
  * group entity's utilisation and runnable averages become its queue's, and
  * its parent queue moves by the difference.
  */
 function updateTgCfsUtil(gse: SchedEntity, gq: CfsRq): void {
+  const d = gse.store.d;
   const q = gse.cfsRq;
-  const a = gse.avg;
-  const qa = q.avg;
-  const div = divider(q);
-  const du = gq.avg.utilAvg - a.utilAvg;
-  if (du) {
-    const sum = gq.avg.utilAvg * div;
-    const ds = sum - a.utilSum;
-    a.utilAvg = gq.avg.utilAvg;
-    a.utilSum = sum;
-    qa.utilAvg = Math.max(0, qa.utilAvg + du);
-    qa.utilSum = Math.max(qa.utilAvg * PELT_MIN_DIVIDER, qa.utilSum + ds);
-  }
-  const dr = gq.avg.runnableAvg - a.runnableAvg;
-  if (dr) {
-    const sum = gq.avg.runnableAvg * div;
-    const ds = sum - a.runnableSum;
-    a.runnableAvg = gq.avg.runnableAvg;
-    a.runnableSum = sum;
-    qa.runnableAvg = Math.max(0, qa.runnableAvg + dr);
-    qa.runnableSum = Math.max(qa.runnableAvg * PELT_MIN_DIVIDER, qa.runnableSum + ds);
-  }
+  const div = divider(d, q);
+  takeGroupSignal(d, gse.slot, gq.slot, q.slot, div, UTIL_AVG, UTIL_SUM);
+  takeGroupSignal(d, gse.slot, gq.slot, q.slot, div, RUNNABLE_AVG, RUNNABLE_SUM);
 }
 
 /**
@@ -107,38 +117,47 @@ function propagate(q: CfsRq, prop: number): void {
  */
 export function attachTaskLoad(now: number, se: SchedEntity): void {
   syncChain(now, se);
+  const d = se.store.d;
   const q = se.cfsRq;
-  const a = se.avg;
-  const div = divider(q);
-  a.lastUpdate = q.avg.lastUpdate;
-  a.periodContrib = q.avg.periodContrib;
-  a.utilSum = a.utilAvg * div;
-  a.runnableSum = a.runnableAvg * div;
-  const ls = a.loadAvg * div;
-  a.loadSum = se.weight < ls ? Math.floor(ls / se.weight) : 1;
-  const qa = q.avg;
-  qa.loadAvg += a.loadAvg;
-  qa.loadSum += se.weight * a.loadSum;
-  qa.utilAvg += a.utilAvg;
-  qa.utilSum += a.utilSum;
-  qa.runnableAvg += a.runnableAvg;
-  qa.runnableSum += a.runnableSum;
-  propagate(q, a.loadSum);
+  const o = se.slot;
+  const qo = q.slot;
+  const div = divider(d, q);
+  d[o + LAST_UPDATE] = d[qo + LAST_UPDATE]!;
+  d[o + PERIOD_CONTRIB] = d[qo + PERIOD_CONTRIB]!;
+  d[o + UTIL_SUM] = d[o + UTIL_AVG]! * div;
+  d[o + RUNNABLE_SUM] = d[o + RUNNABLE_AVG]! * div;
+  const ls = d[o + LOAD_AVG]! * div;
+  d[o + LOAD_SUM] = se.weight < ls ? Math.floor(ls / se.weight) : 1;
+  d[qo + LOAD_AVG] += d[o + LOAD_AVG]!;
+  d[qo + LOAD_SUM] += se.weight * d[o + LOAD_SUM]!;
+  d[qo + UTIL_AVG] += d[o + UTIL_AVG]!;
+  d[qo + UTIL_SUM] += d[o + UTIL_SUM]!;
+  d[qo + RUNNABLE_AVG] += d[o + RUNNABLE_AVG]!;
+  d[qo + RUNNABLE_SUM] += d[o + RUNNABLE_SUM]!;
+  propagate(q, d[o + LOAD_SUM]!);
+}
+
+/** d[at] − v, floored at 0 (sub_positive); returns the result. */
+function subPositive(d: Float64Array, at: number, v: number): number {
+  const r = Math.max(0, d[at]! - v);
+  d[at] = r;
+  return r;
 }
 
 /** kernel/sched/fair.c: detach_entity_load_avg (sub_positive, sums kept ≥ avg · PELT_MIN_DIVIDER), propagated upwards. */
 export function detachTaskLoad(now: number, se: SchedEntity): void {
   syncChain(now, se);
+  const d = se.store.d;
   const q = se.cfsRq;
-  const a = se.avg;
-  const qa = q.avg;
-  qa.loadAvg = Math.max(0, qa.loadAvg - a.loadAvg);
-  qa.loadSum = Math.max(qa.loadAvg * PELT_MIN_DIVIDER, qa.loadSum - se.weight * a.loadSum);
-  qa.utilAvg = Math.max(0, qa.utilAvg - a.utilAvg);
-  qa.utilSum = Math.max(qa.utilAvg * PELT_MIN_DIVIDER, qa.utilSum - a.utilSum);
-  qa.runnableAvg = Math.max(0, qa.runnableAvg - a.runnableAvg);
-  qa.runnableSum = Math.max(qa.runnableAvg * PELT_MIN_DIVIDER, qa.runnableSum - a.runnableSum);
-  propagate(q, -a.loadSum);
+  const o = se.slot;
+  const qo = q.slot;
+  const la = subPositive(d, qo + LOAD_AVG, d[o + LOAD_AVG]!);
+  d[qo + LOAD_SUM] = Math.max(la * PELT_MIN_DIVIDER, d[qo + LOAD_SUM]! - se.weight * d[o + LOAD_SUM]!);
+  const ua = subPositive(d, qo + UTIL_AVG, d[o + UTIL_AVG]!);
+  d[qo + UTIL_SUM] = Math.max(ua * PELT_MIN_DIVIDER, d[qo + UTIL_SUM]! - d[o + UTIL_SUM]!);
+  const ra = subPositive(d, qo + RUNNABLE_AVG, d[o + RUNNABLE_AVG]!);
+  d[qo + RUNNABLE_SUM] = Math.max(ra * PELT_MIN_DIVIDER, d[qo + RUNNABLE_SUM]! - d[o + RUNNABLE_SUM]!);
+  propagate(q, -d[o + LOAD_SUM]!);
 }
 
 /**
@@ -148,6 +167,7 @@ export function detachTaskLoad(now: number, se: SchedEntity): void {
  * queue's load_avg + 1.
  */
 export function taskHLoad(se: SchedEntity): number {
+  const d = se.store.d;
   let q: CfsRq = se.cfsRq;
   // the chain of queues from the task's up to the root
   const chain: CfsRq[] = [q];
@@ -155,12 +175,12 @@ export function taskHLoad(se: SchedEntity): number {
     q = q.se.cfsRq;
     chain.push(q);
   }
-  let hLoad = chain[chain.length - 1]!.avg.loadAvg;
+  let hLoad = d[chain[chain.length - 1]!.slot + LOAD_AVG]!;
   for (let i = chain.length - 1; i > 0; i--) {
     const parent = chain[i]!;
     const gse = chain[i - 1]!.se!;
-    hLoad = Math.floor((hLoad * gse.avg.loadAvg) / (parent.avg.loadAvg + 1));
+    hLoad = Math.floor((hLoad * d[gse.slot + LOAD_AVG]!) / (d[parent.slot + LOAD_AVG]! + 1));
   }
   const own = chain[0]!;
-  return Math.floor((se.avg.loadAvg * hLoad) / (own.avg.loadAvg + 1));
+  return Math.floor((d[se.slot + LOAD_AVG]! * hLoad) / (d[own.slot + LOAD_AVG]! + 1));
 }

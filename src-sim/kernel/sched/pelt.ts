@@ -12,6 +12,8 @@
  * (the kernel's fixed-point y^n table differs from y^n in the last bits).
  */
 
+import { LAST_UPDATE, LOAD_AVG, LOAD_SUM, PERIOD_CONTRIB, RUNNABLE_AVG, RUNNABLE_SUM, UTIL_AVG, UTIL_SUM } from './sched-store';
+
 /** kernel/sched/sched-pelt.h: LOAD_AVG_PERIOD, LOAD_AVG_MAX. */
 export const LOAD_AVG_PERIOD = 32;
 export const LOAD_AVG_MAX = 47742;
@@ -43,17 +45,30 @@ export function decayLoad(val: number, n: number): number {
 const C2 = Float64Array.from({ length: DECAY_LIMIT + 1 }, (_, p) => LOAD_AVG_MAX - decayLoad(LOAD_AVG_MAX, p) - 1024);
 const C2_DECAYED = LOAD_AVG_MAX - 1024;
 
-/** struct sched_avg. */
-export class PeltAvg {
-  /** ns; advances in whole 1024 ns units like the kernel's last_update_time. */
-  lastUpdate = 0;
-  loadSum = 0;
-  runnableSum = 0;
-  utilSum = 0;
-  periodContrib = 0;
-  loadAvg = 0;
-  runnableAvg = 0;
-  utilAvg = 0;
+/** struct sched_avg as plain numbers: what cold readers (/proc, tests) get from `readPelt`. */
+export interface PeltSnapshot {
+  lastUpdate: number;
+  loadSum: number;
+  runnableSum: number;
+  utilSum: number;
+  periodContrib: number;
+  loadAvg: number;
+  runnableAvg: number;
+  utilAvg: number;
+}
+
+/** A copy of the block at `o` of `d` (see sched-store.ts for the layout). */
+export function readPelt(d: Float64Array, o: number): PeltSnapshot {
+  return {
+    lastUpdate: d[o + LAST_UPDATE]!,
+    loadSum: d[o + LOAD_SUM]!,
+    runnableSum: d[o + RUNNABLE_SUM]!,
+    utilSum: d[o + UTIL_SUM]!,
+    periodContrib: d[o + PERIOD_CONTRIB]!,
+    loadAvg: d[o + LOAD_AVG]!,
+    runnableAvg: d[o + RUNNABLE_AVG]!,
+    utilAvg: d[o + UTIL_AVG]!,
+  };
 }
 
 /** kernel/sched/pelt.c: __accumulate_pelt_segments. */
@@ -64,57 +79,61 @@ function segments(periods: number, d1: number, d3: number): number {
 }
 
 /**
- * ___update_load_sum + ___update_load_avg: account the time since the last
- * update in the state it had (`load`, `runnable`, `running`), then recompute
- * the averages if a period boundary was crossed. `weight` scales load_avg
- * (the entity's weight, or 1 for a run queue whose `load` is its weight).
- * Returns whether the averages changed.
+ * ___update_load_sum + ___update_load_avg on the block at `o` of `d`:
+ * account the time since the last update in the state it had (`load`,
+ * `runnable`, `running`), then recompute the averages if a period boundary
+ * was crossed. `weight` scales load_avg (the entity's weight, or 1 for a run
+ * queue whose `load` is its weight). Returns whether the averages changed.
  */
-export function updatePelt(sa: PeltAvg, now: number, load: number, runnable: number, running: number, weight: number): boolean {
-  let delta = now - sa.lastUpdate;
+export function updatePelt(d: Float64Array, o: number, now: number, load: number, runnable: number, running: number, weight: number): boolean {
+  const last = d[o + LAST_UPDATE]!;
+  let delta = now - last;
   if (delta < 0) {
-    sa.lastUpdate = now;
+    d[o + LAST_UPDATE] = now;
     return false;
   }
   delta = Math.floor(delta / 1024);
   if (delta === 0) return false;
-  sa.lastUpdate += delta * 1024;
+  d[o + LAST_UPDATE] = last + delta * 1024;
   // running is a subset of runnable, which is a subset of load (___update_load_sum)
   if (!load) {
     runnable = 0;
     running = 0;
   }
-  delta += sa.periodContrib;
+  const pc = d[o + PERIOD_CONTRIB]!;
+  delta += pc;
   const periods = Math.floor(delta / 1024);
   let contrib = delta;
+  let loadSum = d[o + LOAD_SUM]!;
+  let runnableSum = d[o + RUNNABLE_SUM]!;
+  let utilSum = d[o + UTIL_SUM]!;
   if (periods) {
-    sa.loadSum = decayLoad(sa.loadSum, periods);
-    sa.runnableSum = decayLoad(sa.runnableSum, periods);
-    sa.utilSum = decayLoad(sa.utilSum, periods);
+    loadSum = decayLoad(loadSum, periods);
+    runnableSum = decayLoad(runnableSum, periods);
+    utilSum = decayLoad(utilSum, periods);
     // delta %= 1024, exactly (whole ns units), without a float modulo
     delta -= periods * 1024;
-    contrib = load ? segments(periods, 1024 - sa.periodContrib, delta) : 0;
+    contrib = load ? segments(periods, 1024 - pc, delta) : 0;
   }
-  sa.periodContrib = delta;
-  if (load) sa.loadSum += load * contrib;
-  if (runnable) sa.runnableSum += runnable * contrib * CAPACITY_SCALE;
-  if (running) sa.utilSum += contrib * CAPACITY_SCALE;
+  d[o + PERIOD_CONTRIB] = delta;
+  if (load) loadSum += load * contrib;
+  if (runnable) runnableSum += runnable * contrib * CAPACITY_SCALE;
+  if (running) utilSum += contrib * CAPACITY_SCALE;
+  d[o + LOAD_SUM] = loadSum;
+  d[o + RUNNABLE_SUM] = runnableSum;
+  d[o + UTIL_SUM] = utilSum;
   if (!periods) return false;
-  refreshAvg(sa, weight);
+  // ___update_load_avg (with get_pelt_divider)
+  const divider = LOAD_AVG_MAX - 1024 + delta;
+  d[o + LOAD_AVG] = Math.floor((weight * loadSum) / divider);
+  d[o + RUNNABLE_AVG] = Math.floor(runnableSum / divider);
+  d[o + UTIL_AVG] = Math.floor(utilSum / divider);
   return true;
 }
 
-/** ___update_load_avg (with get_pelt_divider), also what reweight_entity does after a weight change. */
-export function refreshAvg(sa: PeltAvg, weight: number): void {
-  const divider = LOAD_AVG_MAX - 1024 + sa.periodContrib;
-  sa.loadAvg = Math.floor((weight * sa.loadSum) / divider);
-  sa.runnableAvg = Math.floor(sa.runnableSum / divider);
-  sa.utilAvg = Math.floor(sa.utilSum / divider);
-}
-
 /** reweight_entity: load_avg follows a new weight at once (load_sum is unweighted). */
-export function refreshLoadAvg(sa: PeltAvg, weight: number): void {
-  sa.loadAvg = Math.floor((weight * sa.loadSum) / (LOAD_AVG_MAX - 1024 + sa.periodContrib));
+export function refreshLoadAvg(d: Float64Array, o: number, weight: number): void {
+  d[o + LOAD_AVG] = Math.floor((weight * d[o + LOAD_SUM]!) / (LOAD_AVG_MAX - 1024 + d[o + PERIOD_CONTRIB]!));
 }
 
 /**
@@ -123,18 +142,21 @@ export function refreshLoadAvg(sa: PeltAvg, weight: number): void {
  * full weight; util_avg at the queue's utilisation shared by weight, at most
  * half the spare capacity (half of 1024 on an idle CPU); runnable_avg =
  * util_avg; the sums are set to match, aligned to the queue's period.
+ * `o` is the entity's block, `qo` its queue's.
  */
-export function initEntityAvg(sa: PeltAvg, weight: number, q: PeltAvg): void {
-  const cap = Math.floor((CAPACITY_SCALE - q.utilAvg) / 2);
+export function initEntityAvg(d: Float64Array, o: number, weight: number, qo: number): void {
+  const qUtil = d[qo + UTIL_AVG]!;
+  const cap = Math.floor((CAPACITY_SCALE - qUtil) / 2);
   let util = 0;
-  if (cap > 0) util = q.utilAvg !== 0 ? Math.min(cap, Math.floor((q.utilAvg * weight) / (q.loadAvg + 1))) : cap;
-  sa.lastUpdate = q.lastUpdate;
-  sa.periodContrib = q.periodContrib;
-  const divider = LOAD_AVG_MAX - 1024 + sa.periodContrib;
-  sa.loadAvg = weight;
-  sa.loadSum = divider;
-  sa.utilAvg = util;
-  sa.runnableAvg = util;
-  sa.utilSum = util * divider;
-  sa.runnableSum = util * divider;
+  if (cap > 0) util = qUtil !== 0 ? Math.min(cap, Math.floor((qUtil * weight) / (d[qo + LOAD_AVG]! + 1))) : cap;
+  d[o + LAST_UPDATE] = d[qo + LAST_UPDATE]!;
+  const pc = d[qo + PERIOD_CONTRIB]!;
+  d[o + PERIOD_CONTRIB] = pc;
+  const divider = LOAD_AVG_MAX - 1024 + pc;
+  d[o + LOAD_AVG] = weight;
+  d[o + LOAD_SUM] = divider;
+  d[o + UTIL_AVG] = util;
+  d[o + RUNNABLE_AVG] = util;
+  d[o + UTIL_SUM] = util * divider;
+  d[o + RUNNABLE_SUM] = util * divider;
 }

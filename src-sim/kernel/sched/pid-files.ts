@@ -5,7 +5,8 @@
 import type { Scheduler } from './core';
 import type { TaskSched } from './entities';
 import { calcDeltaFair } from './weights';
-import { PeltAvg, updatePelt } from './pelt';
+import { readPelt, updatePelt } from './pelt';
+import { STRIDE } from './sched-store';
 
 export function registerPidFiles(s: Scheduler, ts: TaskSched): void {
   const pid = ts.task.pid;
@@ -81,13 +82,14 @@ function readProcSched(s: Scheduler, ts: TaskSched): string {
  */
 function peltLines(s: Scheduler, ts: TaskSched, line: (name: string, val: string) => string): string {
   const se = ts.se;
-  let a = se.avg;
+  let a = readPelt(se.store.d, se.slot);
   if (se.onRq && !ts.isRt) {
     const tick = s.ctx.tickNs;
     const at = Math.floor(s.k.now / tick) * tick;
     if (at > a.lastUpdate) {
-      a = Object.assign(new PeltAvg(), a);
-      updatePelt(a, at, 1, 1, s.rqs[ts.cpu]!.curr === ts ? 1 : 0, se.weight);
+      const copy = se.store.d.slice(se.slot, se.slot + STRIDE);
+      updatePelt(copy, 0, at, 1, 1, s.rqs[ts.cpu]!.curr === ts ? 1 : 0, se.weight);
+      a = readPelt(copy, 0);
     }
   }
   const n = (x: number): string => String(Math.floor(x));

@@ -4,10 +4,16 @@
 import { describe, expect, test } from 'vitest';
 import { schedulerOf } from '../../../../src-sim/kernel/sched/install';
 import { taskHLoad } from '../../../../src-sim/kernel/sched/load-avg';
-import type { TaskSched } from '../../../../src-sim/kernel/sched/entities';
+import type { CfsRq, TaskSched } from '../../../../src-sim/kernel/sched/entities';
+import { LOAD_AVG } from '../../../../src-sim/kernel/sched/sched-store';
 import type { Simulation } from '../../../../src-sim/simulation';
 import { MS, S, pidOf, scenario, taskSpec } from './helpers';
 import { Simulation as Sim } from '../../../../src-sim/simulation';
+
+/** cfs_rq->avg.load_avg, from the scheduler's store. */
+function loadAvgOf(q: CfsRq): number {
+  return q.store.d[q.slot + LOAD_AVG]!;
+}
 
 // kernel/sched/pelt.c: 1024 µs periods, y^32 = 0.5
 const PERIOD = 1024 * 1024;
@@ -54,7 +60,7 @@ describe('calc_group_shares from PELT', () => {
       sim.advance(t);
     }
     const q1 = group(sim, '/G').cfsRq[1]!;
-    const L1 = q1.avg.loadAvg;
+    const L1 = loadAvgOf(q1);
     expect(L1).toBeGreaterThan(1000); // ran 300 ms: saturated
     // CPU1 refreshes its blocked load at its periodic balance (every 32 ms while it was busy, then 2 ms):
     // from ≈40 ms of sleep on, CPU0's share follows the decay
@@ -110,7 +116,7 @@ describe('calc_group_shares from PELT', () => {
       for (const q of tg.cfsRq) {
         contrib += q.tgLoadAvgContrib;
         // a contribution is refreshed once its queue's load_avg moved by more than 1/64 of it (+ decay until the next update)
-        expect(Math.abs(q.avg.loadAvg - q.tgLoadAvgContrib)).toBeLessThanOrEqual(Math.floor(q.tgLoadAvgContrib / 64) + 0.1 * 1024);
+        expect(Math.abs(loadAvgOf(q) - q.tgLoadAvgContrib)).toBeLessThanOrEqual(Math.floor(q.tgLoadAvgContrib / 64) + 0.1 * 1024);
       }
       expect(tg.loadAvg).toBe(contrib);
     }
@@ -131,14 +137,14 @@ describe('moving load with the task (attach/detach) and task_h_load', () => {
     const a = group(sim, '/A').cfsRq[0]!;
     const bq = group(sim, '/B').cfsRq[0]!;
     const root = schedulerOf(sim.kernel).rqs[0]!.cfs;
-    expect(a.avg.loadAvg).toBeGreaterThan(1000);
-    expect(bq.avg.loadAvg).toBe(0);
+    expect(loadAvgOf(a)).toBeGreaterThan(1000);
+    expect(loadAvgOf(bq)).toBe(0);
     schedulerOf(sim.kernel).migrate(sim.kernel.tasks.get(pidOf(sim, 'x'))!, sim.kernel.cgroups.get('/B')!);
-    expect(a.avg.loadAvg, 'detached from /A').toBeLessThan(20);
+    expect(loadAvgOf(a), 'detached from /A').toBeLessThan(20);
     expect(group(sim, '/A').loadAvg).toBeLessThan(20);
-    expect(bq.avg.loadAvg, 'attached to /B').toBeGreaterThan(1000);
+    expect(loadAvgOf(bq), 'attached to /B').toBeGreaterThan(1000);
     expect(group(sim, '/B').loadAvg).toBeGreaterThan(1000);
-    expect(Math.abs(root.avg.loadAvg - 1024), `root ${root.avg.loadAvg}`).toBeLessThan(40);
+    expect(Math.abs(loadAvgOf(root) - 1024), `root ${loadAvgOf(root)}`).toBeLessThan(40);
   });
 
   test('a hog moved to another CPU takes its load: source cpu_load ≈ 0, destination ≈ 1024', () => {
@@ -147,12 +153,12 @@ describe('moving load with the task (attach/detach) and task_h_load', () => {
     sim.advance(300 * MS);
     const sch = schedulerOf(sim.kernel);
     const [r0, r1] = [sch.rqs[0]!.cfs, sch.rqs[1]!.cfs];
-    expect(r0.avg.loadAvg).toBeGreaterThan(1000);
+    expect(loadAvgOf(r0)).toBeGreaterThan(1000);
     const x = sim.kernel.tasks.get(pidOf(sim, 'x'))!;
     x.affinity = [1];
     sch.enforceAffinity(x.sched as TaskSched);
-    expect(r0.avg.loadAvg).toBeLessThan(20);
-    expect(r1.avg.loadAvg).toBeGreaterThan(1000);
+    expect(loadAvgOf(r0)).toBeLessThan(20);
+    expect(loadAvgOf(r1)).toBeGreaterThan(1000);
   });
 
   test('task_h_load: a task’s load scaled by its group’s share of the CPU (cpu.weight 300 vs a root hog)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { LOAD_AVG_MAX, PeltAvg, decayLoad, updatePelt } from '../../../../src-sim/kernel/sched/pelt';
+import { LOAD_AVG_MAX, decayLoad, updatePelt } from '../../../../src-sim/kernel/sched/pelt';
+import { LAST_UPDATE, LOAD_AVG, SchedStore, STRIDE, UTIL_AVG } from '../../../../src-sim/kernel/sched/sched-store';
 import { MS, S, run, scenario, taskSpec, pidOf } from './helpers';
 import type { Simulation } from '../../../../src-sim/simulation';
 
@@ -8,11 +9,11 @@ const PERIOD = 1024 * 1024;
 const y = Math.pow(0.5, 1 / 32);
 
 /** Run an entity in one state for `n` periods, updating every period as the tick would. */
-function drive(sa: PeltAvg, from: number, n: number, running: boolean): number {
+function drive(sa: Float64Array, from: number, n: number, running: boolean): number {
   let t = from;
   for (let i = 0; i < n; i++) {
     t += PERIOD;
-    updatePelt(sa, t, running ? 1 : 0, running ? 1 : 0, running ? 1 : 0, 1024);
+    updatePelt(sa, 0, t, running ? 1 : 0, running ? 1 : 0, running ? 1 : 0, 1024);
   }
   return t;
 }
@@ -26,35 +27,55 @@ describe('PELT arithmetic (kernel/sched/pelt.c)', () => {
   });
 
   test('an always-running entity from zero: util_avg ≈ 1024·(1 − y^n), converging to ≈1024', () => {
-    const sa = new PeltAvg();
+    const sa = new Float64Array(STRIDE);
     let t = 0;
     for (const n of [8, 16, 32, 64, 128]) {
-      const sa2 = Object.assign(new PeltAvg(), sa);
+      const sa2 = sa.slice();
       drive(sa2, t, n, true);
       const want = 1024 * (1 - Math.pow(y, n));
-      expect(Math.abs(sa2.utilAvg - want), `n=${n}: ${sa2.utilAvg} vs ${want.toFixed(1)}`).toBeLessThan(0.02 * 1024);
+      expect(Math.abs(sa2[UTIL_AVG]! - want), `n=${n}: ${sa2[UTIL_AVG]!} vs ${want.toFixed(1)}`).toBeLessThan(0.02 * 1024);
     }
     t = drive(sa, t, 400, true);
-    expect(sa.utilAvg).toBeGreaterThanOrEqual(1000);
-    expect(sa.utilAvg).toBeLessThanOrEqual(1024);
-    expect(sa.loadAvg).toBeGreaterThanOrEqual(1000);
+    expect(sa[UTIL_AVG]!).toBeGreaterThanOrEqual(1000);
+    expect(sa[UTIL_AVG]!).toBeLessThanOrEqual(1024);
+    expect(sa[LOAD_AVG]!).toBeGreaterThanOrEqual(1000);
     // then blocked: halves in 32 ms, quarters in 64 ms
-    const full = sa.utilAvg;
+    const full = sa[UTIL_AVG]!;
     t = drive(sa, t, 32, false);
-    expect(Math.abs(sa.utilAvg - full / 2)).toBeLessThan(0.02 * 1024);
+    expect(Math.abs(sa[UTIL_AVG]! - full / 2)).toBeLessThan(0.02 * 1024);
     drive(sa, t, 32, false);
-    expect(Math.abs(sa.utilAvg - full / 4)).toBeLessThan(0.02 * 1024);
+    expect(Math.abs(sa[UTIL_AVG]! - full / 4)).toBeLessThan(0.02 * 1024);
   });
 
   test('the averages change only when a period boundary is crossed', () => {
-    const sa = new PeltAvg();
+    const sa = new Float64Array(STRIDE);
     drive(sa, 0, 10, true);
-    const before = sa.utilAvg;
-    const last = sa.lastUpdate;
-    expect(updatePelt(sa, last + 500 * 1024, 1, 1, 1, 1024)).toBe(false);
-    expect(sa.utilAvg).toBe(before);
-    expect(updatePelt(sa, last + 1100 * 1024, 1, 1, 1, 1024)).toBe(true);
-    expect(sa.utilAvg).toBeGreaterThan(before);
+    const before = sa[UTIL_AVG]!;
+    const last = sa[LAST_UPDATE]!;
+    expect(updatePelt(sa, 0, last + 500 * 1024, 1, 1, 1, 1024)).toBe(false);
+    expect(sa[UTIL_AVG]!).toBe(before);
+    expect(updatePelt(sa, 0, last + 1100 * 1024, 1, 1, 1, 1024)).toBe(true);
+    expect(sa[UTIL_AVG]!).toBeGreaterThan(before);
+  });
+});
+
+describe('the scheduler store (sched-store.ts)', () => {
+  test('blocks keep their values when the store grows; a released block comes back zeroed, last released first', () => {
+    const st = new SchedStore();
+    const slots: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const o = st.alloc();
+      st.d[o + LOAD_AVG] = i + 0.5;
+      slots.push(o);
+    }
+    expect(new Set(slots).size).toBe(1000);
+    slots.forEach((o, i) => expect(st.d[o + LOAD_AVG]).toBe(i + 0.5));
+    st.release(slots[10]!);
+    st.release(slots[20]!);
+    expect(st.alloc()).toBe(slots[20]);
+    const o = st.alloc();
+    expect(o).toBe(slots[10]);
+    expect(Array.from(st.d.subarray(o, o + STRIDE))).toEqual(new Array(STRIDE).fill(0));
   });
 });
 
