@@ -56,6 +56,8 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
   const high = highApplies(m);
   const thp = mm.thp.eligible(o);
   if (thp) mm.thp.enterKhugepaged();
+  // First-touch faults take mapFreshAnon() (same effect as mapPage, less work) where nothing places pages.
+  const freshPath = !thp && !o.file && mm.numa === null && !(o.unmovable && mm.memoryBlocks !== null);
   while (out.done < n) {
     const b = Math.max(1, Math.min(MEMCG_CHARGE_BATCH, n - out.done, mm.chargeRoom(m)));
     const g = mm.grant(task, m, b);
@@ -78,6 +80,12 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
       }
       // A page from the never-touched part of the fault index has all-zero state: nothing to read.
       const fresh = o.pickedNeverTouched(p);
+      if (fresh && freshPath) {
+        mm.mapFreshAnon(o, p, m);
+        m.ev[EV.pgfault]!++;
+        out.minor++;
+        continue;
+      }
       if (!fresh && o.isResident(p)) {
         mm.uncharge(m, 1);
         continue;

@@ -283,7 +283,7 @@ export class Mm implements MemoryApi {
   /** Unmap a resident page and free its frame (no shadow: the data is gone). */
   private dropResident(o: MemObject, p: number, f: number): void {
     if (o.hugeMapped > 0) this.thp.split(o, p);
-    const m = this.memcgs[o.memcg[p]! - 1]!;
+    const m = this.memcgs[this.ft.lv[f]!]!;
     this.lruvecOfFrame(f).remove(f);
     this.unaccountResident(o, p, m);
     if (this.numa) this.numa.account(o, p, f, m, -1);
@@ -298,6 +298,7 @@ export class Mm implements MemoryApi {
   lruvecOfFrame(f: number): Lruvec {
     return this.memcgs[this.ft.lv[f]!]!.lruvec;
   }
+
 
   private unaccountResident(o: MemObject, p: number, m: Memcg): void {
     const st = o.state[p]!;
@@ -315,7 +316,7 @@ export class Mm implements MemoryApi {
     o.state[p] = o.state[p]! & ~PG_SWAPPED;
     o.swapped--;
     this.swapUsed--;
-    const m = this.memcgs[o.memcg[p]! - 1]!;
+    const m = this.memcgs[o.evictedMemcg[p]! - 1]!;
     for (let g: Memcg | null = m; g !== null; g = g.parent) g.swap--;
   }
 
@@ -523,6 +524,31 @@ export class Mm implements MemoryApi {
   }
 
   /**
+   * mapPage(o, p, m, true) of the never-touched anon page that
+   * pickNonResident() just picked (o.pickedNeverTouched(p)), on a machine
+   * without NUMA placement and for a movable object: the first-touch fault
+   * of a working set. Its state is zero, so there is no refault to check
+   * and nothing to read or write in `state`; the fault index only shrinks
+   * the bucket's non-resident part. Same effect as the general path, less
+   * work per page (≈ 12.6 M of these fill mm-scale's working sets).
+   */
+  mapFreshAnon(o: MemObject, p: number, m: Memcg): void {
+    const ft = this.ft;
+    const f = ft.alloc();
+    if (f < 0) this.k.engine.fail('mm', 'no free frame for a reserved page');
+    ft.obj[f] = o.id;
+    ft.idx[f] = p;
+    // A frame's flags start clear when it is handed out (PG_idle included).
+    this.pageIdle.clear(f);
+    o.setFrame(p, f);
+    o.resident++;
+    o.takePickedFresh();
+    m.anon++;
+    m.ev[EV.pgalloc]!++;
+    m.lruvec.addHead(LRU_INACTIVE_ANON, f, this.nowSec);
+  }
+
+  /**
    * mapPage() into frame `f`, already taken off the free lists (a subpage of
    * a huge page). `fresh`: the page's state is known to be zero (never
    * touched), so it is neither read nor rewritten with zero.
@@ -538,7 +564,7 @@ export class Mm implements MemoryApi {
     let workingset = false;
     if (st & PG_SHADOW) {
       refault = true;
-      const evictM = this.memcgs[o.memcg[p]! - 1] ?? m;
+      const evictM = this.memcgs[o.evictedMemcg[p]! - 1] ?? m;
       m.ev[o.file ? EV.workingset_refault_file : EV.workingset_refault_anon]!++;
       if (this.reclaim.refaultIsRecent(evictM, o.file, o.shadow[p]!)) {
         list = o.file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON;
@@ -553,7 +579,6 @@ export class Mm implements MemoryApi {
     }
     if (!fresh) o.state[p] = (st & ~(PG_SHADOW | PG_REFERENCED | PG_WORKINGSET)) | (workingset ? PG_WORKINGSET : 0);
     o.setFrame(p, f);
-    o.memcg[p] = m.index + 1;
     o.resident++;
     o.markResident(p);
     if (o.file) m.file++;
@@ -583,6 +608,7 @@ export class Mm implements MemoryApi {
     if (this.numa) this.numa.account(o, p, f, m, -1);
     const keep = o.state[p]! & (PG_WORKINGSET | PG_SWAPPED);
     o.state[p] = keep | PG_SHADOW;
+    o.evictedMemcg[p] = m.index + 1;
     if (!o.file) {
       o.state[p]! |= PG_SWAPPED;
       o.swapped++;
@@ -610,7 +636,7 @@ export class Mm implements MemoryApi {
     if (o.hugeMapped > 0) this.thp.split(o, p);
     const f = o.frameOf(p);
     const ft = this.ft;
-    const m = this.memcgs[o.memcg[p]! - 1]!;
+    const m = this.memcgs[ft.lv[f]!]!;
     const lv = this.lruvecOfFrame(f);
     const list = ft.list[f]!;
     const time = ft.time[f]!;

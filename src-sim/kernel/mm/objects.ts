@@ -34,8 +34,14 @@ export class MemObject {
   readonly state: Uint8Array;
   /** Eviction ages, allocated at the first eviction (see `shadow`). */
   private shadowAges: Uint32Array | null = null;
-  /** memcg index + 1 the page is (or was last) charged to; 0 = never. */
-  readonly memcg: Uint16Array;
+  /**
+   * memcg index + 1 a non-resident page was charged to when it left memory
+   * (written at eviction, read for its swap slot, zswap entry and refault);
+   * 0 = never evicted. A resident page's memcg is its frame's lruvec
+   * (`ft.lv`), so a fault writes nothing here: one 2-byte store of
+   * fresh memory less per first-touch page.
+   */
+  readonly evictedMemcg: Uint16Array;
   resident = 0;
   /** Anon pages whose content is in swap. */
   swapped = 0;
@@ -80,7 +86,7 @@ export class MemObject {
   private pickedPage = -1;
   private pickedSlot = 0;
   private pickedBucket = 0;
-  /** The last pick came from the never-touched part (state, frame, memcg and shadow all still zero). */
+  /** The last pick came from the never-touched part (state, frame, evicted memcg and shadow all still zero). */
   private pickedFresh = false;
   nonres: Int32Array | null = null;
   nv: Int32Array | null = null;
@@ -92,11 +98,11 @@ export class MemObject {
     /** The task that owns an anon region (for rss and OOM); null for files. */
     readonly owner: Task | null,
   ) {
-    // One zero-filled buffer for the three per-page arrays every mapped page writes (one host
-    // allocation instead of three; 4-byte slots first, then 2-byte memcg, then 1-byte state).
+    // One zero-filled buffer for the three per-page arrays (one host allocation instead of
+    // three; 4-byte slots first, then the 2-byte evicted memcg, then 1-byte state).
     const buf = new ArrayBuffer(pages * 7);
     this.slot = new Uint32Array(buf, 0, pages);
-    this.memcg = new Uint16Array(buf, pages * 4, pages);
+    this.evictedMemcg = new Uint16Array(buf, pages * 4, pages);
     this.state = new Uint8Array(buf, pages * 6, pages);
   }
 
@@ -258,6 +264,17 @@ export class MemObject {
    */
   pickedNeverTouched(page: number): boolean {
     return this.pickedFresh && page === this.pickedPage;
+  }
+
+  /**
+   * markResident() of the page pickedNeverTouched() just confirmed: it is
+   * the last slot of its bucket's never-touched part, i.e. the first slot
+   * past the shrunk non-resident part, so it stays where it is (the swap
+   * markResident would do is a swap with itself).
+   */
+  takePickedFresh(): void {
+    this.nonres![this.pickedBucket]!--;
+    this.pickedPage = -1;
   }
 
   /** Touch rate of one page (per second) under the pattern; 0 without one. */

@@ -82,7 +82,7 @@ export class PageCache implements PageCacheApi {
   chargedTo(file: CachedFile, index: number): Cgroup | null {
     const o = this.obj[file.id]!;
     if (!o.isResident(index)) return null;
-    return this.mm.memcgs[o.memcg[index]! - 1]!.cg;
+    return this.memcgAt(o, index).cg;
   }
 
   /** Pages that are dirty/under writeback move between memcg counters with the page. */
@@ -100,8 +100,9 @@ export class PageCache implements PageCacheApi {
     if (f) f.nrWriteback += d;
   }
 
+  /** The memcg of resident page i (its frame's lruvec). */
   private memcgAt(o: MemObject, i: number): Memcg {
-    return this.mm.memcgs[o.memcg[i]! - 1]!;
+    return this.mm.memcgs[this.mm.ft.lv[o.frameOf(i)]!]!;
   }
 
   /**

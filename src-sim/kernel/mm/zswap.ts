@@ -231,7 +231,7 @@ export class Zswap {
   load(o: MemObject, p: number): number {
     const e = this.entries.get(o.id);
     if (e === undefined || e.seq[p] === 0) return -1;
-    const m = this.mm.memcgs[o.memcg[p]! - 1]!;
+    const m = this.mm.memcgs[o.evictedMemcg[p]! - 1]!;
     this.memcg(m).zswpin++;
     this.invalidate(o, p);
     return ZSWAP_COST_NS[this.compressor].decompress;
@@ -241,7 +241,7 @@ export class Zswap {
   invalidate(o: MemObject, p: number): void {
     const e = this.entries.get(o.id);
     if (e === undefined || e.seq[p] === 0) return;
-    const m = this.mm.memcgs[o.memcg[p]! - 1]!;
+    const m = this.mm.memcgs[o.evictedMemcg[p]! - 1]!;
     const bytes = e.bytes[p]!;
     e.seq[p] = 0;
     e.bytes[p] = 0;
@@ -313,7 +313,7 @@ export class Zswap {
       const o = mm.objects[obj];
       const e = this.entries.get(obj);
       if (!o || e === undefined || e.seq[p] !== seq) continue;
-      const m = mm.memcgs[o.memcg[p]! - 1]!;
+      const m = mm.memcgs[o.evictedMemcg[p]! - 1]!;
       if (!this.writebackAllowed(m)) {
         // Skipped (shrink_memcg() ignores the group): keep it, at the young end.
         this.pushLru(obj, p, seq);

@@ -21,7 +21,7 @@ describe('MemObject non-resident index', () => {
             expect(pat.bucket(p)).toBe(b);
             // The fault path skips reading the state of a never-touched pick: it must be all zeros.
             expect(o.pickedNeverTouched(p)).toBe(touched[p] === 0);
-            if (o.pickedNeverTouched(p)) expect([o.state[p], o.memcg[p], o.frameOf(p)]).toEqual([0, 0, -1]);
+            if (o.pickedNeverTouched(p)) expect([o.state[p], o.evictedMemcg[p], o.frameOf(p)]).toEqual([0, 0, -1]);
             o.setFrame(p, 1);
             o.state[p] = 1;
             o.markResident(p);
