@@ -9,7 +9,11 @@ import type { BenchResult } from './result';
  */
 export async function benchMixedNode(): Promise<BenchResult> {
   const seconds = Number(process.env.BENCH_MIXED_SECONDS ?? 60);
-  warmUp(mixedNodeScenario(1));
+  // 3 simulated s: past t = 2^31 ns (2.147 s), where every clock value stops
+  // being a V8 small integer and the fields holding times are generalized to
+  // doubles — a one-time deopt of the whole model (≈ 0.5 CPU s, bench/PROFILES.md
+  // "ux" section) that a 1 s warm-up left to the measured run.
+  warmUp(mixedNodeScenario(3));
   const full = measureRun(mixedNodeScenario(seconds));
   const half = measureRun(mixedNodeScenario(seconds / 2));
   const twice = measureRun(mixedNodeScenario(seconds / 2, 2));

@@ -40,30 +40,61 @@ export class Recorder {
     private readonly chunk = 1024,
   ) {}
 
+  /**
+   * Per path, the fields its last reading had, in order, and their series ids:
+   * a memo of `byKey` (a file's fields rarely change between ticks), so a tick
+   * neither builds a key string nor looks up a Map per field.
+   */
+  private readonly lastFields = new Map<string, { fields: string[]; ids: number[] }>();
+  /** Per series id, the tick that last pushed a value (stands in for a per-tick Set). */
+  private readonly lastTick: number[] = [];
+
   /** Take sample number `this.samples` now. */
   sample(): void {
     const k = this.samples++;
     const paths = this.paths.length ? this.paths : this.vfs.observables();
-    const seen = new Set<number>();
     for (const path of paths) {
       if (!this.vfs.exists(path)) continue;
       const fields = parseFields(this.vfs.read(path));
-      for (const [field, value] of fields) {
-        const key = `${path}\u0000${field}`;
-        let id = this.byKey.get(key);
-        if (id === undefined) {
-          id = this.series.length;
-          this.byKey.set(key, id);
-          this.series.push({ id, path, field, startIndex: k });
-          this.buffers.push([]);
-          this.bufferStart.push(k);
-        }
-        this.push(id, k, value);
-        seen.add(id);
+      let memo = this.lastFields.get(path);
+      if (memo === undefined) {
+        memo = { fields: [], ids: [] };
+        this.lastFields.set(path, memo);
       }
+      let j = 0;
+      // forEach: a for-of over the Map allocates an entry array per field.
+      fields.forEach((value, field) => {
+        let id: number;
+        if (j < memo.fields.length && memo.fields[j] === field) id = memo.ids[j]!;
+        else {
+          id = this.seriesId(path, field, k);
+          memo.fields[j] = field;
+          memo.ids[j] = id;
+        }
+        j++;
+        this.push(id, k, value);
+        this.lastTick[id] = k;
+      });
+      memo.fields.length = j;
+      memo.ids.length = j;
     }
     // A file that vanished (unplugged disk) records NaN so indices stay aligned.
-    for (const s of this.series) if (!seen.has(s.id) && this.expected(s.id) === k) this.push(s.id, k, NaN);
+    for (const s of this.series) if (this.lastTick[s.id] !== k && this.expected(s.id) === k) this.push(s.id, k, NaN);
+  }
+
+  /** The series of `field` in `path`, created (starting at sample `k`) the first time it is seen. */
+  private seriesId(path: string, field: string, k: number): number {
+    const key = `${path}\u0000${field}`;
+    let id = this.byKey.get(key);
+    if (id === undefined) {
+      id = this.series.length;
+      this.byKey.set(key, id);
+      this.series.push({ id, path, field, startIndex: k });
+      this.buffers.push([]);
+      this.bufferStart.push(k);
+      this.lastTick.push(-1);
+    }
+    return id;
   }
 
   private expected(id: number): number {

@@ -125,20 +125,47 @@ export class PageCache implements PageCacheApi {
     const o = this.obj[file.id]!;
     const end = Math.min(file.pages, range.index + range.pages);
     if (!this.populate(file, { index: range.index, pages: end - range.index }, task)) return 0;
+    const state = o.state;
+    const memcg = o.memcg;
     let n = 0;
+    // Counters are added once per run of pages charged to one memcg (the
+    // same sums as page by page: integer adds, nothing reads them meanwhile).
+    let runMemcg = 0;
+    let run = 0;
     for (let i = range.index; i < end; i++) {
-      const st = o.state[i]!;
-      if (!o.isResident(i) || st & PG_DIRTY) continue;
-      o.state[i] = st | PG_DIRTY;
-      this.accountDirty(o, this.memcgAt(o, i), 1);
+      const st = state[i]!;
+      if (st & PG_DIRTY || !o.isResident(i)) continue;
+      state[i] = st | PG_DIRTY;
+      const mi = memcg[i]!;
+      if (mi !== runMemcg) {
+        if (run > 0) this.addDirty(file, runMemcg, run);
+        runMemcg = mi;
+        run = 0;
+      }
+      run++;
       n++;
     }
+    if (run > 0) this.addDirty(file, runMemcg, run);
     if (n > 0) {
       if (range.index < this.dirtyLo[file.id]!) this.dirtyLo[file.id] = range.index;
       if (end > this.dirtyHi[file.id]!) this.dirtyHi[file.id] = end;
       if (file.dirtiedWhenNs < 0) file.dirtiedWhenNs = now;
     }
     return n;
+  }
+
+  /** accountDirty() for `d` pages of `file` charged to memcg index `mi` (o.memcg's 1-based value). */
+  private addDirty(file: CachedFile, mi: number, d: number): void {
+    this.mm.memcgs[mi - 1]!.fileDirty += d;
+    this.dirtyTotal += d;
+    file.nrDirty += d;
+  }
+
+  /** accountWriteback() for `d` pages of `file` charged to memcg index `mi`. */
+  private addWriteback(file: CachedFile, mi: number, d: number): void {
+    this.mm.memcgs[mi - 1]!.fileWriteback += d;
+    this.writebackTotal += d;
+    file.nrWriteback += d;
   }
 
   nextDirtyRange(file: CachedFile, fromIndex: number, maxPages: number): PageRange | null {
@@ -166,28 +193,56 @@ export class PageCache implements PageCacheApi {
 
   startWriteback(file: CachedFile, range: PageRange): number {
     const o = this.obj[file.id]!;
+    const state = o.state;
+    const memcg = o.memcg;
+    const end = Math.min(file.pages, range.index + range.pages);
     let n = 0;
-    for (let i = range.index; i < range.index + range.pages && i < file.pages; i++) {
-      const st = o.state[i]!;
+    let runMemcg = 0;
+    let run = 0;
+    for (let i = range.index; i < end; i++) {
+      const st = state[i]!;
       if (!(st & PG_DIRTY) || !o.isResident(i)) continue;
-      const m = this.memcgAt(o, i);
-      o.state[i] = (st & ~PG_DIRTY) | PG_WRITEBACK;
-      this.accountDirty(o, m, -1);
-      this.accountWriteback(o, m, 1);
+      state[i] = (st & ~PG_DIRTY) | PG_WRITEBACK;
+      const mi = memcg[i]!;
+      if (mi !== runMemcg) {
+        if (run > 0) this.moveToWriteback(file, runMemcg, run);
+        runMemcg = mi;
+        run = 0;
+      }
+      run++;
       n++;
     }
+    if (run > 0) this.moveToWriteback(file, runMemcg, run);
     if (file.nrDirty === 0) file.dirtiedWhenNs = -1;
     return n;
   }
 
+  private moveToWriteback(file: CachedFile, mi: number, d: number): void {
+    this.addDirty(file, mi, -d);
+    this.addWriteback(file, mi, d);
+  }
+
   endWriteback(file: CachedFile, range: PageRange, ok: boolean): void {
     const o = this.obj[file.id]!;
-    for (let i = range.index; i < range.index + range.pages && i < file.pages; i++) {
-      const st = o.state[i]!;
+    const state = o.state;
+    const memcg = o.memcg;
+    const end = Math.min(file.pages, range.index + range.pages);
+    let runMemcg = 0;
+    let run = 0;
+    for (let i = range.index; i < end; i++) {
+      const st = state[i]!;
       if (!(st & PG_WRITEBACK)) continue;
-      o.state[i] = st & ~PG_WRITEBACK;
-      if (o.isResident(i)) this.accountWriteback(o, this.memcgAt(o, i), -1);
+      state[i] = st & ~PG_WRITEBACK;
+      if (!o.isResident(i)) continue;
+      const mi = memcg[i]!;
+      if (mi !== runMemcg) {
+        if (run > 0) this.addWriteback(file, runMemcg, -run);
+        runMemcg = mi;
+        run = 0;
+      }
+      run++;
     }
+    if (run > 0) this.addWriteback(file, runMemcg, -run);
     if (!ok) this.writeErrors.add(file.id);
   }
 
