@@ -126,17 +126,17 @@ export class PageCache implements PageCacheApi {
     const end = Math.min(file.pages, range.index + range.pages);
     if (!this.populate(file, { index: range.index, pages: end - range.index }, task)) return 0;
     const state = o.state;
-    const memcg = o.memcg;
+    const lvOf = this.mm.ft.lv;
     let n = 0;
     // Counters are added once per run of pages charged to one memcg (the
     // same sums as page by page: integer adds, nothing reads them meanwhile).
-    let runMemcg = 0;
+    let runMemcg = -1;
     let run = 0;
     for (let i = range.index; i < end; i++) {
       const st = state[i]!;
       if (st & PG_DIRTY || !o.isResident(i)) continue;
       state[i] = st | PG_DIRTY;
-      const mi = memcg[i]!;
+      const mi = lvOf[o.frameOf(i)]!;
       if (mi !== runMemcg) {
         if (run > 0) this.addDirty(file, runMemcg, run);
         runMemcg = mi;
@@ -154,16 +154,16 @@ export class PageCache implements PageCacheApi {
     return n;
   }
 
-  /** accountDirty() for `d` pages of `file` charged to memcg index `mi` (o.memcg's 1-based value). */
+  /** accountDirty() for `d` pages of `file` charged to memcg index `mi` (the frame's lruvec, as memcgAt). */
   private addDirty(file: CachedFile, mi: number, d: number): void {
-    this.mm.memcgs[mi - 1]!.fileDirty += d;
+    this.mm.memcgs[mi]!.fileDirty += d;
     this.dirtyTotal += d;
     file.nrDirty += d;
   }
 
   /** accountWriteback() for `d` pages of `file` charged to memcg index `mi`. */
   private addWriteback(file: CachedFile, mi: number, d: number): void {
-    this.mm.memcgs[mi - 1]!.fileWriteback += d;
+    this.mm.memcgs[mi]!.fileWriteback += d;
     this.writebackTotal += d;
     file.nrWriteback += d;
   }
@@ -194,16 +194,16 @@ export class PageCache implements PageCacheApi {
   startWriteback(file: CachedFile, range: PageRange): number {
     const o = this.obj[file.id]!;
     const state = o.state;
-    const memcg = o.memcg;
+    const lvOf = this.mm.ft.lv;
     const end = Math.min(file.pages, range.index + range.pages);
     let n = 0;
-    let runMemcg = 0;
+    let runMemcg = -1;
     let run = 0;
     for (let i = range.index; i < end; i++) {
       const st = state[i]!;
       if (!(st & PG_DIRTY) || !o.isResident(i)) continue;
       state[i] = (st & ~PG_DIRTY) | PG_WRITEBACK;
-      const mi = memcg[i]!;
+      const mi = lvOf[o.frameOf(i)]!;
       if (mi !== runMemcg) {
         if (run > 0) this.moveToWriteback(file, runMemcg, run);
         runMemcg = mi;
@@ -225,16 +225,16 @@ export class PageCache implements PageCacheApi {
   endWriteback(file: CachedFile, range: PageRange, ok: boolean): void {
     const o = this.obj[file.id]!;
     const state = o.state;
-    const memcg = o.memcg;
+    const lvOf = this.mm.ft.lv;
     const end = Math.min(file.pages, range.index + range.pages);
-    let runMemcg = 0;
+    let runMemcg = -1;
     let run = 0;
     for (let i = range.index; i < end; i++) {
       const st = state[i]!;
       if (!(st & PG_WRITEBACK)) continue;
       state[i] = st & ~PG_WRITEBACK;
       if (!o.isResident(i)) continue;
-      const mi = memcg[i]!;
+      const mi = lvOf[o.frameOf(i)]!;
       if (mi !== runMemcg) {
         if (run > 0) this.addWriteback(file, runMemcg, -run);
         runMemcg = mi;
