@@ -12,6 +12,7 @@ import { benches } from './registry';
 import type { BenchResult } from './result';
 import { goldenBenchScenarios } from './scenarios';
 import { measureRun, speedFigures } from './measure';
+import { Simulation } from '../src-sim/simulation';
 
 function show(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -65,7 +66,35 @@ function profileOne(name: string, seconds: number): void {
   process.stdout.write(`${name}: ${JSON.stringify(speedFigures('', r))}\n`);
 }
 
+/**
+ * `--alloc NAME WARM WINDOW`: bytes allocated per event, as a total rather
+ * than a sample: heap growth over three WINDOW-second stretches of the
+ * scenario after WARM simulated seconds, with a gc() before each. Run with
+ * `node --expose-gc --min-semi-space-size=128 --max-semi-space-size=128` so
+ * that no scavenge falls inside a window. scripts/alloc-profile.mjs samples
+ * where allocation happens, and its split by function can be wrong (see
+ * bench/PROFILES.md, block-nvme fifth session); this only totals, exactly.
+ */
+function allocOne(name: string, warm: number, window: number): void {
+  const s = goldenBenchScenarios().find((x) => x.name === name);
+  if (!s) throw new Error(`--alloc: no benchmark scenario ${name}`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('--alloc: run node with --expose-gc (and --min-semi-space-size=128 --max-semi-space-size=128)');
+  const sim = new Simulation({ ...s, durationNs: (warm + 4 * window) * 1e9 });
+  sim.advance(warm * 1e9);
+  for (let i = 0; i < 3; i++) {
+    gc();
+    const e0 = sim.kernel.engine.executed;
+    const h0 = process.memoryUsage().heapUsed;
+    sim.advance(sim.now + window * 1e9);
+    const bytes = process.memoryUsage().heapUsed - h0;
+    const events = sim.kernel.engine.executed - e0;
+    process.stdout.write(`${name}: ${(bytes / events).toFixed(1)} bytes per event (${events} events, ${(bytes / 2 ** 20).toFixed(1)} MiB)\n`);
+  }
+}
+
 const args = process.argv.slice(2);
 if (args[0] === '--write-scenarios') writeScenarios(args[1] ?? 'test/fixtures/bench-scenarios');
 else if (args[0] === '--profile') profileOne(args[1] ?? '', Number(args[2] ?? 10));
+else if (args[0] === '--alloc') allocOne(args[1] ?? '', Number(args[2] ?? 1.2), Number(args[3] ?? 0.02));
 else await runAll(args);
