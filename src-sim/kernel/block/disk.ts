@@ -250,8 +250,21 @@ export class Disk implements BlockDeviceInfo {
       if (this.plugList.length >= BLK_MAX_REQUEST_COUNT) this.flushPlug(this.plugList);
       return;
     }
+    if (this.canIssueDirectly()) {
+      // What insert() then run() do here, without the second look at the clock and the
+      // empty dispatch: the queue is alive (checked above) and run() would find nothing.
+      rq.insertNs = now;
+      this.histQueue.record(now - bio.submitNs);
+      this.issue(rq, now);
+      return;
+    }
     this.insert(rq);
     this.run();
+  }
+
+  /** blk_mq_try_issue_directly's condition: no elevator, nothing waiting to dispatch, a free driver tag. */
+  private canIssueDirectly(): boolean {
+    return this.noElevator && this.dispatchList.length === 0 && this.driverInflight < this.deviceDepth && this.elevator.queued === 0;
   }
 
   private tryMerge(bio: Bio, op: OpCode, sector: number, nr: number, part: number): boolean {
@@ -334,7 +347,7 @@ export class Disk implements BlockDeviceInfo {
       return;
     }
     // blk_mq_try_issue_directly(): no elevator and a free driver tag → straight to the driver.
-    if (this.noElevator && this.dispatchList.length === 0 && this.driverInflight < this.deviceDepth && this.elevator.queued === 0) {
+    if (this.canIssueDirectly()) {
       this.issue(rq, now);
       return;
     }
@@ -444,7 +457,8 @@ export class Disk implements BlockDeviceInfo {
     } else {
       this.endRequest(rq, status, now);
     }
-    this.run();
+    // run() returns at once on an idle `none` queue (the common case after a completion).
+    if (!this.noElevator || this.dispatchList.length !== 0 || this.elevator.queued !== 0) this.run();
   }
 
   private removeOnDevice(rq: Request): void {
@@ -486,7 +500,7 @@ export class Disk implements BlockDeviceInfo {
     for (let i = 0; i < more.length; i++) host.endBio(more[i]!, status, now);
     this.allocated--;
     this.release(rq);
-    this.admitWaiters();
+    if (this.waiters.length !== 0) this.admitWaiters();
   }
 
   private release(rq: Request): void {
