@@ -24,7 +24,7 @@ import { FrameTable } from './frames';
 import type { MemoryBlocks } from './memory-blocks';
 import type { NumaMmHooks } from './numa-hooks';
 import { Lruvec } from './lruvec';
-import { MemObject, PG_DIRTY, PG_REFERENCED, PG_SHADOW, PG_SWAPPED, PG_WORKINGSET, PG_WRITEBACK } from './objects';
+import { MemObject, PageArrayArena, PG_DIRTY, PG_REFERENCED, PG_SHADOW, PG_SWAPPED, PG_WORKINGSET, PG_WRITEBACK } from './objects';
 import { oomKill, type OomScope } from './oom';
 import { PageCache } from './page-cache';
 import { PageIdle } from './page-idle';
@@ -65,6 +65,8 @@ export const MAP_WORKINGSET = 2;
 export class Mm implements MemoryApi {
   readonly ft: FrameTable;
   readonly objects: (MemObject | null)[] = [];
+  /** Per-page arrays of small objects come from shared buffers (objects.ts: PageArrayArena). */
+  private readonly pageArrays = new PageArrayArena();
   readonly memcgs: Memcg[] = [];
   readonly zones: Zone[];
   /** totalram_pages(): managed pages (a balloon without deflate-on-oom takes its pages out, adjust_managed_page_count; memory hot-plug adds and removes blocks). */
@@ -260,7 +262,7 @@ export class Mm implements MemoryApi {
   }
 
   newObject(file: boolean, pages: number, owner: Task | null): MemObject {
-    const o = new MemObject(this.objects.length, file, pages, owner);
+    const o = new MemObject(this.objects.length, file, pages, owner, this.pageArrays);
     if (!file) this.committedPages += pages;
     this.objects.push(o);
     if (owner) taskMm(owner).objects.push(o);

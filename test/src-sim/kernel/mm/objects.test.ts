@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccessPattern } from '../../../../src-sim/kernel/mm/access-pattern';
-import { MemObject } from '../../../../src-sim/kernel/mm/objects';
+import { MemObject, PageArrayArena } from '../../../../src-sim/kernel/mm/objects';
 
 describe('MemObject non-resident index', () => {
   it('keeps every bucket split into touched / never-touched / resident parts under any fault and eviction sequence', () => {
@@ -88,5 +88,25 @@ describe('MemObject page state is lazy', () => {
     expect(o.frameOf(0)).toBe(-1);
     expect(o.pickNonResident(0, 0.5)).toBe(pages - 2);
     expect(process.memoryUsage().rss - before).toBeLessThan(48 * 1024 * 1024);
+  });
+});
+
+describe('PageArrayArena', () => {
+  it('carves zeroed, disjoint per-page arrays for small objects and gives large ones a buffer of their own', () => {
+    const arena = new PageArrayArena();
+    const objs = [5, 1000, 3, 77_777].map((pages, i) => new MemObject(i, false, pages, null, arena));
+    for (const o of objs) {
+      for (let p = 0; p < o.pages; p++) expect([o.frameOf(p), o.evictedMemcg[p], o.state[p]]).toEqual([-1, 0, 0]);
+      for (let p = 0; p < o.pages; p++) {
+        o.setFrame(p, o.id * 100_000 + p);
+        o.evictedMemcg[p] = o.id + 1;
+        o.state[p] = o.id + 10;
+      }
+    }
+    for (const o of objs) for (let p = 0; p < o.pages; p += 7) expect([o.frameOf(p), o.evictedMemcg[p], o.state[p]]).toEqual([o.id * 100_000 + p, o.id + 1, o.id + 10]);
+    expect(objs[1]!.state.buffer).toBe(objs[0]!.state.buffer);
+    const big = new MemObject(9, false, Math.ceil(PageArrayArena.MAX_PIECE / 7) + 1, null, arena);
+    expect(big.state.buffer).not.toBe(objs[0]!.state.buffer);
+    expect(big.state.byteOffset).toBe(big.pages * 6);
   });
 });
