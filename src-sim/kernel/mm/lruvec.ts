@@ -53,6 +53,32 @@ export class Lruvec {
     this.nodeSize[at]!++;
   }
 
+  /**
+   * addHead(list, f, nowSec) for f = first, first + 1, …, first + n − 1 in
+   * that order (the subpages of a huge page mapped by one fault: consecutive
+   * frames of one node), linked in one pass: the same list as n calls give.
+   */
+  addHeadBlock(list: number, first: number, n: number, nowSec: number): void {
+    const ft = this.ft;
+    const at = this.oneNode ? list : ft.nodeOf(first) * NR_LRU_LISTS + list;
+    const h = this.head[at]!;
+    const last = first + n - 1;
+    const prev = ft.prev;
+    const next = ft.next;
+    for (let f = first; f < last; f++) prev[f] = f + 1;
+    prev[last] = -1;
+    next[first] = h;
+    for (let f = first + 1; f <= last; f++) next[f] = f - 1;
+    if (h >= 0) prev[h] = first;
+    else this.tail[at] = first;
+    this.head[at] = last;
+    ft.lv.fill(this.id, first, last + 1);
+    ft.list.fill(list, first, last + 1);
+    ft.time.fill(nowSec, first, last + 1);
+    this.size[list]! += n;
+    this.nodeSize[at]! += n;
+  }
+
   remove(f: number): void {
     const ft = this.ft;
     const list = ft.list[f]!;

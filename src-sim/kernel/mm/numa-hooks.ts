@@ -15,8 +15,8 @@ export interface NumaMmHooks {
    * -1 when no node has a free frame.
    */
   allocFrame(o: MemObject, p: number): number;
-  /** Page `p` of `o` entered (+1) or left (−1) frame `f`, charged to `m` (per-node counters). */
-  account(o: MemObject, p: number, f: number, m: Memcg, delta: 1 | -1): void;
+  /** Page `p` of `o` entered (+1) or left (−1) frame `f`, charged to `m` (per-node counters); a huge page's 512 pages enter at once (+512, `f` its first frame). */
+  account(o: MemObject, p: number, f: number, m: Memcg, delta: number): void;
   /**
    * The nodes an allocation by `task` may take frames from, in the order it
    * tries them: the local zonelist ∩ cpuset.mems, restricted to the nodemask

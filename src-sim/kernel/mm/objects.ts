@@ -267,6 +267,53 @@ export class MemObject {
     }
   }
 
+  /**
+   * markResident(lo), markResident(lo + 1), …, markResident(lo + n − 1) in
+   * that order (a huge page's subpages mapped by one fault), with the same
+   * resulting index. The usual case is worked out in one pass: the n pages
+   * sit in their own slots (the identity) as the top n slots of one
+   * bucket's never-touched part — where a THP fault on the last
+   * never-touched page lands — and the n markResident calls then swap slot
+   * lo + k with slot lo + n − 1 − k for k < n/2, i.e. reverse the run:
+   * slot lo + k holds page lo + n − 1 − k, so perm and pos offsets are both
+   * n − 1 − 2k there. Anything else takes the n calls.
+   */
+  markResidentRun(lo: number, n: number): void {
+    if (!this.indexed) return;
+    const pat = this.pattern!;
+    const b = pat.bucket(lo);
+    const blo = pat.lo[b]!;
+    const nonres = this.nonres!;
+    const top = blo + nonres[b]!;
+    let fast = n > 1 && lo + n === top && lo >= blo + this.nv![b]!;
+    const perm = this.permOff;
+    if (fast && perm !== null) {
+      for (let s = lo; s < top; s++) {
+        if (perm[s] !== 0) {
+          fast = false;
+          break;
+        }
+      }
+    }
+    if (!fast) {
+      for (let p = lo; p < lo + n; p++) this.markResident(p);
+      return;
+    }
+    if (this.permOff === null) {
+      this.permOff = new Int32Array(this.pages);
+      this.posOff = new Int32Array(this.pages);
+    }
+    const permOff = this.permOff;
+    const posOff = this.posOff!;
+    for (let k = 0; k < n; k++) {
+      const d = n - 1 - 2 * k;
+      permOff[lo + k] = d;
+      posOff[lo + k] = d;
+    }
+    nonres[b] = nonres[b]! - n;
+    this.pickedPage = -1;
+  }
+
   /** A resident page was evicted or unmapped: it joins the touched, non-resident part. */
   markNonResident(page: number): void {
     if (!this.indexed) return;

@@ -1,6 +1,6 @@
 import type { Memcg } from '../memcg/memcg';
 import type { Task } from '../task';
-import { COST, LRU_NONE } from './constants';
+import { COST, LRU_INACTIVE_ANON, LRU_NONE } from './constants';
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from './frames';
 import type { Mm } from './mm';
 import { PG_NUMA_HINT, PG_SWAPPED, PG_WRITEBACK, type MemObject } from './objects';
@@ -107,11 +107,25 @@ export class Thp {
   /** do_huge_pmd_anonymous_page() only runs when the PMD is empty: no page of the extent is mapped or swapped. */
   extentEmpty(o: MemObject, p: number): boolean {
     const lo = (p >> HPAGE_PMD_ORDER) << HPAGE_PMD_ORDER;
+    this.cleanObj = null;
     if (lo + HPAGE_PMD_NR > o.pages) return false;
     const state = o.state;
-    for (let q = lo; q < lo + HPAGE_PMD_NR; q++) if (o.isResident(q) || state[q]! & PG_SWAPPED) return false;
+    let any = 0;
+    for (let q = lo; q < lo + HPAGE_PMD_NR; q++) {
+      const st = state[q]!;
+      if (o.isResident(q) || st & PG_SWAPPED) return false;
+      any |= st;
+    }
+    if (any === 0) {
+      this.cleanObj = o;
+      this.cleanLo = lo;
+    }
     return true;
   }
+
+  /** The extent extentEmpty() last found empty with every page's state zero (never touched or fully forgotten); null if not. */
+  private cleanObj: MemObject | null = null;
+  private cleanLo = 0;
 
   /** defrag: direct compaction for this fault (stall), else at most a kcompactd wake-up (gfp of alloc_hugepage_direct_gfpmask). */
   private directCompaction(o: MemObject): boolean {
@@ -169,7 +183,9 @@ export class Thp {
       return { mapped: false, compactNs: compactNs + g.reclaimNs };
     }
     const lo = (p >> HPAGE_PMD_ORDER) << HPAGE_PMD_ORDER;
-    for (let i = 0; i < HPAGE_PMD_NR; i++) mm.mapPageAt(o, lo + i, m, first + i);
+    if (this.cleanObj === o && this.cleanLo === lo && !o.file) this.mapCleanExtent(o, lo, m, first);
+    else for (let i = 0; i < HPAGE_PMD_NR; i++) mm.mapPageAt(o, lo + i, m, first + i);
+    this.cleanObj = null;
     o.huge ??= new Uint8Array(Math.ceil(o.pages / HPAGE_PMD_NR));
     o.huge[lo >> HPAGE_PMD_ORDER] = HUGE_MAPPED;
     o.hugeMapped++;
@@ -203,6 +219,31 @@ export class Thp {
       o.setFrame(q, to);
       ft.release(f);
     }
+  }
+
+  /**
+   * mapPageAt(o, lo + i, m, first + i) for i = 0 … 511 in one pass, for an
+   * anon extent whose pages all have state zero (no refault, no shadow, so
+   * every page goes to the inactive anon list and its state stays zero):
+   * the same frame table, LRU order, fault index and counters as the 512
+   * calls, with the runs written as runs.
+   */
+  private mapCleanExtent(o: MemObject, lo: number, m: Memcg, first: number): void {
+    const mm = this.mm;
+    const ft = mm.ft;
+    const end = first + HPAGE_PMD_NR;
+    ft.obj.fill(o.id, first, end);
+    const idx = ft.idx;
+    for (let i = 0; i < HPAGE_PMD_NR; i++) idx[first + i] = lo + i;
+    const idle = mm.pageIdle;
+    for (let f = first; f < end; f++) idle.clear(f);
+    for (let i = 0; i < HPAGE_PMD_NR; i++) o.setFrame(lo + i, first + i);
+    o.resident += HPAGE_PMD_NR;
+    o.markResidentRun(lo, HPAGE_PMD_NR);
+    m.anon += HPAGE_PMD_NR;
+    m.ev[EV.pgalloc]! += HPAGE_PMD_NR;
+    m.lruvec.addHeadBlock(LRU_INACTIVE_ANON, first, HPAGE_PMD_NR, mm.nowSec);
+    if (mm.numa) mm.numa.account(o, lo, first, m, HPAGE_PMD_NR);
   }
 
   /** A captured block that will not be used goes back to the free lists frame by frame. */

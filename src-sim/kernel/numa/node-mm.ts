@@ -155,7 +155,7 @@ export class NodeMm implements NumaMmHooks {
     if (interleave && node === preferred) s[node * NR_NUMA_STAT + NUMA_INTERLEAVE_HIT]!++;
   }
 
-  account(o: MemObject, _p: number, f: number, _m: Memcg, delta: 1 | -1): void {
+  account(o: MemObject, _p: number, f: number, _m: Memcg, delta: number): void {
     let np = o.nodePages;
     if (np === null) {
       np = new Int32Array(this.topo.nrNodes);
