@@ -79,6 +79,51 @@ export class Lruvec {
     this.nodeSize[at]! += n;
   }
 
+  /**
+   * Move a huge page's n subpages from frames src … src+n−1 to the free
+   * frames dst … dst+n−1 of another node, as remove(src + i) then
+   * addHead(list, dst + i, time of src + i) for i = 0 … n−1 would — when
+   * they sit as one run on one list (head-side src+n−1 → … → src, as
+   * addHeadBlock left them and nothing rotated since): the run is cut out of
+   * the source node's list in one step and relinked at the head of the
+   * destination node's. False (nothing done) when they do not.
+   */
+  moveBlock(src: number, dst: number, n: number): boolean {
+    const ft = this.ft;
+    const list = ft.list[src + n - 1]!;
+    if (list === LRU_NONE) return false;
+    const next = ft.next;
+    const prev = ft.prev;
+    for (let f = src + n - 1; f > src; f--) if (next[f] !== f - 1) return false;
+    const from = ft.nodeOf(src) * NR_LRU_LISTS + list;
+    const to = ft.nodeOf(dst) * NR_LRU_LISTS + list;
+    if (from === to) return false;
+    // Cut the run out: its outer neighbours join.
+    const p = prev[src + n - 1]!;
+    const nx = next[src]!;
+    if (p >= 0) next[p] = nx;
+    else this.head[from] = nx;
+    if (nx >= 0) prev[nx] = p;
+    else this.tail[from] = p;
+    for (let f = src; f < src + n; f++) ft.list[f] = LRU_NONE;
+    this.nodeSize[from]! -= n;
+    // Link the new frames at the destination's head, each keeping its page's age.
+    const h = this.head[to]!;
+    const last = dst + n - 1;
+    for (let f = dst; f < last; f++) prev[f] = f + 1;
+    prev[last] = -1;
+    next[dst] = h;
+    for (let f = dst + 1; f <= last; f++) next[f] = f - 1;
+    if (h >= 0) prev[h] = dst;
+    else this.tail[to] = dst;
+    this.head[to] = last;
+    ft.lv.fill(this.id, dst, last + 1);
+    ft.list.fill(list, dst, last + 1);
+    ft.time.copyWithin(dst, src, src + n);
+    this.nodeSize[to]! += n;
+    return true;
+  }
+
   remove(f: number): void {
     const ft = this.ft;
     const list = ft.list[f]!;

@@ -204,6 +204,20 @@ export class Thp {
   moveExtent(o: MemObject, lo: number, first: number): void {
     const mm = this.mm;
     const ft = mm.ft;
+    const src = o.frameOf(lo);
+    // The usual case: the subpages are still the run their fault linked (one splice instead of 512 unlinks and links).
+    if (mm.lruvecOfFrame(src).moveBlock(src, first, HPAGE_PMD_NR)) {
+      ft.obj.fill(o.id, first, first + HPAGE_PMD_NR);
+      const idx = ft.idx;
+      const idle = mm.pageIdle;
+      for (let i = 0; i < HPAGE_PMD_NR; i++) {
+        idx[first + i] = lo + i;
+        idle.move(src + i, first + i);
+        o.setFrame(lo + i, first + i);
+        ft.release(src + i);
+      }
+      return;
+    }
     for (let i = 0; i < HPAGE_PMD_NR; i++) {
       const q = lo + i;
       const f = o.frameOf(q);

@@ -106,3 +106,44 @@ describe('Lruvec.addHeadBlock', () => {
     }
   });
 });
+
+describe('Lruvec.moveBlock', () => {
+  const walkAll = (l: Lruvec, ft: FrameTable): number[][] =>
+    Array.from({ length: l.head.length }, (_, at) => {
+      const out: number[] = [l.tail[at]!];
+      for (let f = l.head[at]!; f >= 0; f = ft.next[f]!) out.push(f, ft.prev[f]!, ft.lv[f]!, ft.list[f]!, ft.time[f]!);
+      return out;
+    });
+
+  it('moves a run of subpages to the other node as remove + addHead page by page does, and refuses a broken run', () => {
+    const setup = (): [FrameTable, Lruvec] => {
+      const ft = new FrameTable([2048, 2048]);
+      const l = new Lruvec(2, ft);
+      l.addHead(1, 1500, 1);
+      l.addHeadBlock(1, 512, 512, 2);
+      l.addHead(1, 1501, 3);
+      l.addHead(1, 2100, 4);
+      // Subpages aged differently by reclaim's reference checks.
+      for (let f = 512; f < 1024; f += 7) ft.time[f] = 5 + f / 1000;
+      return [ft, l];
+    };
+    const [fa, la] = setup();
+    const [fb, lb] = setup();
+    for (let i = 0; i < 512; i++) {
+      const time = fa.time[512 + i]!;
+      la.remove(512 + i);
+      la.addHead(1, 2560 + i, time);
+    }
+    expect(lb.moveBlock(512, 2560, 512)).toBe(true);
+    expect(walkAll(lb, fb)).toEqual(walkAll(la, fa));
+    expect(Array.from(lb.nodeSize)).toEqual(Array.from(la.nodeSize));
+    expect(Array.from(lb.size)).toEqual(Array.from(la.size));
+    for (let f = 512; f < 1024; f++) expect(fb.list[f]).toBe(fa.list[f]);
+
+    const [fc2, lc] = setup();
+    lc.remove(700);
+    lc.addHead(1, 700, 9);
+    expect(lc.moveBlock(512, 2560, 512)).toBe(false);
+    expect(fc2.list[2560]).not.toBe(1);
+  });
+});
