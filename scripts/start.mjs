@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
+import { withHugePageMalloc } from './host-env.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -78,7 +79,7 @@ if (process.env.KERNEL_LAB_NO_BUILD !== '1') run(process.execPath, ['scripts/bui
 buildRendererIfNeeded();
 
 if (electron) {
-  const child = spawn(electron, ['.', ...args], { cwd: root, stdio: 'inherit' });
+  const child = spawn(electron, ['.', ...args], { cwd: root, stdio: 'inherit', env: withHugePageMalloc(process.env) });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   await build({
@@ -93,7 +94,12 @@ if (electron) {
     logLevel: 'warning',
   });
   console.error('kernel-lab: no Electron binary installed; starting browser mode');
-  const child = spawn(process.execPath, [join(root, 'dist/serve.mjs'), ...args], { cwd: process.cwd(), stdio: ['inherit', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'dist/serve.mjs'), ...args], {
+    cwd: process.cwd(),
+    stdio: ['inherit', 'pipe', 'inherit'],
+    // The server's workers run the simulations: see scripts/host-env.mjs.
+    env: withHugePageMalloc(process.env),
+  });
   createInterface({ input: child.stdout }).on('line', (line) => {
     console.log(line);
     const m = /^Kernel Lab: (http:\/\/\S+)$/.exec(line);

@@ -30,6 +30,12 @@ test('npm start without an Electron binary serves browser mode, prints the URL w
     await until(() => existsSync(opened) && readFileSync(opened, 'utf8').trim() === url, 10_000, 'the browser to be opened');
     expect((await fetch(url)).status).not.toBe(403);
     expect((await fetch(url.slice(0, url.indexOf('?')))).status).toBe(403);
+    // The server that hosts the simulator's workers gets glibc's huge-page advice (scripts/host-env.mjs).
+    const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
+    const servers = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/serve.mjs'));
+    expect(servers).toHaveLength(1);
+    const environ = readFileSync(`/proc/${servers[0]}/environ`, 'utf8').split('\0');
+    expect(environ).toContain('GLIBC_TUNABLES=glibc.malloc.hugetlb=1');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
