@@ -135,8 +135,8 @@ export class Balancer {
       }
       return se.myQ ? this.findFair(se.myQ, dst, allowHot) : null;
     };
-    for (const se of q.queue) {
-      const t = visit(se, true);
+    for (const slot of q.queue) {
+      const t = visit(q.store.entity(slot), true);
       if (t) return t;
     }
     if (q.curr) return visit(q.curr, false);
@@ -200,7 +200,7 @@ export class Balancer {
    * tick does through update_cfs_group), so CPU loads compare fairly.
    */
   private refreshShares(q: CfsRq): void {
-    for (let i = 0; i < q.queue.length; i++) this.refreshGroup(q.queue[i]!);
+    for (let i = 0; i < q.queue.length; i++) this.refreshGroup(q.store.entity(q.queue[i]!));
     if (q.curr) this.refreshGroup(q.curr);
   }
 
@@ -213,7 +213,8 @@ export class Balancer {
 
   /** Waiting fair tasks below `q` (the running one excluded). */
   private waiting(q: CfsRq, out: TaskSched[]): void {
-    for (const se of q.queue) {
+    for (const slot of q.queue) {
+      const se = q.store.entity(slot);
       if (se.task) out.push(se.task);
       else if (se.myQ) this.waiting(se.myQ, out);
     }

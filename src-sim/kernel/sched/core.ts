@@ -29,7 +29,7 @@ import {
   type FairCtx,
 } from './fair';
 import { initEntityAvg } from './pelt';
-import { LOAD_AVG, SchedStore } from './sched-store';
+import { EXEC_START, LOAD_AVG, MIN_VRUNTIME, SchedStore, VRUNTIME, field } from './sched-store';
 import { attachTaskLoad, detachTaskLoad } from './load-avg';
 import { FairTunables } from './tunables';
 import { kernelDefaults } from '../../scenario/kernel-versions';
@@ -461,7 +461,7 @@ export class Scheduler implements SchedulerApi {
     ts.tg = this.tgOf(to);
     this.attachSe(ts, ts.cpu);
     if (!ts.isRt) attachTaskLoad(this.k.now, ts.se);
-    if (!this.ctx.eevdf) ts.se.vruntime += ts.se.cfsRq.minVruntime - oldQ.minVruntime;
+    if (!this.ctx.eevdf) this.store.d[ts.se.slot + VRUNTIME] += field(ts.se.cfsRq, MIN_VRUNTIME) - field(oldQ, MIN_VRUNTIME);
     this.setPsi(ts, flags & ~TSK_ONCPU);
     if (!this.allowed(ts, ts.cpu)) {
       this.ensureAllowed(ts);
@@ -575,7 +575,7 @@ export class Scheduler implements SchedulerApi {
     ts.cpu = cpu;
     this.attachSe(ts, cpu);
     if (moveLoad) attachTaskLoad(this.k.now, ts.se);
-    if (!this.ctx.eevdf) ts.se.vruntime += ts.se.cfsRq.minVruntime - oldQ.minVruntime;
+    if (!this.ctx.eevdf) this.store.d[ts.se.slot + VRUNTIME] += field(ts.se.cfsRq, MIN_VRUNTIME) - field(oldQ, MIN_VRUNTIME);
     if (flags) this.setPsi(ts, flags);
   }
 
@@ -847,7 +847,7 @@ export class Scheduler implements SchedulerApi {
         const q = se.cfsRq;
         updateCurr(ctx, q);
         if (ctx.eevdf) preempt = pickNextEntity(ctx, q) === pse;
-        else preempt = se.vruntime - pse.vruntime > calcDeltaFair(this.tun.wakeupGranularity, pse.weight);
+        else preempt = field(se, VRUNTIME) - field(pse, VRUNTIME) > calcDeltaFair(this.tun.wakeupGranularity, pse.weight);
       }
     }
     if (preempt || ctx.resched) this.requestResched(rq);
@@ -1012,12 +1012,13 @@ export class Scheduler implements SchedulerApi {
     } else {
       const ctx = this.ctx;
       const leaf = ts.se;
-      step = ts.stepLeft - (now - leaf.execStart);
+      const d = this.store.d;
+      step = ts.stepLeft - (now - d[leaf.slot + EXEC_START]!);
       const hNr = rq.cfs.hNrRunning;
       const hrtick = ctx.feat.HRTICK;
       for (let se: SchedEntity | null = leaf; se; se = se.parent) {
         const q = se.cfsRq;
-        const ran = now - se.execStart;
+        const ran = now - d[se.slot + EXEC_START]!;
         if (q.nrRunning > 1) {
           const sl = sliceLeft(ctx, q, hNr) - ran;
           // HRTICK: a high-resolution timer ends the slice exactly (hrtick_start_fair)
@@ -1032,7 +1033,7 @@ export class Scheduler implements SchedulerApi {
       }
       // the fair server's budget, checked at the tick, while RT waits behind it
       if (this.fair && rq.rtQueue.length) {
-        const r = this.fair.servedLeft(rq) - (now - leaf.execStart);
+        const r = this.fair.servedLeft(rq) - (now - d[leaf.slot + EXEC_START]!);
         if (r < tick) tick = r;
       }
     }
@@ -1157,7 +1158,7 @@ export class Scheduler implements SchedulerApi {
     const ts = rq.curr;
     if (!ts) return;
     if (ts.isRt) rq.rtExecStart = at;
-    else for (let se: SchedEntity | null = ts.se; se; se = se.parent) se.execStart = at;
+    else for (let se: SchedEntity | null = ts.se; se; se = se.parent) this.store.d[se.slot + EXEC_START] = at;
   }
 
   // ---------------------------------------------------------------- /proc/stat accounting
@@ -1184,7 +1185,7 @@ export class Scheduler implements SchedulerApi {
   execRuntime(ts: TaskSched): number {
     const rq = this.rqs[ts.cpu]!;
     if (rq.curr !== ts) return ts.task.sumExecRuntime;
-    const start = ts.isRt ? rq.rtExecStart : ts.se.execStart;
+    const start = ts.isRt ? rq.rtExecStart : field(ts.se, EXEC_START);
     return ts.task.sumExecRuntime + Math.max(0, this.k.now - start);
   }
 
@@ -1197,7 +1198,7 @@ export class Scheduler implements SchedulerApi {
       if (!c) continue;
       let inside = false;
       for (let g: TaskGroup | null = c.tg; g; g = g.parent) if (g === tg) inside = true;
-      if (inside) u += Math.max(0, now - (c.isRt ? rq.rtExecStart : c.se.execStart));
+      if (inside) u += Math.max(0, now - (c.isRt ? rq.rtExecStart : field(c.se, EXEC_START)));
     }
     return u;
   }

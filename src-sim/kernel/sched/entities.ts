@@ -3,24 +3,20 @@ import type { Cgroup } from '../cgroup/cgroup';
 import type { Task } from '../task';
 import type { PsiGroup } from '../psi/psi';
 import { NICE_0_LOAD } from './weights';
-import type { SchedStore } from './sched-store';
+import { LEFT_V, type SchedStore } from './sched-store';
 
 /** A schedulable entity (struct sched_entity): a task, or a group on one CPU. */
 export class SchedEntity {
   weight = NICE_0_LOAD;
-  vruntime = 0;
-  deadline = 0;
-  vlag = 0;
-  slice = 0;
   /** sched_setattr() custom slice (EEVDF), 0 = base slice. */
   customSlice = 0;
   onRq = false;
-  execStart = 0;
-  sumExec = 0;
-  /** The scheduler's store, and this entity's block in it (its PELT signals, se->avg). */
+  /**
+   * The scheduler's store, and this entity's block in it: se->avg (PELT),
+   * vruntime, deadline, vlag, exec_start, sum_exec_runtime, prev_sum_exec_runtime, slice.
+   */
   readonly store: SchedStore;
   readonly slot: number;
-  prevSumExec = 0;
   /** Position in cfsRq.queue, -1 when not queued (or running). */
   qIndex = -1;
   /** The queue this entity is (or would be) enqueued on. */
@@ -34,7 +30,7 @@ export class SchedEntity {
 
   constructor(cfsRq: CfsRq, parent: SchedEntity | null, myQ: CfsRq | null, task: TaskSched | null) {
     this.store = cfsRq.store;
-    this.slot = cfsRq.store.alloc();
+    this.slot = cfsRq.store.alloc(this);
     this.cfsRq = cfsRq;
     this.parent = parent;
     this.myQ = myQ;
@@ -45,30 +41,33 @@ export class SchedEntity {
 
 /** A fair run queue (struct cfs_rq): the root one of a CPU or a group's on one CPU. */
 export class CfsRq {
-  /** Entities waiting (curr excluded, as in the kernel's rb-tree). */
-  readonly queue: SchedEntity[] = [];
+  /**
+   * The slots of the entities waiting (curr excluded, as in the kernel's
+   * rb-tree): a pick reads their keys from the store and touches only the
+   * winner's object (`store.entity(slot)`).
+   */
+  readonly queue: number[] = [];
   curr: SchedEntity | null = null;
   /** Σ weight of entities on this queue, curr included. */
   load = 0;
   nrRunning = 0;
   /** Tasks below this queue that are enqueued up to the root (h_nr_running). */
   hNrRunning = 0;
-  /** The scheduler's store, and this queue's block in it (cfs_rq->avg: PELT from its load.weight, h_nr_running and curr). */
+  /**
+   * The scheduler's store, and this queue's block in it: cfs_rq->avg (PELT
+   * from its load.weight, h_nr_running and curr), min_vruntime, avg_vruntime.
+   */
   readonly store: SchedStore;
   readonly slot: number;
   /** This queue's load_avg as last added to tg.loadAvg (cfs_rq->tg_load_avg_contrib). */
   tgLoadAvgContrib = 0;
-  minVruntime = 0;
-  /** EEVDF: Σ (v_i − min_vruntime)·w_i and Σ w_i over `queue` (curr excluded). */
-  avgVruntime = 0;
+  /** EEVDF: Σ w_i over `queue` (curr excluded); Σ (v_i − min_vruntime)·w_i is in the store. */
   avgLoad = 0;
   /**
-   * Smallest vruntime in `queue` (Infinity when empty), valid while
-   * `leftValid`: the rb-tree's cached leftmost, so update_min_vruntime does
-   * not scan the queue on every update_curr. Recomputed lazily after the
-   * leftmost leaves.
+   * The store's LEFT_V (smallest vruntime in `queue`) is valid: the rb-tree's
+   * cached leftmost, so update_min_vruntime does not scan the queue on every
+   * update_curr. Recomputed lazily after the leftmost leaves.
    */
-  leftV = Infinity;
   leftValid = true;
   // cfs bandwidth (kernel/sched/fair.c)
   runtimeEnabled = false;
@@ -88,6 +87,7 @@ export class CfsRq {
   ) {
     this.store = rq.store;
     this.slot = rq.store.alloc();
+    this.store.d[this.slot + LEFT_V] = Infinity;
   }
 }
 

@@ -3,11 +3,18 @@
  * CFS (≤ 6.5), chosen per kernel. Functions mirror the kernel's names.
  * Virtual times are float ns; entity keys are kept relative to min_vruntime
  * (as the kernel's avg_vruntime does) so that the weighted sums stay exact.
+ *
+ * An entity's and a queue's doubles (vruntime, deadline, min_vruntime, the
+ * PELT signals, …) live in the scheduler's store (sched-store.ts), read and
+ * written here as `d[slot + FIELD]`; `d` is the store's array, which only
+ * grows at fork and cgroup creation, never inside these functions. Integer
+ * fields (weight, load, nr_running) stay on the objects: V8 keeps small
+ * integers inline, doubles in boxes.
  */
 import { calcDeltaFair } from './weights';
 import type { CfsRq, SchedEntity } from './entities';
 import { PELT_MIN_DIVIDER, refreshLoadAvg, updatePelt } from './pelt';
-import { LAST_UPDATE, LOAD_AVG, LOAD_SUM } from './sched-store';
+import { AVG_VRUNTIME, DEADLINE, EXEC_START, LAST_UPDATE, LEFT_V, LOAD_AVG, LOAD_SUM, MIN_VRUNTIME, PREV_SUM_EXEC, SLICE, SUM_EXEC, VLAG, VRUNTIME } from './sched-store';
 import type { FairTunables } from './tunables';
 
 export const ENQUEUE_WAKEUP = 1;
@@ -54,10 +61,6 @@ export interface FairCtx {
   now: number;
   /** Task accounting and bandwidth (account_cfs_rq_runtime) for `delta` ns of `curr` on `q`. */
   onUpdateCurr: (q: CfsRq, curr: SchedEntity, delta: number) => void;
-}
-
-function key(q: CfsRq, se: SchedEntity): number {
-  return se.vruntime - q.minVruntime;
 }
 
 /**
@@ -114,9 +117,12 @@ function setLoad(q: CfsRq, delta: number): void {
 
 function queueAdd(q: CfsRq, se: SchedEntity): void {
   se.qIndex = q.queue.length;
-  q.queue.push(se);
-  if (se.vruntime < q.leftV) q.leftV = se.vruntime;
-  q.avgVruntime += key(q, se) * se.weight;
+  q.queue.push(se.slot);
+  const d = q.store.d;
+  const qo = q.slot;
+  const v = d[se.slot + VRUNTIME]!;
+  if (v < d[qo + LEFT_V]!) d[qo + LEFT_V] = v;
+  d[qo + AVG_VRUNTIME] += (v - d[qo + MIN_VRUNTIME]!) * se.weight;
   q.avgLoad += se.weight;
 }
 
@@ -124,62 +130,79 @@ function queueRemove(q: CfsRq, se: SchedEntity): void {
   const arr = q.queue;
   const i = se.qIndex;
   const last = arr.pop()!;
-  if (last !== se) {
+  if (last !== se.slot) {
     arr[i] = last;
-    last.qIndex = i;
+    q.store.entity(last).qIndex = i;
   }
   se.qIndex = -1;
-  if (se.vruntime === q.leftV) q.leftValid = false;
-  q.avgVruntime -= key(q, se) * se.weight;
+  const d = q.store.d;
+  const qo = q.slot;
+  const v = d[se.slot + VRUNTIME]!;
+  if (v === d[qo + LEFT_V]) q.leftValid = false;
+  d[qo + AVG_VRUNTIME] -= (v - d[qo + MIN_VRUNTIME]!) * se.weight;
   q.avgLoad -= se.weight;
 }
 
 /** kernel/sched/fair.c: avg_vruntime — V, the load-weighted mean vruntime (curr included). */
 export function avgVruntime(q: CfsRq): number {
-  let avg = q.avgVruntime;
+  const d = q.store.d;
+  const minV = d[q.slot + MIN_VRUNTIME]!;
+  let avg = d[q.slot + AVG_VRUNTIME]!;
   let load = q.avgLoad;
   const curr = q.curr;
   if (curr && curr.onRq) {
-    avg += key(q, curr) * curr.weight;
+    avg += (d[curr.slot + VRUNTIME]! - minV) * curr.weight;
     load += curr.weight;
   }
-  return load > 0 ? q.minVruntime + avg / load : q.minVruntime;
+  return load > 0 ? minV + avg / load : minV;
 }
 
 /** kernel/sched/fair.c: entity_eligible — lag ≥ 0, i.e. v ≤ V (no division). */
 export function entityEligible(q: CfsRq, se: SchedEntity): boolean {
-  let avg = q.avgVruntime;
+  const d = q.store.d;
+  const minV = d[q.slot + MIN_VRUNTIME]!;
+  let avg = d[q.slot + AVG_VRUNTIME]!;
   let load = q.avgLoad;
   const curr = q.curr;
   if (curr && curr.onRq) {
-    avg += key(q, curr) * curr.weight;
+    avg += (d[curr.slot + VRUNTIME]! - minV) * curr.weight;
     load += curr.weight;
   }
   // Tolerance of a thousandth of a virtual ns absorbs float rounding.
-  return avg >= (key(q, se) - 1e-3) * load;
+  return avg >= (d[se.slot + VRUNTIME]! - minV - 1e-3) * load;
 }
 
 /** The smallest vruntime waiting in `q` (Infinity if none): the cached leftmost. */
 export function leftmostVruntime(q: CfsRq): number {
+  const d = q.store.d;
   if (!q.leftValid) {
     const arr = q.queue;
     let v = Infinity;
-    for (let i = 0; i < arr.length; i++) if (arr[i]!.vruntime < v) v = arr[i]!.vruntime;
-    q.leftV = v;
+    for (let i = 0; i < arr.length; i++) {
+      const x = d[arr[i]! + VRUNTIME]!;
+      if (x < v) v = x;
+    }
+    d[q.slot + LEFT_V] = v;
     q.leftValid = true;
   }
-  return q.leftV;
+  return d[q.slot + LEFT_V]!;
 }
 
 /** kernel/sched/fair.c: update_min_vruntime (monotonic). */
 export function updateMinVruntime(q: CfsRq): void {
   const curr = q.curr;
   let v = leftmostVruntime(q);
-  if (curr && curr.onRq && curr.vruntime < v) v = curr.vruntime;
-  if (v === Infinity || v <= q.minVruntime) return;
+  const d = q.store.d;
+  if (curr && curr.onRq) {
+    const cv = d[curr.slot + VRUNTIME]!;
+    if (cv < v) v = cv;
+  }
+  const qo = q.slot;
+  const minV = d[qo + MIN_VRUNTIME]!;
+  if (v === Infinity || v <= minV) return;
   // avg_vruntime_update: keys shift by the delta
-  q.avgVruntime -= q.avgLoad * (v - q.minVruntime);
-  q.minVruntime = v;
+  d[qo + AVG_VRUNTIME] -= q.avgLoad * (v - minV);
+  d[qo + MIN_VRUNTIME] = v;
 }
 
 /** kernel/sched/fair.c: __sched_period (CFS) */
@@ -207,16 +230,20 @@ export function schedSlice(ctx: FairCtx, se: SchedEntity, hNrRunning: number): n
 export function updateCurr(ctx: FairCtx, q: CfsRq): number {
   const curr = q.curr;
   if (!curr) return 0;
-  const delta = ctx.now - curr.execStart;
+  const d = q.store.d;
+  const o = curr.slot;
+  const now = ctx.now;
+  const delta = now - d[o + EXEC_START]!;
   if (delta <= 0) return 0;
-  curr.execStart = ctx.now;
-  curr.sumExec += delta;
-  curr.vruntime += calcDeltaFair(delta, curr.weight);
+  d[o + EXEC_START] = now;
+  d[o + SUM_EXEC] += delta;
+  d[o + VRUNTIME] += calcDeltaFair(delta, curr.weight);
   ctx.onUpdateCurr(q, curr, delta);
   if (ctx.eevdf) {
     // update_deadline: a new request once the current one is served
-    if (curr.vruntime >= curr.deadline - 1e-3) {
-      curr.deadline = curr.vruntime + calcDeltaFair(curr.slice, curr.weight);
+    const v = d[o + VRUNTIME]!;
+    if (v >= d[o + DEADLINE]! - 1e-3) {
+      d[o + DEADLINE] = v + calcDeltaFair(d[o + SLICE]!, curr.weight);
       if (q.nrRunning > 1) ctx.resched = true;
     }
   }
@@ -228,17 +255,19 @@ export function updateCurr(ctx: FairCtx, q: CfsRq): number {
 export function sliceLeft(ctx: FairCtx, q: CfsRq, hNrRunning: number): number {
   const curr = q.curr!;
   if (q.nrRunning <= 1) return Infinity;
+  const d = q.store.d;
+  const o = curr.slot;
   if (ctx.eevdf) {
-    const v = curr.deadline - curr.vruntime;
+    const v = d[o + DEADLINE]! - d[o + VRUNTIME]!;
     return v <= 0 ? 0 : (v * curr.weight) / 1024;
   }
   // check_preempt_tick: ran past its ideal slice, or ahead of the leftmost by more than it
   const ideal = schedSlice(ctx, curr, hNrRunning);
-  const ran = curr.sumExec - curr.prevSumExec;
+  const ran = d[o + SUM_EXEC]! - d[o + PREV_SUM_EXEC]!;
   let t = ideal - ran;
   const leftV = leftmostVruntime(q);
   if (leftV !== Infinity) {
-    const tv = ((leftV + ideal - curr.vruntime) * curr.weight) / 1024;
+    const tv = ((leftV + ideal - d[o + VRUNTIME]!) * curr.weight) / 1024;
     const t2 = Math.max(ctx.tun.minGranularity - ran, tv);
     if (t2 < t) t = t2;
   }
@@ -248,27 +277,34 @@ export function sliceLeft(ctx: FairCtx, q: CfsRq, hNrRunning: number): number {
 /** kernel/sched/fair.c: place_entity (EEVDF, 6.6+) */
 function placeEeevdf(ctx: FairCtx, q: CfsRq, se: SchedEntity, flags: number): void {
   const V = avgVruntime(q);
-  se.slice = se.customSlice > 0 ? se.customSlice : ctx.tun.baseSlice;
-  let vslice = calcDeltaFair(se.slice, se.weight);
+  const d = q.store.d;
+  const o = se.slot;
+  const slice = se.customSlice > 0 ? se.customSlice : ctx.tun.baseSlice;
+  d[o + SLICE] = slice;
+  let vslice = calcDeltaFair(slice, se.weight);
   let lag = 0;
-  if (ctx.feat.PLACE_LAG && q.nrRunning > 0 && se.vlag !== 0) {
+  const vlag = d[o + VLAG]!;
+  if (ctx.feat.PLACE_LAG && q.nrRunning > 0 && vlag !== 0) {
     // PLACE_LAG: inflate the lag so that it survives joining, (W + w_i)/W
     let load = q.avgLoad;
     if (q.curr && q.curr.onRq) load += q.curr.weight;
-    lag = (se.vlag * (load + se.weight)) / Math.max(load, 1);
+    lag = (vlag * (load + se.weight)) / Math.max(load, 1);
   }
-  se.vruntime = V - lag;
+  const v = V - lag;
+  d[o + VRUNTIME] = v;
   // PLACE_DEADLINE_INITIAL: new tasks get half a slice for their first deadline
   if (ctx.feat.PLACE_DEADLINE_INITIAL && flags & ENQUEUE_INITIAL) vslice /= 2;
-  se.deadline = se.vruntime + vslice;
+  d[o + DEADLINE] = v + vslice;
 }
 
 /** kernel/sched/fair.c: place_entity (CFS, ≤ 6.5): START_DEBIT and GENTLE_FAIR_SLEEPERS. */
 function placeCfs(ctx: FairCtx, q: CfsRq, se: SchedEntity, initial: boolean, hNrRunning: number): void {
-  let v = q.minVruntime;
+  const d = q.store.d;
+  let v = d[q.slot + MIN_VRUNTIME]!;
   if (initial && ctx.feat.START_DEBIT) v += calcDeltaFair(schedSlice(ctx, se, hNrRunning), se.weight);
   else if (!initial) v -= ctx.feat.GENTLE_FAIR_SLEEPERS ? ctx.tun.latency / 2 : ctx.tun.latency;
-  se.vruntime = initial ? v : Math.max(se.vruntime, v);
+  const o = se.slot + VRUNTIME;
+  d[o] = initial ? v : Math.max(d[o]!, v);
 }
 
 /** kernel/sched/fair.c: enqueue_entity (load accounting, placement, queue). */
@@ -285,17 +321,23 @@ export function enqueueEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, flags: nu
 
 /** kernel/sched/fair.c: update_entity_lag — save the clamped lag on dequeue (EEVDF). */
 function updateEntityLag(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
-  const lag = avgVruntime(q) - se.vruntime;
+  const d = q.store.d;
+  const lag = avgVruntime(q) - d[se.slot + VRUNTIME]!;
+  const slice = d[se.slot + SLICE]!;
   let limitWall: number;
   if (ctx.lagLimitMaxSlice) {
-    let maxSlice = se.slice;
-    for (const o of q.queue) if (o.slice > maxSlice) maxSlice = o.slice;
+    let maxSlice = slice;
+    const arr = q.queue;
+    for (let i = 0; i < arr.length; i++) {
+      const s = d[arr[i]! + SLICE]!;
+      if (s > maxSlice) maxSlice = s;
+    }
     limitWall = maxSlice + ctx.tickNs;
   } else {
-    limitWall = Math.max(2 * se.slice, ctx.tickNs);
+    limitWall = Math.max(2 * slice, ctx.tickNs);
   }
   const limit = calcDeltaFair(limitWall, se.weight);
-  se.vlag = lag < -limit ? -limit : lag > limit ? limit : lag;
+  d[se.slot + VLAG] = lag < -limit ? -limit : lag > limit ? limit : lag;
 }
 
 /** kernel/sched/fair.c: dequeue_entity. `se` must not be the running entity (put it first). */
@@ -315,10 +357,12 @@ export function setNextEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
   updateLoadAvg(ctx.now, q, se);
   queueRemove(q, se);
   q.curr = se;
-  se.execStart = ctx.now;
-  se.prevSumExec = se.sumExec;
+  const d = q.store.d;
+  const o = se.slot;
+  d[o + EXEC_START] = ctx.now;
+  d[o + PREV_SUM_EXEC] = d[o + SUM_EXEC]!;
   // RUN_TO_PARITY: protected until this request is served (vlag == deadline marks it)
-  if (ctx.eevdf) se.vlag = se.deadline;
+  if (ctx.eevdf) d[o + VLAG] = d[o + DEADLINE]!;
 }
 
 /** kernel/sched/fair.c: put_prev_entity */
@@ -332,42 +376,58 @@ export function putPrevEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity): void {
 /** kernel/sched/fair.c: pick_eevdf (with curr) or the leftmost vruntime (CFS). */
 export function pickNextEntity(ctx: FairCtx, q: CfsRq): SchedEntity | null {
   const arr = q.queue;
+  const d = q.store.d;
   let curr = q.curr && q.curr.onRq ? q.curr : null;
   if (!ctx.eevdf) {
-    let best = curr;
-    for (let i = 0; i < arr.length; i++) if (!best || arr[i]!.vruntime < best.vruntime) best = arr[i]!;
-    return best;
+    let best = curr ? curr.slot : -1;
+    let bestV = curr ? d[curr.slot + VRUNTIME]! : 0;
+    for (let i = 0; i < arr.length; i++) {
+      const v = d[arr[i]! + VRUNTIME]!;
+      if (best < 0 || v < bestV) {
+        best = arr[i]!;
+        bestV = v;
+      }
+    }
+    return best < 0 ? null : curr && best === curr.slot ? curr : q.store.entity(best);
   }
   ctx.pickedEligible = false;
   if (arr.length === 0) return curr;
   // entity_eligible for every candidate against one V: avg ≥ key · load
-  let avg = q.avgVruntime;
+  let avg = d[q.slot + AVG_VRUNTIME]!;
   let load = q.avgLoad;
-  const minV = q.minVruntime;
+  const minV = d[q.slot + MIN_VRUNTIME]!;
   if (curr) {
-    avg += (curr.vruntime - minV) * curr.weight;
+    const cv = d[curr.slot + VRUNTIME]!;
+    avg += (cv - minV) * curr.weight;
     load += curr.weight;
-    if (avg < (curr.vruntime - minV - 1e-3) * load) curr = null;
+    if (avg < (cv - minV - 1e-3) * load) curr = null;
   }
-  if (ctx.feat.RUN_TO_PARITY && curr && curr.vlag === curr.deadline) {
+  if (ctx.feat.RUN_TO_PARITY && curr && d[curr.slot + VLAG] === d[curr.slot + DEADLINE]) {
     ctx.pickedEligible = true;
     return curr;
   }
-  let best: SchedEntity | null = null;
+  // candidates by slot: only the winner's object is touched
+  let bestSlot = -1;
+  let bestDl = 0;
   for (let i = 0; i < arr.length; i++) {
-    const se = arr[i]!;
-    if (best && se.deadline >= best.deadline) continue;
-    if (avg >= (se.vruntime - minV - 1e-3) * load) best = se;
+    const o = arr[i]!;
+    const dl = d[o + DEADLINE]!;
+    if (bestSlot >= 0 && dl >= bestDl) continue;
+    if (avg >= (d[o + VRUNTIME]! - minV - 1e-3) * load) {
+      bestSlot = o;
+      bestDl = dl;
+    }
   }
-  if (!best || (curr && curr.deadline < best.deadline)) best = curr ?? best;
+  let best = bestSlot >= 0 ? q.store.entity(bestSlot) : null;
+  if (!best || (curr && d[curr.slot + DEADLINE]! < bestDl)) best = curr ?? best;
   // best (a tested candidate or the eligible curr) is eligible; the leftmost is a fallback
   ctx.pickedEligible = best !== null;
   if (best) return best;
   // Nothing eligible (float rounding): the first smallest vruntime, found only
   // on this rare path instead of tracked on every pick.
   let leftmost = arr[0]!;
-  for (let i = 1; i < arr.length; i++) if (arr[i]!.vruntime < leftmost.vruntime) leftmost = arr[i]!;
-  return leftmost;
+  for (let i = 1; i < arr.length; i++) if (d[arr[i]! + VRUNTIME]! < d[leftmost + VRUNTIME]!) leftmost = arr[i]!;
+  return q.store.entity(leftmost);
 }
 
 /**
@@ -390,8 +450,10 @@ function reweightLoadAvg(q: CfsRq, se: SchedEntity, oldWeight: number): void {
 export function reweightEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, weight: number): void {
   const old = se.weight;
   if (weight === old) return;
+  const d = q.store.d;
+  const o = se.slot;
   if (!se.onRq) {
-    if (ctx.eevdf) se.vlag = (se.vlag * old) / weight;
+    if (ctx.eevdf) d[o + VLAG] = (d[o + VLAG]! * old) / weight;
     se.weight = weight;
     reweightLoadAvg(q, se, old);
     return;
@@ -403,9 +465,9 @@ export function reweightEntity(ctx: FairCtx, q: CfsRq, se: SchedEntity, weight: 
   if (!isCurr) queueRemove(q, se);
   setLoad(q, -old);
   if (ctx.eevdf) {
-    const vlag = ((V - se.vruntime) * old) / weight;
-    se.vruntime = V - vlag;
-    se.deadline = V + ((se.deadline - V) * old) / weight;
+    const vlag = ((V - d[o + VRUNTIME]!) * old) / weight;
+    d[o + VRUNTIME] = V - vlag;
+    d[o + DEADLINE] = V + ((d[o + DEADLINE]! - V) * old) / weight;
   }
   se.weight = weight;
   reweightLoadAvg(q, se, old);

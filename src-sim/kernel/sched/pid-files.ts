@@ -6,7 +6,7 @@ import type { Scheduler } from './core';
 import type { TaskSched } from './entities';
 import { calcDeltaFair } from './weights';
 import { readPelt, updatePelt } from './pelt';
-import { STRIDE } from './sched-store';
+import { DEADLINE, EXEC_START, SLICE, STRIDE, VRUNTIME, field } from './sched-store';
 
 export function registerPidFiles(s: Scheduler, ts: TaskSched): void {
   const pid = ts.task.pid;
@@ -47,8 +47,8 @@ function readProcSched(s: Scheduler, ts: TaskSched): string {
   const t = ts.task;
   const now = s.k.now;
   const rq = s.rqs[ts.cpu]!;
-  let v = ts.se.vruntime;
-  if (rq.curr === ts && !ts.isRt) v += calcDeltaFair(Math.max(0, now - ts.se.execStart), ts.se.weight);
+  let v = field(ts.se, VRUNTIME);
+  if (rq.curr === ts && !ts.isRt) v += calcDeltaFair(Math.max(0, now - field(ts.se, EXEC_START)), ts.se.weight);
   const pn = (x: number): string => {
     const ms = Math.floor(Math.abs(x) / 1e6);
     const frac = Math.floor(Math.abs(x) % 1e6);
@@ -60,15 +60,15 @@ function readProcSched(s: Scheduler, ts: TaskSched): string {
   return (
     `${t.name} (${t.pid}, #threads: 1)\n` +
     `${'-'.repeat(63)}\n` +
-    line('se.exec_start', pn(ts.se.execStart)) +
+    line('se.exec_start', pn(field(ts.se, EXEC_START))) +
     line('se.vruntime', pn(v)) +
     line('se.sum_exec_runtime', pn(s.execRuntime(ts))) +
     line('se.nr_migrations', String(ts.nrMigrations)) +
     line('nr_switches', String(ts.nrSwitches)) +
     line('se.load.weight', String(ts.se.weight * 1024)) +
     peltLines(s, ts, line) +
-    line('se.deadline', pn(ts.se.deadline)) +
-    line('se.slice', pn(ts.se.slice)) +
+    line('se.deadline', pn(field(ts.se, DEADLINE))) +
+    line('se.slice', pn(field(ts.se, SLICE))) +
     line('policy', String(policy)) +
     line('prio', String(prio))
   );

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { FairTunables } from '../../../../src-sim/kernel/sched/tunables';
 import { schedulerOf } from '../../../../src-sim/kernel/sched/install';
+import type { TaskSched } from '../../../../src-sim/kernel/sched/entities';
+import { DEADLINE, VRUNTIME, field } from '../../../../src-sim/kernel/sched/sched-store';
 import { Simulation } from '../../../../src-sim/simulation';
 import { MS, S, baseScenario, flatMachine, procSched, run, scenario, schedstat, taskSpec } from './helpers';
 
@@ -130,10 +132,10 @@ describe('EEVDF', () => {
     const sim = run(s, 10 * MS);
     const sched = schedulerOf(sim.kernel);
     const late = [...sim.kernel.tasks.values()].find((t) => t.name === 'late')!;
-    const se = (late.sched as { se: { vruntime: number; deadline: number; slice: number } }).se;
+    const se = (late.sched as TaskSched).se;
     // base slice 0.7 ms on one CPU (6.18); virtual slice = slice · 1024 / 526
     const vslice = (sched.tun.baseSlice * 1024) / 526;
-    expect(se.deadline - se.vruntime).toBeCloseTo(vslice / 2, 3);
+    expect(field(se, DEADLINE) - field(se, VRUNTIME)).toBeCloseTo(vslice / 2, 3);
     expect(procSched(sim, 'late', 'se.deadline') - procSched(sim, 'late', 'se.vruntime')).toBeCloseTo(vslice / 2, -1);
   });
 
