@@ -6,20 +6,10 @@
 // (dist/bench.mjs --profile) and prints bytes allocated per function.
 //   node scripts/build.mjs
 //   node scripts/alloc-profile.mjs bench-cpu-reference 2 [TOP]
-import inspector from 'node:inspector';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { inspectorPost, runProfileScenario, scenarioArgs } from './inspector-bench.mjs';
 
-const [name, secondsArg, topArg] = process.argv.slice(2);
-if (!name) {
-  process.stderr.write('usage: node scripts/alloc-profile.mjs SCENARIO SECONDS [TOP]\n');
-  process.exit(2);
-}
-const bundle = resolve(import.meta.dirname, '../dist/bench.mjs');
-const session = new inspector.Session();
-session.connect();
-const post = (method, params) =>
-  new Promise((done, fail) => session.post(method, params, (err, res) => (err ? fail(err) : done(res))));
+const { name, seconds, top } = scenarioArgs('alloc-profile.mjs', '2', 25);
+const post = inspectorPost();
 
 await post('HeapProfiler.enable');
 await post('HeapProfiler.startSampling', {
@@ -27,8 +17,7 @@ await post('HeapProfiler.startSampling', {
   includeObjectsCollectedByMajorGC: true,
   includeObjectsCollectedByMinorGC: true,
 });
-process.argv = [process.argv[0], bundle, '--profile', name, secondsArg ?? '2'];
-await import(pathToFileURL(bundle).href);
+await runProfileScenario(name, seconds);
 const { profile } = await post('HeapProfiler.stopSampling');
 
 const bytes = new Map();
@@ -44,6 +33,6 @@ while (stack.length) {
   for (const c of n.children) stack.push(c);
 }
 process.stdout.write(`allocated (sampled, garbage included): ${(total / 2 ** 20).toFixed(1)} MiB\n`);
-for (const [key, b] of [...bytes].sort((x, y) => y[1] - x[1]).slice(0, Number(topArg ?? 25))) {
+for (const [key, b] of [...bytes].sort((x, y) => y[1] - x[1]).slice(0, top)) {
   process.stdout.write(`${(b / 2 ** 20).toFixed(1).padStart(8)} MiB  ${key}\n`);
 }

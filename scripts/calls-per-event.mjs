@@ -8,20 +8,10 @@
 // depend on speed.
 //   node scripts/build.mjs
 //   node scripts/calls-per-event.mjs bench-block-nvme 0.3 [TOP]
-import inspector from 'node:inspector';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { inspectorPost, runProfileScenario, scenarioArgs } from './inspector-bench.mjs';
 
-const [name, secondsArg, topArg] = process.argv.slice(2);
-if (!name) {
-  process.stderr.write('usage: node scripts/calls-per-event.mjs SCENARIO SECONDS [TOP]\n');
-  process.exit(2);
-}
-const bundle = resolve(import.meta.dirname, '../dist/bench.mjs');
-const session = new inspector.Session();
-session.connect();
-const post = (method, params) =>
-  new Promise((done, fail) => session.post(method, params, (err, res) => (err ? fail(err) : done(res))));
+const { name, seconds, top } = scenarioArgs('calls-per-event.mjs', '0.3', 40);
+const post = inspectorPost();
 
 await post('Profiler.enable');
 await post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
@@ -32,8 +22,7 @@ process.stdout.write = (chunk, ...rest) => {
   line += String(chunk);
   return write(chunk, ...rest);
 };
-process.argv = [process.argv[0], bundle, '--profile', name, secondsArg ?? '0.3'];
-await import(pathToFileURL(bundle).href);
+await runProfileScenario(name, seconds);
 const { result } = await post('Profiler.takePreciseCoverage');
 process.stdout.write = write;
 
@@ -51,6 +40,6 @@ for (const script of result) {
   }
 }
 write(`${Math.round(events)} events, ${(total / events).toFixed(1)} calls per event (simulator code, boot included)\n`);
-for (const [fn, n] of [...calls].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 40))) {
+for (const [fn, n] of [...calls].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   write(`${(n / events).toFixed(2).padStart(8)}  ${fn}\n`);
 }

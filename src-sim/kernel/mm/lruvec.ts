@@ -61,10 +61,23 @@ export class Lruvec {
   addHeadBlock(list: number, first: number, n: number, nowSec: number): void {
     const ft = this.ft;
     const at = this.oneNode ? list : ft.nodeOf(first) * NR_LRU_LISTS + list;
-    const h = this.head[at]!;
-    const last = first + n - 1;
+    this.linkRunAtHead(at, list, first, n);
+    ft.time.fill(nowSec, first, first + n);
+    this.size[list]! += n;
+    this.nodeSize[at]! += n;
+  }
+
+  /**
+   * Link frames first … first+n−1 at the head of list slot `at` as n addHead
+   * calls in frame order would (head-side first+n−1 → … → first → old head),
+   * and mark them as on `list` of this lruvec.
+   */
+  private linkRunAtHead(at: number, list: number, first: number, n: number): void {
+    const ft = this.ft;
     const prev = ft.prev;
     const next = ft.next;
+    const h = this.head[at]!;
+    const last = first + n - 1;
     for (let f = first; f < last; f++) prev[f] = f + 1;
     prev[last] = -1;
     next[first] = h;
@@ -74,9 +87,6 @@ export class Lruvec {
     this.head[at] = last;
     ft.lv.fill(this.id, first, last + 1);
     ft.list.fill(list, first, last + 1);
-    ft.time.fill(nowSec, first, last + 1);
-    this.size[list]! += n;
-    this.nodeSize[at]! += n;
   }
 
   /**
@@ -108,17 +118,7 @@ export class Lruvec {
     for (let f = src; f < src + n; f++) ft.list[f] = LRU_NONE;
     this.nodeSize[from]! -= n;
     // Link the new frames at the destination's head, each keeping its page's age.
-    const h = this.head[to]!;
-    const last = dst + n - 1;
-    for (let f = dst; f < last; f++) prev[f] = f + 1;
-    prev[last] = -1;
-    next[dst] = h;
-    for (let f = dst + 1; f <= last; f++) next[f] = f - 1;
-    if (h >= 0) prev[h] = dst;
-    else this.tail[to] = dst;
-    this.head[to] = last;
-    ft.lv.fill(this.id, dst, last + 1);
-    ft.list.fill(list, dst, last + 1);
+    this.linkRunAtHead(to, list, dst, n);
     ft.time.copyWithin(dst, src, src + n);
     this.nodeSize[to]! += n;
     return true;
