@@ -1,3 +1,5 @@
+import type { SchedEntity } from './entities';
+
 /**
  * One scheduler's numeric entity state in one Float64Array (struct of
  * arrays): each fair entity (struct sched_entity) and each fair queue
@@ -49,8 +51,6 @@ export const LEFT_V = 10;
 /** Doubles per block: 128 bytes, two cache lines (PELT in the first, the times in the second). */
 const STRIDE_SHIFT = 4;
 export const STRIDE = 1 << STRIDE_SHIFT;
-
-import type { SchedEntity } from './entities';
 
 export class SchedStore {
   /** The blocks; replaced (copied) when it grows, so read `store.d` afresh after allocating. */
