@@ -33,6 +33,23 @@ export function emptyOutcome(): FaultOutcome {
   return { done: 0, minor: 0, major: 0, workingsetMajor: 0, reclaimNs: 0, faultNs: 0, sleepNs: 0, killed: false, failed: false };
 }
 
+/**
+ * A pick source that can hand out several first-touch picks at once: the
+ * next picks, while they all come from one bucket whose touched part is
+ * empty, are never-touched pages in a known order (MemObject.freshTop), so
+ * faultAnonPages maps them as one run (Mm.mapFreshAnonRun).
+ */
+export interface FreshRuns {
+  /**
+   * Make up to `max` of the next picks at once, when the next pick and
+   * those after it come from one bucket b with nv[b] = 0: consume exactly
+   * what that many pick() calls would (their random draws included), set
+   * `bucket` to b and return how many. 0: nothing consumed, call pick().
+   */
+  take(max: number): number;
+  bucket: number;
+}
+
 function highApplies(m: Memcg): boolean {
   for (let g: Memcg | null = m; g !== null && !g.isRoot; g = g.parent) if (g.high < PAGE_COUNTER_MAX) return true;
   return false;
@@ -51,13 +68,22 @@ function highApplies(m: Memcg): boolean {
  * is one return to user space that may sleep for memory.high; the run stops
  * early at a penalty, a kill or a failure.
  */
-export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick: () => number, out: FaultOutcome): FaultOutcome {
+export function faultAnonPages(
+  mm: Mm,
+  task: Task,
+  o: MemObject,
+  n: number,
+  pick: () => number,
+  out: FaultOutcome,
+  runs: FreshRuns | null = null,
+): FaultOutcome {
   const m = mm.memcgOf(task.cgroup);
   const high = highApplies(m);
   const thp = mm.thp.eligible(o);
   if (thp) mm.thp.enterKhugepaged();
   // First-touch faults take mapFreshAnon() (same effect as mapPage, less work) where nothing places pages.
   const freshPath = !thp && !o.file && mm.numa === null && !(o.unmovable && mm.memoryBlocks !== null);
+  const freshRuns = freshPath ? runs : null;
   while (out.done < n) {
     const b = Math.max(1, Math.min(MEMCG_CHARGE_BATCH, n - out.done, mm.chargeRoom(m)));
     const g = mm.grant(task, m, b);
@@ -71,6 +97,16 @@ export function faultAnonPages(mm: Mm, task: Task, o: MemObject, n: number, pick
       return out;
     }
     for (let i = 0; i < b; i++) {
+      if (freshRuns !== null) {
+        const k = freshRuns.take(b - i);
+        if (k > 0) {
+          mm.mapFreshAnonRun(o, freshRuns.bucket, k, m);
+          m.ev[EV.pgfault]! += k;
+          out.minor += k;
+          i += k - 1;
+          continue;
+        }
+      }
       const p = pick();
       // Nothing left to fault (a huge page mapped what the touches would have hit), or already mapped by one.
       if (p < 0) {

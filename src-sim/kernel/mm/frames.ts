@@ -141,6 +141,29 @@ export class FrameTable {
     return f;
   }
 
+  /**
+   * allocOn(node) n times when those calls would hand out n consecutive
+   * never-used frames (the node's free list is empty and the never-allocated
+   * suffix holds n more): the first of them, or -1 (nothing taken) when not.
+   * Their `list` is not written: the caller links them on an LRU list at once.
+   */
+  allocRun(node: number, n: number): number {
+    const f = this.untouched[node]!;
+    if (this.freeHead[node]! >= 0 || f + n > this.base[node + 1]!) return -1;
+    this.untouched[node] = f + n;
+    this.nrFreeNode[node]! -= n;
+    this.nrFree -= n;
+    const end = f + n;
+    for (let lo = f; lo < end; ) {
+      const b = lo >> HPAGE_PMD_ORDER;
+      const hi = Math.min(end, (b + 1) << HPAGE_PMD_ORDER);
+      if (this.blockFree[b] === HPAGE_PMD_NR) this.freeBlocks[node]!--;
+      this.blockFree[b]! -= hi - lo;
+      lo = hi;
+    }
+    return f;
+  }
+
   release(f: number): void {
     const node = this.freeHead.length === 1 ? 0 : this.nodeOf(f);
     this.list[f] = LRU_NONE;

@@ -551,6 +551,42 @@ export class Mm implements MemoryApi {
   }
 
   /**
+   * mapFreshAnon() of n first-touch picks in a row from bucket b of `o`
+   * whose touched part is empty (o.nv[b] = 0): pages freshTop(b),
+   * freshTop(b) − 1, … in that order. While the free list is empty their
+   * frames are consecutive (the bump allocator), so the frame table is
+   * written as runs and the n LRU links in one pass (addHeadBlock: the list
+   * n addHead calls would leave); otherwise frame by frame. Same state as n
+   * mapFreshAnon() calls (test/src-sim/workload/memory/tick-picks.test.ts).
+   */
+  mapFreshAnonRun(o: MemObject, b: number, n: number, m: Memcg): void {
+    const ft = this.ft;
+    const top = o.freshTop(b);
+    const first = ft.allocRun(0, n);
+    if (first >= 0) {
+      o.setFrameRun(top, n, first, ft.idx);
+      ft.obj.fill(o.id, first, first + n);
+      this.pageIdle.clearRun(first, n);
+      m.lruvec.addHeadBlock(LRU_INACTIVE_ANON, first, n, this.nowSec);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const f = ft.alloc();
+        if (f < 0) this.k.engine.fail('mm', 'no free frame for a reserved page');
+        const page = o.permAt(top - i);
+        ft.obj[f] = o.id;
+        ft.idx[f] = page;
+        this.pageIdle.clear(f);
+        o.setFrame(page, f);
+        m.lruvec.addHead(LRU_INACTIVE_ANON, f, this.nowSec);
+      }
+    }
+    o.resident += n;
+    o.takeFreshRun(b, n);
+    m.anon += n;
+    m.ev[EV.pgalloc]! += n;
+  }
+
+  /**
    * mapPage() into frame `f`, already taken off the free lists (a subpage of
    * a huge page). `fresh`: the page's state is known to be zero (never
    * touched), so it is neither read nor rewritten with zero.

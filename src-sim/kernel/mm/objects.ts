@@ -364,6 +364,39 @@ export class MemObject {
     this.pickedPage = -1;
   }
 
+  /**
+   * The slot the next pickNonResident(b, u) takes when bucket b's touched
+   * part is empty (nv[b] = 0: every pick is a never-touched page, whatever
+   * u): the last slot of its non-resident part. The k-th of n such picks in
+   * a row (each followed by takePickedFresh) takes slot freshTop(b) − k.
+   */
+  freshTop(b: number): number {
+    return this.pattern!.lo[b]! + this.nonres![b]! - 1;
+  }
+
+  /**
+   * Map the pages of slots top, top − 1, …, top − n + 1 (freshTop(b) and
+   * the n − 1 below it) into frames first, first + 1, …: `slot` of each
+   * page and `idx` of each frame, as setFrame page by page.
+   */
+  setFrameRun(top: number, n: number, first: number, idx: Int32Array): void {
+    const slot = this.slot;
+    const perm = this.permOff;
+    for (let i = 0; i < n; i++) {
+      const s = top - i;
+      const page = perm === null ? s : perm[s]! + s;
+      slot[page] = first + i + 1;
+      idx[first + i] = page;
+    }
+    this.everMapped = true;
+  }
+
+  /** takePickedFresh() of n picks in a row from bucket b (its touched part empty). */
+  takeFreshRun(b: number, n: number): void {
+    this.nonres![b]! -= n;
+    this.pickedPage = -1;
+  }
+
   /** Touch rate of one page (per second) under the pattern; 0 without one. */
   pageRate(page: number): number {
     const pat = this.pattern;

@@ -54,6 +54,12 @@ export class PageIdle {
     if (b !== null) b[f >>> 5] = b[f >>> 5]! & ~(1 << (f & 31));
   }
 
+  /** clear(f) for frames first … first + n − 1 (a run of new mappings). */
+  clearRun(first: number, n: number): void {
+    if (this.bits === null) return;
+    for (let f = first; f < first + n; f++) this.clear(f);
+  }
+
   /** folio_migrate_flags(): migration carries PG_idle (and its check time) to the new frame. */
   move(from: number, to: number): void {
     const b = this.bits;

@@ -8,6 +8,7 @@ import type { Behaviour, Step, Task } from '../../kernel/task';
 import { mmapFailed } from './alloc';
 import { hugetlbWorkingsetBehaviour } from './hugetlb-workingset';
 import { outcomeSteps, poisson, StepQueue } from './steps';
+import { TickPicks } from './tick-picks';
 import { tickWorkNs, WorkingsetTicks, WS_TICK_NS } from './workingset-tick';
 
 type WorkingsetSpec = Extract<RunSpec, { type: 'workingset' }>;
@@ -30,6 +31,7 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
   let obj: MemObject | null = null;
   let pat: AccessPattern | null = null;
   let want: Int32Array | null = null;
+  let picks: TickPicks | null = null;
   const q = new StepQueue(() => k.sched.wake(task));
   const ticks = new WorkingsetTicks(spec.workNs);
 
@@ -43,6 +45,7 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
       pat = spec.pattern === 'zipf' ? AccessPattern.zipf(pages, spec.theta) : AccessPattern.uniform(pages);
       obj.setPattern(pat, spec.ratePerSec);
       want = new Int32Array(pat.buckets);
+      picks = new TickPicks(obj, want, rng);
     }
     const o = obj;
     const p = pat!;
@@ -59,17 +62,9 @@ export function workingsetBehaviour(k: Kernel, mm: Mm, task: Task, spec: Working
       w[b] = Math.min(nonres, poisson((touches * p.mass[b]! * nonres) / size, next01));
       total += w[b]!;
     }
-    let cur = 0;
-    const pick = (): number => {
-      // A bucket can run out before its draws when huge pages mapped its pages in 512s.
-      while (cur < w.length && (w[cur] === 0 || o.nonres![cur] === 0)) cur++;
-      if (cur >= w.length) return -1;
-      w[cur]!--;
-      // One 32-bit draw is plenty for a bucket of < 2^32 pages (and half the cost of rng.int).
-      return o.pickNonResident(cur, rng.uint32() / 4294967296);
-    };
+    picks!.restart();
     mm.current = t;
-    const out = faultAnonPages(mm, t, o, total, pick, emptyOutcome());
+    const out = faultAnonPages(mm, t, o, total, picks!.pick, emptyOutcome(), picks);
     mm.current = null;
     if (out.killed) return { kind: 'exit' };
     const workNs = tickWorkNs(mm, t, o.hugeMapped > 0 ? mm.thp.tlbFactor(o) : 1);
