@@ -11,6 +11,7 @@ import { toScenarioFile } from '../src-sim/scenario/to-file';
 import { benches } from './registry';
 import type { BenchResult } from './result';
 import { goldenBenchScenarios } from './scenarios';
+import { mixedNodeScenario } from './mixed-node';
 import { measureRun, speedFigures } from './measure';
 import { Simulation } from '../src-sim/simulation';
 
@@ -58,9 +59,11 @@ function writeScenarios(dir: string): void {
 /**
  * `--profile NAME SECONDS`: run one benchmark scenario (bench/scenarios.ts) for
  * SECONDS simulated, in process, for `node --cpu-prof dist/bench.mjs --profile …`.
+ * `mixed-node` is the bench's own scenario for SECONDS (fio runs all along);
+ * `bench-mixed-node` is its 1 s golden copy, whose fio stops after 1 s.
  */
 function profileOne(name: string, seconds: number): void {
-  const s = goldenBenchScenarios().find((x) => x.name === name);
+  const s = name === 'mixed-node' ? mixedNodeScenario(seconds) : goldenBenchScenarios().find((x) => x.name === name);
   if (!s) throw new Error(`--profile: no benchmark scenario ${name}`);
   const r = measureRun({ ...s, durationNs: seconds * 1e9 });
   process.stdout.write(`${name}: ${JSON.stringify(speedFigures('', r))}\n`);

@@ -1,5 +1,42 @@
-import { parseFields } from '../vfs/fields';
+import { parseFields, textValue, type FieldSink } from '../vfs/fields';
 import type { Vfs } from '../vfs/vfs';
+
+/** A path's fields at its last reading, in order, and their series ids. */
+interface FieldMemo {
+  fields: string[];
+  ids: number[];
+}
+
+type TakeField = (path: string, field: string, value: number, k: number, j: number, memo: FieldMemo) => void;
+
+/**
+ * The recorder's sink for one file of one tick: numbers the fields in the
+ * order they come. `field` is the numeric path (values as `${v}` prints them,
+ * read back as parseFields would); `accept` takes parseFields' own output.
+ */
+class TickSink implements FieldSink {
+  k = 0;
+  j = 0;
+  private path = '';
+  private memo: FieldMemo = { fields: [], ids: [] };
+  constructor(private readonly take: TakeField) {}
+
+  begin(path: string, memo: FieldMemo): void {
+    this.path = path;
+    this.memo = memo;
+    this.j = 0;
+  }
+
+  field(name: string, value: number): void {
+    const v = textValue(value);
+    if (v !== undefined) this.accept(v, name);
+  }
+
+  /** (value, field): Map.forEach's argument order. */
+  readonly accept = (value: number, name: string): void => {
+    this.take(this.path, name, value, this.k, this.j++, this.memo);
+  };
+}
 
 /** One sampled series: one numeric field of one virtual file. */
 export interface SeriesInfo {
@@ -45,7 +82,7 @@ export class Recorder {
    * a memo of `byKey` (a file's fields rarely change between ticks), so a tick
    * neither builds a key string nor looks up a Map per field.
    */
-  private readonly lastFields = new Map<string, { fields: string[]; ids: number[] }>();
+  private readonly lastFields = new Map<string, FieldMemo>();
   /** Per series id, the tick that last pushed a value (stands in for a per-tick Set). */
   private readonly lastTick: number[] = [];
 
@@ -53,33 +90,42 @@ export class Recorder {
   sample(): void {
     const k = this.samples++;
     const paths = this.paths.length ? this.paths : this.vfs.observables();
+    const sink = this.sink;
+    sink.k = k;
     for (const path of paths) {
-      if (!this.vfs.exists(path)) continue;
-      const fields = parseFields(this.vfs.read(path));
+      const file = this.vfs.get(path);
+      if (file === undefined) continue;
       let memo = this.lastFields.get(path);
       if (memo === undefined) {
         memo = { fields: [], ids: [] };
         this.lastFields.set(path, memo);
       }
-      let j = 0;
-      // forEach: a for-of over the Map allocates an entry array per field.
-      fields.forEach((value, field) => {
-        let id: number;
-        if (j < memo.fields.length && memo.fields[j] === field) id = memo.ids[j]!;
-        else {
-          id = this.seriesId(path, field, k);
-          memo.fields[j] = field;
-          memo.ids[j] = id;
-        }
-        j++;
-        this.push(id, k, value);
-        this.lastTick[id] = k;
-      });
-      memo.fields.length = j;
-      memo.ids.length = j;
+      sink.begin(path, memo);
+      // A file with a numeric path gives its fields without text (the same
+      // numbers, VirtualFile.sample); the others are rendered and parsed.
+      if (file.sample !== undefined) file.sample(sink);
+      else parseFields(this.vfs.read(path)).forEach(sink.accept);
+      memo.fields.length = sink.j;
+      memo.ids.length = sink.j;
     }
     // A file that vanished (unplugged disk) records NaN so indices stay aligned.
     for (const s of this.series) if (this.lastTick[s.id] !== k && this.expected(s.id) === k) this.push(s.id, k, NaN);
+  }
+
+  /** Takes one file's fields in order during sample() (numeric path and parsed text alike). */
+  private readonly sink = new TickSink((path, field, value, k, j, memo) => this.take1(path, field, value, k, j, memo));
+
+  /** Field number `j` of `path` in tick `k`: its series (memoized by position) gets `value`. */
+  private take1(path: string, field: string, value: number, k: number, j: number, memo: FieldMemo): void {
+    let id: number;
+    if (j < memo.fields.length && memo.fields[j] === field) id = memo.ids[j]!;
+    else {
+      id = this.seriesId(path, field, k);
+      memo.fields[j] = field;
+      memo.ids[j] = id;
+    }
+    this.push(id, k, value);
+    this.lastTick[id] = k;
   }
 
   /** The series of `field` in `path`, created (starting at sample `k`) the first time it is seen. */

@@ -1,4 +1,26 @@
 /**
+ * Receives a file's numeric fields one by one: the recorder's numeric path
+ * (VirtualFile.sample), which skips rendering the text and parsing it back.
+ */
+export interface FieldSink {
+  /**
+   * `value` as the file's text prints it with `${value}`: parseFields reads that
+   * back as the same number (shortest round-trip digits), except -0 (printed
+   * "0") and non-finite values (skipped: "NaN" and "Infinity" are not numbers
+   * to parseFields). Sinks apply those two rules (see `textValue`).
+   */
+  field(name: string, value: number): void;
+}
+
+/**
+ * The number parseFields gives for `${v}`: undefined where it skips the token
+ * (NaN, ±Infinity), +0 for -0, `v` otherwise.
+ */
+export function textValue(v: number): number | undefined {
+  return Number.isFinite(v) ? v + 0 : undefined;
+}
+
+/**
  * Extract numeric fields from a virtual file's text, the way a chart wants
  * them. Field names follow the file's own structure:
  *   single value            "123"                      → ""

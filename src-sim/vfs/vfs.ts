@@ -1,4 +1,5 @@
 import { KernelError } from './errors';
+import type { FieldSink } from './fields';
 
 /** One virtual file: read returns the kernel's text; write parses like the kernel. */
 export interface VirtualFile {
@@ -15,6 +16,12 @@ export interface VirtualFile {
   pwrite?: (offset: number, data: Uint8Array) => number;
   /** Sampled into time series by the recorder (stat, pressure, current, …). */
   observable?: boolean;
+  /**
+   * The recorder's numeric path: emits exactly the fields, in order and with
+   * the values, that parseFields(read()) gives, without rendering the text
+   * (test/src-sim/engine/recorder-numeric.test.ts checks every such file).
+   */
+  sample?: (out: FieldSink) => void;
   /**
    * The file takes and keeps a value the simulation does not act on: why.
    * Every accepted write is reported through Vfs.onStoredOnly (the kernel

@@ -2,6 +2,7 @@ import type { Kernel } from '../kernel';
 import { DiskHotplug } from '../hotplug/disk-hotplug';
 import { BlockLayer } from './block-layer';
 import { formatDiskstatsLine } from './disk-stats';
+import { parseFields } from '../../vfs/fields';
 
 /**
  * Install the block layer: k.block (submission, lookup, hooks), k.devices
@@ -15,14 +16,24 @@ export function installBlock(k: Kernel): BlockLayer {
   k.devices = hotplug;
   for (const spec of k.scenario.machine.devices) hotplug.boot(spec);
 
+  const diskstats = (): string => {
+    let out = '';
+    for (const d of layer.presentDisks()) {
+      out += formatDiskstatsLine(d.major, d.minor, d.name, d.stats[0]!.fields(k.now));
+      for (const p of d.parts) out += formatDiskstatsLine(p.major, p.minor, p.name, d.stats[p.index]!.fields(k.now));
+    }
+    return out;
+  };
   k.vfs.register('/proc/diskstats', {
-    read: () => {
-      let out = '';
-      for (const d of layer.presentDisks()) {
-        out += formatDiskstatsLine(d.major, d.minor, d.name, d.stats[0]!.fields(k.now));
-        for (const p of d.parts) out += formatDiskstatsLine(p.major, p.minor, p.name, d.stats[p.index]!.fields(k.now));
-      }
-      return out;
+    read: diskstats,
+    // The recorder's numeric path: parseFields names no field in a line
+    // "259 0 nvme0n1 …" unless it is the file's only line and every token is a
+    // number, or a token holds "=" — only then is the text rendered and parsed.
+    sample: (o) => {
+      const disks = layer.presentDisks();
+      const lines = disks.reduce((n, d) => n + 1 + d.parts.length, 0);
+      const eq = disks.some((d) => d.name.includes('=') || d.parts.some((p) => p.name.includes('=')));
+      if (lines === 1 || eq) parseFields(diskstats()).forEach((v, f) => o.field(f, v));
     },
   });
   k.vfs.register('/proc/partitions', {

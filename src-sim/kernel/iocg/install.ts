@@ -18,7 +18,7 @@ import {
   type IoMaxValues,
 } from './io-conf';
 import { IoLatency } from './io-latency';
-import { IoStat, formatIoStat, formatRwstat } from './io-stat';
+import { IoStat, formatIoStat, formatRwstat, ioStatFields } from './io-stat';
 import { iocgOf, type IocgApi, type IocgGroup } from './api';
 import { READ, WRITE, type Rw } from './throtl-grp';
 
@@ -168,7 +168,11 @@ export function installIocg(k: Kernel): void {
     const subtreeStats = (): IoStat[] => [...cg.walk()].map((c) => iocgOf(c).stat);
 
     if (v2) {
-      k.cgroups.registerFile(cg, 'blkio', 'io.stat', { read: () => formatIoStat(IoStat.sum(subtreeStats())), observable: true });
+      k.cgroups.registerFile(cg, 'blkio', 'io.stat', {
+        read: () => formatIoStat(IoStat.sum(subtreeStats())),
+        sample: (o) => ioStatFields(IoStat.sum(subtreeStats()), o),
+        observable: true,
+      });
       if (cg.isRoot) return;
       k.cgroups.registerFile(cg, 'blkio', 'io.max', {
         read: () => [...g.limits].sort(byDevt).map(([devt, v]) => formatIoMaxLine(devt, v)).join(''),

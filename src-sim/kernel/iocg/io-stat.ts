@@ -1,5 +1,6 @@
 import type { Bio } from '../block/bio';
 import { byDevt } from './io-conf';
+import type { FieldSink } from '../../vfs/fields';
 
 // Slots of one device's counters (struct blkg_iostat + v1 rwstat extras).
 const RBYTES = 0;
@@ -90,6 +91,21 @@ export function formatIoStat(rows: [string, Float64Array][]): string {
         `${devt} rbytes=${c[RBYTES]} wbytes=${c[WBYTES]} rios=${c[RIOS]} wios=${c[WIOS]} dbytes=${c[DBYTES]} dios=${c[DIOS]}\n`,
     )
     .join('');
+}
+
+/**
+ * formatIoStat's numbers as the recorder parses them ("8:16.rbytes" …), without
+ * the text: io.stat's VirtualFile.sample.
+ */
+export function ioStatFields(rows: [string, Float64Array][], o: FieldSink): void {
+  for (const [devt, c] of rows) {
+    o.field(`${devt}.rbytes`, c[RBYTES]!);
+    o.field(`${devt}.wbytes`, c[WBYTES]!);
+    o.field(`${devt}.rios`, c[RIOS]!);
+    o.field(`${devt}.wios`, c[WIOS]!);
+    o.field(`${devt}.dbytes`, c[DBYTES]!);
+    o.field(`${devt}.dios`, c[DIOS]!);
+  }
 }
 
 /**

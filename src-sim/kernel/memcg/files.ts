@@ -25,6 +25,11 @@ function pagetables(mm: Mm, m: Memcg): number {
 
 /** memory.stat (v2), keys in the kernel's memory_stats[] order; bytes, then event counts. */
 export function memoryStatV2(mm: Mm, m: Memcg): string {
+  return memoryStatV2Rows(mm, m).map(([k, v]) => `${k} ${v}\n`).join('');
+}
+
+/** memory.stat (v2)'s rows, for its text and the recorder's numeric path (VirtualFile.sample). */
+export function memoryStatV2Rows(mm: Mm, m: Memcg): [string, number][] {
   const ev = (i: number): number => m.evTotal(i);
   const rows: [string, number][] = [
     ['anon', m.sum((g) => g.anon) * P],
@@ -87,7 +92,7 @@ export function memoryStatV2(mm: Mm, m: Memcg): string {
     rows.push(['zswpin', z.subtree(m, (x) => x.zswpin)], ['zswpout', z.subtree(m, (x) => x.zswpout)]);
     if (z.writebackControl) rows.push(['zswpwb', z.subtree(m, (x) => x.zswpwb)]);
   }
-  return rows.map(([k, v]) => `${k} ${v}\n`).join('');
+  return rows;
 }
 
 /** memory.stat (v1): local then total_ (hierarchical) keys (Documentation/admin-guide/cgroup-v1/memory.rst 5.2). */
@@ -179,7 +184,7 @@ function eventsText(m: Memcg, local: boolean): string {
 /** cgroup v2 memory controller files of one group. */
 export function registerV2(k: Kernel, mm: Mm, cg: Cgroup, m: Memcg): void {
   const reg = (name: string, vf: VirtualFile): void => k.cgroups.registerFile(cg, 'memory', name, vf);
-  reg('memory.stat', { read: () => memoryStatV2(mm, m), observable: true });
+  reg('memory.stat', { read: () => memoryStatV2(mm, m), sample: (o) => memoryStatV2Rows(mm, m).forEach(([k, v]) => o.field(k, v)), observable: true });
   reg('memory.reclaim', { write: (d) => proactiveReclaim(mm, m, d) });
   if (cg.isRoot) return;
   reg('memory.current', { read: () => `${m.usage * P}\n`, observable: true });

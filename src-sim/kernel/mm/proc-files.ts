@@ -1,5 +1,6 @@
 import { parseKernelInt } from '../cgroup/tree';
 import { fail } from '../../vfs/errors';
+import type { FieldSink } from '../../vfs/fields';
 import type { Kernel } from '../kernel';
 import type { Task } from '../task';
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, MAX_SWAPPINESS, OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN } from './constants';
@@ -45,6 +46,14 @@ function kb(label: string, pages: number): string {
 }
 
 export function meminfo(mm: Mm): string {
+  return meminfoRows(mm, kb, hugetlbMeminfoCounts).join('');
+}
+
+/**
+ * /proc/meminfo's rows through `kb` (a value in pages) and `hugetlbCounts`
+ * (the HugePages_* lines): the text's lines, or the recorder's fields.
+ */
+function meminfoRows<T>(mm: Mm, kb: (label: string, pages: number) => T, hugetlbCounts: (mm: Mm) => T): T[] {
   const ia = lru(mm, LRU_INACTIVE_ANON);
   const aa = lru(mm, LRU_ACTIVE_ANON);
   const inf = lru(mm, LRU_INACTIVE_FILE);
@@ -83,10 +92,28 @@ export function meminfo(mm: Mm): string {
     kb('CommitLimit', commitLimit),
     kb('Committed_AS', mm.committedPages),
     kb('AnonHugePages', mm.thp.mapped * 512),
-    hugetlbMeminfoCounts(mm),
+    hugetlbCounts(mm),
     kb('Hugepagesize', 512),
     kb('Hugetlb', hugetlbMeminfoKb(mm) / 4),
-  ].join('');
+  ];
+}
+
+/**
+ * meminfo()'s numbers as the recorder parses them (VirtualFile.sample): "Label"
+ * for the kB lines, "HugePages_Total:" (colon kept) for the unit-less ones.
+ */
+function meminfoFields(mm: Mm, o: FieldSink): void {
+  meminfoRows(
+    mm,
+    (label, pages) => o.field(label, pages * 4),
+    () => {
+      const h = mm.hugetlb;
+      o.field('HugePages_Total:', h.total);
+      o.field('HugePages_Free:', h.free);
+      o.field('HugePages_Rsvd:', h.resv);
+      o.field('HugePages_Surp:', h.surplus);
+    },
+  );
 }
 
 /** /proc/vmstat: the counters the model produces, kernel names and order. */
@@ -201,7 +228,7 @@ function intSysctl(get: () => number, set: (v: number) => void, lo: number, hi: 
 
 export function registerProcFiles(k: Kernel, mm: Mm): void {
   const vfs = k.vfs;
-  vfs.register('/proc/meminfo', { read: () => meminfo(mm), observable: true });
+  vfs.register('/proc/meminfo', { read: () => meminfo(mm), sample: (o) => meminfoFields(mm, o), observable: true });
   vfs.register('/proc/vmstat', { read: () => vmstat(mm), observable: true });
   vfs.register('/proc/zoneinfo', { read: () => zoneinfo(mm) });
   registerThpFiles(k, mm);

@@ -104,7 +104,7 @@ export function installZswap(k: Kernel, mm: Mm, spec: ZswapSpec): Zswap {
 }
 
 /** /proc/meminfo lines after SwapFree (fs/proc/meminfo.c, CONFIG_ZSWAP, 5.19+): pool pages and stored pages. */
-export function zswapMeminfo(mm: Mm, kb: (label: string, pages: number) => string): string[] {
+export function zswapMeminfo<T>(mm: Mm, kb: (label: string, pages: number) => T): T[] {
   const z = mm.zswap;
   if (z === null || !z.countersShown) return [];
   return [kb('Zswap', z.poolPages), kb('Zswapped', z.storedPages)];

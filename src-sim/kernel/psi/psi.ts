@@ -7,6 +7,7 @@
  * time (collect_percpu_times), and the running averages are updated with the
  * kernel's fixed-point calc_load (update_averages / calc_avgs).
  */
+import type { FieldSink } from '../../vfs/fields';
 
 // include/linux/psi_types.h: enum psi_task_count / TSK_* flags
 export const TSK_IOWAIT = 1;
@@ -51,6 +52,20 @@ export function formatAvg(avg: number): string {
   const frac = Math.floor(((avg % FIXED_1) * 100) / FIXED_1);
   return `${int}.${frac < 10 ? '0' : ''}${frac}`;
 }
+
+/**
+ * The number parseFields reads from formatAvg(avg), without the text: one
+ * division of exact integers rounds to the double nearest the decimal
+ * "int.frac", as parsing the text does (psi.test.ts checks it).
+ */
+export function avgValue(avg: number): number {
+  const int = Math.floor(avg / FIXED_1);
+  const frac = Math.floor(((avg % FIXED_1) * 100) / FIXED_1);
+  return (int * 100 + frac) / 100;
+}
+
+const SOME_FIELDS = ['some.avg10', 'some.avg60', 'some.avg300', 'some.total'] as const;
+const FULL_FIELDS = ['full.avg10', 'full.avg60', 'full.avg300', 'full.total'] as const;
 
 /**
  * Per-CPU layout of PsiGroup.pc (struct psi_group_cpu): the state times, the
@@ -273,6 +288,23 @@ export class Psi {
       out += `${full ? 'full' : 'some'} avg10=${a(0)} avg60=${a(1)} avg300=${a(2)} total=${total}\n`;
     }
     return out;
+  }
+
+  /**
+   * show()'s numbers as the recorder parses them ("some.avg10" … "full.total"),
+   * without the text: VirtualFile.sample of the pressure files.
+   */
+  showFields(g: PsiGroup, res: PsiResource, now: number, out: FieldSink): void {
+    const totals = new Float64Array(NR_PSI_STATES - 1);
+    this.collect(g, now, false, totals);
+    const r = RES_INDEX[res];
+    for (let full = 0; full < 2; full++) {
+      const s = r * 2 + full;
+      const zero = g === this.system && res === 'cpu' && full === 1;
+      const names = full ? FULL_FIELDS : SOME_FIELDS;
+      for (let w = 0; w < 3; w++) out.field(names[w]!, avgValue(zero ? 0 : g.avg[s * 3 + w]!));
+      out.field(names[3]!, zero ? 0 : Math.floor(totals[s]! / 1000));
+    }
   }
 
   /** Per-CPU count of tasks in iowait (for /proc/stat's iowait column). */

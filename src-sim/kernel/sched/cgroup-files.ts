@@ -3,6 +3,7 @@
  * cpu_files / cpu_legacy_files, kernel/cgroup/cpuset.c), v2 or v1 as mounted.
  */
 import { fail } from '../../vfs/errors';
+import type { VirtualFile } from '../../vfs/vfs';
 import type { Cgroup } from '../cgroup/cgroup';
 import { parseTrigger, PSI_TRIGGER_NOT_SIMULATED } from '../psi/psi';
 import type { Scheduler } from './core';
@@ -50,9 +51,10 @@ function parseCpuMax(data: string, currentPeriodNs: number): { quota: number; pe
   return { quota, period };
 }
 
-function pressureFile(s: Scheduler, tg: TaskGroup, res: 'cpu' | 'memory' | 'io'): { read: () => string; write: (d: string) => void; observable: boolean; notSimulated: string } {
+function pressureFile(s: Scheduler, tg: TaskGroup, res: 'cpu' | 'memory' | 'io'): VirtualFile {
   return {
     read: () => s.psi.show(tg.psi, res, s.k.now),
+    sample: (o) => s.psi.showFields(tg.psi, res, s.k.now, o),
     write: (d) => {
       if (!parseTrigger(d)) fail('EINVAL', `expected "<some|full> <stall us> <window_us>" with window_us 500000..10000000`);
     },
@@ -98,6 +100,19 @@ export function registerCgroupFiles(s: Scheduler, cg: Cgroup, tg: TaskGroup): vo
           : statBase() +
             `nr_periods ${tg.nrPeriods}\nnr_throttled ${tg.nrThrottled}\nthrottled_usec ${us(s.bw.throttledNs(tg))}\n` +
             `nr_bursts ${tg.nrBursts}\nburst_usec ${us(tg.burstTime)}\n`,
+      // The same numbers for the recorder, without the text (VirtualFile.sample).
+      sample: (o) => {
+        const u = us(s.groupUsage(tg));
+        o.field('usage_usec', u);
+        o.field('user_usec', u);
+        o.field('system_usec', 0);
+        if (root) return;
+        o.field('nr_periods', tg.nrPeriods);
+        o.field('nr_throttled', tg.nrThrottled);
+        o.field('throttled_usec', us(s.bw.throttledNs(tg)));
+        o.field('nr_bursts', tg.nrBursts);
+        o.field('burst_usec', us(tg.burstTime));
+      },
       observable: true,
     });
     reg('cpu', 'cpu.pressure', pressureFile(s, tg, 'cpu'));

@@ -11,6 +11,49 @@ import { kernelDefaults } from '../../scenario/kernel-versions';
 /** USER_HZ ticks from ns (kernel/sched/cputime.c: nsec_to_clock_t with USER_HZ 100). */
 const ticks = (ns: number): number => Math.floor(ns / 10_000_000);
 
+/**
+ * One CPU's /proc/stat times now into `row` (ns): user, nice, idle, iowait,
+ * irq, softirq, the current stretch since `acctSince` included.
+ */
+function cpuTimes(s: Scheduler, rq: Scheduler['rqs'][number], now: number, row: number[]): void {
+  let user = rq.userNs;
+  let nice = rq.niceNs;
+  let idle = rq.idleNs;
+  let iowait = rq.iowaitNs;
+  let irq = rq.irqNs;
+  let softirq = rq.softirqNs;
+  const d = rq.online ? now - rq.acctSince : 0;
+  if (rq.inIrq) {
+    if (rq.irqSoft) softirq += d;
+    else irq += d;
+  } else if (rq.curr) {
+    if (rq.curr.task.cputime === 'softirq') softirq += d;
+    else if (rq.curr.task.nice > 0) nice += d;
+    else user += d;
+  } else if (s.psi.iowaitOn(rq.cpu) > 0) iowait += d;
+  else idle += d;
+  row[0] = user;
+  row[1] = nice;
+  row[2] = idle;
+  row[3] = iowait;
+  row[4] = irq;
+  row[5] = softirq;
+}
+
+/** /proc/stat's machine-wide counters: interrupts, context switches, running and blocked tasks. */
+function procStatCounts(s: Scheduler): { intr: number; ctxt: number; running: number; blocked: number; softirqs: number[] | null } {
+  let ctxt = 0;
+  let running = 0;
+  let blocked = 0;
+  for (const rq of s.rqs) {
+    ctxt += rq.nrSwitches;
+    running += rq.nrRunning;
+    blocked += s.psi.iowaitOn(rq.cpu);
+  }
+  const irqs = s.irqCounts?.();
+  return { intr: irqs ? irqs.intr : 0, ctxt, running, blocked, softirqs: irqs ? irqs.softirqs : null };
+}
+
 export function registerProcFiles(s: Scheduler): void {
   const vfs = s.k.vfs;
 
@@ -20,18 +63,8 @@ export function registerProcFiles(s: Scheduler): void {
       const rows: number[][] = [];
       const sum = [0, 0, 0, 0, 0, 0];
       for (const rq of s.rqs) {
-        let [user, nice, idle, iowait, irq, softirq] = [rq.userNs, rq.niceNs, rq.idleNs, rq.iowaitNs, rq.irqNs, rq.softirqNs];
-        const d = rq.online ? now - rq.acctSince : 0;
-        if (rq.inIrq) {
-          if (rq.irqSoft) softirq += d;
-          else irq += d;
-        } else if (rq.curr) {
-          if (rq.curr.task.cputime === 'softirq') softirq += d;
-          else if (rq.curr.task.nice > 0) nice += d;
-          else user += d;
-        } else if (s.psi.iowaitOn(rq.cpu) > 0) iowait += d;
-        else idle += d;
-        const row = [user, nice, idle, iowait, irq, softirq];
+        const row = [0, 0, 0, 0, 0, 0];
+        cpuTimes(s, rq, now, row);
         row.forEach((v, i) => (sum[i]! += v));
         rows.push(row);
       }
@@ -42,18 +75,38 @@ export function registerProcFiles(s: Scheduler): void {
       s.rqs.forEach((rq, i) => {
         if (rq.online) out += line(`cpu${i}`, rows[i]!);
       });
-      let ctxt = 0;
-      let running = 0;
-      let blocked = 0;
-      for (const rq of s.rqs) {
-        ctxt += rq.nrSwitches;
-        running += rq.nrRunning;
-        blocked += s.psi.iowaitOn(rq.cpu);
-      }
-      const irqs = s.irqCounts?.();
-      out += `intr ${irqs ? irqs.intr : 0}\nctxt ${ctxt}\nbtime 0\nprocesses ${s.nrForks}\nprocs_running ${running}\nprocs_blocked ${blocked}\n`;
-      out += irqs ? `softirq ${irqs.softirqs.reduce((a, b) => a + b, 0)} ${irqs.softirqs.join(' ')}\n` : 'softirq 0 0 0 0 0 0 0 0 0 0 0\n';
+      const c = procStatCounts(s);
+      out += `intr ${c.intr}\nctxt ${c.ctxt}\nbtime 0\nprocesses ${s.nrForks}\nprocs_running ${c.running}\nprocs_blocked ${c.blocked}\n`;
+      out += c.softirqs ? `softirq ${c.softirqs.reduce((a, b) => a + b, 0)} ${c.softirqs.join(' ')}\n` : 'softirq 0 0 0 0 0 0 0 0 0 0 0\n';
       return out;
+    },
+    // The fields the recorder parses from the text above: the "cpu" line's
+    // columns and the counters (not the per-CPU lines nor the softirq line).
+    sample: (o) => {
+      const now = s.k.now;
+      const row = [0, 0, 0, 0, 0, 0];
+      const sum = [0, 0, 0, 0, 0, 0];
+      for (const rq of s.rqs) {
+        cpuTimes(s, rq, now, row);
+        for (let i = 0; i < 6; i++) sum[i]! += row[i]!;
+      }
+      o.field('cpu.user', ticks(sum[0]!));
+      o.field('cpu.nice', ticks(sum[1]!));
+      o.field('cpu.system', 0);
+      o.field('cpu.idle', ticks(sum[2]!));
+      o.field('cpu.iowait', ticks(sum[3]!));
+      o.field('cpu.irq', ticks(sum[4]!));
+      o.field('cpu.softirq', ticks(sum[5]!));
+      o.field('cpu.steal', 0);
+      o.field('cpu.guest', 0);
+      o.field('cpu.guest_nice', 0);
+      const c = procStatCounts(s);
+      o.field('intr', c.intr);
+      o.field('ctxt', c.ctxt);
+      o.field('btime', 0);
+      o.field('processes', s.nrForks);
+      o.field('procs_running', c.running);
+      o.field('procs_blocked', c.blocked);
     },
     observable: true,
   });
@@ -61,6 +114,7 @@ export function registerProcFiles(s: Scheduler): void {
   for (const res of ['cpu', 'memory', 'io'] as const) {
     vfs.register(`/proc/pressure/${res}`, {
       read: () => s.psi.show(s.psi.system, res, s.k.now),
+      sample: (o) => s.psi.showFields(s.psi.system, res, s.k.now, o),
       write: (d) => {
         if (!parseTrigger(d)) fail('EINVAL', 'expected "<some|full> <stall us> <window_us>" with window_us 500000..10000000');
       },
