@@ -156,15 +156,39 @@ export class Psi {
    * kernel/sched/psi.c: psi_task_switch — move ONCPU from `prev`'s groups to
    * `next`'s. Groups on both paths keep it and are only revisited when the
    * reclaiming state of the CPU's current task changed (MEM_FULL).
+   *
+   * A task-count change of prev (prevClear/prevSet: it went to sleep, as
+   * psi_task_switch(prev, next, sleep) clears TSK_RUNNING and sets
+   * TSK_IOWAIT) or of next (it was woken in the same instant) is folded into
+   * the same psi_group_change per group; made at the same `now`, the
+   * separate changes would record zero-length intervals (0 ns) in between.
    */
-  switchOncpu(prev: PsiGroup | null, next: PsiGroup | null, cpu: number, now: number, memChanged: boolean): void {
+  switchOncpu(
+    prev: PsiGroup | null,
+    next: PsiGroup | null,
+    cpu: number,
+    now: number,
+    memChanged: boolean,
+    prevClear = 0,
+    prevSet = 0,
+    nextClear = 0,
+    nextSet = 0,
+  ): void {
     const e = ++this.epoch;
     for (let g = next; g; g = g.parent) g.mark = e;
     let common = prev;
-    for (; common && common.mark !== e; common = common.parent) this.groupChange(common, cpu, TSK_ONCPU, 0, now);
+    for (; common && common.mark !== e; common = common.parent) this.groupChange(common, cpu, TSK_ONCPU | prevClear, prevSet, now);
     if (!prev) common = null;
-    for (let n = next; n && n !== common; n = n.parent) this.groupChange(n, cpu, 0, TSK_ONCPU, now);
-    if (memChanged) for (let c = common; c; c = c.parent) this.groupChange(c, cpu, 0, 0, now);
+    for (let n = next; n && n !== common; n = n.parent) this.groupChange(n, cpu, nextClear, TSK_ONCPU | nextSet, now);
+    const prevCounts = (prevClear | prevSet) !== 0;
+    const nextCounts = (nextClear | nextSet) !== 0;
+    if (!prevCounts && !nextCounts && !memChanged) return;
+    for (let c = common; c; c = c.parent) {
+      // two tasks' counts stay two changes (a bit may move in both)
+      if (prevCounts) this.groupChange(c, cpu, prevClear, prevSet, now);
+      if (nextCounts) this.groupChange(c, cpu, nextClear, nextSet, now);
+      else if (!prevCounts) this.groupChange(c, cpu, 0, 0, now);
+    }
   }
 
   /** kernel/sched/psi.c: psi_group_change */

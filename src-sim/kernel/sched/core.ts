@@ -353,8 +353,11 @@ export class Scheduler implements SchedulerApi {
     this.ctx.now = this.k.now;
     ts.lastQueued = this.k.now;
     this.ctx.resched = false;
+    const idle = rq.curr === null;
     this.enqueueTask(rq, ts, flags);
-    this.setPsi(ts, this.runFlags(ts));
+    // onto an idle CPU: checkPreempt asks for the schedule that follows in
+    // this instant, so TSK_RUNNING is set there together with TSK_ONCPU
+    this.setPsi(ts, this.runFlags(ts), idle);
     this.checkPreempt(rq, ts);
   }
 
@@ -379,7 +382,7 @@ export class Scheduler implements SchedulerApi {
           ts.stall = step.stall === 'mem' ? STALL_MEM : step.stall === 'io' ? STALL_IO : STALL_NONE;
           task.state = 'sleeping';
           ts.timerId = this.k.engine.schedule(now + Math.max(1, Math.round(step.ns)), ts.timerFn);
-          this.setPsi(ts, this.sleepFlags(ts));
+          this.setPsi(ts, this.sleepFlags(ts), this.rqs[ts.cpu]!.psiPending === ts);
           return 'off';
         case 'block':
           if (ts.wakePending) {
@@ -389,7 +392,7 @@ export class Scheduler implements SchedulerApi {
           }
           ts.stall = step.stall === 'mem' ? STALL_MEM : step.stall === 'io' ? STALL_IO : STALL_NONE;
           task.state = 'blocked';
-          this.setPsi(ts, this.sleepFlags(ts));
+          this.setPsi(ts, this.sleepFlags(ts), this.rqs[ts.cpu]!.psiPending === ts);
           return 'off';
         case 'exit':
           this.exit(task, now);
@@ -592,8 +595,15 @@ export class Scheduler implements SchedulerApi {
   /**
    * psi_task_change with the difference between the accounted and the wanted
    * task-count flags. ONCPU is not touched here: it moves only on a switch.
+   *
+   * `defer`: a schedule of the task's CPU follows in this same instant (the
+   * task was just put off it, or woken onto it while idle), so the change is
+   * held in rq.psiDefer and made there together with the ONCPU change, one
+   * psi_group_change per group as psi_task_switch(prev, next, sleep) does.
+   * Exact: the changes in between would record zero-length intervals, and
+   * every group's state is recomputed from its counts at the last change.
    */
-  setPsi(ts: TaskSched, flags: number): void {
+  setPsi(ts: TaskSched, flags: number, defer = false): void {
     const oncpu = ts.psiFlags & TSK_ONCPU;
     const old = ts.psiFlags & ~TSK_ONCPU;
     const want = flags & ~TSK_ONCPU;
@@ -601,17 +611,49 @@ export class Scheduler implements SchedulerApi {
     const rq = this.rqs[ts.cpu]!;
     if (((old ^ want) & TSK_IOWAIT) !== 0 && rq.curr === null) this.acctCpu(rq);
     ts.psiFlags = want | oncpu;
+    const held = rq.psiDefer;
+    if (held === ts) return;
+    if (defer && held === null) {
+      rq.psiDefer = ts;
+      rq.psiDeferFrom = old;
+      return;
+    }
     this.psi.change(ts.tg.psi, ts.cpu, old & ~want, want & ~old, this.k.now);
   }
 
-  /** Hand over a deferred ONCPU now (the task is about to change group or CPU). */
+  /**
+   * Hand over a deferred ONCPU now, with a held task-count change of the
+   * same task (the task is about to change group or CPU, or its CPU goes
+   * idle).
+   */
   flushPsi(ts: TaskSched): void {
     const rq = this.rqs[ts.cpu]!;
-    if (rq.psiPending !== ts) return;
-    rq.psiPending = null;
-    ts.psiFlags &= ~TSK_ONCPU;
-    this.psi.currInMemstall[rq.cpu] = 0;
-    this.psi.change(ts.tg.psi, rq.cpu, TSK_ONCPU, 0, this.k.now);
+    let clear = 0;
+    let set = 0;
+    if (rq.psiDefer === ts) {
+      rq.psiDefer = null;
+      const from = rq.psiDeferFrom;
+      const want = ts.psiFlags & ~TSK_ONCPU;
+      clear = from & ~want;
+      set = want & ~from;
+    }
+    if (rq.psiPending === ts) {
+      rq.psiPending = null;
+      ts.psiFlags &= ~TSK_ONCPU;
+      this.psi.currInMemstall[rq.cpu] = 0;
+      clear |= TSK_ONCPU;
+    }
+    if ((clear | set) !== 0) this.psi.change(ts.tg.psi, rq.cpu, clear, set, this.k.now);
+  }
+
+  /** Make a held task-count change now (its schedule did not switch in this instant). */
+  private flushPsiDefer(rq: Rq): void {
+    const ts = rq.psiDefer;
+    if (!ts) return;
+    rq.psiDefer = null;
+    const from = rq.psiDeferFrom;
+    const want = ts.psiFlags & ~TSK_ONCPU;
+    if (from !== want) this.psi.change(ts.tg.psi, rq.cpu, from & ~want, want & ~from, this.k.now);
   }
 
   // ---------------------------------------------------------------- reentrancy
@@ -931,10 +973,30 @@ export class Scheduler implements SchedulerApi {
     const mem = next.stall === STALL_MEM ? 1 : 0;
     const pend = rq.psiPending;
     rq.psiPending = null;
+    // a held count change of prev (its sleep) or next (its wakeup) goes into the switch
+    let prevClear = 0;
+    let prevSet = 0;
+    let nextClear = 0;
+    let nextSet = 0;
+    const held = rq.psiDefer;
+    if (held !== null) {
+      if (held === pend || held === next) {
+        rq.psiDefer = null;
+        const from = rq.psiDeferFrom;
+        const want = held.psiFlags & ~TSK_ONCPU;
+        if (held === pend) {
+          prevClear = from & ~want;
+          prevSet = want & ~from;
+        } else {
+          nextClear = from & ~want;
+          nextSet = want & ~from;
+        }
+      } else this.flushPsiDefer(rq);
+    }
     const memChanged = this.psi.currInMemstall[rq.cpu] !== mem;
     this.psi.currInMemstall[rq.cpu] = mem;
     if (pend) pend.psiFlags &= ~TSK_ONCPU;
-    this.psi.switchOncpu(pend ? pend.tg.psi : null, next.tg.psi, rq.cpu, now, memChanged);
+    this.psi.switchOncpu(pend ? pend.tg.psi : null, next.tg.psi, rq.cpu, now, memChanged, prevClear, prevSet, nextClear, nextSet);
     next.psiFlags |= TSK_ONCPU;
   }
 
@@ -944,6 +1006,7 @@ export class Scheduler implements SchedulerApi {
     if (rq.inIrq) {
       // preempt_schedule_irq: the switch happens when the interrupt returns
       rq.reschedAfterIrq = true;
+      this.flushPsiDefer(rq);
       return;
     }
     const prev = rq.curr;
@@ -955,7 +1018,11 @@ export class Scheduler implements SchedulerApi {
     // pick again only if newidle moved a task here (an unchanged queue picks nothing again)
     if (!next && rq.online && this.balancer.newidle(rq)) next = this.pickNextTask(rq);
     if (next) this.setNextTask(rq, next, prev);
-    else if (rq.psiPending) this.flushPsi(rq.psiPending);
+    else {
+      // idle: prev's sleep and its ONCPU in one change; another held change first, as it was made
+      if (rq.psiDefer !== rq.psiPending) this.flushPsiDefer(rq);
+      if (rq.psiPending) this.flushPsi(rq.psiPending);
+    }
     this.arm(rq);
     if (rq.rtQueue.length > 1) this.balancer.pushRt(rq);
   }
@@ -1063,7 +1130,7 @@ export class Scheduler implements SchedulerApi {
       // The step is done; the next one may keep the CPU (it is re-picked).
       this.putPrevTask(rq, ts, true);
       const r = this.advance(ts);
-      if (r === 'run') this.setPsi(ts, this.runFlags(ts));
+      if (r === 'run') this.setPsi(ts, this.runFlags(ts), true);
       else if (ts.queued) {
         if (this.delayDequeueUnmodelled && !ts.isRt && ts.task.state !== 'exited') this.noteDelayDequeue(ts);
         this.dequeueTask(rq, ts);

@@ -160,6 +160,15 @@ export class Rq {
   needResched = false;
   /** A task put off this CPU whose ONCPU has not been handed over yet (psi_task_switch). */
   psiPending: TaskSched | null = null;
+  /**
+   * A task on this CPU whose PSI task-count change (its sleep at a block, or
+   * its wakeup onto this idle CPU) is held until the switch that follows in
+   * the same instant, to be made with the ONCPU change in one
+   * psi_group_change per group (psi_task_switch). Its psiFlags are already
+   * the new ones; `psiDeferFrom` holds the count flags PSI has.
+   */
+  psiDefer: TaskSched | null = null;
+  psiDeferFrom = 0;
   balanceFn: (now: number) => void = () => undefined;
   // /proc/stat accounting (ns)
   userNs = 0;
