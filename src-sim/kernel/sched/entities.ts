@@ -3,7 +3,7 @@ import type { Cgroup } from '../cgroup/cgroup';
 import type { Task } from '../task';
 import type { PsiGroup } from '../psi/psi';
 import { NICE_0_LOAD } from './weights';
-import { LEFT_V, type SchedStore } from './sched-store';
+import { LEFT_V, QINDEX, type SchedStore } from './sched-store';
 
 /** A schedulable entity (struct sched_entity): a task, or a group on one CPU. */
 export class SchedEntity {
@@ -17,8 +17,6 @@ export class SchedEntity {
    */
   readonly store: SchedStore;
   readonly slot: number;
-  /** Position in cfsRq.queue, -1 when not queued (or running). */
-  qIndex = -1;
   /** The queue this entity is (or would be) enqueued on. */
   cfsRq: CfsRq;
   /** Group entity above, null at the top level. */
@@ -31,6 +29,7 @@ export class SchedEntity {
   constructor(cfsRq: CfsRq, parent: SchedEntity | null, myQ: CfsRq | null, task: TaskSched | null) {
     this.store = cfsRq.store;
     this.slot = cfsRq.store.alloc(this);
+    this.store.d[this.slot + QINDEX] = -1;
     this.cfsRq = cfsRq;
     this.parent = parent;
     this.myQ = myQ;

@@ -14,7 +14,7 @@
 import { calcDeltaFair } from './weights';
 import type { CfsRq, SchedEntity } from './entities';
 import { PELT_MIN_DIVIDER, refreshLoadAvg, updatePelt } from './pelt';
-import { AVG_VRUNTIME, DEADLINE, EXEC_START, LAST_UPDATE, LEFT_V, LOAD_AVG, LOAD_SUM, MIN_VRUNTIME, PREV_SUM_EXEC, SLICE, SUM_EXEC, VLAG, VRUNTIME } from './sched-store';
+import { AVG_VRUNTIME, DEADLINE, EXEC_START, LAST_UPDATE, LEFT_V, LOAD_AVG, LOAD_SUM, MIN_VRUNTIME, PREV_SUM_EXEC, QINDEX, SLICE, SUM_EXEC, VLAG, VRUNTIME } from './sched-store';
 import type { FairTunables } from './tunables';
 
 export const ENQUEUE_WAKEUP = 1;
@@ -116,11 +116,12 @@ function setLoad(q: CfsRq, delta: number): void {
 }
 
 function queueAdd(q: CfsRq, se: SchedEntity): void {
-  se.qIndex = q.queue.length;
-  q.queue.push(se.slot);
   const d = q.store.d;
+  const o = se.slot;
+  d[o + QINDEX] = q.queue.length;
+  q.queue.push(o);
   const qo = q.slot;
-  const v = d[se.slot + VRUNTIME]!;
+  const v = d[o + VRUNTIME]!;
   if (v < d[qo + LEFT_V]!) d[qo + LEFT_V] = v;
   d[qo + AVG_VRUNTIME] += (v - d[qo + MIN_VRUNTIME]!) * se.weight;
   q.avgLoad += se.weight;
@@ -128,16 +129,18 @@ function queueAdd(q: CfsRq, se: SchedEntity): void {
 
 function queueRemove(q: CfsRq, se: SchedEntity): void {
   const arr = q.queue;
-  const i = se.qIndex;
-  const last = arr.pop()!;
-  if (last !== se.slot) {
-    arr[i] = last;
-    q.store.entity(last).qIndex = i;
-  }
-  se.qIndex = -1;
   const d = q.store.d;
+  const o = se.slot;
+  const i = d[o + QINDEX]!;
+  const last = arr.pop()!;
+  if (last !== o) {
+    arr[i] = last;
+    // the moved entity's index is in its block (read by the pick), not its object
+    d[last + QINDEX] = i;
+  }
+  d[o + QINDEX] = -1;
   const qo = q.slot;
-  const v = d[se.slot + VRUNTIME]!;
+  const v = d[o + VRUNTIME]!;
   if (v === d[qo + LEFT_V]) q.leftValid = false;
   d[qo + AVG_VRUNTIME] -= (v - d[qo + MIN_VRUNTIME]!) * se.weight;
   q.avgLoad -= se.weight;

@@ -38,6 +38,13 @@ export const SUM_EXEC = 12;
 export const PREV_SUM_EXEC = 13;
 /** The slice (ns) the entity's requests are sized by: base slice or sched_setattr's. */
 export const SLICE = 14;
+/**
+ * Position of the entity's slot in its queue's `queue` (-1 when not queued
+ * or running). In the block, not on the object: removing an entity moves the
+ * queue's last slot into its place, and that entity's second cache line was
+ * just read by the pick, its object not.
+ */
+export const QINDEX = 15;
 
 /** struct cfs_rq (queue blocks): min_vruntime, avg_vruntime (Σ (v_i − min_vruntime)·w_i over the queue, curr excluded). */
 export const MIN_VRUNTIME = 8;
