@@ -79,7 +79,7 @@ function profileOne(name: string, seconds: number): void {
  * bench/PROFILES.md, block-nvme fifth session); this only totals, exactly.
  */
 function allocOne(name: string, warm: number, window: number): void {
-  const s = goldenBenchScenarios().find((x) => x.name === name);
+  const s = name === 'mixed-node' ? mixedNodeScenario(warm + 4 * window) : goldenBenchScenarios().find((x) => x.name === name);
   if (!s) throw new Error(`--alloc: no benchmark scenario ${name}`);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('--alloc: run node with --expose-gc (and --min-semi-space-size=128 --max-semi-space-size=128)');

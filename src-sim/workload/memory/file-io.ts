@@ -12,6 +12,9 @@ import { StepQueue } from './steps';
 
 type FileSpecRun = Extract<RunSpec, { type: 'read' | 'write' }>;
 
+/** What a block that queued nothing costs (the same object every time: steps are read, never kept). */
+const SPIN_STEP: Step = { kind: 'cpu', ns: 1000 };
+
 /** mm/readahead.c: default read_ahead_kb = 128 (VM_READAHEAD_PAGES). */
 export const VM_READAHEAD_PAGES = 32;
 
@@ -46,10 +49,25 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   let done = 0;
   let seqBlock = 0;
   let sinceFsync = 0;
-  /** Pages to mark accessed once the read I/O has completed. */
-  let pendingAccess: { index: number; pages: number } | null = null;
-  /** mmap writes: pages to dirty once the fault's read I/O has completed. */
-  let pendingDirty: { index: number; pages: number } | null = null;
+  /** Pages to mark accessed once the read I/O has completed (none while `accessPages` is 0). */
+  let accessIndex = 0;
+  let accessPages = 0;
+  /** mmap writes: pages to dirty once the fault's read I/O has completed (none while `dirtyPages` is 0). */
+  let dirtyIndex = 0;
+  let dirtyPages = 0;
+  // The copy of a whole block, the same every time: one step object per
+  // behaviour instead of one per read or write. Never changed once made, so
+  // it can be queued and returned any number of times (the scheduler only
+  // reads a step's fields when it is returned).
+  const blockCopy: Step = { kind: 'cpu', ns: bsPages * COST.copyPageNs };
+  const copyStep = (pages: number): Step => (pages === bsPages ? blockCopy : { kind: 'cpu', ns: pages * COST.copyPageNs });
+  /** The memory.high penalty (mem_cgroup_handle_over_high) when the task owes one; nothing to do otherwise. */
+  const overHigh = (t: Task): void => {
+    if (taskMm(t).overHigh === 0) return;
+    const h = handleOverHigh(mm, t);
+    if (h.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(h.reclaimNs), stall: 'mem' });
+    if (h.sleepNs > 0) q.push({ kind: 'sleep', ns: h.sleepNs, stall: 'mem' });
+  };
   let ioDone = true;
   /** A read or direct write returned EIO: the program sees the error and gives up, as dd or cat do. */
   let ioFailed = false;
@@ -59,11 +77,12 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   };
 
   const finishRead = (): void => {
-    if (pendingAccess === null || !ioDone) return;
-    const { index, pages } = pendingAccess;
-    pendingAccess = null;
+    if (accessPages === 0 || !ioDone) return;
+    const index = accessIndex;
+    const pages = accessPages;
+    accessPages = 0;
     for (let i = index; i < index + pages; i++) if (o.isResident(i)) mm.markAccessed(o, i);
-    q.push({ kind: 'cpu', ns: pages * COST.copyPageNs });
+    q.push(copyStep(pages));
   };
 
   const doRead = (t: Task, index: number, pages: number): void => {
@@ -74,7 +93,8 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     }
     const span = o.missingSpan(index, pages);
     if (span === null) {
-      pendingAccess = { index, pages };
+      accessIndex = index;
+      accessPages = pages;
       finishRead();
       return;
     }
@@ -101,7 +121,8 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
       }
     }
     m.ev[EV.pgpgin]! += missing * 4;
-    pendingAccess = { index, pages };
+    accessIndex = index;
+    accessPages = pages;
     ioDone = false;
     q.pushIo(workingset ? 'mem' : 'io', (done) =>
       pc.backingStore.read(file, { index: first, pages: end - first }, t, t.cgroup, (ok) => {
@@ -110,19 +131,15 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
         done();
       }),
     );
-    const h = handleOverHigh(mm, t);
-    if (h.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(h.reclaimNs), stall: 'mem' });
-    if (h.sleepNs > 0) q.push({ kind: 'sleep', ns: h.sleepNs, stall: 'mem' });
+    overHigh(t);
   };
 
   /** Dirty resident pages of a write (buffered write(), or stores into a shared mapping), then pause as balance_dirty_pages says. */
   const dirty = (t: Task, index: number, pages: number): void => {
     for (let i = index; i < index + pages; i++) mm.markAccessed(o, i);
     const dirtied = pc.markDirty(file, { index, pages }, t, k.now);
-    q.push({ kind: 'cpu', ns: pages * COST.copyPageNs });
-    const h = handleOverHigh(mm, t);
-    if (h.reclaimNs > 0) q.push({ kind: 'cpu', ns: Math.round(h.reclaimNs), stall: 'mem' });
-    if (h.sleepNs > 0) q.push({ kind: 'sleep', ns: h.sleepNs, stall: 'mem' });
+    q.push(copyStep(pages));
+    overHigh(t);
     const pause = pc.throttle?.(t, file, dirtied, k.now) ?? null;
     if (pause) q.push(pause);
     sinceFsync += pages * 4096;
@@ -133,10 +150,10 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
   };
 
   const finishMmapWrite = (t: Task): void => {
-    if (pendingDirty === null || !ioDone) return;
-    const { index, pages } = pendingDirty;
-    pendingDirty = null;
-    dirty(t, index, pages);
+    if (dirtyPages === 0 || !ioDone) return;
+    const pages = dirtyPages;
+    dirtyPages = 0;
+    dirty(t, dirtyIndex, pages);
   };
 
   const doWrite = (t: Task, index: number, pages: number): void => {
@@ -175,7 +192,8 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
       if (spec.mmap) {
         // filemap_fault(): the store waits for the page to be read from the file, then dirties it.
         m.ev[EV.pgpgin]! += missing * 4;
-        pendingDirty = { index, pages };
+        dirtyIndex = index;
+        dirtyPages = pages;
         ioDone = false;
         q.pushIo('io', (done) =>
           pc.backingStore.read(file, { index: first, pages: last + 1 - first }, t, t.cgroup, (ok) => {
@@ -214,7 +232,7 @@ export function fileIoBehaviour(k: Kernel, mm: Mm, task: Task, spec: FileSpecRun
     else doWrite(t, index, pages);
     mm.current = null;
     if (taskMm(t).killed) return { kind: 'exit' };
-    return q.shift() ?? { kind: 'cpu', ns: 1000 };
+    return q.shift() ?? SPIN_STEP;
   };
   return { next, onExit: (t) => mm.releaseTask(t) };
 }

@@ -40,9 +40,14 @@ export class StepQueue {
     const s = this.q.shift();
     if (s === undefined || s.kind !== 'io') return s;
     s.submit(this.wake);
-    return { kind: 'block', stall: s.stall };
+    return s.stall === 'mem' ? BLOCK_MEM : BLOCK_IO;
   }
 }
+
+// The two block steps, one object each for every queue: steps are read when
+// returned and never changed or kept, so no I/O wait needs its own.
+const BLOCK_MEM: Step = { kind: 'block', stall: 'mem' };
+const BLOCK_IO: Step = { kind: 'block', stall: 'io' };
 
 /** Wait for `pages` of swap-in as dependent faults (one latency each), blocked, then woken. */
 export function swapInWait(mm: Mm, pages: number, workingset: boolean, q: StepQueue, task: Task | null = null): void {
