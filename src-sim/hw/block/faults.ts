@@ -10,12 +10,15 @@ import { OP_READ, OP_WRITE, type OpCode } from './model';
 export class FaultMap {
   /** A dead controller / offline SCSI device: every request fails. */
   controllerFailed = false;
+  /** Bad ranges held: 0 on a healthy disk, so a completion need not call fails(). */
+  readonly ranges: number;
   private readonly starts: Float64Array;
   private readonly ends: Float64Array;
   private readonly ops: Uint8Array;
 
   constructor(spec: BlockDeviceSpec) {
     const n = spec.badSectors.length;
+    this.ranges = n;
     this.starts = new Float64Array(n);
     this.ends = new Float64Array(n);
     this.ops = new Uint8Array(n);

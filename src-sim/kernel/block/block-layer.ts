@@ -1,4 +1,3 @@
-import type { TraceBuffer } from '../../engine/trace';
 import type { Engine } from '../../engine/engine';
 import type { Rng } from '../../engine/rng';
 import { createDeviceModel } from '../../hw/block/create';
@@ -188,10 +187,6 @@ export class BlockLayer implements BlockApi, DiskHost {
   }
 
   // ---- DiskHost -----------------------------------------------------------
-
-  get trace(): TraceBuffer | null {
-    return this.k.trace;
-  }
 
   endBio(bio: Bio, status: BioStatus, now: number): void {
     const hooks = this.completions;

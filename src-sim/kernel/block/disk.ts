@@ -51,8 +51,8 @@ export interface DiskHost {
   endBio(bio: Bio, status: BioStatus, now: number): void;
   makeElevator(name: ElevatorName, disk: Disk): Elevator;
   ioError(disk: Disk, op: OpCode, sector: number, status: BioStatus): void;
-  /** The kernel's opt-in event trace (engine/trace.ts), null when off. */
-  readonly trace: TraceBuffer | null;
+  /** The kernel: its opt-in event trace (engine/trace.ts) is null when off; read as a field on every completion. */
+  readonly k: { readonly trace: TraceBuffer | null };
 }
 
 /** blktrace's rwbs letter of an op. */
@@ -121,6 +121,11 @@ export class Disk implements BlockDeviceInfo {
   private readonly nrHwQueues: number;
   /** The elevator is `none`: run() has nothing to do while the dispatch list and its FIFO are empty. */
   private noElevator: boolean;
+  /**
+   * queueBio's direct path (issueDirect) is on. Tests turn it off to check that the general
+   * path (newRequest → insert → issue) gives the same results; nothing else changes it.
+   */
+  directPath = true;
 
   constructor(
     readonly spec: BlockDeviceSpec,
@@ -214,7 +219,26 @@ export class Disk implements BlockDeviceInfo {
     if (!this.alive) return this.failBio(bio, 'EIO');
     if (this.offline) return this.failBio(bio, 'ENODEV');
     let flags = bio.flags;
-    const op = opCode(bio.op);
+    const bop = bio.op;
+    // blk_mq_submit_bio → blk_mq_try_issue_directly: a plain read or write with nothing plugged and no
+    // request it could merge into (the merge index is empty), no elevator and nothing queued before it,
+    // a request and a driver tag free. Everything else takes the general path below.
+    if (
+      (bop === 'read' || bop === 'write') &&
+      (flags & (REQ_PREFLUSH | REQ_FUA)) === 0 &&
+      this.directPath &&
+      this.plugList === null &&
+      this.noElevator &&
+      this.driverInflight < this.deviceDepth &&
+      this.dispatchList.length === 0 &&
+      this.elevator.queued === 0 &&
+      this.backIdx.size === 0 &&
+      this.allocated < this.nrRequests * this.nrHwQueues
+    ) {
+      this.issueDirect(bio, bop === 'read' ? OP_READ : OP_WRITE, sector, part, now);
+      return;
+    }
+    const op = opCode(bop);
     if (op === OP_FLUSH || (flags & (REQ_PREFLUSH | REQ_FUA)) !== 0) {
       if (!this.writeBack) {
         // blk-flush.c: without a volatile cache, PREFLUSH/FUA are stripped and an empty flush completes at once.
@@ -250,16 +274,45 @@ export class Disk implements BlockDeviceInfo {
       if (this.plugList.length >= BLK_MAX_REQUEST_COUNT) this.flushPlug(this.plugList);
       return;
     }
-    if (this.canIssueDirectly()) {
-      // What insert() then run() do here, without the second look at the clock and the
-      // empty dispatch: the queue is alive (checked above) and run() would find nothing.
-      rq.insertNs = now;
-      this.histQueue.record(now - bio.submitNs);
-      this.issue(rq, now);
-      return;
-    }
     this.insert(rq);
     this.run();
+  }
+
+  /**
+   * The direct path in one function: allocate the request (what newRequest() does), insert it
+   * (insertNs, the queue-time histogram) and issue it (what issue() does: the driver tag, the
+   * dispatch histogram, diskstats in_flight, the device's service time and the completion event).
+   * Same state, same order, as newRequest → insert → issue.
+   */
+  private issueDirect(bio: Bio, op: OpCode, sector: number, part: number, now: number): void {
+    const rq = this.pool.pop() ?? this.newPooled();
+    const nr = bio.bytes >>> 9;
+    rq.op = op;
+    rq.sector = sector;
+    rq.nrSectors = nr;
+    rq.flags = bio.flags;
+    rq.bio = bio;
+    rq.cgroup = bio.cgroup;
+    const task = bio.task;
+    rq.task = task;
+    rq.part = part;
+    rq.allocNs = now;
+    rq.hctx = task !== null ? task.pid % this.nrHwQueues : 0;
+    this.allocated++;
+    rq.insertNs = now;
+    this.histQueue.record(now - bio.submitNs);
+    this.driverInflight++;
+    rq.dispatchNs = now;
+    rq.onDevice = true;
+    rq.slot = this.onDevice.length;
+    this.onDevice.push(rq);
+    this.histDispatch.record(0);
+    const dir = op === OP_READ ? 0 : 1;
+    this.stats[0]!.start(dir, now);
+    if (part !== 0) this.stats[part]!.start(dir, now);
+    // No REQ_FUA on this path: the device sees fua = false.
+    const done = this.model.service(op, sector, nr * 512, false, now);
+    rq.ev = this.host.engine.schedule(done, rq.complete);
   }
 
   /** blk_mq_try_issue_directly's condition: no elevator, nothing waiting to dispatch, a free driver tag. */
@@ -317,13 +370,15 @@ export class Disk implements BlockDeviceInfo {
     if (this.frontIdx.get(fk) === rq) this.frontIdx.delete(fk);
   }
 
+  /** A new pooled request with its completion callback bound once (the pool was empty). */
+  private newPooled(): Request {
+    const r = new Request();
+    r.complete = (t) => this.complete(r, t);
+    return r;
+  }
+
   private newRequest(bio: Bio, op: OpCode, sector: number, part: number, flags: number, now: number): Request {
-    let rq = this.pool.pop();
-    if (rq === undefined) {
-      const r = new Request();
-      r.complete = (t) => this.complete(r, t);
-      rq = r;
-    }
+    const rq = this.pool.pop() ?? this.newPooled();
     rq.op = op;
     rq.sector = sector;
     rq.nrSectors = bio.bytes >>> 9;
@@ -370,12 +425,7 @@ export class Disk implements BlockDeviceInfo {
   }
 
   private newFlush(owner: Request, now: number): Request {
-    let f = this.pool.pop();
-    if (f === undefined) {
-      const r = new Request();
-      r.complete = (t) => this.complete(r, t);
-      f = r;
-    }
+    const f = this.pool.pop() ?? this.newPooled();
     f.op = OP_FLUSH;
     f.sector = 0;
     f.nrSectors = 0;
@@ -423,23 +473,32 @@ export class Disk implements BlockDeviceInfo {
     rq.ev = this.host.engine.schedule(done, rq.complete);
   }
 
+  /** The device finished `rq` (the driver's completion → blk_mq_complete_request). */
   private complete(rq: Request, now: number): void {
     this.driverInflight--;
     rq.onDevice = false;
     rq.ev = 0;
-    this.removeOnDevice(rq);
+    // Off the on-device array (swap-remove).
+    const onDev = this.onDevice;
+    const last = onDev.pop()!;
+    if (last !== rq) {
+      onDev[rq.slot] = last;
+      last.slot = rq.slot;
+    }
     this.histDevice.record(now - rq.dispatchNs);
     const dir = rq.op === OP_READ ? 0 : 1;
     this.stats[0]!.done(dir, now);
     if (rq.part !== 0) this.stats[rq.part]!.done(dir, now);
     let status: BioStatus = 0;
+    const faults = this.faults;
     if (this.offline) status = 'ENODEV';
-    else if (this.faults.fails(rq.op, rq.sector, rq.nrSectors)) status = 'EIO';
-    const trace = this.host.trace;
+    else if (faults.controllerFailed || (faults.ranges !== 0 && faults.fails(rq.op, rq.sector, rq.nrSectors))) status = 'EIO';
+    const trace = this.host.k.trace;
     if (trace !== null) {
       trace.add({ kind: 'block', t: rq.dispatchNs, end: now, disk: this.name, op: RWBS[rq.op] ?? '?', sector: rq.sector, bytes: rq.nrSectors * 512, cgroup: rq.cgroup?.path ?? '/', error: status === 0 ? '' : status });
     }
-    this.elevator.completed(rq, now);
+    // `none` has no completion work (NoneElevator.completed is empty).
+    if (!this.noElevator) this.elevator.completed(rq, now);
     const owner = rq.owner;
     if (owner !== null) {
       // An internal flush of a sequence: account it, then advance the owner.
@@ -459,15 +518,6 @@ export class Disk implements BlockDeviceInfo {
     }
     // run() returns at once on an idle `none` queue (the common case after a completion).
     if (!this.noElevator || this.dispatchList.length !== 0 || this.elevator.queued !== 0) this.run();
-  }
-
-  private removeOnDevice(rq: Request): void {
-    const a = this.onDevice;
-    const last = a.pop()!;
-    if (last !== rq) {
-      a[rq.slot] = last;
-      last.slot = rq.slot;
-    }
   }
 
   private account(rq: Request, now: number): void {
@@ -499,7 +549,8 @@ export class Disk implements BlockDeviceInfo {
     const more = rq.more;
     for (let i = 0; i < more.length; i++) host.endBio(more[i]!, status, now);
     this.allocated--;
-    this.release(rq);
+    rq.reset();
+    this.pool.push(rq);
     if (this.waiters.length !== 0) this.admitWaiters();
   }
 

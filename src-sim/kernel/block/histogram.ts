@@ -17,7 +17,15 @@ export class LatencyHistogram {
 
   record(ns: number): void {
     const v = ns < 1 ? 0 : Math.floor(ns);
-    this.counts[bucketOf(v)]!++;
+    // The bucket in place below 2^32 ns (no call: four records per block I/O).
+    let b: number;
+    if (v < SUB) b = v;
+    else if (v < 4294967296) {
+      // Integer fast path: exponent from clz, mantissa by shift.
+      const e = 31 - Math.clz32(v) - SUB_BITS + 1;
+      b = e * SUB + (v >>> e);
+    } else b = bucketOfLarge(v);
+    this.counts[b]!++;
     this.total++;
     this.sum += v;
     this.sumSq += v * v;
@@ -68,13 +76,8 @@ export class LatencyHistogram {
   }
 }
 
-function bucketOf(v: number): number {
-  if (v < SUB) return v;
-  if (v < 4294967296) {
-    // Integer fast path: exponent from clz, mantissa by shift.
-    const e = 31 - Math.clz32(v) - SUB_BITS + 1;
-    return e * SUB + (v >>> e);
-  }
+/** The bucket of a value ≥ 2^32 ns (beyond the integer fast path). */
+function bucketOfLarge(v: number): number {
   const e = Math.floor(Math.log2(v)) - SUB_BITS + 1;
   if (e > MAX_EXP) return (MAX_EXP + 1) * SUB - 1;
   // v / 2^e lies in [SUB/2, SUB): the mantissa keeps SUB_BITS−1 significant bits.

@@ -10,19 +10,19 @@ export class NoneElevator implements Elevator {
   readonly tunables: Record<string, Tunable> = {};
   private q: (Request | null)[] = [];
   private head = 0;
-
-  get queued(): number {
-    return this.q.length - this.head;
-  }
+  /** Requests in the FIFO (q.length − head), a field: the disk reads it on every bio and completion. */
+  queued = 0;
 
   insert(rq: Request): void {
     this.q.push(rq);
+    this.queued++;
   }
 
   dispatch(): Request | null {
     if (this.head === this.q.length) return null;
     const rq = this.q[this.head]!;
     this.q[this.head++] = null;
+    this.queued--;
     if (this.head > 1024 && this.head * 2 > this.q.length) {
       this.q = this.q.slice(this.head);
       this.head = 0;
@@ -42,6 +42,7 @@ export class NoneElevator implements Elevator {
     const out = this.q.slice(this.head) as Request[];
     this.q = [];
     this.head = 0;
+    this.queued = 0;
     return out;
   }
 }

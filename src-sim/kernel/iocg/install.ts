@@ -113,25 +113,42 @@ export function installIocg(k: Kernel): void {
     name: 'blk-throttle+io.latency',
     admit(bio, release) {
       const cg = bio.cgroup ?? k.cgroups.root;
+      const op = bio.op;
+      if (disks.size === 0) {
+        // No disk has io.max or io.latency state (setting either creates it: most runs), so no
+        // group is limited: passThrottle's accounting in place, one call per bio instead of four.
+        bio.flags |= BIO_THROTTLED;
+        (cg.io as IocgGroup).stat.account(bio, op === 'read' || (bio.flags & REQ_SYNC) !== 0);
+        return true;
+      }
       const disk = bio.dev.disk;
-      const isData = bio.op === 'read' || bio.op === 'write';
+      const isData = op === 'read' || op === 'write';
       if (isData && !(bio.flags & BIO_THROTTLED) && !cg.isRoot && limited(cg, disk.devt)) {
         const d = diskIo(disk);
-        const held: HeldBio = { bio, release, bytes: bio.bytes, rw: (bio.op === 'read' ? READ : WRITE) as Rw, bpsCharged: false };
+        const held: HeldBio = { bio, release, bytes: bio.bytes, rw: (op === 'read' ? READ : WRITE) as Rw, bpsCharged: false };
         if (!d.td.submit(nodeOf(d, cg), held)) return false;
       }
       return passThrottle(bio, release, true);
     },
   });
 
-  block.onComplete((bio, _status, now) => {
-    // Only bios admitted by an active io.latency are in the map (none on most runs).
-    if (inflightLat.size === 0) return;
-    const cg = inflightLat.get(bio);
-    if (cg === undefined) return;
-    inflightLat.delete(bio);
-    disks.get(bio.dev.disk.devt)?.lat.done(cg, now - bio.submitNs);
-  });
+  /**
+   * io.latency's completion hook (rq_qos_done → iolatency_done_bio), registered by the first
+   * io.latency write: only bios admitted by an active io.latency are in the map, so until then
+   * it could do nothing, and the block layer's completions call no hook at all.
+   */
+  let latencyHooked = false;
+  const hookLatencyCompletions = (): void => {
+    if (latencyHooked) return;
+    latencyHooked = true;
+    block.onComplete((bio, _status, now) => {
+      if (inflightLat.size === 0) return;
+      const cg = inflightLat.get(bio);
+      if (cg === undefined) return;
+      inflightLat.delete(bio);
+      disks.get(bio.dev.disk.devt)?.lat.done(cg, now - bio.submitNs);
+    });
+  };
 
   block.setBfqWeightSource((cg, disk) => (v2 ? iocgOf(cg).bfqWeight : iocgOf(cg).weight).weightFor(disk.devt));
 
@@ -198,6 +215,7 @@ export function installIocg(k: Kernel): void {
           const ns = parseIoLatencyBody(body);
           if (ns === 0) g.latency.delete(dev.devt);
           else g.latency.set(dev.devt, ns);
+          hookLatencyCompletions();
           diskIo(dev).lat.setTarget(cg, ns);
         },
       });

@@ -95,6 +95,8 @@ export class FioJobTask implements Behaviour {
     this.rampEnd = job.rampTimeNs;
     this.paced = job.rate.some((r) => r !== 0) || job.rateIops.some((r) => r !== 0);
     this.fixedBs = job.bssplit === null && job.bsrange === null;
+    const rw = job.rw;
+    this.constDir = rw === 'read' || rw === 'randread' ? 0 : rw === 'write' || rw === 'randwrite' ? 1 : rw === 'trim' || rw === 'randtrim' ? 2 : -1;
     if (job.seqAdd < 0) this.seqPos = Math.max(0, target.sectors - this.bsSectors(0));
   }
 
@@ -126,7 +128,10 @@ export class FioJobTask implements Behaviour {
         this.submitBatch(n, now);
         // Nothing went out (the job ended, or pacing holds it): decide again instead of waiting for nothing.
         if (this.inflight === 0 && !this.syncing) continue;
-        return this.block();
+        // block(), in place: every I/O passes here.
+        this.blocked = true;
+        this.reaped = 0;
+        return BLOCK_IO;
       }
       if (this.result.error !== null || this.ended(now)) {
         this.phase = DRAINING;
@@ -147,7 +152,9 @@ export class FioJobTask implements Behaviour {
       }
       const room = this.depth - this.inflight;
       if (room <= 0) return this.block();
-      const wait = this.rateWait(now);
+      // Unpaced, rateWait() is 0; its direction choice (a draw for rw/randrw) is then made by
+      // submitBatch from the same per-clone stream, in the same order, before the offset's draw.
+      const wait = this.paced ? this.rateWait(now) : 0;
       if (wait > 0) return { kind: 'sleep', ns: wait };
       this.pendingSubmit = room;
       if (this.cpuPerIo > 0) {
@@ -188,6 +195,8 @@ export class FioJobTask implements Behaviour {
   }
 
   protected dirChoice = -1;
+  /** The direction when rw has only one (read, write, trim and their rand* forms); −1 when it is chosen per I/O. */
+  private readonly constDir: number;
 
   protected peekDir(): number {
     if (this.dirChoice < 0) this.dirChoice = this.chooseDir();
@@ -260,12 +269,12 @@ export class FioJobTask implements Behaviour {
     const paced = this.paced;
     for (let i = 0; i < n; i++) {
       if (this.ended(now)) break;
-      const dir = this.peekDir();
+      const dir = this.constDir >= 0 ? this.constDir : this.peekDir();
       if (paced && this.rateWait(now) > 0) break;
       this.dirChoice = -1;
       const nr = this.fixedBs ? Math.max(1, job.bs[dir]! >>> 9) : Math.max(1, this.bsSectors(dir));
       const sector = this.offset(nr);
-      const bio = this.getBio();
+      const bio = this.pool.pop() ?? this.newBio();
       bio.dir = dir;
       bio.op = DIR_OP[dir]!;
       bio.sector = sector;
@@ -299,9 +308,8 @@ export class FioJobTask implements Behaviour {
     this.nextAllowed[dir] = j.rateProcess === 'poisson' ? base + this.rng.exp(gap) : base + gap;
   }
 
-  private getBio(): PooledBio {
-    const b = this.pool.pop();
-    if (b !== undefined) return b;
+  /** A bio for the pool (it was empty), its completion closure bound once. */
+  private newBio(): PooledBio {
     const bio: PooledBio = {
       dev: this.target.dev, op: 'read', sector: 0, bytes: 0, flags: 0, cgroup: null, task: null, submitNs: 0, dir: 0,
       onComplete: (st, now) => this.complete(bio, st, now),
@@ -332,8 +340,11 @@ export class FioJobTask implements Behaviour {
       if (now > this.result.endNs) this.result.endNs = now;
     }
     this.pool.push(bio);
-    // io_getevents(min_nr): wake after enough completions, or when nothing is left in flight.
-    if (++this.reaped >= this.minReap || this.inflight === 0 || this.result.error !== null) this.wake();
+    // io_getevents(min_nr): wake after enough completions, or when nothing is left in flight (wake(), in place).
+    if ((++this.reaped >= this.minReap || this.inflight === 0 || this.result.error !== null) && this.blocked && this.task !== null) {
+      this.blocked = false;
+      this.k.sched.wake(this.task);
+    }
   }
 
   /** fsync(2): a journal commit for a file on the filesystem; blkdev_fsync → a cache flush for a raw device. */
