@@ -175,6 +175,44 @@ export class FrameTable {
     if (++this.blockFree[b]! === HPAGE_PMD_NR && this.blockNode[b] === node) this.freeBlocks[node]!++;
   }
 
+  /**
+   * release(f) for f = lo, lo + 1, …, lo + n − 1 in that order, in one pass
+   * (a migrated huge page's source block): the same free list — the run at
+   * the head, lo + n − 1 → … → lo → old head —, counters and block counts.
+   * Frames of one node; a run across a node boundary goes frame by frame.
+   */
+  releaseRun(lo: number, n: number): void {
+    if (n <= 0) return;
+    const hi = lo + n;
+    const node = this.freeHead.length === 1 ? 0 : this.nodeOf(lo);
+    if (node !== (this.freeHead.length === 1 ? 0 : this.nodeOf(hi - 1))) {
+      for (let f = lo; f < hi; f++) this.release(f);
+      return;
+    }
+    this.list.fill(LRU_NONE, lo, hi);
+    this.obj.fill(-1, lo, hi);
+    const prev = this.prev;
+    const next = this.next;
+    const h = this.freeHead[node]!;
+    next[lo] = h;
+    for (let f = lo + 1; f < hi; f++) next[f] = f - 1;
+    for (let f = lo; f < hi - 1; f++) prev[f] = f + 1;
+    prev[hi - 1] = -1;
+    if (h >= 0) prev[h] = lo;
+    this.freeHead[node] = hi - 1;
+    this.nrFreeNode[node]! += n;
+    this.nrFree += n;
+    // Per block: release()'s `++blockFree[b] === HPAGE_PMD_NR` holds for exactly one frame when the count crosses it.
+    for (let f = lo; f < hi; ) {
+      const b = f >> HPAGE_PMD_ORDER;
+      const end = Math.min(hi, (b + 1) << HPAGE_PMD_ORDER);
+      const before = this.blockFree[b]!;
+      this.blockFree[b] = before + (end - f);
+      if (before < HPAGE_PMD_NR && before + (end - f) >= HPAGE_PMD_NR && this.blockNode[b] === node) this.freeBlocks[node]!++;
+      f = end;
+    }
+  }
+
   private pushFree(node: number, f: number): void {
     const h = this.freeHead[node]!;
     this.prev[f] = -1;
@@ -220,10 +258,14 @@ export class FrameTable {
     const hi = lo + HPAGE_PMD_NR;
     const u = this.untouched[node]!;
     // Frames below the never-allocated suffix are linked: unlink them.
-    for (let f = lo; f < Math.min(hi, u); f++) {
-      if (this.list[f] === LRU_NONE && this.obj[f] === -1) {
-        this.unlinkFree(node, f);
-        this.obj[f] = -2;
+    // A wholly free block that a migrated huge page left (releaseRun) is one run on the list: cut it out at once.
+    const asRun = hi <= u && this.blockFree[b] === HPAGE_PMD_NR && this.unlinkFreeBlock(node, lo);
+    if (!asRun) {
+      for (let f = lo; f < Math.min(hi, u); f++) {
+        if (this.list[f] === LRU_NONE && this.obj[f] === -1) {
+          this.unlinkFree(node, f);
+          this.obj[f] = -2;
+        }
       }
     }
     if (hi > u) {
@@ -304,6 +346,29 @@ export class FrameTable {
     this.obj[f] = -2;
     this.list[f] = LRU_NONE;
     return f;
+  }
+
+  /**
+   * unlinkFree() of frames lo … lo + 511 of a wholly free block, in that
+   * order, and obj −2 for each (takeBlock's loop), when the block sits on
+   * the free list as the one run releaseRun() links (lo + 511 → … → lo):
+   * its outer neighbours join and its links are cleared. False (nothing
+   * done) when it does not.
+   */
+  private unlinkFreeBlock(node: number, lo: number): boolean {
+    const hi = lo + HPAGE_PMD_NR;
+    const prev = this.prev;
+    const next = this.next;
+    for (let f = hi - 1; f > lo; f--) if (next[f] !== f - 1) return false;
+    const p = prev[hi - 1]!;
+    const n = next[lo]!;
+    if (p >= 0) next[p] = n;
+    else this.freeHead[node] = n;
+    if (n >= 0) prev[n] = p;
+    prev.fill(-1, lo, hi);
+    next.fill(-1, lo, hi);
+    this.obj.fill(-2, lo, hi);
+    return true;
   }
 
   private unlinkFree(node: number, f: number): void {

@@ -214,8 +214,9 @@ export class Thp {
         idx[first + i] = lo + i;
         idle.move(src + i, first + i);
         o.setFrame(lo + i, first + i);
-        ft.release(src + i);
       }
+      // The 512 release(src + i) calls as one run (the same free list, counters and block counts).
+      ft.releaseRun(src, HPAGE_PMD_NR);
       return;
     }
     for (let i = 0; i < HPAGE_PMD_NR; i++) {
