@@ -265,6 +265,7 @@ export class Hugetlb {
       m.frames[i] = f;
       m.faulted++;
       m.nodePages[nd]! += HPAGE_PMD_NR;
+      taskMm(m.owner).numa.costNode = -1;
       if (m.resvLeft > 0) {
         m.resvLeft--;
         this.resv--;
@@ -287,6 +288,7 @@ export class Hugetlb {
       m.frames[i] = -1;
       const nd = this.mm.ft.nodeOf(f);
       m.nodePages[nd]! -= HPAGE_PMD_NR;
+      taskMm(m.owner).numa.costNode = -1;
       if (this.surplusNodes[nd]! > 0) {
         this.surplusNodes[nd]!--;
         this.nrNodes[nd]!--;

@@ -198,7 +198,7 @@ function registerCgroupFiles(k: Kernel, nm: NodeMm, cg: Cgroup): void {
 
 /** cgroup v2: memory of the group's tasks outside the new mems migrates to them (cpuset_migrate_mm). */
 function setMems(nm: NodeMm, cg: Cgroup, nodes: number[] | null): void {
-  nm.mems.set(cg, nodes);
+  nm.setMems(cg, nodes);
   if (nm.k.cgroups.version !== 2) return;
   for (const g of cg.walk()) for (const t of g.tasks) if (t.state !== 'exited') nm.migrateTaskTo(t, nm.memsEffective(g));
 }

@@ -7,10 +7,10 @@ import { LRU_INACTIVE_FILE, NR_LRU_LISTS } from '../mm/constants';
 import { HPAGE_PMD_NR } from '../mm/frames';
 import type { OomScope } from '../mm/oom';
 import { PG_DIRTY, PG_WRITEBACK, type MemObject } from '../mm/objects';
-import { taskMm } from '../mm/task-mm';
+import { taskMm, type TaskMm, type TaskNuma } from '../mm/task-mm';
 import type { Task } from '../task';
 import type { NumaBalancing } from './balancing';
-import { placePage, policyNodes } from './mempolicy';
+import { placePage, policyNodes, type Placement } from './mempolicy';
 import { LOCAL_DISTANCE, type NumaTopology } from './topology';
 
 /** include/linux/vmstat.h: enum numa_stat_item, in /sys/devices/system/node/nodeN/numastat order. */
@@ -48,8 +48,12 @@ export class NodeMm implements NumaMmHooks {
   zoneReclaimSuccess = 0;
   zoneReclaimFailed = 0;
   memStallPct = DEFAULT_MEM_STALL_PCT;
-  /** cpuset.mems as written per cgroup (null = inherit). */
+  /** cpuset.mems as written per cgroup (null = inherit); written through setMems(). */
   readonly mems = new Map<Cgroup, number[] | null>();
+  /** cpuset.mems writes so far: a task's cached cpuset.mems.effective (TaskNuma.mems) is as of one of them. */
+  private memsEpoch = 0;
+  /** Whether the per-task answers in TaskNuma are kept (false: computed every call; the tests compare the two). */
+  taskCaches = true;
   private readonly allNodes: number[];
 
   constructor(
@@ -71,6 +75,46 @@ export class NodeMm implements NumaMmHooks {
     return eff.length > 0 ? eff : parent;
   }
 
+  /** Write cgroup `cg`'s cpuset.mems (null: inherit the parent's). */
+  setMems(cg: Cgroup, nodes: number[] | null): void {
+    this.mems.set(cg, nodes);
+    this.memsEpoch++;
+  }
+
+  /**
+   * memsEffective(task.cgroup), kept per task until it moves to another
+   * cgroup or any cpuset.mems is written (a page-cache read maps each page
+   * through allocFrame(): no walk up the hierarchy per page).
+   */
+  private taskMems(task: Task, c: TaskNuma): readonly number[] {
+    if (c.memsCg !== task.cgroup || c.memsEpoch !== this.memsEpoch || !this.taskCaches) {
+      c.mems = this.memsEffective(task.cgroup);
+      c.memsCg = task.cgroup;
+      c.memsEpoch = this.memsEpoch;
+    }
+    return c.mems;
+  }
+
+  /**
+   * placePage() for page `p` of `task` running on node `local`. Every
+   * policy but the interleaves places all pages alike, so that answer is
+   * kept per task for its (local node, cpuset.mems.effective, policy); the
+   * interleaves depend on the page and are computed each time.
+   */
+  private placement(task: Task, local: number, p: number): Placement {
+    const c = taskMm(task).numa;
+    const mems = this.taskMems(task, c);
+    const policy = task.mempolicy;
+    if (policy !== undefined && (policy.mode === 'interleave' || policy.mode === 'weighted-interleave')) return placePage(this.topo, policy, local, p, this.weights, mems);
+    if (c.place === null || c.placeLocal !== local || c.placeMems !== mems || c.placePolicy !== policy || !this.taskCaches) {
+      c.place = placePage(this.topo, policy, local, p, this.weights, mems);
+      c.placeLocal = local;
+      c.placeMems = mems;
+      c.placePolicy = policy;
+    }
+    return c.place;
+  }
+
   /** The node of the CPU the task runs on (numa_node_id() in its context). */
   nodeOfTask(task: Task): number {
     return this.topo.nodeOfCpu[this.k.sched.cpuOf(task)] ?? 0;
@@ -80,8 +124,7 @@ export class NodeMm implements NumaMmHooks {
     const ft = this.mm.ft;
     const task = this.mm.current ?? o.owner;
     const local = task ? this.nodeOfTask(task) : 0;
-    const mems = task ? this.memsEffective(task.cgroup) : this.allNodes;
-    const pl = placePage(this.topo, task?.mempolicy, local, p, this.weights, mems);
+    const pl = task ? this.placement(task, local, p) : placePage(this.topo, undefined, local, p, this.weights, this.allNodes);
     const zones = this.mm.zones;
     let node = -1;
     // get_page_from_freelist() with ALLOC_WMARK_LOW: the first zone of the zonelist above its low watermark.
@@ -107,10 +150,20 @@ export class NodeMm implements NumaMmHooks {
     return ft.allocOn(node);
   }
 
+  /** policyNodes() of the task, kept per task for its (local node, cpuset.mems.effective, policy) like placement(). */
   allocNodes(task: Task | null): readonly number[] {
     if (task === null) return this.allNodes;
     const local = this.nodeOfTask(task);
-    return policyNodes(this.topo, task.mempolicy, local, this.memsEffective(task.cgroup));
+    const c = taskMm(task).numa;
+    const mems = this.taskMems(task, c);
+    const policy = task.mempolicy;
+    if (c.nodes === null || c.nodesLocal !== local || c.nodesMems !== mems || c.nodesPolicy !== policy || !this.taskCaches) {
+      c.nodes = policyNodes(this.topo, policy, local, mems);
+      c.nodesLocal = local;
+      c.nodesMems = mems;
+      c.nodesPolicy = policy;
+    }
+    return c.nodes;
   }
 
   hugetlbOrder(task: Task, index: number): readonly number[] {
@@ -162,6 +215,7 @@ export class NodeMm implements NumaMmHooks {
       o.nodePages = np;
     }
     np[this.mm.ft.nodeOf(f)]! += delta;
+    if (o.owner !== null) taskMm(o.owner).numa.costNode = -1;
   }
 
   /**
@@ -247,6 +301,7 @@ export class NodeMm implements NumaMmHooks {
     const np = o.nodePages!;
     np[src]! -= HPAGE_PMD_NR;
     np[dst]! += HPAGE_PMD_NR;
+    if (o.owner !== null) taskMm(o.owner).numa.costNode = -1;
     this.pgmigrateSuccess += HPAGE_PMD_NR;
     return true;
   }
@@ -285,27 +340,47 @@ export class NodeMm implements NumaMmHooks {
     return freed;
   }
 
+
   /**
    * The slowdown of a task's memory-bound work: 1 + stall × Σ_n share_n ×
    * (distance(cpu node, n) / LOCAL_DISTANCE − 1), share_n = the task's
-   * resident pages on node n over all its resident pages.
+   * resident pages on node n over all its resident pages. The weighted
+   * share is kept per task (TaskMm.numaCostNode/numaCostShare) until a page
+   * of its objects moves (account(), migrateExtent(), hugetlb faults and
+   * unmaps) or it runs on another node's CPU: a working set steps every
+   * 10 ms and its pages rarely change in between. Recomputed, it is the same
+   * sums in the same order, so cached and uncached results are identical.
    */
   slowdown(task: Task): number {
     const tm = taskMm(task);
-    const objects: readonly { nodePages: Int32Array | null }[] = tm.hugetlb.length === 0 ? tm.objects : [...tm.objects, ...tm.hugetlb];
+    const c = tm.numa;
     const here = this.nodeOfTask(task);
+    if (c.costNode !== here || !this.taskCaches) {
+      c.costShare = this.remoteShare(tm, here);
+      c.costNode = here;
+    }
+    const share = c.costShare;
+    if (Number.isNaN(share)) return 1;
+    return 1 + (this.memStallPct / 100) * share;
+  }
+
+  /** Σ_n pages_n × (distance(here, n) / LOCAL_DISTANCE − 1) over Σ_n pages_n of the task's objects, then its hugetlb mappings; NaN when it has no resident page. */
+  private remoteShare(tm: TaskMm, here: number): number {
     const row = this.topo.distance[here]!;
     let total = 0;
     let weighted = 0;
-    for (const o of objects) {
-      const np = o.nodePages;
-      if (np === null) continue;
-      for (let n = 0; n < np.length; n++) {
-        total += np[n]!;
-        weighted += np[n]! * (row[n]! / LOCAL_DISTANCE - 1);
+    for (let pass = 0; pass < 2; pass++) {
+      const objects: readonly { nodePages: Int32Array | null }[] = pass === 0 ? tm.objects : tm.hugetlb;
+      for (const o of objects) {
+        const np = o.nodePages;
+        if (np === null) continue;
+        for (let n = 0; n < np.length; n++) {
+          total += np[n]!;
+          weighted += np[n]! * (row[n]! / LOCAL_DISTANCE - 1);
+        }
       }
     }
-    if (total === 0) return 1;
-    return 1 + (this.memStallPct / 100) * (weighted / total);
+    if (total === 0) return Number.NaN;
+    return weighted / total;
   }
 }
