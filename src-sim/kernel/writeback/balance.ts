@@ -152,7 +152,7 @@ export class DirtyBalancer {
     const rt = this.isRt(task);
     const gl = domainDirtyLimits(gAvail, this.s, { rt, globalDirtyLimit: this.global.dirtyLimit });
     const gDirty = this.pc.nrFileDirty() + this.pc.nrWriteback();
-    const wbThresh = wbCalcThresh(wb, [...this.flusher.wbs.values()], gl.thresh, now);
+    const wbThresh = wbCalcThresh(wb, this.flusher.allWbs(), gl.thresh, now);
     const wbDirty = this.flusher.wbDirty(wb);
     const g: Ctl = { limits: gl, dirty: gDirty, wbThresh, wbDirty, pos: this.pos(gl, gDirty, this.global, wbThresh, wbDirty, wb), dom: this.global };
     let m: Ctl | null = null;

@@ -35,6 +35,18 @@ export class Flusher {
     private readonly jiffies: () => number,
   ) {}
 
+  private wbArray: Wb[] = [];
+
+  /**
+   * Every wb, in the Map's order: `[...wbs.values()]` made again only when a
+   * wb was added (wbs are created on first use and never removed), instead of
+   * on every balance_dirty_pages pass.
+   */
+  allWbs(): readonly Wb[] {
+    if (this.wbArray.length !== this.wbs.size) this.wbArray = [...this.wbs.values()];
+    return this.wbArray;
+  }
+
   onWriteoutDone(hook: (wb: Wb, file: CachedFile, range: PageRange, now: number) => void): void {
     this.completionHooks.push(hook);
   }
@@ -46,7 +58,7 @@ export class Flusher {
     const dirty = this.pc.nrFileDirty() + this.pc.nrWriteback();
     if (dirty > bgThresh) return true;
     const wbReclaimable = this.wbReclaimable(wb);
-    return wbReclaimable > wbCalcThresh(wb, [...this.wbs.values()], bgThresh, this.k.now);
+    return wbReclaimable > wbCalcThresh(wb, this.allWbs(), bgThresh, this.k.now);
   }
 
   wbReclaimable(wb: Wb): number {
