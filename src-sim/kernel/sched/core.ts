@@ -353,12 +353,12 @@ export class Scheduler implements SchedulerApi {
     this.ctx.now = this.k.now;
     ts.lastQueued = this.k.now;
     this.ctx.resched = false;
-    const idle = rq.curr === null;
     this.enqueueTask(rq, ts, flags);
-    // onto an idle CPU: checkPreempt asks for the schedule that follows in
-    // this instant, so TSK_RUNNING is set there together with TSK_ONCPU
-    this.setPsi(ts, this.runFlags(ts), idle);
     this.checkPreempt(rq, ts);
+    // Onto an idle CPU, or preempting: the schedule follows in this instant
+    // (the outermost leave(), which every caller is inside), so TSK_RUNNING
+    // is set there together with TSK_ONCPU. checkPreempt reads no PSI state.
+    this.setPsi(ts, this.runFlags(ts), rq.needResched);
   }
 
   /**
