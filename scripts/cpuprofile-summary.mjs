@@ -65,3 +65,41 @@ for (const [k, t] of [...lines].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   const text = sources.get(url)[Number(line) - 1]?.trim().slice(0, 100) ?? '';
   process.stdout.write(`${((t / ticks) * 100).toFixed(1).padStart(5)} %  ${text}\n`);
 }
+
+// Self time of the simulator's code by source file (esbuild's `// path.ts`
+// markers in the bundle), as a share of that code plus the GC: the loader
+// and other start-up work of a short, loaded run drop out.
+const markersOf = new Map();
+const fileOf = (url, line) => {
+  if (!markersOf.has(url)) {
+    const src = sources.get(url) ?? readFileSync(fileURLToPath(url), 'utf8').split('\n');
+    const m = [];
+    src.forEach((l, i) => {
+      const hit = /^\/\/ (?:.*\/)?((?:src-sim|bench|src-main)\/.+\.ts)$/.exec(l);
+      if (hit) m.push([i, hit[1]]);
+    });
+    markersOf.set(url, m);
+  }
+  let f = '(bundle prelude)';
+  for (const [i, name] of markersOf.get(url)) {
+    if (i > line) break;
+    f = name;
+  }
+  return f;
+};
+const files = new Map();
+let simTotal = 0;
+for (const [id, t] of selfUs) {
+  const n = byId.get(id);
+  const url = n.callFrame.url;
+  let key = null;
+  if (n.callFrame.functionName === '(garbage collector)') key = '(garbage collector)';
+  else if (url.startsWith('file://') && url.endsWith('.mjs') && !url.includes('/node_modules/') && !url.includes('/scripts/')) key = fileOf(url, n.callFrame.lineNumber);
+  if (key === null) continue;
+  simTotal += t;
+  files.set(key, (files.get(key) ?? 0) + t);
+}
+process.stdout.write(`\nself time by source file (simulator code + GC = ${(simTotal / 1e6).toFixed(2)} s)\n`);
+for (const [k, t] of [...files].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  process.stdout.write(`${((t / simTotal) * 100).toFixed(1).padStart(5)} %  ${k}\n`);
+}
