@@ -36,6 +36,6 @@ export async function benchMixedNode(): Promise<BenchResult> {
       '2 sockets, 32 CPUs, 64 GiB, NVMe + SSD + HDD, cgroups with cpu, memory and io controls (bench/mixed-node.ts). ' +
       'BENCH_MIXED_SECONDS shortens the run. Scaling ratios ≈ 1 mean linear (task scaling is per task; not every task costs the same). ' +
       'Boot and the working sets\' fill cost a fixed ≈ 1.1–1.7 CPU s, the log writer\'s first pass (to 16.5 s) maps 127 k page-cache pages per simulated s; ' +
-      'the steady state runs 151 k events per simulated s at ≈ 2.2 µs each, ≈ 46 % of it the scheduler\'s wake/switch path, then block completions, first-touch faults and NUMA balancing (bench/PROFILES.md, "ux" section).',
+      'the steady state runs 151 k events per simulated s at ≈ 2.2 µs each, ≈ 50 % of it the scheduler\'s wake/switch path, then block completions, first-touch faults, the engine and NUMA balancing (bench/PROFILES.md, the "ux" mixed-node sections).',
   };
 }
