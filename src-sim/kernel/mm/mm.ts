@@ -564,8 +564,7 @@ export class Mm implements MemoryApi {
     const top = o.freshTop(b);
     const first = ft.allocRun(0, n);
     if (first >= 0) {
-      o.setFrameRun(top, n, first, ft.idx);
-      ft.obj.fill(o.id, first, first + n);
+      o.setFrameRun(top, n, first, ft.obj, ft.idx);
       this.pageIdle.clearRun(first, n);
       m.lruvec.addHeadBlock(LRU_INACTIVE_ANON, first, n, this.nowSec);
     } else {

@@ -377,15 +377,18 @@ export class MemObject {
   /**
    * Map the pages of slots top, top − 1, …, top − n + 1 (freshTop(b) and
    * the n − 1 below it) into frames first, first + 1, …: `slot` of each
-   * page and `idx` of each frame, as setFrame page by page.
+   * page and `obj`/`idx` of each frame (the frame table's), as setFrame
+   * page by page.
    */
-  setFrameRun(top: number, n: number, first: number, idx: Int32Array): void {
+  setFrameRun(top: number, n: number, first: number, obj: Int32Array, idx: Int32Array): void {
     const slot = this.slot;
     const perm = this.permOff;
+    const id = this.id;
     for (let i = 0; i < n; i++) {
       const s = top - i;
       const page = perm === null ? s : perm[s]! + s;
       slot[page] = first + i + 1;
+      obj[first + i] = id;
       idx[first + i] = page;
     }
     this.everMapped = true;
